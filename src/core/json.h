@@ -1,0 +1,39 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "core/value.h"
+
+namespace erphub {
+
+// JSON text <-> Value. Numbers become exact decimals (see Number); objects keep key order;
+// duplicate keys keep the last value in the first key's place. Escaped lone surrogates (\ud800)
+// are kept as WTF-8 rather than rejected, so such text round-trips.
+
+struct JsonParseOptions {
+  // Nesting deeper than this is a parse error, not a stack overflow.
+  int max_depth = 512;
+};
+
+// Parses exactly one JSON value (surrounding whitespace allowed). Errors are kParse with the
+// context "line L, column C" (1-based, columns in bytes) and a message naming what was expected.
+Result<Value> ParseJson(std::string_view text, const JsonParseOptions& options = {});
+
+struct JsonWriteOptions {
+  // 0 writes compact JSON; n > 0 indents nested levels by n spaces.
+  int indent = 0;
+  // Escape non-ASCII as \uXXXX (otherwise UTF-8 passes through).
+  bool ascii_only = false;
+};
+
+// Writes JSON as JSON.stringify does: undefined and function values are left out of objects and
+// written as null inside arrays; an undefined or function value at the top writes nothing.
+void AppendJson(std::string& out, const Value& value, const JsonWriteOptions& options = {});
+std::string ToJson(const Value& value, const JsonWriteOptions& options = {});
+
+// Appends `s` as a JSON string literal with quotes.
+void AppendJsonString(std::string& out, std::string_view s, bool ascii_only = false);
+
+}  // namespace erphub

@@ -1,0 +1,194 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/number.h"
+
+namespace erphub {
+
+// The one JSON document type of erphub: parsed once at the edge, then mapped, validated and
+// serialized without conversion. Besides JSON's six kinds it has `undefined` (no value: a missing
+// field, JSONata's empty sequence) and `function` (a JSONata lambda or built-in, opaque here).
+//
+// A Value is 16 bytes. Strings, arrays, objects and functions live in immutable-when-shared,
+// reference-counted boxes: copying a Value is cheap, and the mutable_* accessors copy the box first
+// when someone else holds it (copy-on-write). Reference counts are atomic, so one Value may be read
+// from many threads at once; mutation needs exclusive access to that Value.
+enum class ValueKind : uint8_t {
+  kUndefined,
+  kNull,
+  kBool,
+  kNumber,
+  kString,
+  kArray,
+  kObject,
+  kFunction,
+};
+
+// Base of anything kept in a box: an atomic reference count.
+class RefCounted {
+ public:
+  RefCounted() = default;
+  RefCounted(const RefCounted&) : refs_(1) {}
+  RefCounted& operator=(const RefCounted&) = delete;
+  virtual ~RefCounted() = default;
+
+  void AddRef() const { refs_.fetch_add(1, std::memory_order_relaxed); }
+  // Deletes this when the count drops to zero.
+  void Release() const {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      delete this;
+    }
+  }
+  bool IsShared() const { return refs_.load(std::memory_order_acquire) != 1; }
+
+ private:
+  mutable std::atomic<uint32_t> refs_{1};
+};
+
+// A callable kept in a Value; the JSONata engine defines the kinds.
+class Callable : public RefCounted {};
+
+class Value;
+using Array = std::vector<Value>;
+class Object;
+
+// Flags the JSONata evaluator keeps on array values (a sequence is JSONata's result list, which
+// unwraps to its single element). Other code leaves them zero.
+enum ValueFlag : uint8_t {
+  kFlagSequence = 1,
+  kFlagKeepSingleton = 2,
+  kFlagCons = 4,
+  kFlagOuterWrapper = 8,
+  kFlagTupleStream = 16,
+};
+
+class Value {
+ public:
+  // Undefined.
+  Value() = default;
+  Value(const Value& other);
+  Value(Value&& other) noexcept;
+  Value& operator=(const Value& other);
+  Value& operator=(Value&& other) noexcept;
+  ~Value();
+
+  static Value Undefined() { return Value(); }
+  static Value Null();
+  static Value Bool(bool b);
+  static Value Num(const Number& n);
+  static Value Int(int64_t i) { return Num(Number::FromInt(i)); }
+  static Value Double(double d) { return Num(Number::FromDouble(d)); }
+  static Value Str(std::string_view s);
+  static Value Str(std::string&& s);
+  static Value MakeArray(Array items = {});
+  static Value MakeArray(std::initializer_list<Value> items) { return MakeArray(Array(items)); }
+  static Value MakeObject();
+  static Value MakeObject(Object object);
+  // Takes a reference to `fn` (which the caller created with a count of one and hands over).
+  static Value Function(Callable* fn);
+
+  ValueKind kind() const { return kind_; }
+  bool is_undefined() const { return kind_ == ValueKind::kUndefined; }
+  bool is_null() const { return kind_ == ValueKind::kNull; }
+  bool is_bool() const { return kind_ == ValueKind::kBool; }
+  bool is_number() const { return kind_ == ValueKind::kNumber; }
+  bool is_string() const { return kind_ == ValueKind::kString; }
+  bool is_array() const { return kind_ == ValueKind::kArray; }
+  bool is_object() const { return kind_ == ValueKind::kObject; }
+  bool is_function() const { return kind_ == ValueKind::kFunction; }
+
+  // Accessors require the matching kind (checked in debug builds).
+  bool as_bool() const;
+  Number as_number() const;
+  std::string_view as_string() const;
+  const Array& as_array() const;
+  const Object& as_object() const;
+  Callable* as_function() const;
+
+  // Copy-on-write access: copies the box first when it is shared.
+  Array& mutable_array();
+  Object& mutable_object();
+
+  // Array shortcuts (require an array).
+  size_t size() const;
+  const Value& operator[](size_t i) const;
+  void push_back(Value v);
+
+  // Object shortcuts: the field's value, or a static undefined Value when absent or not an object.
+  const Value& Get(std::string_view key) const;
+  void Set(std::string_view key, Value v);
+
+  uint8_t flags() const { return flags_; }
+  bool has_flag(ValueFlag f) const { return (flags_ & f) != 0; }
+  void set_flag(ValueFlag f) { flags_ |= f; }
+  void clear_flag(ValueFlag f) { flags_ &= static_cast<uint8_t>(~f); }
+  void set_flags(uint8_t f) { flags_ = f; }
+
+ private:
+  void Drop();
+  void Retain() const;
+
+  ValueKind kind_ = ValueKind::kUndefined;
+  uint8_t flags_ = 0;
+  // Number: exact flag and exponent. Short strings: length of the inline bytes.
+  uint8_t aux8_ = 0;
+  int32_t aux32_ = 0;
+  union {
+    bool b;
+    int64_t coefficient;
+    double d;
+    char inline_chars[8];
+    RefCounted* box;
+  } u_{};
+};
+
+// An object with keys in insertion order (as JSON text and JavaScript keep them). Lookups scan
+// small objects and use a hash index for large ones.
+class Object {
+ public:
+  using Entry = std::pair<std::string, Value>;
+
+  Object() = default;
+  Object(const Object& other);
+  Object(Object&& other) noexcept = default;
+  Object& operator=(const Object& other);
+  Object& operator=(Object&& other) noexcept = default;
+  ~Object();
+
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  // nullptr when absent.
+  const Value* Find(std::string_view key) const;
+  Value* FindMutable(std::string_view key);
+  bool Contains(std::string_view key) const { return Find(key) != nullptr; }
+  // Replaces the value of an existing key in place, or appends.
+  void Set(std::string_view key, Value v);
+  // Appends without checking for an existing key: for builders that know keys are new.
+  void Append(std::string key, Value v);
+  bool Erase(std::string_view key);
+  void Reserve(size_t n) { entries_.reserve(n); }
+
+  const std::vector<Entry>& entries() const { return entries_; }
+  std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
+  std::vector<Entry>::const_iterator end() const { return entries_.end(); }
+
+ private:
+  void BuildIndex() const;
+
+  std::vector<Entry> entries_;
+  struct Index;
+  mutable Index* index_ = nullptr;  // built lazily for large objects
+};
+
+// Deep equality: numbers by value, arrays in order, objects by key set regardless of order,
+// functions by identity, undefined equals only undefined.
+bool DeepEqual(const Value& a, const Value& b);
+
+}  // namespace erphub
