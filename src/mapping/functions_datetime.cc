@@ -1,0 +1,7 @@
+#include "mapping/function.h"
+
+namespace erphub::jsonata {
+
+std::span<const BuiltinFunction> DateTimeFunctions() { return {}; }
+
+}  // namespace erphub::jsonata
