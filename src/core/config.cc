@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/config_node.h"
+#include "core/config_units.h"
 #include "core/http_auth_spec.h"
 
 namespace erphub {
