@@ -30,8 +30,10 @@ std::vector<CheckProblem> IsHttpUrl(const Value& value) {
 ComponentSpec WebhookInputSpec() {
   return ComponentSpec::Input("webhook")
       .Summary("Receives HTTP webhooks on the shared listener and answers 202 once stored.")
-      .Field(StringField("path").Required().Check(StartsWithSlash).Description(
-          "URL path served for this flow, e.g. /webhooks/shop/orders."))
+      .Field(StringField("path")
+                 .Required()
+                 .Check(StartsWithSlash)
+                 .Description("URL path served for this flow, e.g. /webhooks/shop/orders."))
       .Field(EnumField("method", {"POST", "PUT"}).Default("POST").Description("HTTP method."))
       .Field(ObjectField("signature")
                  .Description("Verifies the sender's signature over the raw body.")
@@ -51,8 +53,10 @@ ComponentSpec WebhookInputSpec() {
                             .Min(milliseconds(1000))
                             .Description("Largest accepted age of a signed timestamp "
                                          "(stripe, standard-webhooks).")))
-      .Field(SizeField("max_body").Default("1MB").Min(1).Description(
-          "Larger bodies are refused with 413."))
+      .Field(SizeField("max_body")
+                 .Default("1MB")
+                 .Min(1)
+                 .Description("Larger bodies are refused with 413."))
       .Field(StringField("event_id_header")
                  .Description("Header whose value identifies a delivery, so that a repeated "
                               "delivery is stored once (presets know theirs)."));
@@ -69,8 +73,9 @@ ComponentSpec FileInputSpec() {
                  .Default("1s")
                  .Min(milliseconds(10))
                  .Description("How often the folder is scanned."))
-      .Field(StringField("done_dir").Default("done").Description(
-          "Where committed files move (relative to path)."))
+      .Field(StringField("done_dir")
+                 .Default("done")
+                 .Description("Where committed files move (relative to path)."))
       .Field(StringField("failed_dir")
                  .Default("failed")
                  .Description("Where unreadable files move, with a .error file beside them."));
@@ -78,8 +83,9 @@ ComponentSpec FileInputSpec() {
 
 ComponentSpec ValidateStepSpec() {
   return ComponentSpec::Step("validate")
-      .Summary("Checks each message against a JSON Schema (draft 2020-12); failures go to "
-               "quarantine.")
+      .Summary(
+          "Checks each message against a JSON Schema (draft 2020-12); failures go to "
+          "quarantine.")
       .Field(StringField("schema").Required().Min(1).Description(
           "Path of the JSON Schema file, relative to the config."));
 }
@@ -121,8 +127,8 @@ ComponentSpec FileOutputSpec() {
 }  // namespace
 
 void RegisterComponentSpecs(ComponentRegistry& registry) {
-  for (ComponentSpec spec : {WebhookInputSpec(), FileInputSpec(), ValidateStepSpec(),
-                             MapStepSpec(), HttpOutputSpec(), FileOutputSpec()}) {
+  for (ComponentSpec spec : {WebhookInputSpec(), FileInputSpec(), ValidateStepSpec(), MapStepSpec(),
+                             HttpOutputSpec(), FileOutputSpec()}) {
     Status status = registry.Register(std::move(spec));
     ERPHUB_CHECK(status.ok());
   }

@@ -40,8 +40,7 @@ int RunLint(const LintArgs& args) {
     names += flow.name;
   }
   std::string out = args.config_file + ": ok: " + Plural(config->flows.size(), "flow") + " (" +
-                    names + "), " + Plural(steps, "step") + ", " + Plural(outputs, "output") +
-                    "\n";
+                    names + "), " + Plural(steps, "step") + ", " + Plural(outputs, "output") + "\n";
   if (args.show) {
     out += ToJson(config->ToDisplayValue(), JsonWriteOptions{.indent = 2});
     out += '\n';

@@ -227,8 +227,8 @@ FieldCheck VariantFields(std::string tag, std::vector<Variant> variants) {
     };
     for (const std::string& f : chosen->required_fields) {
       if (!IsSet(object, f)) {
-        problems.push_back({"", "\"" + f + "\" is required when " + tag + " is " +
-                                    chosen->tag_value});
+        problems.push_back(
+            {"", "\"" + f + "\" is required when " + tag + " is " + chosen->tag_value});
       }
     }
     std::vector<std::string> reported;

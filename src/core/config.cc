@@ -65,8 +65,10 @@ FieldSpec SystemSpec() {
       .Field(HttpAuthField())
       .Field(MapField("headers", StringField("header"))
                  .Description("Headers sent with every request to the system."))
-      .Field(DurationField("timeout").Default("30s").Min(std::chrono::milliseconds(1)).Description(
-          "Time limit of one request."));
+      .Field(DurationField("timeout")
+                 .Default("30s")
+                 .Min(std::chrono::milliseconds(1))
+                 .Description("Time limit of one request."));
 }
 
 // The top level except `flows`, whose components need the registry.
@@ -156,15 +158,15 @@ class ConfigBuilder {
       return Finish();
     }
     if (!root.is_map()) {
-      validator_.Report(SourcePlace{root.line, root.column}, "",
-                        "expected a mapping of settings at the top, found " +
-                            std::string(DescribeKind(root)));
+      validator_.Report(
+          SourcePlace{root.line, root.column}, "",
+          "expected a mapping of settings at the top, found " + std::string(DescribeKind(root)));
       return Finish();
     }
     Value settings = validator_.ValidateObject(TopLevelSpec(), root, "", top, {"flows"});
-    config_.listen = std::string(settings.Get("listen").is_string()
-                                     ? settings.Get("listen").as_string()
-                                     : std::string_view());
+    config_.listen =
+        std::string(settings.Get("listen").is_string() ? settings.Get("listen").as_string()
+                                                       : std::string_view());
     const Value& store = settings.Get("store");
     if (store.Get("url").is_string()) {
       config_.store.url = std::string(store.Get("url").as_string());
@@ -180,9 +182,9 @@ class ConfigBuilder {
       validator_.Report(flows == nullptr ? top : SourcePlace{flows->line, flows->column}, "flows",
                         "required field is missing: a config needs at least one flow");
     } else if (!flows->value.is_map()) {
-      validator_.Report(SourcePlace{flows->value.line, flows->value.column}, "flows",
-                        "expected a mapping of flows by name, found " +
-                            std::string(DescribeKind(flows->value)));
+      validator_.Report(
+          SourcePlace{flows->value.line, flows->value.column}, "flows",
+          "expected a mapping of flows by name, found " + std::string(DescribeKind(flows->value)));
     } else if (flows->value.entries.empty()) {
       validator_.Report(SourcePlace{flows->line, flows->column}, "flows",
                         "needs at least one flow");
@@ -218,7 +220,7 @@ class ConfigBuilder {
         system.place = SourcePlace{entry->line, entry->column};
       }
       system.url = std::string(fields.Get("url").is_string() ? fields.Get("url").as_string()
-                                                            : std::string_view());
+                                                             : std::string_view());
       system.timeout = Millis(fields.Get("timeout"));
       system.fields = fields;
       config_.systems.push_back(std::move(system));
@@ -231,8 +233,7 @@ class ConfigBuilder {
     flow.path = ChildPath("flows", entry.key);
     flow.place = SourcePlace{entry.line, entry.column};
     if (!IsFlowName(entry.key)) {
-      validator_.Report(flow.place, flow.path,
-                        "flow names use only letters, digits, '-' and '_'");
+      validator_.Report(flow.place, flow.path, "flow names use only letters, digits, '-' and '_'");
     }
     const ConfigNode& node = entry.value;
     if (!node.is_map()) {
@@ -274,8 +275,7 @@ class ConfigBuilder {
         flow.from = std::move(*input);
       }
     } else {
-      validator_.Report(flow.place, from_path,
-                        "required field is missing: a flow needs one input");
+      validator_.Report(flow.place, from_path, "required field is missing: a flow needs one input");
     }
 
     if (const ConfigEntry* steps = node.Find("steps"); steps != nullptr) {
@@ -312,8 +312,8 @@ class ConfigBuilder {
     }
     if (!list.is_sequence()) {
       validator_.Report(SourcePlace{list.line, list.column}, path,
-                        "expected a list of " + std::string(ComponentKindName(kind)) +
-                            "s, found " + std::string(DescribeKind(list)));
+                        "expected a list of " + std::string(ComponentKindName(kind)) + "s, found " +
+                            std::string(DescribeKind(list)));
       return out;
     }
     for (size_t i = 0; i < list.items.size(); ++i) {
@@ -405,9 +405,9 @@ Value Config::ToDisplayValue() const {
     retry.Append("max_attempts", Value::Int(flow.retry.max_attempts));
     retry.Append("max_age", Value::Str(FormatDuration(flow.retry.max_age)));
     f.Append("retry", Value::MakeObject(std::move(retry)));
-    f.Append("on_dead_letter",
-             Value::Str(flow.on_dead_letter == DeadLetterPolicy::kBlockKey ? "block_key"
-                                                                           : "continue"));
+    f.Append(
+        "on_dead_letter",
+        Value::Str(flow.on_dead_letter == DeadLetterPolicy::kBlockKey ? "block_key" : "continue"));
     flows_out.Append(flow.name, Value::MakeObject(std::move(f)));
   }
   top.Append("flows", Value::MakeObject(std::move(flows_out)));

@@ -267,7 +267,8 @@ SpecValidator::SpecValidator(std::string file, ValidationEnv env)
     : file_(std::move(file)), env_(std::move(env)) {}
 
 void SpecValidator::Report(SourcePlace place, std::string path, std::string message) {
-  diagnostics_.Add(Diagnostic{file_, place.line, place.column, std::move(path), std::move(message)});
+  diagnostics_.Add(
+      Diagnostic{file_, place.line, place.column, std::move(path), std::move(message)});
 }
 
 Value SpecValidator::Validate(const FieldSpec& spec, const ConfigNode* node,
@@ -404,8 +405,7 @@ std::optional<std::string> SpecValidator::ScalarText(const ConfigNode& node,
   return std::move(text).value();
 }
 
-SourcePlace SpecValidator::InterpolationPlace(const ConfigNode& node,
-                                              std::string_view parsed_text,
+SourcePlace SpecValidator::InterpolationPlace(const ConfigNode& node, std::string_view parsed_text,
                                               size_t offset) const {
   SourcePlace fallback = PlaceOfNode(node);
   std::string_view source = env_.source;
@@ -484,7 +484,8 @@ Value SpecValidator::ValidateScalar(const FieldSpec& spec, const ConfigNode& nod
   SourcePlace place = PlaceOfNode(node);
   bool secret = spec.secret();
   if (!node.is_scalar()) {
-    Report(place, path, "expected " + Expected(spec) + ", found " + std::string(DescribeKind(node)));
+    Report(place, path,
+           "expected " + Expected(spec) + ", found " + std::string(DescribeKind(node)));
     return Value();
   }
   std::optional<std::string> text = ScalarText(node, path);
@@ -519,14 +520,13 @@ Value SpecValidator::ValidateScalar(const FieldSpec& spec, const ConfigNode& nod
       int64_t length = static_cast<int64_t>(CodePoints(s));
       if (spec.min().has_value() && Compare(Number::FromInt(length), *spec.min()) < 0) {
         Report(place, path,
-               length == 0 ? std::string("must not be empty")
-                           : shown + " is shorter than the minimum length " +
-                                 spec.min()->ToString());
+               length == 0
+                   ? std::string("must not be empty")
+                   : shown + " is shorter than the minimum length " + spec.min()->ToString());
         return Value();
       }
       if (spec.max().has_value() && Compare(Number::FromInt(length), *spec.max()) > 0) {
-        Report(place, path,
-               shown + " is longer than the maximum length " + spec.max()->ToString());
+        Report(place, path, shown + " is longer than the maximum length " + spec.max()->ToString());
         return Value();
       }
       return Value::Str(s);
@@ -697,12 +697,9 @@ Value SpecValidator::ValidateAny(const ConfigNode& node, const std::string& path
   return Value();
 }
 
-std::optional<ComponentConfig> SpecValidator::ValidateComponent(const ComponentRegistry& registry,
-                                                                ComponentKind kind,
-                                                                const ConfigNode& node,
-                                                                const std::string& path,
-                                                                SourcePlace holder,
-                                                                bool allow_label) {
+std::optional<ComponentConfig> SpecValidator::ValidateComponent(
+    const ComponentRegistry& registry, ComponentKind kind, const ConfigNode& node,
+    const std::string& path, SourcePlace holder, bool allow_label) {
   std::string kind_name(ComponentKindName(kind));
   std::vector<std::string> known = registry.Names(kind);
   std::string example = known.empty() ? "NAME" : known.front();
@@ -744,8 +741,7 @@ std::optional<ComponentConfig> SpecValidator::ValidateComponent(const ComponentR
                  ? "expected one " + kind_name + ", as in {" + example + ": {...}}"
                  : "expected one " + kind_name + " here, found " +
                        std::to_string(candidates.size()) + " keys (" + Join(keys) +
-                       "); a component's fields go under its name, as in {" + example +
-                       ": {...}}");
+                       "); a component's fields go under its name, as in {" + example + ": {...}}");
       if (chosen == nullptr) {
         return std::nullopt;
       }
@@ -763,7 +759,8 @@ std::optional<ComponentConfig> SpecValidator::ValidateComponent(const ComponentR
   const ComponentRegistry::Entry* entry = registry.Find(kind, type);
   if (entry == nullptr) {
     std::string message = "unknown " + kind_name + " " + Quoted(type) + DidYouMean(type, known);
-    message += known.empty() ? "; none are registered" : "; known " + kind_name + "s: " + Join(known);
+    message +=
+        known.empty() ? "; none are registered" : "; known " + kind_name + "s: " + Join(known);
     Report(type_place, path, std::move(message));
     return std::nullopt;
   }
@@ -784,8 +781,7 @@ std::optional<ComponentConfig> SpecValidator::ValidateComponent(const ComponentR
                std::string(DescribeKind(*fields_node)));
     fields_node = nullptr;
   }
-  const ConfigNode& fields =
-      fields_node != nullptr && fields_node->is_map() ? *fields_node : empty;
+  const ConfigNode& fields = fields_node != nullptr && fields_node->is_map() ? *fields_node : empty;
   config.fields = ValidateObject(entry->spec.root(), fields, path, type_place);
   for (auto it = places_.lower_bound(path); it != places_.end(); ++it) {
     std::string_view key = it->first;

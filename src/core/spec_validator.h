@@ -26,10 +26,10 @@ FileReader LocalFileReader();
 
 // What validation needs besides the spec and the YAML.
 struct ValidationEnv {
-  EnvLookup env;                // for ${VAR}; empty: every variable is unset
-  FileReader read_file;         // for file: secrets; empty: file: secrets fail
-  std::string base_dir;         // relative file: paths resolve against it
-  std::string_view source;      // the YAML text, to place ${...} problems exactly (optional)
+  EnvLookup env;            // for ${VAR}; empty: every variable is unset
+  FileReader read_file;     // for file: secrets; empty: file: secrets fail
+  std::string base_dir;     // relative file: paths resolve against it
+  std::string_view source;  // the YAML text, to place ${...} problems exactly (optional)
 };
 
 // Checks YAML nodes against field specs and turns them into typed Values (see FieldType),

@@ -113,8 +113,8 @@ flows:
             "broken.yaml:7:19: flows.shop-orders.from.max_body: 0 is below the minimum 1B\n"
             "broken.yaml:9:38: flows.shop-orders.steps[0].file: set only one of expression or "
             "file\n"
-            "broken.yaml:11:22: flows.shop-orders.to[0].url: must start with http:// or https://\n"
-            "broken.yaml:11:35: flows.shop-orders.to[0].timout: unknown field (did you mean "
+            "broken.yaml:11:21: flows.shop-orders.to[0].url: must start with http:// or https://\n"
+            "broken.yaml:11:34: flows.shop-orders.to[0].timout: unknown field (did you mean "
             "\"timeout\"?); known fields: url, method, headers, auth, timeout\n"
             "broken.yaml:12:27: flows.shop-orders.retry.max_attempts: 0 is below the minimum 1\n"
             "8 problems found in broken.yaml\n");

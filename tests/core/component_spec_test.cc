@@ -103,8 +103,8 @@ TEST(ComponentRegistryTest, RejectsDuplicatesAndBadDefaults) {
   Status again = registry.Register(BatchStepSpec());
   EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
 
-  Status bad_duration = registry.Register(
-      ComponentSpec::Step("x").Field(DurationField("wait").Default("soon")));
+  Status bad_duration =
+      registry.Register(ComponentSpec::Step("x").Field(DurationField("wait").Default("soon")));
   EXPECT_EQ(bad_duration.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(bad_duration.ToString().find("wait"), std::string::npos);
   Status bad_enum = registry.Register(
@@ -120,14 +120,13 @@ TEST(ComponentRegistryTest, BuildsThroughTheFactory) {
     explicit Built(int64_t s) : size(s) {}
   };
   ComponentRegistry registry;
-  ASSERT_TRUE(registry
-                  .Register(BatchStepSpec(),
-                            [](const ComponentConfig& config)
-                                -> Result<std::unique_ptr<Component>> {
-                              return std::unique_ptr<Component>(
-                                  new Built(config.GetInt("batch_size")));
-                            })
-                  .ok());
+  ASSERT_TRUE(
+      registry
+          .Register(BatchStepSpec(),
+                    [](const ComponentConfig& config) -> Result<std::unique_ptr<Component>> {
+                      return std::unique_ptr<Component>(new Built(config.GetInt("batch_size")));
+                    })
+          .ok());
   ComponentConfig config;
   config.fields = *ParseJson(R"({"batch_size": 7})");
   auto built = registry.Find(ComponentKind::kStep, "batch")->factory(config);
@@ -239,8 +238,8 @@ TEST(SpecValidatorTest, QuotedNumbersAreReadByTheFieldType) {
 }
 
 TEST(SpecValidatorTest, AnyKeepsQuotedScalarsAsStrings) {
-  Validated v = ValidateAgainst(
-      AnyField("x"), "{plain: 12, quoted: \"12\", t: true, qt: 'true', n: ~, s: 1.0e2}");
+  Validated v = ValidateAgainst(AnyField("x"),
+                                "{plain: 12, quoted: \"12\", t: true, qt: 'true', n: ~, s: 1.0e2}");
   EXPECT_EQ(ToJson(v.value), R"({"plain":12,"quoted":"12","t":true,"qt":"true","n":null,"s":100})");
 }
 
@@ -273,8 +272,8 @@ TEST(SpecValidatorTest, ExactlyOneOfAndVariantChecks) {
                      .Field(StringField("token").Secret())
                      .Field(StringField("username"))
                      .Field(StringField("password").Secret())
-                     .Check(VariantFields("type", {{"bearer", {"token"}},
-                                                   {"basic", {"username", "password"}}})))
+                     .Check(VariantFields(
+                         "type", {{"bearer", {"token"}}, {"basic", {"username", "password"}}})))
           .Check(ExactlyOneOf({"expression", "file"}));
   EXPECT_EQ(Lines(ValidateAgainst(spec, "{}").diagnostics),
             (std::vector<std::string>{"test.yaml:1:1: flows.f.steps[2]: set one of expression or "
@@ -282,14 +281,14 @@ TEST(SpecValidatorTest, ExactlyOneOfAndVariantChecks) {
   EXPECT_EQ(Lines(ValidateAgainst(spec, "expression: a\nfile: b\n").diagnostics),
             (std::vector<std::string>{"test.yaml:2:7: flows.f.steps[2].file: set only one of "
                                       "expression or file"}));
-  EXPECT_EQ(Lines(ValidateAgainst(spec, "file: b\nauth: {type: basic, token: t0ps3cret}\n")
-                      .diagnostics),
-            (std::vector<std::string>{
-                "test.yaml:2:1: flows.f.steps[2].auth: \"username\" is required when type is "
-                "basic",
-                "test.yaml:2:1: flows.f.steps[2].auth: \"password\" is required when type is basic",
-                "test.yaml:2:28: flows.f.steps[2].auth.token: not used when type is basic",
-            }));
+  EXPECT_EQ(
+      Lines(ValidateAgainst(spec, "file: b\nauth: {type: basic, token: t0ps3cret}\n").diagnostics),
+      (std::vector<std::string>{
+          "test.yaml:2:1: flows.f.steps[2].auth: \"username\" is required when type is "
+          "basic",
+          "test.yaml:2:1: flows.f.steps[2].auth: \"password\" is required when type is basic",
+          "test.yaml:2:28: flows.f.steps[2].auth.token: not used when type is basic",
+      }));
   EXPECT_TRUE(
       ValidateAgainst(spec, "file: b\nauth: {type: bearer, token: x}\n").diagnostics.empty());
 }
@@ -307,7 +306,8 @@ TEST(SpecValidatorTest, SecretsComeFromFilesAndNeverShowInMessages) {
     }
     return NotFoundError("No such file or directory", path);
   };
-  Validated ok = ValidateAgainst(spec, "token: file:secrets/token\nplain: file:secrets/token\n", env);
+  Validated ok =
+      ValidateAgainst(spec, "token: file:secrets/token\nplain: file:secrets/token\n", env);
   EXPECT_TRUE(ok.diagnostics.empty()) << ok.diagnostics.ToString();
   EXPECT_EQ(ok.value.Get("token").as_string(), "hunter2-from-file");
   EXPECT_EQ(ok.value.Get("plain").as_string(), "file:secrets/token");

@@ -234,7 +234,9 @@ TEST(InterpolateTest, SyntaxErrorsNameTheOffset) {
     }
     return std::nullopt;
   };
-  EXPECT_EQ(*Interpolate("x${A}y${B:-b}z$", env), "xalphayb" "z$");
+  EXPECT_EQ(*Interpolate("x${A}y${B:-b}z$", env),
+            "xalphayb"
+            "z$");
   EXPECT_EQ(*Interpolate("$A ${A:-}", env), "$A alpha");
   auto unclosed = Interpolate("ab${A", env);
   ASSERT_FALSE(unclosed.ok());
@@ -355,9 +357,9 @@ TEST_F(ConfigTest, CrossFieldRetryCheck) {
 TEST_F(ConfigTest, StructuralProblems) {
   EXPECT_EQ(Errors(""), (std::vector<std::string>{"/etc/erphub/hub.yaml:1:1: the config is "
                                                   "empty; it needs at least a `flows:` section"}));
-  EXPECT_EQ(Errors("- a\n"), (std::vector<std::string>{
-                                 "/etc/erphub/hub.yaml:1:1: expected a mapping of settings at "
-                                 "the top, found a list"}));
+  EXPECT_EQ(Errors("- a\n"),
+            (std::vector<std::string>{"/etc/erphub/hub.yaml:1:1: expected a mapping of settings at "
+                                      "the top, found a list"}));
   EXPECT_EQ(Errors("listen: 127.0.0.1:1\n"),
             (std::vector<std::string>{"/etc/erphub/hub.yaml:1:1: flows: required field is "
                                       "missing: a config needs at least one flow"}));
