@@ -514,8 +514,7 @@ JResult<Value> Evaluator::ApplyTransform(const TransformFunction& fn, const Valu
       }
     }
     if (node->deletion) {
-      ERPHUB_ASSIGN_OR_RETURN(Value deletions,
-                              Evaluate(node->deletion.get(), match, fn.env.get()));
+      ERPHUB_ASSIGN_OR_RETURN(Value deletions, Evaluate(node->deletion.get(), match, fn.env.get()));
       if (!deletions.is_undefined()) {
         std::vector<Value> keys;
         if (deletions.is_array()) {

@@ -44,14 +44,14 @@ enum class NodeType : uint8_t {
   kTransform,
   kPath,
   // Raw forms, removed by post-processing.
-  kRawMap,      // a.b
-  kRawFilter,   // a[b]
-  kRawGroup,    // a{k: v}
-  kRawOrderBy,  // a^(b)
-  kRawFocus,    // a@$v
-  kRawIndex,    // a#$i
-  kRawApply,    // a ~> b
-  kRawBind,     // $a := b
+  kRawMap,       // a.b
+  kRawFilter,    // a[b]
+  kRawGroup,     // a{k: v}
+  kRawOrderBy,   // a^(b)
+  kRawFocus,     // a@$v
+  kRawIndex,     // a#$i
+  kRawApply,     // a ~> b
+  kRawBind,      // $a := b
   kRawOperator,  // 'and', 'or', 'in' or '?' met as an operand
   kEnd,          // end of input met as an operand
 };
@@ -90,8 +90,8 @@ using NodePtr = std::unique_ptr<Node>;
 struct Stage {
   enum class Kind : uint8_t { kFilter, kIndex };
   Kind kind = Kind::kFilter;
-  NodePtr expr;         // kFilter
-  std::string var;      // kIndex
+  NodePtr expr;     // kFilter
+  std::string var;  // kIndex
   int64_t position = 0;
 };
 
@@ -141,8 +141,8 @@ struct Node {
   std::unique_ptr<GroupBy> group;
   std::vector<SortTerm> terms;  // sort step, or raw order-by
 
-  std::string focus;      // '@$v' on a step
-  std::string index_var;  // '#$i' on a step
+  std::string focus;         // '@$v' on a step
+  std::string index_var;     // '#$i' on a step
   Slot* ancestor = nullptr;  // a step whose value a '%' refers to
   Slot* slot = nullptr;      // a '%' node
   std::vector<Slot*> seeking_parent;

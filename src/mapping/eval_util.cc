@@ -83,8 +83,9 @@ const char* MessageFor(std::string_view code) {
       {"D1002", "Cannot negate a non-numeric value"},
       {"D1004", "Regular expression matches zero length string"},
       {"D1009", "Multiple key definitions evaluate to same key"},
-      {"D2014", "The size of the sequence allocated by the range operator (..) must not exceed "
-                "1e7"},
+      {"D2014",
+       "The size of the sequence allocated by the range operator (..) must not exceed "
+       "1e7"},
       {"D3120", "Syntax error in expression passed to function eval"},
       {"D3121", "Dynamic error evaluating the expression passed to function eval"},
       {"T0410", "Argument of function does not match function signature"},
@@ -99,17 +100,22 @@ const char* MessageFor(std::string_view code) {
       {"T2004", "The right side of the range operator (..) must evaluate to an integer"},
       {"T2006", "The right side of the function application operator ~> must be a function"},
       {"T2007", "Type mismatch when comparing values in order-by clause"},
-      {"T2008", "The expressions within an order-by clause must evaluate to numeric or string "
-                "values"},
+      {"T2008",
+       "The expressions within an order-by clause must evaluate to numeric or string "
+       "values"},
       {"T2009", "The values either side of the operator must be of the same data type"},
-      {"T2010", "The expressions either side of operator must evaluate to numeric or string "
-                "values"},
-      {"T2011", "The insert/update clause of the transform expression must evaluate to an "
-                "object"},
-      {"T2012", "The delete clause of the transform expression must evaluate to a string or "
-                "array of strings"},
-      {"T2013", "The transform expression clones the input object using the $clone() function. "
-                "This has been overridden in the current scope by a non-function."},
+      {"T2010",
+       "The expressions either side of operator must evaluate to numeric or string "
+       "values"},
+      {"T2011",
+       "The insert/update clause of the transform expression must evaluate to an "
+       "object"},
+      {"T2012",
+       "The delete clause of the transform expression must evaluate to a string or "
+       "array of strings"},
+      {"T2013",
+       "The transform expression clones the input object using the $clone() function. "
+       "This has been overridden in the current scope by a non-function."},
       {"U1001", "Stack overflow or time limit exceeded in the evaluation"},
   };
   for (const auto& m : kMessages) {

@@ -38,9 +38,7 @@ Evaluator::Evaluator(const std::shared_ptr<const Program>& program, const EvalOp
   }
 }
 
-Error Evaluator::DepthError() const {
-  return MakeEvalError("U1001", -1);
-}
+Error Evaluator::DepthError() const { return MakeEvalError("U1001", -1); }
 
 bool Evaluator::TimeUp() {
   return timed_ && (++ticks_ & 63) == 0 && std::chrono::steady_clock::now() > deadline_;
@@ -91,8 +89,7 @@ JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* 
     result = std::move(grouped).value();
   }
   depth_--;
-  if (result.is_array() && result.has_flag(kFlagSequence) &&
-      !result.has_flag(kFlagTupleStream)) {
+  if (result.is_array() && result.has_flag(kFlagSequence) && !result.has_flag(kFlagTupleStream)) {
     if (expr->keep_array) {
       result.set_flag(kFlagKeepSingleton);
     }

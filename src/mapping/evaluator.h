@@ -90,8 +90,8 @@ class Evaluator {
   JResult<Value> ApplyBuiltin(const BuiltinEntry& entry, std::span<const Value> args,
                               const Value& input, Frame* env);
   JResult<Value> ApplyTransform(const TransformFunction& fn, const Value& arg);
-  JResult<Value> ApplyRegex(const std::shared_ptr<const Regex>& regex, std::string_view subject, size_t from,
-                            int64_t position);
+  JResult<Value> ApplyRegex(const std::shared_ptr<const Regex>& regex, std::string_view subject,
+                            size_t from, int64_t position);
   Error DepthError() const;
   bool TimeUp();
 

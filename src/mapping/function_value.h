@@ -132,9 +132,7 @@ class LambdaFunction : public FunctionValue {
   bool partial = false;
   std::vector<std::string> partial_params;
 
-  const std::vector<std::string>& params() const {
-    return partial ? partial_params : node->params;
-  }
+  const std::vector<std::string>& params() const { return partial ? partial_params : node->params; }
   const Signature* signature() const { return partial ? nullptr : node->signature.get(); }
 };
 

@@ -83,23 +83,6 @@ int64_t Program::CharPosition(int64_t byte_offset) const {
   return static_cast<int64_t>(CodePointCount(std::string_view(text_).substr(0, end)));
 }
 
-JResult<Value> Host::ValueMap(std::string_view table, const Value& /*key*/) const {
-  Error::Info info;
-  info.code = "D3800";
-  info.message = "No value map named '" + std::string(table) + "' is configured";
-  info.value = Value::Str(table);
-  return Error(std::move(info));
-}
-
-JResult<Value> Host::Xref(std::string_view system, std::string_view /*entity*/,
-                          const Value& /*id*/) const {
-  Error::Info info;
-  info.code = "D3801";
-  info.message = "No cross-reference for system '" + std::string(system) + "' is configured";
-  info.value = Value::Str(system);
-  return Error(std::move(info));
-}
-
 JResult<Expression> Expression::Compile(std::string_view text) {
   auto program = Program::Compile(text);
   if (!program.ok()) {

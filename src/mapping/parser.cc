@@ -20,12 +20,11 @@ struct OperatorInfo {
 // Operators the parser knows, with their left binding power. Operators the lexer produces that
 // are missing here ('!', '~') are S0204.
 constexpr OperatorInfo kOperators[] = {
-    {".", 75},  {"[", 80},  {"]", 0},   {"{", 70},   {"}", 0},   {"(", 80},   {")", 0},
-    {",", 0},   {"@", 80},  {"#", 80},  {";", 0},    {":", 0},   {"?", 20},   {"+", 50},
-    {"-", 50},  {"*", 60},  {"/", 60},  {"%", 60},   {"|", 0},   {"=", 40},   {"<", 40},
-    {">", 40},  {"^", 40},  {"**", 0},  {"..", 0},   {":=", 10}, {"!=", 40},  {"<=", 40},
-    {">=", 40}, {"~>", 40}, {"and", 30}, {"or", 25}, {"in", 40}, {"&", 50},   {"??", 40},
-    {"?:", 40},
+    {".", 75},  {"[", 80},  {"]", 0},   {"{", 70},  {"}", 0},   {"(", 80},  {")", 0},    {",", 0},
+    {"@", 80},  {"#", 80},  {";", 0},   {":", 0},   {"?", 20},  {"+", 50},  {"-", 50},   {"*", 60},
+    {"/", 60},  {"%", 60},  {"|", 0},   {"=", 40},  {"<", 40},  {">", 40},  {"^", 40},   {"**", 0},
+    {"..", 0},  {":=", 10}, {"!=", 40}, {"<=", 40}, {">=", 40}, {"~>", 40}, {"and", 30}, {"or", 25},
+    {"in", 40}, {"&", 50},  {"??", 40}, {"?:", 40},
 };
 
 const OperatorInfo* FindOperator(std::string_view text) {
@@ -42,11 +41,11 @@ bool BinaryOpFor(std::string_view text, BinaryOp& op) {
     const char* text;
     BinaryOp op;
   } kBinary[] = {
-      {"+", BinaryOp::kAdd},  {"-", BinaryOp::kSub},     {"*", BinaryOp::kMul},
-      {"/", BinaryOp::kDiv},  {"%", BinaryOp::kMod},     {"=", BinaryOp::kEq},
-      {"!=", BinaryOp::kNe},  {"<", BinaryOp::kLt},      {"<=", BinaryOp::kLe},
-      {">", BinaryOp::kGt},   {">=", BinaryOp::kGe},     {"&", BinaryOp::kConcat},
-      {"and", BinaryOp::kAnd}, {"or", BinaryOp::kOr},    {"in", BinaryOp::kIn},
+      {"+", BinaryOp::kAdd},   {"-", BinaryOp::kSub}, {"*", BinaryOp::kMul},
+      {"/", BinaryOp::kDiv},   {"%", BinaryOp::kMod}, {"=", BinaryOp::kEq},
+      {"!=", BinaryOp::kNe},   {"<", BinaryOp::kLt},  {"<=", BinaryOp::kLe},
+      {">", BinaryOp::kGt},    {">=", BinaryOp::kGe}, {"&", BinaryOp::kConcat},
+      {"and", BinaryOp::kAnd}, {"or", BinaryOp::kOr}, {"in", BinaryOp::kIn},
   };
   for (const auto& b : kBinary) {
     if (text == b.text) {
@@ -521,6 +520,7 @@ class Parser {
             slot->label = node.ancestor->label;
             node.ancestor = slot;
           }
+          node.tuple = true;
         }
         break;
       case NodeType::kParent:
@@ -758,8 +758,7 @@ class Parser {
         for (NodePtr& item : expr->items) {
           ERPHUB_ASSIGN_OR_RETURN(item, Process(std::move(item)));
           PushAncestry(*expr, *item);
-          if (item->cons_array ||
-              (item->type == NodeType::kPath && item->items[0]->cons_array)) {
+          if (item->cons_array || (item->type == NodeType::kPath && item->items[0]->cons_array)) {
             expr->cons_array = true;
           }
         }

@@ -28,8 +28,7 @@ Regex::~Regex() {
 
 JResult<std::shared_ptr<const Regex>> Regex::Compile(std::string_view pattern,
                                                      std::string_view flags) {
-  uint32_t options = PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_MATCH_UNSET_BACKREF |
-                     PCRE2_DOLLAR_ENDONLY;
+  uint32_t options = PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_MATCH_UNSET_BACKREF | PCRE2_DOLLAR_ENDONLY;
   for (char f : flags) {
     if (f == 'i') {
       options |= PCRE2_CASELESS;

@@ -187,8 +187,7 @@ bool Signature::Match(std::string_view symbols, size_t param, size_t at, bool an
   }
   const Param& p = params_[param];
   int available = 0;
-  while (at + available < symbols.size() &&
-         (p.max < 0 || available < p.max) &&
+  while (at + available < symbols.size() && (p.max < 0 || available < p.max) &&
          p.allowed.find(symbols[at + available]) != std::string::npos) {
     available++;
   }
