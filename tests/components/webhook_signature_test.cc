@@ -127,13 +127,13 @@ int RunVectors(const std::filesystem::path& dir) {
     for (const std::string& secret : secrets) {
       Result<VerifiedEvent> result = VerifySignature(ConfigOf(vector, secret), headers, body, now);
       if (expect.is_null()) {
-        ASSERT_TRUE(result.ok()) << result.status().ToString();
-        EXPECT_EQ(result->kind, DeliveryKind::kPing);
+        EXPECT_TRUE(result.ok()) << result.status().ToString();
+        EXPECT_TRUE(result.ok() && result->kind == DeliveryKind::kPing);
       } else if (expect.as_bool()) {
-        ASSERT_TRUE(result.ok()) << result.status().ToString();
-        EXPECT_EQ(result->kind, DeliveryKind::kEvent);
+        EXPECT_TRUE(result.ok()) << result.status().ToString();
+        EXPECT_TRUE(result.ok() && result->kind == DeliveryKind::kEvent);
       } else {
-        ASSERT_FALSE(result.ok()) << "accepted; should fail because "
+        EXPECT_FALSE(result.ok()) << "accepted; should fail because "
                                   << vector.Get("why").as_string();
         EXPECT_EQ(result.status().code(), StatusCode::kUnauthenticated);
         EXPECT_EQ(result.status().ToString().find(secret), std::string::npos)

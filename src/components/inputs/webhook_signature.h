@@ -38,7 +38,7 @@ struct SignatureConfig {
   // Every secret that may have signed a delivery; a delivery verifies when any of them matches,
   // so an endpoint secret can be rolled without downtime. At least one is required.
   // standard-webhooks secrets are "whsec_" + base64 of the key (the prefix is optional).
-  std::vector<std::string> secrets;
+  std::vector<std::string> secrets{};
   // stripe and standard-webhooks: the largest accepted distance between the signed timestamp
   // and now, in either direction.
   std::chrono::seconds tolerance{300};
@@ -47,9 +47,9 @@ struct SignatureConfig {
   std::string header = "X-Signature";
   DigestEncoding encoding = DigestEncoding::kHex;
   // Text in front of the digest in the header, e.g. "sha256=" (required when set).
-  std::string prefix;
+  std::string prefix{};
   // Header holding the sender's delivery id, if it sends one.
-  std::string event_id_header;
+  std::string event_id_header{};
 };
 
 // Reads request headers; the webhook server adapts its own header container to this.
