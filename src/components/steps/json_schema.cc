@@ -244,8 +244,18 @@ int64_t CodePointCount(std::string_view s) {
   return count;
 }
 
+// "1 item", "2 items"; "property" becomes "properties".
 std::string Plural(int64_t n, std::string_view word) {
-  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+  std::string out = std::to_string(n) + " " + std::string(word);
+  if (n != 1) {
+    if (out.back() == 'y') {
+      out.back() = 'i';
+      out += "es";
+    } else {
+      out += "s";
+    }
+  }
+  return out;
 }
 
 // A member of an object counts only when it has a value.
@@ -895,7 +905,13 @@ class Validator {
     failures_ = &branch;
     Check(index, instance);
     failures_ = saved;
-    return branch.empty() ? std::string("matches") : branch.front().ToString();
+    if (branch.empty()) {
+      return "matches";
+    }
+    // Relative to the value being explained.
+    const SchemaFailure& first = branch.front();
+    std::string_view relative = std::string_view(first.pointer).substr(pointer_.size());
+    return relative.empty() ? first.message : std::string(relative) + ": " + first.message;
   }
 
   bool CheckChild(int index, std::string_view token, const Value& instance) {
