@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "mapping/eval_util.h"
@@ -58,7 +59,11 @@ JResult<Value> Evaluator::Run(const Value& input) {
     in = MakeSeqOf(input);
     in.set_flag(kFlagOuterWrapper);
   }
-  return Evaluate(&(*program_)->root(), in, root_frame_.get());
+  ERPHUB_ASSIGN_OR_RETURN(Value result, Evaluate(&(*program_)->root(), in, root_frame_.get()));
+  if (result.is_number() && !result.as_number().IsFinite()) {
+    return MakeEvalError("D1001", (*program_)->root().position, result);
+  }
+  return result;
 }
 
 JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* env) {
@@ -336,11 +341,24 @@ JResult<Value> Evaluator::EvaluateBinary(const Node* expr, const Value& input, F
     case BinaryOp::kMul:
     case BinaryOp::kDiv:
     case BinaryOp::kMod: {
-      if (!lhs.is_undefined() && !lhs.is_number()) {
-        return MakeEvalError("T2001", pos, lhs, expr->name);
+      // As the reference's isNumeric: NaN is not a number, an infinite number is D1001.
+      auto check = [&](const Value& v, const char* code) -> std::optional<Error> {
+        if (v.is_undefined()) {
+          return std::nullopt;
+        }
+        if (!v.is_number() || (!v.as_number().is_exact() && std::isnan(v.as_number().ToDouble()))) {
+          return MakeEvalError(code, pos, v, expr->name);
+        }
+        if (!v.as_number().IsFinite()) {
+          return MakeEvalError("D1001", pos, v, expr->name);
+        }
+        return std::nullopt;
+      };
+      if (auto err = check(lhs, "T2001")) {
+        return std::move(*err);
       }
-      if (!rhs.is_undefined() && !rhs.is_number()) {
-        return MakeEvalError("T2002", pos, rhs, expr->name);
+      if (auto err = check(rhs, "T2002")) {
+        return std::move(*err);
       }
       if (lhs.is_undefined() || rhs.is_undefined()) {
         return Value();
@@ -364,13 +382,6 @@ JResult<Value> Evaluator::EvaluateBinary(const Node* expr, const Value& input, F
         default:
           r = a % b;
           break;
-      }
-      if (!r.IsFinite()) {
-        if (!r.is_exact() && std::isnan(r.ToDouble())) {
-          // 0/0 and x%0 are NaN in JavaScript, which the reference reports when used.
-          return MakeEvalError("D1001", pos, Value(), expr->name);
-        }
-        return MakeEvalError("D1001", pos, Value(), expr->name);
       }
       return Value::Num(r);
     }
