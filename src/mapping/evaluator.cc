@@ -32,11 +32,18 @@ Evaluator::Evaluator(const std::shared_ptr<const Program>& program, const EvalOp
       options_(options),
       host_(options.host != nullptr ? options.host : &DefaultHost()),
       max_depth_(options.max_depth),
-      now_millis_(options.now_millis >= 0 ? options.now_millis : RealNowMillis()) {
+      now_millis_(options.now_millis) {
   if (options.time_limit.count() > 0) {
     timed_ = true;
     deadline_ = std::chrono::steady_clock::now() + options.time_limit;
   }
+}
+
+int64_t Evaluator::now_millis() const {
+  if (now_millis_ < 0) {
+    now_millis_ = RealNowMillis();
+  }
+  return now_millis_;
 }
 
 Error Evaluator::DepthError() const { return MakeEvalError("U1001", -1); }
@@ -46,7 +53,22 @@ bool Evaluator::TimeUp() {
 }
 
 JResult<Value> Evaluator::Run(const Value& input) {
-  root_frame_ = Ref<Frame>::Adopt(new Frame(Ref<Frame>()));
+  // The root frame is reused by the next evaluation on this thread unless a function value in
+  // the result still refers to it.
+  thread_local Ref<Frame> cached_root;
+  if (!cached_root || cached_root->IsShared()) {
+    cached_root = Ref<Frame>::Adopt(new Frame(Ref<Frame>()));
+  }
+  root_frame_ = cached_root;
+  struct Release {
+    Ref<Frame>& frame;
+    ~Release() {
+      frame = Ref<Frame>();
+      if (!cached_root->IsShared()) {
+        cached_root->Clear();
+      }
+    }
+  } release{root_frame_};
   if (options_.bindings != nullptr) {
     for (const auto& [key, value] : *options_.bindings) {
       root_frame_->Bind(key, value);
