@@ -62,7 +62,8 @@ const Registry& GetRegistry() {
   static const Registry* registry = [] {
     auto* r = new Registry();
     for (auto table : {StringFunctions(), NumericFunctions(), CollectionFunctions(),
-                       FormatFunctions(), DateTimeFunctions(), ErpFunctions()}) {
+                       FormatFunctions(), DateTimeFunctions(), ErpFunctions(),
+                       ErpValueFunctions()}) {
       for (const BuiltinFunction& f : table) {
         r->Add(f);
       }
