@@ -16,11 +16,13 @@
 
 #include "core/json.h"
 #include "mapping/jsonata.h"
+#include "mapping/suite_equal.h"
 
 namespace fs = std::filesystem;
 using erphub::Value;
 using erphub::ValueKind;
 namespace jsonata = erphub::jsonata;
+using erphub::jsonata::SuiteEqual;
 
 namespace {
 
@@ -29,50 +31,6 @@ std::string ReadFile(const fs::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// The suite's equality: numbers as doubles, arrays in order, objects by key set.
-bool SuiteEqual(const Value& a, const Value& b) {
-  if (a.kind() != b.kind()) {
-    return false;
-  }
-  switch (a.kind()) {
-    case ValueKind::kNumber:
-      return a.as_number().ToDouble() == b.as_number().ToDouble();
-    case ValueKind::kArray: {
-      if (a.size() != b.size()) {
-        return false;
-      }
-      for (size_t i = 0; i < a.size(); ++i) {
-        if (!SuiteEqual(a[i], b[i])) {
-          return false;
-        }
-      }
-      return true;
-    }
-    case ValueKind::kObject: {
-      const erphub::Object& x = a.as_object();
-      const erphub::Object& y = b.as_object();
-      size_t defined = 0;
-      for (const auto& [key, value] : x) {
-        if (value.is_undefined()) {
-          continue;
-        }
-        ++defined;
-        const Value* other = y.Find(key);
-        if (other == nullptr || !SuiteEqual(value, *other)) {
-          return false;
-        }
-      }
-      size_t other_defined = 0;
-      for (const auto& entry : y) {
-        other_defined += entry.second.is_undefined() ? 0 : 1;
-      }
-      return defined == other_defined;
-    }
-    default:
-      return erphub::DeepEqual(a, b);
-  }
 }
 
 struct Outcome {
