@@ -163,7 +163,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // current answer.
   void BeginStop() {
     stopping_ = true;
-    if (state_ == State::kReadingHeader) {
+    if (state_ == State::kReadingHeader || state_ == State::kLingering) {
       Close();
     }
   }
@@ -181,7 +181,7 @@ class Session : public std::enable_shared_from_this<Session> {
       // Linger with a zero timeout makes close send a reset, as a crashed peer would.
       error_code ec;
       stream_.socket().set_option(asio::socket_base::linger(true, 0), ec);
-      Close();
+      Close(/*reset=*/true);
       return;
     }
     Write(std::move(*response), /*close_after=*/false);
@@ -438,7 +438,8 @@ class Session : public std::enable_shared_from_this<Session> {
     Drain();
   }
 
-  void Close() {
+  // Closes the connection; `reset` skips the orderly shutdown so that the peer sees a reset.
+  void Close(bool reset = false) {
     if (state_ == State::kClosed) {
       return;
     }
@@ -446,7 +447,9 @@ class Session : public std::enable_shared_from_this<Session> {
     state_ = State::kClosed;
     handler_timer_.cancel();
     error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    if (!reset) {
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    }
     stream_.socket().close(ignored);
     server_.Forget(this);
   }
