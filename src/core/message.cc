@@ -108,7 +108,7 @@ MessageId MessageIdGenerator::Next() {
   for (int i = 0; i < 6; ++i) {
     b[i] = static_cast<uint8_t>(static_cast<uint64_t>(ms) >> (40 - 8 * i));
   }
-  const uint64_t rand_a = counter >> 30;                                   // 12 bits
+  const uint64_t rand_a = counter >> 30;                                       // 12 bits
   const uint64_t rand_b = (counter & ((uint64_t{1} << 30) - 1)) << 32 | tail;  // 62 bits
   b[6] = static_cast<uint8_t>(0x70 | (rand_a >> 8));
   b[7] = static_cast<uint8_t>(rand_a);

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -97,6 +98,16 @@ struct StateWrite {
   // fails the whole operation with kConflict.
   Check check = Check::kNone;
   std::string expected;
+
+  static StateWrite Set(std::string key, std::string value) {
+    return StateWrite{std::move(key), std::move(value), Check::kNone, {}};
+  }
+  static StateWrite Create(std::string key, std::string value) {
+    return StateWrite{std::move(key), std::move(value), Check::kAbsent, {}};
+  }
+  static StateWrite Replace(std::string key, std::string expected, std::string value) {
+    return StateWrite{std::move(key), std::move(value), Check::kEquals, std::move(expected)};
+  }
 };
 
 // Proof of a claim; pass it back with the outcome.
@@ -119,7 +130,8 @@ struct ClaimedDelivery {
   std::string idempotency_key;
   // 1-based, counted since acceptance or since the last replay (for a max-attempts policy).
   int attempt = 1;
-  // Acceptance or last replay time (for a max-age policy).
+  // When the delivery was created (acceptance, or the follow-up) or last replayed, for a
+  // max-age policy.
   Timestamp eligible_since;
   // The previous attempt's error, if any.
   std::string last_error;
@@ -205,8 +217,8 @@ struct DeadLetterEntry {
 };
 
 struct DeadLetterFilter {
-  std::string flow;  // empty: all
-  Timestamp since;   // dead at or after; the epoch: all
+  std::string flow;      // empty: all
+  Timestamp since;       // dead at or after; the epoch: all
   int64_t after_id = 0;  // paging: ids greater than this
   int limit = 100;
 };

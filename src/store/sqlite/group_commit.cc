@@ -70,7 +70,8 @@ void GroupCommitter::RunBatch(std::deque<Pending*>& batch) {
   bool transaction_lost = false;
   for (Pending* pending : batch) {
     if (transaction_lost) {
-      pending->status = Status(StatusCode::kUnavailable, "transaction rolled back by another write's failure");
+      pending->status =
+          Status(StatusCode::kUnavailable, "transaction rolled back by another write's failure");
       continue;
     }
     Status status = db_.Exec("SAVEPOINT op");
@@ -93,8 +94,7 @@ void GroupCommitter::RunBatch(std::deque<Pending*>& batch) {
       pending->status = std::move(status);
       continue;
     }
-    Status end = status.ok() ? db_.Exec("RELEASE op")
-                             : db_.Exec("ROLLBACK TO op; RELEASE op");
+    Status end = status.ok() ? db_.Exec("RELEASE op") : db_.Exec("ROLLBACK TO op; RELEASE op");
     pending->status = status.ok() ? std::move(end) : std::move(status);
   }
   if (transaction_lost) {

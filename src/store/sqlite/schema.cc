@@ -102,8 +102,7 @@ Result<int> ReadSchemaVersion(SqliteDb& db) {
       std::string has_version_table,
       db.QueryText("SELECT count(*) FROM sqlite_schema WHERE name = 'schema_version'"));
   if (has_version_table == "0") {
-    ERPHUB_ASSIGN_OR_RETURN(std::string tables,
-                            db.QueryText("SELECT count(*) FROM sqlite_schema"));
+    ERPHUB_ASSIGN_OR_RETURN(std::string tables, db.QueryText("SELECT count(*) FROM sqlite_schema"));
     if (tables != "0") {
       return Status(StatusCode::kFailedPrecondition,
                     "the database holds tables but no schema_version: not an erphub store",

@@ -115,8 +115,8 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, bool c
   }
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
-    Status status = SqliteError(rc, "cannot open store " + path,
-                                db != nullptr ? sqlite3_errmsg(db) : "");
+    Status status =
+        SqliteError(rc, "cannot open store " + path, db != nullptr ? sqlite3_errmsg(db) : "");
     sqlite3_close(db);
     return status;
   }

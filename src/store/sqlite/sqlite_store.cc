@@ -64,8 +64,8 @@ Result<Headers> HeadersFromJson(std::string_view text) {
 Result<Value> PayloadFromJson(std::string_view text) {
   Result<Value> value = ParseJson(text);
   if (!value.ok()) {
-    return Status(StatusCode::kDataLoss, "stored payload is not valid JSON: " +
-                                             value.status().ToString());
+    return Status(StatusCode::kDataLoss,
+                  "stored payload is not valid JSON: " + value.status().ToString());
   }
   return value;
 }
@@ -88,8 +88,8 @@ Timestamp OptionalTime(const SqliteStatement& row, int column) {
 Result<bool> LaneHasHead(SqliteDb& db, std::string_view lane, int64_t except) {
   ERPHUB_ASSIGN_OR_RETURN(
       SqliteStatement q,
-      db.Prepare("SELECT 1 FROM deliveries WHERE lane = ?1 AND id <> ?2 AND "
-                 "(state IN (1, 2) OR (state = 4 AND blocks_lane = 1)) LIMIT 1"));
+      db.Prepare("SELECT 1 FROM deliveries WHERE lane = ?1 AND state IN (1, 2, 4) AND id <> ?2 "
+                 "AND (state <> 4 OR blocks_lane = 1) LIMIT 1"));
   q.Bind(1, lane).Bind(2, except);
   return q.Step();
 }
@@ -105,10 +105,9 @@ Result<bool> PromoteNext(SqliteDb& db, std::string_view lane) {
   }
   int64_t next = 0;
   {
-    ERPHUB_ASSIGN_OR_RETURN(
-        SqliteStatement q,
-        db.Prepare("SELECT id FROM deliveries WHERE lane = ?1 AND state = 0 "
-                   "ORDER BY message_seq, id LIMIT 1"));
+    ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
+                            db.Prepare("SELECT id FROM deliveries WHERE lane = ?1 AND state = 0 "
+                                       "ORDER BY message_seq, id LIMIT 1"));
     q.Bind(1, lane);
     ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
     if (!found) {
@@ -182,9 +181,8 @@ Status ApplyStateWrites(SqliteDb& db, std::span<const StateWrite> writes, Timest
                               db.Prepare("SELECT value FROM state WHERE key = ?1"));
       q.Bind(1, w.key);
       ERPHUB_ASSIGN_OR_RETURN(bool exists, q.Step());
-      const bool matches = w.check == StateWrite::Check::kAbsent
-                               ? !exists
-                               : exists && q.Blob(0) == w.expected;
+      const bool matches =
+          w.check == StateWrite::Check::kAbsent ? !exists : exists && q.Blob(0) == w.expected;
       if (!matches) {
         return Status(StatusCode::kConflict, "state changed concurrently", "state key " + w.key);
       }
@@ -222,7 +220,7 @@ Result<LeasedRow> CheckLease(SqliteDb& db, const Lease& lease) {
                   "lease lost: the delivery was finished or claimed again after the lease expired",
                   "delivery " + std::to_string(lease.delivery_id));
   }
-  return LeasedRow{q.Int(0),           q.Text(1), q.Text(2), q.Text(3), static_cast<int>(q.Int(4)),
+  return LeasedRow{q.Int(0),          q.Text(1), q.Text(2), q.Text(3), static_cast<int>(q.Int(4)),
                    OptionalTime(q, 5)};
 }
 
@@ -407,9 +405,14 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
         if (found) {
           ERPHUB_ASSIGN_OR_RETURN(MessageId original, IdFromText(q.Text(0)));
           const int64_t seq = q.Int(1);
-          LineageEvent e{LineageKind::kDuplicate, now, "", 0, microseconds(0), "",
-                         "event " + item.event_id + (item.source.empty() ? "" : " from " +
-                                                                                   item.source)};
+          LineageEvent e{
+              LineageKind::kDuplicate,
+              now,
+              "",
+              0,
+              microseconds(0),
+              "",
+              "event " + item.event_id + (item.source.empty() ? "" : " from " + item.source)};
           ERPHUB_TRY(AddLineage(db, seq, e));
           results.push_back(Accepted{original, true});
           ++duplicates;
@@ -437,14 +440,13 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
       }
       const int64_t seq = db.LastInsertRowid();
       for (const std::string& output : item.outputs) {
-        ERPHUB_TRY(InsertDelivery(
-            db,
-            NewDelivery{seq, m.flow, output, m.business_key, std::nullopt,
-                        static_cast<int64_t>(payloads[i].size())},
-            now));
+        ERPHUB_TRY(InsertDelivery(db,
+                                  NewDelivery{seq, m.flow, output, m.business_key, std::nullopt,
+                                              static_cast<int64_t>(payloads[i].size())},
+                                  now));
       }
-      LineageEvent received{LineageKind::kReceived, m.received_at, "", 0, microseconds(0), "",
-                            item.source};
+      LineageEvent received{
+          LineageKind::kReceived, m.received_at, "", 0, microseconds(0), "", item.source};
       ERPHUB_TRY(AddLineage(db, seq, received));
       results.push_back(Accepted{m.id, false});
     }
@@ -532,7 +534,7 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOpt
         if (!row) {
           break;
         }
-        LeasedRow leased{q.Int(1), "", q.Text(2), "", static_cast<int>(q.Int(3)),
+        LeasedRow leased{q.Int(1),          "", q.Text(2), "", static_cast<int>(q.Int(3)),
                          OptionalTime(q, 4)};
         expired.push_back(Expired{q.Int(0), std::move(leased), q.Text(5), OptionalTime(q, 6)});
       }
@@ -570,15 +572,19 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOpt
         ids.push_back(q.Int(0));
       }
     }
-    const Timestamp expires = now + std::chrono::duration_cast<microseconds>(options.lease_duration);
+    const Timestamp expires =
+        now + std::chrono::duration_cast<microseconds>(options.lease_duration);
     for (int64_t id : ids) {
       {
         ERPHUB_ASSIGN_OR_RETURN(
             SqliteStatement u,
             db.Prepare("UPDATE deliveries SET state = 2, attempts = attempts + 1, "
                        "lease_owner = ?2, lease_expires_at = ?3, claimed_at = ?4 WHERE id = ?1"));
-        ERPHUB_TRY(
-            u.Bind(1, id).Bind(2, options.owner).Bind(3, ToUnixMicros(expires)).Bind(4, now_us).Run());
+        ERPHUB_TRY(u.Bind(1, id)
+                       .Bind(2, options.owner)
+                       .Bind(3, ToUnixMicros(expires))
+                       .Bind(4, now_us)
+                       .Run());
       }
       ERPHUB_ASSIGN_OR_RETURN(
           SqliteStatement q,
@@ -790,7 +796,7 @@ void SqliteStore::AwaitWork(uint64_t seen, std::chrono::milliseconds timeout) {
 constexpr const char* kDeadLetterColumns =
     "SELECT d.id, m.id, d.flow, m.business_key, d.output, d.failed_at, d.last_error, "
     "d.response_body, d.attempts, d.finished_at, d.blocks_lane, d.message_seq, "
-    "coalesce(d.payload, m.payload) FROM deliveries d JOIN messages m ON m.seq = d.message_seq ";
+    "coalesce(d.payload, m.payload) ";
 
 Result<DeadLetterEntry> ReadDeadLetterRow(const SqliteStatement& q) {
   DeadLetterEntry e;
@@ -812,10 +818,11 @@ Result<std::vector<DeadLetterEntry>> SqliteStore::ListDeadLetters(const DeadLett
   return Read<std::vector<DeadLetterEntry>>(
       [&](SqliteDb& db) -> Result<std::vector<DeadLetterEntry>> {
         ERPHUB_ASSIGN_OR_RETURN(
-            SqliteStatement q,
-            db.Prepare(std::string(kDeadLetterColumns) +
-                       "WHERE d.state = 4 AND d.finished_at >= ?1 AND d.id > ?2 "
-                       "AND (?3 = '' OR d.flow = ?3) ORDER BY d.id LIMIT ?4"));
+            SqliteStatement q, db.Prepare(std::string(kDeadLetterColumns) +
+                                          "FROM deliveries d INDEXED BY deliveries_dead "
+                                          "JOIN messages m ON m.seq = d.message_seq "
+                                          "WHERE d.state = 4 AND d.finished_at >= ?1 AND d.id > ?2 "
+                                          "AND (?3 = '' OR d.flow = ?3) ORDER BY d.id LIMIT ?4"));
         q.Bind(1, ToUnixMicros(filter.since))
             .Bind(2, filter.after_id)
             .Bind(3, filter.flow)
@@ -873,7 +880,9 @@ Result<DeadLetterDetail> SqliteStore::GetDeadLetter(int64_t id) {
     {
       ERPHUB_ASSIGN_OR_RETURN(
           SqliteStatement q,
-          db.Prepare(std::string(kDeadLetterColumns) + "WHERE d.id = ?1 AND d.state = 4"));
+          db.Prepare(std::string(kDeadLetterColumns) +
+                     "FROM deliveries d JOIN messages m ON m.seq = d.message_seq "
+                     "WHERE d.id = ?1 AND d.state = 4"));
       q.Bind(1, id);
       ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
       if (!found) {
@@ -943,10 +952,11 @@ Status SqliteStore::Replay(int64_t id, const ReplayOptions& options) {
     }
     ERPHUB_ASSIGN_OR_RETURN(
         SqliteStatement u,
-        db.Prepare("UPDATE deliveries SET state = ?2, not_before = ?3, eligible_since = ?3, "
-                   "budget_base = attempts, blocks_lane = 0, finished_at = NULL, "
-                   "payload = coalesce(?4, payload), bytes = coalesce(length(CAST(?4 AS BLOB)), bytes) "
-                   "WHERE id = ?1"));
+        db.Prepare(
+            "UPDATE deliveries SET state = ?2, not_before = ?3, eligible_since = ?3, "
+            "budget_base = attempts, blocks_lane = 0, finished_at = NULL, "
+            "payload = coalesce(?4, payload), bytes = coalesce(length(CAST(?4 AS BLOB)), bytes) "
+            "WHERE id = ?1"));
     u.Bind(1, id).Bind(2, state).Bind(3, ToUnixMicros(now));
     if (payload) {
       u.Bind(4, *payload);
@@ -954,7 +964,7 @@ Status SqliteStore::Replay(int64_t id, const ReplayOptions& options) {
       u.Bind(4, std::nullopt);
     }
     ERPHUB_TRY(u.Run());
-    LineageEvent e{LineageKind::kReplayed, now, "", 0, microseconds(0),
+    LineageEvent e{LineageKind::kReplayed,          now,         "", 0, microseconds(0),
                    payload ? "payload edited" : "", options.note};
     return AddLineage(db, row.message_seq, e);
   }));
@@ -974,8 +984,7 @@ Status SqliteStore::Discard(int64_t id, std::string_view reason) {
         db.Prepare("UPDATE deliveries SET state = 5, blocks_lane = 0, finished_at = ?2 "
                    "WHERE id = ?1"));
     ERPHUB_TRY(u.Bind(1, id).Bind(2, ToUnixMicros(now)).Run());
-    LineageEvent e{LineageKind::kDiscarded, now, "", 0, microseconds(0), "",
-                   std::string(reason)};
+    LineageEvent e{LineageKind::kDiscarded, now, "", 0, microseconds(0), "", std::string(reason)};
     ERPHUB_TRY(AddLineage(db, row.message_seq, e));
     return PromoteNext(db, row.lane).status();
   }));
@@ -1009,11 +1018,10 @@ Result<QuarantineEntry> ReadQuarantineRow(const SqliteStatement& q) {
 Result<std::vector<QuarantineEntry>> SqliteStore::ListQuarantine(const QuarantineFilter& filter) {
   return Read<std::vector<QuarantineEntry>>(
       [&](SqliteDb& db) -> Result<std::vector<QuarantineEntry>> {
-        ERPHUB_ASSIGN_OR_RETURN(
-            SqliteStatement q,
-            db.Prepare(std::string(kQuarantineColumns) +
-                       "WHERE id > ?1 AND (?2 = '' OR flow = ?2) "
-                       "AND (?3 OR resolved_at IS NULL) ORDER BY id LIMIT ?4"));
+        ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
+                                db.Prepare(std::string(kQuarantineColumns) +
+                                           "WHERE id > ?1 AND (?2 = '' OR flow = ?2) "
+                                           "AND (?3 OR resolved_at IS NULL) ORDER BY id LIMIT ?4"));
         q.Bind(1, filter.after_id)
             .Bind(2, filter.flow)
             .Bind(3, filter.include_resolved ? 1 : 0)
@@ -1049,8 +1057,8 @@ Status SqliteStore::ResolveQuarantine(int64_t id, std::string_view resolution) {
     return InvalidArgumentError("resolving a quarantine entry needs a resolution");
   }
   return Write([&](SqliteDb& db) -> Status {
-    ERPHUB_ASSIGN_OR_RETURN(
-        SqliteStatement q, db.Prepare("SELECT resolved_at IS NULL FROM quarantine WHERE id = ?1"));
+    ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
+                            db.Prepare("SELECT resolved_at IS NULL FROM quarantine WHERE id = ?1"));
     q.Bind(1, id);
     ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
     if (!found) {
@@ -1154,17 +1162,16 @@ Result<std::vector<MessageId>> SqliteStore::FindByBusinessKey(std::string_view b
 }
 
 Result<std::optional<std::string>> SqliteStore::GetState(std::string_view key) {
-  return Read<std::optional<std::string>>(
-      [&](SqliteDb& db) -> Result<std::optional<std::string>> {
-        ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
-                                db.Prepare("SELECT value FROM state WHERE key = ?1"));
-        q.Bind(1, key);
-        ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
-        if (!found) {
-          return std::optional<std::string>();
-        }
-        return std::optional<std::string>(q.Blob(0));
-      });
+  return Read<std::optional<std::string>>([&](SqliteDb& db) -> Result<std::optional<std::string>> {
+    ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
+                            db.Prepare("SELECT value FROM state WHERE key = ?1"));
+    q.Bind(1, key);
+    ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) {
+      return std::optional<std::string>();
+    }
+    return std::optional<std::string>(q.Blob(0));
+  });
 }
 
 Status SqliteStore::PutState(std::span<const StateWrite> writes) {
@@ -1271,9 +1278,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   Result<std::string> mode = writer->QueryText("PRAGMA journal_mode = WAL");
   if (!mode.ok()) {
     if (mode.status().code() == StatusCode::kDataLoss) {
-      return Status(StatusCode::kDataLoss,
-                    "the store file is not an SQLite database or is corrupt: " +
-                        mode.status().ToString());
+      return Status(
+          StatusCode::kDataLoss,
+          "the store file is not an SQLite database or is corrupt: " + mode.status().ToString());
     }
     return mode.status();
   }
