@@ -1,0 +1,53 @@
+#include "store/store.h"
+
+#include <string>
+
+namespace erphub::store {
+
+Result<FsyncMode> ParseFsyncMode(std::string_view text) {
+  if (text == "full") {
+    return FsyncMode::kFull;
+  }
+  if (text == "normal") {
+    return FsyncMode::kNormal;
+  }
+  return InvalidArgumentError("fsync must be full or normal, found '" + std::string(text) + "'");
+}
+
+std::string_view DeliveryStateName(DeliveryState state) {
+  switch (state) {
+    case DeliveryState::kQueued:
+      return "queued";
+    case DeliveryState::kReady:
+      return "ready";
+    case DeliveryState::kInFlight:
+      return "in flight";
+    case DeliveryState::kDone:
+      return "done";
+    case DeliveryState::kDead:
+      return "dead";
+    case DeliveryState::kDiscarded:
+      return "discarded";
+  }
+  return "unknown";
+}
+
+std::string_view LineageKindName(LineageKind kind) {
+  switch (kind) {
+    case LineageKind::kReceived:
+      return "received";
+    case LineageKind::kDuplicate:
+      return "duplicate";
+    case LineageKind::kStep:
+      return "step";
+    case LineageKind::kAttempt:
+      return "attempt";
+    case LineageKind::kReplayed:
+      return "replayed";
+    case LineageKind::kDiscarded:
+      return "discarded";
+  }
+  return "unknown";
+}
+
+}  // namespace erphub::store

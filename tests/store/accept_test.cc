@@ -1,0 +1,182 @@
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store_test_util.h"
+
+namespace erphub::store {
+namespace {
+
+TEST_F(StoreTest, AcceptedMessagesSurviveReopen) {
+  Acceptance a = Make("shop-orders", "5849301229845",
+                      R"({"total":"18.90","price":18.90,"qty":3,"big":12345678901234567890123})");
+  MessageId id = AcceptOne(a);
+  store_.reset();
+  Open();
+  Result<MessageTrace> trace = store_->Trace(id);
+  ASSERT_TRUE(trace.ok()) << trace.status().ToString();
+  EXPECT_EQ(trace->message.flow, "shop-orders");
+  EXPECT_EQ(trace->message.business_key, "5849301229845");
+  EXPECT_EQ(ToJson(trace->message.payload), ToJson(a.message.payload));
+  EXPECT_TRUE(DeepEqual(trace->message.payload, a.message.payload));
+  EXPECT_TRUE(trace->message.payload.Get("price").as_number().is_exact());
+  EXPECT_EQ(trace->message.headers, a.message.headers);
+  EXPECT_EQ(trace->message.received_at, a.message.received_at);
+  ASSERT_EQ(trace->deliveries.size(), 1u);
+  EXPECT_EQ(trace->deliveries[0].output, "erp");
+  EXPECT_EQ(trace->deliveries[0].state, DeliveryState::kReady);
+}
+
+// Accept returns only after the commit: a process killed right after it loses nothing.
+TEST_F(StoreTest, AcceptIsDurableWhenItReturnsEvenIfTheProcessIsKilled) {
+  store_.reset();
+  Acceptance a = Make("shop-orders", "k1", R"({"order":1})");
+  const std::string db = path();
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    StoreOptions options = Options();
+    options.fsync = FsyncMode::kFull;
+    Result<std::unique_ptr<Store>> store = OpenSqliteStore(db, options);
+    if (!store.ok()) {
+      _exit(3);
+    }
+    Result<std::vector<Accepted>> r = (*store)->Accept(std::span<const Acceptance>(&a, 1));
+    if (!r.ok()) {
+      _exit(4);
+    }
+    kill(getpid(), SIGKILL);
+    _exit(5);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  Open();
+  Result<MessageTrace> trace = store_->Trace(a.message.id);
+  ASSERT_TRUE(trace.ok()) << trace.status().ToString();
+  EXPECT_EQ(ToJson(trace->message.payload), R"({"order":1})");
+  EXPECT_EQ(Claim().size(), 1u);
+}
+
+TEST_F(StoreTest, DuplicateEventIdReturnsTheOriginalMessage) {
+  MessageId first = AcceptOne(Make("shop-orders", "1", R"({"v":1})", {"erp"}, "evt-1"));
+  Acceptance again = Make("shop-orders", "1", R"({"v":1})", {"erp"}, "evt-1");
+  Result<std::vector<Accepted>> r = store_->Accept(std::span<const Acceptance>(&again, 1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE((*r)[0].duplicate);
+  EXPECT_EQ((*r)[0].id, first);
+  EXPECT_FALSE(store_->Trace(again.message.id).ok());
+  // The same event id in another flow is another message.
+  MessageId other = AcceptOne(Make("stripe", "1", R"({"v":1})", {"erp"}, "evt-1"));
+  EXPECT_NE(other, first);
+  // Within one call too.
+  std::vector<Acceptance> batch = {Make("shop-orders", "2", "{}", {"erp"}, "evt-2"),
+                                   Make("shop-orders", "2", "{}", {"erp"}, "evt-2")};
+  r = store_->Accept(batch);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE((*r)[0].duplicate);
+  EXPECT_TRUE((*r)[1].duplicate);
+  EXPECT_EQ((*r)[1].id, batch[0].message.id);
+  // One delivery each for the three stored messages.
+  EXPECT_EQ(Claim().size(), 3u);
+  StoreStats stats = store_->Stats();
+  EXPECT_EQ(stats.accepted_messages, 3u);
+  EXPECT_EQ(stats.duplicate_messages, 2u);
+  // The duplicate arrival is in the original's lineage.
+  Result<MessageTrace> trace = store_->Trace(first);
+  ASSERT_TRUE(trace.ok());
+  ASSERT_EQ(trace->events.size(), 2u);
+  EXPECT_EQ(trace->events[1].kind, LineageKind::kDuplicate);
+  EXPECT_EQ(trace->event_id, "evt-1");
+}
+
+TEST_F(StoreTest, AcceptRejectsInvalidMessagesAndStoresNothing) {
+  std::vector<Acceptance> batch = {Make("f", "1", "{}"), Make("", "1", "{}")};
+  Result<std::vector<Accepted>> r = store_->Accept(batch);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(store_->Trace(batch[0].message.id).ok());
+
+  Acceptance undefined_payload = Make("f", "1", "{}");
+  undefined_payload.message.payload = Value();
+  EXPECT_EQ(store_->Accept(std::span<const Acceptance>(&undefined_payload, 1)).status().code(),
+            StatusCode::kInvalidArgument);
+  Acceptance twice = Make("f", "1", "{}", {"erp", "erp"});
+  EXPECT_FALSE(store_->Accept(std::span<const Acceptance>(&twice, 1)).ok());
+  Acceptance nil_id = Make("f", "1", "{}");
+  nil_id.message.id = MessageId();
+  EXPECT_FALSE(store_->Accept(std::span<const Acceptance>(&nil_id, 1)).ok());
+}
+
+TEST_F(StoreTest, ABatchIsAllOrNothing) {
+  Acceptance first = Make("f", "1", "{}");
+  AcceptOne(first);
+  // The second item reuses a stored id: the whole call fails, the first item is not kept.
+  std::vector<Acceptance> batch = {Make("f", "2", "{}"), first};
+  batch[1].event_id = "";
+  Result<std::vector<Accepted>> r = store_->Accept(batch);
+  EXPECT_EQ(r.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->Trace(batch[0].message.id).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, WatermarkCommitsWithTheMessages) {
+  std::vector<Acceptance> batch = {Make("sql-poll", "1", "{}"), Make("sql-poll", "2", "{}")};
+  std::vector<StateWrite> watermark = {
+      StateWrite::Set("sql-poll/updated_at", "2024-05-01T10:00:00Z")};
+  ASSERT_TRUE(store_->Accept(batch, watermark).ok());
+  EXPECT_EQ(*store_->GetState("sql-poll/updated_at"), "2024-05-01T10:00:00Z");
+
+  // A stale compare-and-set fails the acceptance: no message, watermark unchanged.
+  std::vector<Acceptance> next = {Make("sql-poll", "3", "{}")};
+  StateWrite stale =
+      StateWrite::Replace("sql-poll/updated_at", "2024-04-30T00:00:00Z", "2024-05-02T00:00:00Z");
+  Result<std::vector<Accepted>> r = store_->Accept(next, std::span<const StateWrite>(&stale, 1));
+  EXPECT_EQ(r.status().code(), StatusCode::kConflict);
+  EXPECT_FALSE(store_->Trace(next[0].message.id).ok());
+  EXPECT_EQ(*store_->GetState("sql-poll/updated_at"), "2024-05-01T10:00:00Z");
+}
+
+TEST_F(StoreTest, StateKeyValue) {
+  EXPECT_EQ(*store_->GetState("absent"), std::nullopt);
+  std::string binary("a\0b\xff", 4);
+  std::vector<StateWrite> writes = {StateWrite::Set("cdc/lsn", "0/16B6C50"),
+                                    StateWrite::Set("bin", binary)};
+  ASSERT_TRUE(store_->PutState(writes).ok());
+  EXPECT_EQ(*store_->GetState("cdc/lsn"), "0/16B6C50");
+  EXPECT_EQ(*store_->GetState("bin"), binary);
+
+  StateWrite create_only = StateWrite::Create("cdc/lsn", "x");
+  EXPECT_EQ(store_->PutState(std::span<const StateWrite>(&create_only, 1)).code(),
+            StatusCode::kConflict);
+  StateWrite cas = StateWrite::Replace("cdc/lsn", "0/16B6C50", "0/16B6D00");
+  EXPECT_TRUE(store_->PutState(std::span<const StateWrite>(&cas, 1)).ok());
+  EXPECT_EQ(store_->PutState(std::span<const StateWrite>(&cas, 1)).code(), StatusCode::kConflict);
+  EXPECT_EQ(*store_->GetState("cdc/lsn"), "0/16B6D00");
+  store_.reset();
+  Open();
+  EXPECT_EQ(*store_->GetState("cdc/lsn"), "0/16B6D00");
+}
+
+TEST_F(StoreTest, BacklogCountsPerFlow) {
+  AcceptOne(Make("orders", "1", R"({"a":1})"));
+  AcceptOne(Make("orders", "1", R"({"a":2})"));  // queued behind the first
+  AcceptOne(Make("orders", "2", R"({"a":3})"));
+  AcceptOne(Make("invoices", "", R"({"b":1})", {"erp", "archive"}));
+  std::vector<ClaimedDelivery> claimed = Claim(1);
+  ASSERT_EQ(claimed.size(), 1u);
+  Result<std::vector<FlowBacklog>> backlog = store_->Backlog();
+  ASSERT_TRUE(backlog.ok()) << backlog.status().ToString();
+  ASSERT_EQ(backlog->size(), 2u);
+  const FlowBacklog& invoices = (*backlog)[0];
+  const FlowBacklog& orders = (*backlog)[1];
+  EXPECT_EQ(invoices.flow, "invoices");
+  EXPECT_EQ(invoices.ready, 2);
+  EXPECT_EQ(invoices.bytes, 2 * 7);
+  EXPECT_EQ(orders.flow, "orders");
+  EXPECT_EQ(orders.queued, 1);
+  EXPECT_EQ(orders.in_flight, 1);
+  EXPECT_EQ(orders.ready, 1);
+  EXPECT_EQ(orders.bytes, 3 * 7);
+}
+
+}  // namespace
+}  // namespace erphub::store

@@ -1,0 +1,110 @@
+#include "store/sqlite/group_commit.h"
+
+#include <thread>
+
+#include "store_test_util.h"
+
+namespace erphub::store {
+namespace {
+
+// Many threads accepting at once share transactions, and every acknowledged message is stored.
+TEST_F(StoreTest, ConcurrentAcceptsShareTransactions) {
+  StoreOptions options = Options();
+  options.fsync = FsyncMode::kFull;
+  options.group_commit_window = std::chrono::milliseconds(2);
+  Open(options);
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 40;
+  std::vector<std::vector<Acceptance>> work(kThreads);
+  for (auto& list : work) {
+    for (int i = 0; i < kPerThread; ++i) {
+      list.push_back(Make("orders", "", R"({"i":)" + std::to_string(i) + "}"));
+    }
+  }
+  const StoreStats before = store_->Stats();
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (auto& list : work) {
+    threads.emplace_back([&] {
+      for (const Acceptance& a : list) {
+        if (!store_->Accept(std::span<const Acceptance>(&a, 1)).ok()) {
+          failures.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  EXPECT_EQ(failures.load(), 0);
+  const StoreStats after = store_->Stats();
+  const uint64_t accepted = after.accepted_messages - before.accepted_messages;
+  const uint64_t transactions = after.transactions - before.transactions;
+  EXPECT_EQ(accepted, static_cast<uint64_t>(kThreads * kPerThread));
+  EXPECT_LT(transactions, accepted);
+  EXPECT_GT(transactions, 0u);
+  std::cout << accepted << " acceptances in " << transactions << " transactions\n";
+
+  store_.reset();
+  Open();
+  for (const auto& list : work) {
+    for (const Acceptance& a : list) {
+      ASSERT_TRUE(store_->Trace(a.message.id).ok());
+    }
+  }
+}
+
+// A failing operation rolls back only its own writes; the others in its transaction commit.
+TEST(GroupCommitterTest, AFailedOperationDoesNotSpoilItsBatch) {
+  TempDir dir;
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(dir.File("t.db"), true);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (v INTEGER)").ok());
+  std::vector<Status> results(6);
+  {
+    GroupCommitter committer(**db, std::chrono::milliseconds(200), 100);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i) {
+      threads.emplace_back([&, i] {
+        results[i] = committer.Run([i](SqliteDb& conn) -> Status {
+          ERPHUB_TRY(conn.Exec("INSERT INTO t VALUES (" + std::to_string(i) + ")"));
+          if (i % 3 == 0) {
+            return Status(StatusCode::kConflict, "refused");
+          }
+          return Status::Ok();
+        });
+      });
+    }
+    for (auto& t : threads) {
+      t.join();
+    }
+    EXPECT_LT(committer.transactions(), 6u);
+    EXPECT_EQ(committer.operations(), 6u);
+  }
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(results[i].ok(), i % 3 != 0) << i;
+  }
+  Result<std::string> stored =
+      (*db)->QueryText("SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY v)");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(*stored, "1,2,4,5");
+}
+
+TEST(GroupCommitterTest, RunsOperationsQueuedBeforeItStops) {
+  TempDir dir;
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(dir.File("t.db"), true);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (v INTEGER)").ok());
+  {
+    GroupCommitter committer(**db, std::chrono::microseconds(0), 1);
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_TRUE(
+          committer.Run([](SqliteDb& conn) { return conn.Exec("INSERT INTO t VALUES (1)"); }).ok());
+    }
+    EXPECT_EQ(committer.transactions(), 3u);
+  }
+  EXPECT_EQ(*(*db)->QueryText("SELECT count(*) FROM t"), "3");
+}
+
+}  // namespace
+}  // namespace erphub::store
