@@ -53,6 +53,9 @@ std::span<const BuiltinFunction> FormatFunctions();      // functions_format.cc:
                                                          // $formatInteger, $parseInteger,
                                                          // $formatBase
 std::span<const BuiltinFunction> DateTimeFunctions();    // functions_datetime.cc
-std::span<const BuiltinFunction> ErpFunctions();         // functions_erp.cc
+std::span<const BuiltinFunction> ErpFunctions();         // functions_erp.cc: ERP dates
+std::span<const BuiltinFunction> ErpValueFunctions();    // functions_erp_values.cc: $decimal,
+                                                         // $money, $convertUnit, $valueMap,
+                                                         // $xref
 
 }  // namespace erphub::jsonata

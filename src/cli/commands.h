@@ -1,0 +1,12 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace erphub::cli {
+
+// Each subcommand adds itself to the app and runs when chosen; Run* returns the exit code
+// (0 ok, 1 failure, 2 usage or config error).
+void AddMapCommand(CLI::App& app, int& exit_code);
+void AddVersionCommand(CLI::App& app, int& exit_code);
+
+}  // namespace erphub::cli

@@ -1,0 +1,152 @@
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "cli/commands.h"
+#include "core/json.h"
+#include "mapping/jsonata.h"
+
+namespace erphub::cli {
+namespace {
+
+struct MapArgs {
+  std::string expr_file;
+  std::string input_file;
+  std::string bindings;
+};
+
+Result<std::string> ReadText(const std::string& path) {
+  if (path == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return NotFoundError("cannot open file", path);
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The 1-based line and column of code point `position` in `text`, and that line's text.
+struct Place {
+  int line = 1;
+  int column = 1;
+  std::string line_text;
+};
+
+Place Locate(const std::string& text, int64_t position) {
+  Place place;
+  size_t line_start = 0;
+  int64_t code_points = 0;
+  size_t i = 0;
+  for (; i < text.size() && code_points < position; ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) {
+      continue;
+    }
+    ++code_points;
+    if (text[i] == '\n') {
+      ++place.line;
+      line_start = i + 1;
+      place.column = 1;
+    } else {
+      ++place.column;
+    }
+  }
+  size_t line_end = text.find('\n', line_start);
+  place.line_text = text.substr(line_start, line_end == std::string::npos ? std::string::npos
+                                                                          : line_end - line_start);
+  return place;
+}
+
+int RunMap(const MapArgs& args) {
+  auto expr_text = ReadText(args.expr_file);
+  if (!expr_text.ok()) {
+    std::fprintf(stderr, "%s\n", expr_text.status().ToString().c_str());
+    return 1;
+  }
+  auto expression = jsonata::Expression::Compile(*expr_text);
+  if (!expression.ok()) {
+    const jsonata::Error& error = expression.error();
+    std::fprintf(stderr, "%s\n", error.ToString().c_str());
+    if (error.position() >= 0) {
+      // The reference reports the position just past the offending token.
+      Place place = Locate(*expr_text, error.position() > 0 ? error.position() - 1 : 0);
+      std::fprintf(stderr, "  at %s:%d:%d\n  %s\n  %*s^\n", args.expr_file.c_str(), place.line,
+                   place.column, place.line_text.c_str(), place.column - 1, "");
+    }
+    return 1;
+  }
+
+  Value input;
+  if (!args.input_file.empty()) {
+    auto input_text = ReadText(args.input_file);
+    if (!input_text.ok()) {
+      std::fprintf(stderr, "%s\n", input_text.status().ToString().c_str());
+      return 1;
+    }
+    auto parsed = ParseJson(*input_text);
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "%s: %s\n", args.input_file.c_str(),
+                   parsed.status().ToString().c_str());
+      return 1;
+    }
+    input = std::move(parsed).value();
+  }
+
+  Value bindings;
+  jsonata::EvalOptions options;
+  if (!args.bindings.empty()) {
+    auto parsed = ParseJson(args.bindings);
+    if (!parsed.ok() || !parsed->is_object()) {
+      std::fprintf(stderr, "--bindings: expected a JSON object such as '{\"rate\": 1.2}'%s%s\n",
+                   parsed.ok() ? "" : ": ",
+                   parsed.ok() ? "" : parsed.status().ToString().c_str());
+      return 2;
+    }
+    bindings = std::move(parsed).value();
+    options.bindings = &bindings.as_object();
+  }
+
+  auto result = expression->Evaluate(input, options);
+  if (!result.ok()) {
+    const jsonata::Error& error = result.error();
+    std::fprintf(stderr, "%s\n", error.ToString().c_str());
+    if (error.position() >= 0) {
+      Place place = Locate(*expr_text, error.position() > 0 ? error.position() - 1 : 0);
+      std::fprintf(stderr, "  at %s:%d:%d (position %lld)\n", args.expr_file.c_str(),
+                   place.line, place.column, static_cast<long long>(error.position()));
+    }
+    return 1;
+  }
+  if (!result->is_undefined() && !result->is_function()) {
+    std::string out = ToJson(*result, JsonWriteOptions{.indent = 2});
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddMapCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<MapArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "map",
+      "Evaluate a JSONata mapping and print the result as JSON.\n"
+      "With no INPUT_FILE there is no input ($ is undefined); '-' reads standard input.\n"
+      "Exit 0 on success (nothing printed when the result is undefined); exit 1 on an error,\n"
+      "printed on stderr as 'CODE: message' followed by its place in EXPR_FILE.");
+  cmd->add_option("EXPR_FILE", args->expr_file, "File holding the JSONata expression ('-': stdin)")
+      ->required();
+  cmd->add_option("INPUT_FILE", args->input_file, "JSON input document ('-': stdin)");
+  cmd->add_option("--bindings", args->bindings,
+                  "JSON object of variables to bind, e.g. '{\"rate\": 1.2}' binds $rate");
+  cmd->callback([args, &exit_code] { exit_code = RunMap(*args); });
+}
+
+}  // namespace erphub::cli
