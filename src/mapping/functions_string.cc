@@ -108,6 +108,15 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+// The byte offset of the code point after the one at `pos`, stepping as CodePointCount counts.
+size_t NextCodePoint(std::string_view s, size_t pos) {
+  ++pos;
+  while (pos < s.size() && (static_cast<unsigned char>(s[pos]) & 0xC0) == 0x80) {
+    ++pos;
+  }
+  return pos;
+}
+
 // Maps byte offsets of code point indexes moving forward through one string, so that a scan over
 // many matches stays linear.
 class CodePointCursor {
@@ -120,7 +129,7 @@ class CodePointCursor {
       byte_ = 0;
     }
     while (cp_ < cp && byte_ < s_.size()) {
-      DecodeAt(s_, byte_);
+      byte_ = NextCodePoint(s_, byte_);
       ++cp_;
     }
     return byte_;
@@ -622,7 +631,7 @@ JResult<Value> FnSplit(CallContext& ctx, Args args) {
       size_t pos = 0;
       while (pos < s.size() && under(result)) {
         size_t start = pos;
-        DecodeAt(s, pos);
+        pos = NextCodePoint(s, pos);
         result.push_back(Value::Str(s.substr(start, pos - start)));
       }
       return result;
