@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git curl jq
+  build-essential cmake ninja-build ccache pkg-config git curl jq bc
   libpcre2-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   libboost-dev libboost-system-dev libcurl4-openssl-dev libyaml-cpp-dev libsqlite3-dev
   libfmt-dev libspdlog-dev libpugixml-dev libssl-dev libsodium-dev

@@ -17,6 +17,7 @@ struct MapArgs {
   std::string expr_file;
   std::string input_file;
   std::string bindings;
+  bool ndjson = false;
 };
 
 Result<std::string> ReadText(const std::string& path) {
@@ -63,6 +64,56 @@ Place Locate(const std::string& text, int64_t position) {
   return place;
 }
 
+// Maps each line of an NDJSON input to one compact line of output; stops at the first bad line.
+int MapLines(const MapArgs& args, const jsonata::Expression& expression,
+             const jsonata::EvalOptions& options) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (args.input_file.empty()) {
+    std::fprintf(stderr, "--ndjson needs an INPUT_FILE ('-' for standard input)\n");
+    return 2;
+  }
+  if (args.input_file != "-") {
+    file.open(args.input_file, std::ios::binary);
+    if (!file) {
+      std::fprintf(stderr, "%s: cannot open file\n", args.input_file.c_str());
+      return 1;
+    }
+    in = &file;
+  }
+  std::string line;
+  std::string out;
+  int64_t line_number = 0;
+  while (std::getline(*in, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      continue;
+    }
+    auto record = ParseJson(line);
+    if (!record.ok()) {
+      std::fprintf(stderr, "%s:%lld: %s\n", args.input_file.c_str(),
+                   static_cast<long long>(line_number), record.status().ToString().c_str());
+      return 1;
+    }
+    auto result = expression.Evaluate(*record, options);
+    if (!result.ok()) {
+      std::fprintf(stderr, "%s\n  at %s:%lld\n", result.error().ToString().c_str(),
+                   args.input_file.c_str(), static_cast<long long>(line_number));
+      return 1;
+    }
+    if (!result->is_undefined() && !result->is_function()) {
+      AppendJson(out, *result);
+      out += '\n';
+    }
+    if (out.size() > (1 << 16)) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
 int RunMap(const MapArgs& args) {
   auto expr_text = ReadText(args.expr_file);
   if (!expr_text.ok()) {
@@ -82,6 +133,23 @@ int RunMap(const MapArgs& args) {
     return 1;
   }
 
+  Value bindings;
+  jsonata::EvalOptions options;
+  if (!args.bindings.empty()) {
+    auto parsed = ParseJson(args.bindings);
+    if (!parsed.ok() || !parsed->is_object()) {
+      std::fprintf(stderr, "--bindings: expected a JSON object such as '{\"rate\": 1.2}'%s%s\n",
+                   parsed.ok() ? "" : ": ",
+                   parsed.ok() ? "" : parsed.status().ToString().c_str());
+      return 2;
+    }
+    bindings = std::move(parsed).value();
+    options.bindings = &bindings.as_object();
+  }
+  if (args.ndjson) {
+    return MapLines(args, *expression, options);
+  }
+
   Value input;
   if (!args.input_file.empty()) {
     auto input_text = ReadText(args.input_file);
@@ -96,20 +164,6 @@ int RunMap(const MapArgs& args) {
       return 1;
     }
     input = std::move(parsed).value();
-  }
-
-  Value bindings;
-  jsonata::EvalOptions options;
-  if (!args.bindings.empty()) {
-    auto parsed = ParseJson(args.bindings);
-    if (!parsed.ok() || !parsed->is_object()) {
-      std::fprintf(stderr, "--bindings: expected a JSON object such as '{\"rate\": 1.2}'%s%s\n",
-                   parsed.ok() ? "" : ": ",
-                   parsed.ok() ? "" : parsed.status().ToString().c_str());
-      return 2;
-    }
-    bindings = std::move(parsed).value();
-    options.bindings = &bindings.as_object();
   }
 
   auto result = expression->Evaluate(input, options);
@@ -146,6 +200,8 @@ void AddMapCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("INPUT_FILE", args->input_file, "JSON input document ('-': stdin)");
   cmd->add_option("--bindings", args->bindings,
                   "JSON object of variables to bind, e.g. '{\"rate\": 1.2}' binds $rate");
+  cmd->add_flag("--ndjson", args->ndjson,
+               "Treat INPUT_FILE as newline-delimited JSON: map each line, print one line each");
   cmd->callback([args, &exit_code] { exit_code = RunMap(*args); });
 }
 

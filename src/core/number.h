@@ -21,10 +21,11 @@ class Number {
   static Number FromInt(int64_t value) { return Exact(value, 0); }
   // Normalizes; falls back to a double if the exponent is out of range.
   static Number Exact(int64_t coefficient, int32_t exponent);
+  // Integral doubles of magnitude below 2^53 become exact (same value); others stay doubles.
   static Number FromDouble(double value);
-  // Parses JSON number syntax (also accepts a leading '+', and 'e'/'E' exponents). Text with more
-  // significant digits than an int64 holds becomes the nearest double. Returns nullopt when the
-  // text is not a number or the value is not finite.
+  // Parses JSON number syntax (also accepts a leading '+', leading zeros, and 'e'/'E' exponents).
+  // Text with more significant digits than an int64 holds becomes the nearest double. Returns
+  // nullopt when the text is not a number or the value is not finite.
   static std::optional<Number> Parse(std::string_view text);
 
   bool is_exact() const { return exact_; }
@@ -70,8 +71,19 @@ class Number {
   Number Abs() const;
 
  private:
-  int64_t coefficient_ = 0;  // exact: the coefficient
-  double double_ = 0;        // inexact: the value
+  friend class Value;  // stores the fields inline
+
+  static Number Inexact(double value) {
+    Number n;
+    n.double_ = value;
+    n.exact_ = false;
+    return n;
+  }
+
+  union {
+    int64_t coefficient_ = 0;  // exact: the coefficient
+    double double_;            // inexact: the value
+  };
   int32_t exponent_ = 0;
   bool exact_ = true;
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <cassert>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -87,6 +88,8 @@ class Value {
   static Value Double(double d) { return Num(Number::FromDouble(d)); }
   static Value Str(std::string_view s);
   static Value Str(std::string&& s);
+  // Resolves the ambiguity between the two overloads above for string literals.
+  static Value Str(const char* s) { return Str(std::string_view(s)); }
   static Value MakeArray(Array items = {});
   static Value MakeArray(std::initializer_list<Value> items) { return MakeArray(Array(items)); }
   static Value MakeObject();
@@ -132,17 +135,42 @@ class Value {
   void set_flags(uint8_t f) { flags_ = f; }
 
  private:
-  void Drop();
-  void Retain() const;
+  // Strings, arrays, objects and functions own a box, except strings kept inline.
+  bool has_box() const { return kind_ >= ValueKind::kString && aux8_ == 0; }
+  void Drop() {
+    if (has_box()) {
+      u_.box->Release();
+    }
+  }
+  void Retain() const {
+    if (has_box()) {
+      u_.box->AddRef();
+    }
+  }
+  void CopyBitsFrom(const Value& other) {
+    kind_ = other.kind_;
+    flags_ = other.flags_;
+    aux8_ = other.aux8_;
+    aux32_ = other.aux32_;
+    u_ = other.u_;
+  }
+  void ResetBits() {
+    kind_ = ValueKind::kUndefined;
+    flags_ = 0;
+    aux8_ = 0;
+    aux32_ = 0;
+    u_.coefficient = 0;
+  }
 
   ValueKind kind_ = ValueKind::kUndefined;
   uint8_t flags_ = 0;
-  // Number: exact flag and exponent. Short strings: length of the inline bytes.
+  // Number: exact flag, exponent in aux32_. String: 1 when the bytes are inline (length in
+  // aux32_), 0 when boxed. Arrays, objects, functions: 0.
   uint8_t aux8_ = 0;
   int32_t aux32_ = 0;
   union {
+    int64_t coefficient;  // first, so that u_{} zeroes all eight bytes
     bool b;
-    int64_t coefficient;
     double d;
     char inline_chars[8];
     RefCounted* box;
@@ -157,9 +185,9 @@ class Object {
 
   Object() = default;
   Object(const Object& other);
-  Object(Object&& other) noexcept = default;
+  Object(Object&& other) noexcept;
   Object& operator=(const Object& other);
-  Object& operator=(Object&& other) noexcept = default;
+  Object& operator=(Object&& other) noexcept;
   ~Object();
 
   size_t size() const { return entries_.size(); }
@@ -180,15 +208,152 @@ class Object {
   std::vector<Entry>::const_iterator end() const { return entries_.end(); }
 
  private:
-  void BuildIndex() const;
+  struct Index;
+  // Objects up to this size are scanned; larger ones get a hash index on first lookup.
+  static constexpr size_t kIndexThreshold = 16;
+
+  const Value* FindIndexed(std::string_view key) const;
+  Index* BuildIndex() const;
+  void DropIndex();
 
   std::vector<Entry> entries_;
-  struct Index;
-  mutable Index* index_ = nullptr;  // built lazily for large objects
+  // Built lazily by const lookups, which may run on several threads: published atomically.
+  mutable std::atomic<Index*> index_{nullptr};
 };
 
 // Deep equality: numbers by value, arrays in order, objects by key set regardless of order,
 // functions by identity, undefined equals only undefined.
 bool DeepEqual(const Value& a, const Value& b);
+
+// Inline definitions of the hot paths.
+
+namespace internal {
+
+struct ArrayBox final : RefCounted {
+  explicit ArrayBox(Array a) : items(std::move(a)) {}
+  Array items;
+};
+
+struct ObjectBox final : RefCounted {
+  ObjectBox() = default;
+  explicit ObjectBox(Object o) : object(std::move(o)) {}
+  Object object;
+};
+
+// Length-prefixed bytes allocated in one block with the box.
+struct StringBox final : RefCounted {
+  explicit StringBox(size_t n) : size(n) {}
+  const char* data() const { return reinterpret_cast<const char*>(this + 1); }
+  char* data() { return reinterpret_cast<char*>(this + 1); }
+  static StringBox* Make(std::string_view s);
+  static void operator delete(void* p) { ::operator delete(p); }
+
+  size_t size;
+};
+
+}  // namespace internal
+
+inline Value::Value(const Value& other) {
+  CopyBitsFrom(other);
+  Retain();
+}
+
+inline Value::Value(Value&& other) noexcept {
+  CopyBitsFrom(other);
+  other.ResetBits();
+}
+
+inline Value& Value::operator=(const Value& other) {
+  if (this != &other) {
+    other.Retain();
+    Value old(std::move(*this));
+    CopyBitsFrom(other);
+  }
+  return *this;
+}
+
+inline Value& Value::operator=(Value&& other) noexcept {
+  if (this != &other) {
+    // `other` may live inside the old value: take it before releasing the old value.
+    Value old(std::move(*this));
+    CopyBitsFrom(other);
+    other.ResetBits();
+  }
+  return *this;
+}
+
+inline Value::~Value() { Drop(); }
+
+inline Value Value::Null() {
+  Value v;
+  v.kind_ = ValueKind::kNull;
+  return v;
+}
+
+inline Value Value::Bool(bool b) {
+  Value v;
+  v.kind_ = ValueKind::kBool;
+  v.u_.b = b;
+  return v;
+}
+
+inline Value Value::Num(const Number& n) {
+  Value v;
+  v.kind_ = ValueKind::kNumber;
+  v.aux8_ = n.exact_ ? 1 : 0;
+  v.aux32_ = n.exponent_;
+  if (n.exact_) {
+    v.u_.coefficient = n.coefficient_;
+  } else {
+    v.u_.d = n.double_;
+  }
+  return v;
+}
+
+inline bool Value::as_bool() const {
+  assert(is_bool());
+  return u_.b;
+}
+
+inline Number Value::as_number() const {
+  assert(is_number());
+  Number n;
+  n.exact_ = aux8_ != 0;
+  n.exponent_ = aux32_;
+  if (n.exact_) {
+    n.coefficient_ = u_.coefficient;
+  } else {
+    n.double_ = u_.d;
+  }
+  return n;
+}
+
+inline std::string_view Value::as_string() const {
+  assert(is_string());
+  if (aux8_ != 0) {
+    return std::string_view(u_.inline_chars, static_cast<size_t>(aux32_));
+  }
+  const auto* box = static_cast<const internal::StringBox*>(u_.box);
+  return std::string_view(box->data(), box->size);
+}
+
+inline const Array& Value::as_array() const {
+  assert(is_array());
+  return static_cast<const internal::ArrayBox*>(u_.box)->items;
+}
+
+inline const Object& Value::as_object() const {
+  assert(is_object());
+  return static_cast<const internal::ObjectBox*>(u_.box)->object;
+}
+
+inline Callable* Value::as_function() const {
+  assert(is_function());
+  return static_cast<Callable*>(u_.box);
+}
+
+inline size_t Value::size() const { return as_array().size(); }
+
+inline const Value& Value::operator[](size_t i) const { return as_array()[i]; }
 
 }  // namespace erphub

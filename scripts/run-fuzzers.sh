@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs each libFuzzer target for SECONDS, seeded from the test data; a crash, leak or hang fails
+# and leaves its input in fuzz/regressions/<target>/ to be kept as a regression test.
+#   scripts/run-fuzzers.sh BUILD_DIR SECONDS
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$1
+seconds=$2
+corpus=$(mktemp -d)
+trap 'rm -rf "$corpus"' EXIT
+
+# Seeds: the suite's expressions and datasets.
+mkdir -p "$corpus/jsonata_parse" "$corpus/jsonata_eval" "$corpus/json_parse"
+i=0
+while IFS= read -r expr; do
+  i=$((i + 1))
+  printf '%s' "$expr" >"$corpus/jsonata_parse/$i"
+  { printf '%s\0' "$expr"; cat tests/data/jsonata-test-suite/datasets/dataset$((i % 25)).json; } \
+    >"$corpus/jsonata_eval/$i"
+done < <(cat tests/data/jsonata-test-suite/groups/*/*.json | jq -r '.. | objects | .expr? // empty' | head -2000)
+cp tests/data/jsonata-test-suite/datasets/*.json tests/data/bench/*.json "$corpus/json_parse/"
+
+status=0
+for target in json_parse jsonata_parse jsonata_eval; do
+  echo "== fuzzing $target for ${seconds}s"
+  mkdir -p "fuzz/regressions/$target"
+  if ! "$build/${target}_fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -max_len=4096 -print_final_stats=1 -artifact_prefix="fuzz/regressions/$target/" \
+      "$corpus/$target" 2>"$corpus/$target.log"; then
+    echo "FAILED: $target (log tail below; input saved in fuzz/regressions/$target/)"
+    tail -30 "$corpus/$target.log"
+    status=1
+  else
+    grep -E 'stat::number_of_executed_units|cov:' "$corpus/$target.log" | tail -2
+  fi
+done
+exit $status

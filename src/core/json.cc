@@ -1,0 +1,646 @@
+#include "core/json.h"
+
+#include <cstring>
+#include <optional>
+
+namespace erphub {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+// Appends a code point (or a lone surrogate, as WTF-8) in UTF-8.
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+class Parser {
+ public:
+  Parser(std::string_view text, const JsonParseOptions& options)
+      : begin_(text.data()),
+        p_(text.data()),
+        end_(text.data() + text.size()),
+        max_depth_(options.max_depth) {}
+
+  Result<Value> Run() {
+    Value out;
+    SkipWhitespace();
+    if (!ParseValue(out, 0)) {
+      return std::move(error_);
+    }
+    SkipWhitespace();
+    if (p_ != end_) {
+      Fail(p_, "unexpected " + Describe(p_) + " after the JSON value");
+      return std::move(error_);
+    }
+    return out;
+  }
+
+ private:
+  void SkipWhitespace() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) {
+      ++p_;
+    }
+  }
+
+  std::string Describe(const char* at) const {
+    if (at >= end_) {
+      return "end of input";
+    }
+    unsigned char c = static_cast<unsigned char>(*at);
+    if (c >= 0x20 && c < 0x7F) {
+      return std::string("character '") + static_cast<char>(c) + "'";
+    }
+    static const char kHex[] = "0123456789abcdef";
+    return std::string("byte 0x") + kHex[c >> 4] + kHex[c & 15];
+  }
+
+  bool Fail(const char* at, std::string message) {
+    size_t line = 1;
+    const char* line_start = begin_;
+    for (const char* q = begin_; q < at && q < end_; ++q) {
+      if (*q == '\n') {
+        ++line;
+        line_start = q + 1;
+      }
+    }
+    size_t column = static_cast<size_t>(at - line_start) + 1;
+    error_ = ParseError(std::move(message),
+                        "line " + std::to_string(line) + ", column " + std::to_string(column));
+    return false;
+  }
+
+  bool ParseValue(Value& out, int depth) {
+    if (p_ >= end_) {
+      return Fail(p_, "unexpected end of input, expected a JSON value");
+    }
+    switch (*p_) {
+      case '{':
+        return ParseObject(out, depth + 1);
+      case '[':
+        return ParseArray(out, depth + 1);
+      case '"': {
+        std::string_view s;
+        if (!ParseString(s)) {
+          return false;
+        }
+        out = Value::Str(s);
+        return true;
+      }
+      case 't':
+        return ParseLiteral("true", Value::Bool(true), out);
+      case 'f':
+        return ParseLiteral("false", Value::Bool(false), out);
+      case 'n':
+        return ParseLiteral("null", Value::Null(), out);
+      default:
+        if (*p_ == '-' || IsDigit(*p_)) {
+          return ParseNumber(out);
+        }
+        return Fail(p_, "unexpected " + Describe(p_) + ", expected a JSON value");
+    }
+  }
+
+  bool ParseLiteral(std::string_view word, Value value, Value& out) {
+    if (static_cast<size_t>(end_ - p_) < word.size() ||
+        std::memcmp(p_, word.data(), word.size()) != 0) {
+      return Fail(p_, "invalid literal, expected '" + std::string(word) + "'");
+    }
+    p_ += word.size();
+    out = std::move(value);
+    return true;
+  }
+
+  bool ParseNumber(Value& out) {
+    const char* start = p_;
+    const char* q = p_;
+    if (*q == '-') {
+      ++q;
+    }
+    if (q >= end_ || !IsDigit(*q)) {
+      return Fail(q, "invalid number, expected a digit");
+    }
+    bool plain_integer = true;
+    if (*q == '0') {
+      ++q;
+      if (q < end_ && IsDigit(*q)) {
+        return Fail(q, "invalid number, leading zeros are not allowed");
+      }
+    } else {
+      while (q < end_ && IsDigit(*q)) {
+        ++q;
+      }
+    }
+    if (q < end_ && *q == '.') {
+      plain_integer = false;
+      ++q;
+      if (q >= end_ || !IsDigit(*q)) {
+        return Fail(q, "invalid number, expected a digit after the decimal point");
+      }
+      while (q < end_ && IsDigit(*q)) {
+        ++q;
+      }
+    }
+    if (q < end_ && (*q == 'e' || *q == 'E')) {
+      plain_integer = false;
+      ++q;
+      if (q < end_ && (*q == '+' || *q == '-')) {
+        ++q;
+      }
+      if (q >= end_ || !IsDigit(*q)) {
+        return Fail(q, "invalid number, expected a digit in the exponent");
+      }
+      while (q < end_ && IsDigit(*q)) {
+        ++q;
+      }
+    }
+    p_ = q;
+    size_t length = static_cast<size_t>(q - start);
+    if (plain_integer && length <= 18) {
+      // At most 18 digits: always fits an int64.
+      const char* d = start;
+      bool negative = *d == '-';
+      if (negative) {
+        ++d;
+      }
+      int64_t v = 0;
+      for (; d < q; ++d) {
+        v = v * 10 + (*d - '0');
+      }
+      out = Value::Int(negative ? -v : v);
+      return true;
+    }
+    std::optional<Number> n = Number::Parse(std::string_view(start, length));
+    if (!n) {
+      return Fail(start, "number out of range");
+    }
+    out = Value::Num(*n);
+    return true;
+  }
+
+  // Parses a string literal at p_. `out` views the input when there are no escapes, otherwise
+  // scratch_.
+  bool ParseString(std::string_view& out) {
+    const char* open = p_;
+    const char* q = p_ + 1;
+    while (q < end_) {
+      unsigned char c = static_cast<unsigned char>(*q);
+      if (c == '"') {
+        out = std::string_view(open + 1, static_cast<size_t>(q - open - 1));
+        p_ = q + 1;
+        return true;
+      }
+      if (c == '\\' || c < 0x20) {
+        break;
+      }
+      ++q;
+    }
+    scratch_.assign(open + 1, q);
+    while (q < end_) {
+      unsigned char c = static_cast<unsigned char>(*q);
+      if (c == '"') {
+        out = scratch_;
+        p_ = q + 1;
+        return true;
+      }
+      if (c < 0x20) {
+        return Fail(q, "control character in string, must be escaped");
+      }
+      if (c != '\\') {
+        scratch_.push_back(static_cast<char>(c));
+        ++q;
+        continue;
+      }
+      const char* escape = q;
+      ++q;
+      if (q >= end_) {
+        break;
+      }
+      switch (*q) {
+        case '"':
+          scratch_.push_back('"');
+          break;
+        case '\\':
+          scratch_.push_back('\\');
+          break;
+        case '/':
+          scratch_.push_back('/');
+          break;
+        case 'b':
+          scratch_.push_back('\b');
+          break;
+        case 'f':
+          scratch_.push_back('\f');
+          break;
+        case 'n':
+          scratch_.push_back('\n');
+          break;
+        case 'r':
+          scratch_.push_back('\r');
+          break;
+        case 't':
+          scratch_.push_back('\t');
+          break;
+        case 'u': {
+          int unit = ReadHex4(q + 1);
+          if (unit < 0) {
+            return Fail(escape, "invalid \\u escape, expected four hex digits");
+          }
+          q += 4;
+          uint32_t cp = static_cast<uint32_t>(unit);
+          if (cp >= 0xD800 && cp <= 0xDBFF && end_ - q >= 7 && q[1] == '\\' && q[2] == 'u') {
+            int low = ReadHex4(q + 3);
+            if (low >= 0xDC00 && low <= 0xDFFF) {
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<uint32_t>(low) - 0xDC00);
+              q += 6;
+            }
+          }
+          AppendUtf8(scratch_, cp);  // a lone surrogate stays as WTF-8
+          break;
+        }
+        default:
+          return Fail(escape, "invalid escape '\\" + std::string(1, *q) + "' in string");
+      }
+      ++q;
+    }
+    return Fail(open, "unterminated string");
+  }
+
+  int ReadHex4(const char* at) const {
+    if (end_ - at < 4) {
+      return -1;
+    }
+    int v = 0;
+    for (int i = 0; i < 4; ++i) {
+      int h = HexValue(at[i]);
+      if (h < 0) {
+        return -1;
+      }
+      v = v * 16 + h;
+    }
+    return v;
+  }
+
+  bool TooDeep(int depth) {
+    if (depth > max_depth_) {
+      return !Fail(p_, "nesting deeper than " + std::to_string(max_depth_) + " levels");
+    }
+    return false;
+  }
+
+  bool ParseArray(Value& out, int depth) {
+    if (TooDeep(depth)) {
+      return false;
+    }
+    ++p_;
+    Array items;
+    SkipWhitespace();
+    if (p_ < end_ && *p_ == ']') {
+      ++p_;
+      out = Value::MakeArray(std::move(items));
+      return true;
+    }
+    while (true) {
+      SkipWhitespace();
+      items.emplace_back();
+      if (!ParseValue(items.back(), depth)) {
+        return false;
+      }
+      SkipWhitespace();
+      if (p_ < end_ && *p_ == ',') {
+        ++p_;
+        continue;
+      }
+      if (p_ < end_ && *p_ == ']') {
+        ++p_;
+        break;
+      }
+      return Fail(p_, "unexpected " + Describe(p_) + ", expected ',' or ']' in array");
+    }
+    out = Value::MakeArray(std::move(items));
+    return true;
+  }
+
+  bool ParseObject(Value& out, int depth) {
+    if (TooDeep(depth)) {
+      return false;
+    }
+    ++p_;
+    Object object;
+    SkipWhitespace();
+    if (p_ < end_ && *p_ == '}') {
+      ++p_;
+      out = Value::MakeObject(std::move(object));
+      return true;
+    }
+    while (true) {
+      SkipWhitespace();
+      if (p_ >= end_ || *p_ != '"') {
+        return Fail(p_, "unexpected " + Describe(p_) + ", expected a string key");
+      }
+      std::string_view key_view;
+      if (!ParseString(key_view)) {
+        return false;
+      }
+      std::string key(key_view);
+      SkipWhitespace();
+      if (p_ >= end_ || *p_ != ':') {
+        return Fail(p_, "unexpected " + Describe(p_) + ", expected ':' after object key");
+      }
+      ++p_;
+      SkipWhitespace();
+      Value value;
+      if (!ParseValue(value, depth)) {
+        return false;
+      }
+      if (Value* existing = object.FindMutable(key)) {
+        *existing = std::move(value);
+      } else {
+        object.Append(std::move(key), std::move(value));
+      }
+      SkipWhitespace();
+      if (p_ < end_ && *p_ == ',') {
+        ++p_;
+        continue;
+      }
+      if (p_ < end_ && *p_ == '}') {
+        ++p_;
+        break;
+      }
+      return Fail(p_, "unexpected " + Describe(p_) + ", expected ',' or '}' in object");
+    }
+    out = Value::MakeObject(std::move(object));
+    return true;
+  }
+
+  const char* begin_;
+  const char* p_;
+  const char* end_;
+  int max_depth_;
+  Status error_;
+  std::string scratch_;
+};
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+void AppendUnitEscape(std::string& out, uint32_t unit) {
+  char buf[6] = {'\\',
+                 'u',
+                 kHexDigits[(unit >> 12) & 15],
+                 kHexDigits[(unit >> 8) & 15],
+                 kHexDigits[(unit >> 4) & 15],
+                 kHexDigits[unit & 15]};
+  out.append(buf, 6);
+}
+
+// Decodes the UTF-8 (or WTF-8) sequence at s[i]; returns its length, or 0 when malformed.
+size_t DecodeUtf8(std::string_view s, size_t i, uint32_t& cp) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t length;
+  uint32_t min;
+  if (c >= 0xF0 && c <= 0xF4) {
+    length = 4;
+    cp = c & 0x07;
+    min = 0x10000;
+  } else if (c >= 0xE0) {
+    length = 3;
+    cp = c & 0x0F;
+    min = 0x800;
+  } else if (c >= 0xC2 && c < 0xE0) {
+    length = 2;
+    cp = c & 0x1F;
+    min = 0x80;
+  } else {
+    return 0;
+  }
+  if (c > 0xF4 || i + length > s.size()) {
+    return 0;
+  }
+  for (size_t k = 1; k < length; ++k) {
+    unsigned char cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) {
+      return 0;
+    }
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF) {
+    return 0;
+  }
+  return length;
+}
+
+class Writer {
+ public:
+  Writer(std::string& out, const JsonWriteOptions& options) : out_(out), options_(options) {}
+
+  void Write(const Value& v, int depth) {
+    switch (v.kind()) {
+      case ValueKind::kUndefined:
+      case ValueKind::kFunction:
+      case ValueKind::kNull:
+        out_.append("null");
+        return;
+      case ValueKind::kBool:
+        out_.append(v.as_bool() ? "true" : "false");
+        return;
+      case ValueKind::kNumber: {
+        Number n = v.as_number();
+        if (n.IsFinite()) {
+          n.AppendTo(out_);
+        } else {
+          out_.append("null");
+        }
+        return;
+      }
+      case ValueKind::kString:
+        AppendJsonString(out_, v.as_string(), options_.ascii_only);
+        return;
+      case ValueKind::kArray:
+        WriteArray(v.as_array(), depth);
+        return;
+      case ValueKind::kObject:
+        WriteObject(v.as_object(), depth);
+        return;
+    }
+  }
+
+ private:
+  void NewLine(int depth) {
+    out_.push_back('\n');
+    out_.append(static_cast<size_t>(depth) * static_cast<size_t>(options_.indent), ' ');
+  }
+
+  void WriteArray(const Array& items, int depth) {
+    if (items.empty()) {
+      out_.append("[]");
+      return;
+    }
+    out_.push_back('[');
+    bool first = true;
+    for (const Value& item : items) {
+      if (!first) {
+        out_.push_back(',');
+      }
+      first = false;
+      if (options_.indent > 0) {
+        NewLine(depth + 1);
+      }
+      Write(item, depth + 1);
+    }
+    if (options_.indent > 0) {
+      NewLine(depth);
+    }
+    out_.push_back(']');
+  }
+
+  void WriteObject(const Object& object, int depth) {
+    bool first = true;
+    for (const Object::Entry& entry : object) {
+      if (entry.second.is_undefined() || entry.second.is_function()) {
+        continue;
+      }
+      out_.push_back(first ? '{' : ',');
+      first = false;
+      if (options_.indent > 0) {
+        NewLine(depth + 1);
+      }
+      AppendJsonString(out_, entry.first, options_.ascii_only);
+      out_.push_back(':');
+      if (options_.indent > 0) {
+        out_.push_back(' ');
+      }
+      Write(entry.second, depth + 1);
+    }
+    if (first) {
+      out_.append("{}");
+      return;
+    }
+    if (options_.indent > 0) {
+      NewLine(depth);
+    }
+    out_.push_back('}');
+  }
+
+  std::string& out_;
+  const JsonWriteOptions& options_;
+};
+
+}  // namespace
+
+Result<Value> ParseJson(std::string_view text, const JsonParseOptions& options) {
+  return Parser(text, options).Run();
+}
+
+void AppendJsonString(std::string& out, std::string_view s, bool ascii_only) {
+  out.push_back('"');
+  size_t run = 0;  // start of the bytes not yet copied
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      // A WTF-8 lone surrogate (ED A0..BF xx) is written as an escape, like JSON.stringify.
+      bool surrogate =
+          c == 0xED && i + 2 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xE0) == 0xA0;
+      if (!surrogate && !ascii_only) {
+        ++i;
+        continue;
+      }
+      out.append(s.data() + run, i - run);
+      uint32_t cp = 0;
+      size_t length = DecodeUtf8(s, i, cp);
+      if (surrogate && length == 0) {
+        length = 3;
+        cp = 0xD000 | ((static_cast<uint32_t>(s[i + 1]) & 0x3F) << 6) |
+             (static_cast<uint32_t>(s[i + 2]) & 0x3F);
+      }
+      if (length == 0) {
+        AppendUnitEscape(out, 0xFFFD);  // malformed byte, only reachable when ascii_only
+        length = 1;
+      } else if (cp >= 0x10000) {
+        cp -= 0x10000;
+        AppendUnitEscape(out, 0xD800 + (cp >> 10));
+        AppendUnitEscape(out, 0xDC00 + (cp & 0x3FF));
+      } else {
+        AppendUnitEscape(out, cp);
+      }
+      i += length;
+      run = i;
+      continue;
+    }
+    out.append(s.data() + run, i - run);
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        AppendUnitEscape(out, c);
+    }
+    ++i;
+    run = i;
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+void AppendJson(std::string& out, const Value& value, const JsonWriteOptions& options) {
+  if (value.is_undefined() || value.is_function()) {
+    return;
+  }
+  Writer(out, options).Write(value, 0);
+}
+
+std::string ToJson(const Value& value, const JsonWriteOptions& options) {
+  std::string out;
+  AppendJson(out, value, options);
+  return out;
+}
+
+}  // namespace erphub
