@@ -527,35 +527,23 @@ JResult<Value> FnReduce(CallContext& ctx, Args args) {
   for (; index < items.size(); ++index) {
     Value call_args[4] = {accumulator, items[index], Value::Int(static_cast<int64_t>(index)), arg};
     size_t count = arity >= 4 ? 4 : arity >= 3 ? 3 : 2;
-    ERPHUB_ASSIGN_OR_RETURN(accumulator,
-                            ctx.Apply(fn, std::span<const Value>(call_args, count)));
+    ERPHUB_ASSIGN_OR_RETURN(accumulator, ctx.Apply(fn, std::span<const Value>(call_args, count)));
   }
   return accumulator;
 }
 
 constexpr BuiltinFunction kCollectionFunctions[] = {
-    {"boolean", "<x-:b>", FnBoolean},
-    {"not", "<x-:b>", FnNot},
-    {"exists", "<x:b>", FnExists},
-    {"count", "<a:n>", FnCount},
-    {"append", "<xx:a>", FnAppend},
-    {"sort", "<af?:a>", FnSort},
-    {"reverse", "<a:a>", FnReverse},
-    {"shuffle", "<a:a>", FnShuffle},
-    {"distinct", "<x:x>", FnDistinct},
-    {"zip", "<a+>", FnZip},
-    {"keys", "<x-:a<s>>", FnKeys},
-    {"lookup", "<x-s:x>", FnLookup},
-    {"spread", "<x-:a<o>>", FnSpread},
-    {"merge", "<a<o>:o>", FnMerge},
-    {"each", "<o-f:a>", FnEach},
-    {"sift", "<o-f?:o>", FnSift},
-    {"error", "<s?:x>", FnError},
-    {"assert", "<bs?:x>", FnAssert},
-    {"type", "<x:s>", FnType},
-    {"map", "<af>", FnMap},
-    {"filter", "<af>", FnFilter},
-    {"single", "<af?>", FnSingle},
+    {"boolean", "<x-:b>", FnBoolean},  {"not", "<x-:b>", FnNot},
+    {"exists", "<x:b>", FnExists},     {"count", "<a:n>", FnCount},
+    {"append", "<xx:a>", FnAppend},    {"sort", "<af?:a>", FnSort},
+    {"reverse", "<a:a>", FnReverse},   {"shuffle", "<a:a>", FnShuffle},
+    {"distinct", "<x:x>", FnDistinct}, {"zip", "<a+>", FnZip},
+    {"keys", "<x-:a<s>>", FnKeys},     {"lookup", "<x-s:x>", FnLookup},
+    {"spread", "<x-:a<o>>", FnSpread}, {"merge", "<a<o>:o>", FnMerge},
+    {"each", "<o-f:a>", FnEach},       {"sift", "<o-f?:o>", FnSift},
+    {"error", "<s?:x>", FnError},      {"assert", "<bs?:x>", FnAssert},
+    {"type", "<x:s>", FnType},         {"map", "<af>", FnMap},
+    {"filter", "<af>", FnFilter},      {"single", "<af?>", FnSingle},
     {"reduce", "<afj?:j>", FnReduce},
 };
 

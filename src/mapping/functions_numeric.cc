@@ -238,10 +238,10 @@ JResult<Value> FnSqrt(CallContext& ctx, Args args) {
     return Value();
   }
   if (arg.as_number().IsNegative()) {
-    return ErrorWithValue(ctx, "D3060",
-                          "The sqrt function cannot be applied to a negative number: " +
-                              arg.as_number().ToString(),
-                          arg);
+    return ErrorWithValue(
+        ctx, "D3060",
+        "The sqrt function cannot be applied to a negative number: " + arg.as_number().ToString(),
+        arg);
   }
   return Value::Double(std::sqrt(arg.as_number().ToDouble()));
 }

@@ -360,13 +360,14 @@ JResult<std::optional<Match>> ReadMatch(CallContext& ctx, const Value& result) {
   if (result.is_undefined() || result.is_null() || (result.is_bool() && !result.as_bool())) {
     return std::optional<Match>();
   }
-  bool valid = result.is_object() && (result.Get("start").is_number() ||
-                                      result.Get("groups").is_array() ||
-                                      result.Get("next").is_function());
+  bool valid =
+      result.is_object() && (result.Get("start").is_number() || result.Get("groups").is_array() ||
+                             result.Get("next").is_function());
   if (!valid) {
     return ctx.MakeError(
-        "T1010", "The matcher function argument passed to function does not return the correct "
-                 "object structure");
+        "T1010",
+        "The matcher function argument passed to function does not return the correct "
+        "object structure");
   }
   Match match;
   match.object = result;
@@ -451,9 +452,8 @@ JResult<Value> FnMatch(CallContext& ctx, Args args) {
     return Value();
   }
   if (limit.is_number() && limit.as_number().IsNegative()) {
-    return ErrorWithValue(ctx, "D3040",
-                          "Third argument of match function must evaluate to a positive number",
-                          limit);
+    return ErrorWithValue(
+        ctx, "D3040", "Third argument of match function must evaluate to a positive number", limit);
   }
   Value result = MakeSequence();
   MatchIterator matches(ctx, Arg(args, 1), str);
@@ -554,9 +554,9 @@ JResult<Value> FnReplace(CallContext& ctx, Args args) {
                           "Second argument of replace function cannot be an empty string", pattern);
   }
   if (limit.is_number() && limit.as_number().IsNegative()) {
-    return ErrorWithValue(
-        ctx, "D3011", "Fourth argument of replace function must evaluate to a positive number",
-        limit);
+    return ErrorWithValue(ctx, "D3011",
+                          "Fourth argument of replace function must evaluate to a positive number",
+                          limit);
   }
   std::string_view s = str.as_string();
   std::string result;
@@ -599,8 +599,8 @@ JResult<Value> FnReplace(CallContext& ctx, Args args) {
       }
       result.append(replaced.as_string());
     }
-    position = ClampPosition(static_cast<double>(start + CodePointCount(match->text)), start,
-                             length);
+    position =
+        ClampPosition(static_cast<double>(start + CodePointCount(match->text)), start, length);
   }
   result.append(s.substr(cursor.ByteOffset(position)));
   return Value::Str(std::move(result));

@@ -1,7 +1,7 @@
 #pragma once
 
 // Calls built-in functions directly, without the evaluator: a CallContext whose function values
-// are C++ lambdas, plus a regex-like matcher built on std::regex (ASCII subjects only).
+// are C++ lambdas, plus a regex-like matcher built on std::regex (byte-wise patterns).
 
 #include <functional>
 #include <regex>
@@ -14,6 +14,7 @@
 #include "core/value.h"
 #include "mapping/function.h"
 #include "mapping/jsonata.h"
+#include "mapping/value_ops.h"
 
 namespace erphub::jsonata::testing {
 
@@ -38,14 +39,16 @@ class FakeCallContext : public CallContext {
  public:
   JResult<Value> Apply(const Value& fn, std::span<const Value> args) override {
     ++apply_count;
-    const auto* test_fn = fn.is_function() ? dynamic_cast<TestFunction*>(fn.as_function()) : nullptr;
+    const auto* test_fn =
+        fn.is_function() ? dynamic_cast<TestFunction*>(fn.as_function()) : nullptr;
     if (test_fn == nullptr) {
       return MakeError("T1006", "Attempted to invoke a non-function");
     }
     return test_fn->Call(args);
   }
   int Arity(const Value& fn) const override {
-    const auto* test_fn = fn.is_function() ? dynamic_cast<TestFunction*>(fn.as_function()) : nullptr;
+    const auto* test_fn =
+        fn.is_function() ? dynamic_cast<TestFunction*>(fn.as_function()) : nullptr;
     return test_fn == nullptr ? 0 : test_fn->arity();
   }
   int64_t NowMillis() const override { return 0; }
@@ -97,8 +100,12 @@ inline Value MatchFrom(std::shared_ptr<std::regex> re, std::string subject, size
   size_t end = start + static_cast<size_t>(m.length(0));
   Value result = Value::MakeObject();
   result.Set("match", Value::Str(m.str(0)));
-  result.Set("start", Value::Int(static_cast<int64_t>(start)));
-  result.Set("end", Value::Int(static_cast<int64_t>(end)));
+  // Positions count code points, as JSONata's string functions do.
+  auto code_points = [&](size_t bytes) {
+    return static_cast<int64_t>(CodePointCount(std::string_view(subject).substr(0, bytes)));
+  };
+  result.Set("start", Value::Int(code_points(start)));
+  result.Set("end", Value::Int(code_points(end)));
   Value groups = Value::MakeArray();
   for (size_t i = 1; i < m.size(); ++i) {
     groups.push_back(m[i].matched ? Value::Str(m.str(i)) : Value());
@@ -113,8 +120,7 @@ inline Value MatchFrom(std::shared_ptr<std::regex> re, std::string subject, size
   return result;
 }
 
-inline Value MakeRegex(std::string pattern,
-                       std::regex::flag_type flags = std::regex::ECMAScript) {
+inline Value MakeRegex(std::string pattern, std::regex::flag_type flags = std::regex::ECMAScript) {
   auto re = std::make_shared<std::regex>(pattern, flags);
   return MakeFunction(
       [re](std::span<const Value> args) -> JResult<Value> {

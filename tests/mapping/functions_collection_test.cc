@@ -84,12 +84,11 @@ TEST_F(CollectionFunctionsTest, SortDefaultOrder) {
 TEST_F(CollectionFunctionsTest, SortWithComparatorIsStable) {
   Value by_price = MakeFunction(
       [](std::span<const Value> args) -> JResult<Value> {
-        return Value::Bool(Compare(args[0].Get("p").as_number(), args[1].Get("p").as_number()) >
-                           0);
+        return Value::Bool(Compare(args[0].Get("p").as_number(), args[1].Get("p").as_number()) > 0);
       },
       2);
-  EXPECT_EQ(Call("sort", {Json(R"([{"p":2,"n":1},{"p":1,"n":2},{"p":2,"n":3},{"p":1,"n":4}])"),
-                          by_price}),
+  EXPECT_EQ(Call("sort",
+                 {Json(R"([{"p":2,"n":1},{"p":1,"n":2},{"p":2,"n":3},{"p":1,"n":4}])"), by_price}),
             R"([{"p":1,"n":2},{"p":1,"n":4},{"p":2,"n":1},{"p":2,"n":3}])");
 }
 
@@ -187,8 +186,8 @@ TEST_F(CollectionFunctionsTest, MapPassesIndexAndArrayByArity) {
 }
 
 TEST_F(CollectionFunctionsTest, FilterAndSingle) {
-  Value positive = MakeFunction(
-      [](std::span<const Value> args) -> JResult<Value> { return args[0]; }, 1);
+  Value positive =
+      MakeFunction([](std::span<const Value> args) -> JResult<Value> { return args[0]; }, 1);
   EXPECT_EQ(Call("filter", {Json("[0,1,2]"), positive}), "[1,2]");
   EXPECT_TRUE(LastIsSequence());
   EXPECT_EQ(Call("single", {Json("[0,1,2]"), positive}), "error D3138");
@@ -215,8 +214,8 @@ TEST_F(CollectionFunctionsTest, ReduceFoldsLeft) {
 }
 
 TEST_F(CollectionFunctionsTest, HofErrorsPropagate) {
-  Value failing = MakeFunction(
-      [](auto) -> JResult<Value> { return Error("D9999", "from the lambda"); }, 1);
+  Value failing =
+      MakeFunction([](auto) -> JResult<Value> { return Error("D9999", "from the lambda"); }, 1);
   EXPECT_EQ(Call("map", {Json("[1]"), failing}), "error D9999");
   EXPECT_EQ(Call("filter", {Json("[1]"), failing}), "error D9999");
   EXPECT_EQ(Call("sort", {Json("[1,2]"), failing}), "error D9999");

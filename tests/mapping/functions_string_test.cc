@@ -75,7 +75,8 @@ TEST_F(StringFunctionsTest, SubstringBeforeAndAfter) {
 TEST_F(StringFunctionsTest, CaseMappingIsUnicodeAware) {
   EXPECT_EQ(Call("uppercase", {S("Hello World")}), "\"HELLO WORLD\"");
   EXPECT_EQ(Call("lowercase", {S("Hello World")}), "\"hello world\"");
-  EXPECT_EQ(Call("uppercase", {S("stra\xC3\x9F" "e \xC3\xA9t\xC3\xA9")}),
+  EXPECT_EQ(Call("uppercase", {S("stra\xC3\x9F"
+                                 "e \xC3\xA9t\xC3\xA9")}),
             "\"STRASSE \xC3\x89T\xC3\x89\"");
   EXPECT_EQ(Call("lowercase", {S("\xD0\xA8\xD0\x95")}), "\"\xD1\x88\xD0\xB5\"");
 }
@@ -108,7 +109,9 @@ TEST_F(StringFunctionsTest, SplitByString) {
   EXPECT_EQ(Call("split", {S("Hello"), S("")}), R"(["H","e","l","l","o"])");
   EXPECT_EQ(Call("split", {S("a, b, c, d"), S(", "), N(2.5)}), R"(["a","b"])");
   EXPECT_EQ(Call("split", {S("a, b, c, d"), S(", "), I(0)}), "[]");
-  EXPECT_EQ(Call("split", {S("12\xF0\x9F\x92\xA9" "345"), S("\xF0\x9F\x92\xA9")}),
+  EXPECT_EQ(Call("split", {S("12\xF0\x9F\x92\xA9"
+                             "345"),
+                           S("\xF0\x9F\x92\xA9")}),
             R"(["12","345"])");
   EXPECT_FALSE(last_.has_flag(kFlagSequence));
   EXPECT_EQ(Call("split", {S("a, b"), S(", "), I(-3)}), "error D3020");
@@ -121,7 +124,8 @@ TEST_F(StringFunctionsTest, SplitByMatcher) {
 }
 
 TEST_F(StringFunctionsTest, MatcherReturningWrongShapeIsT1010) {
-  Value not_a_matcher = MakeFunction([](auto) -> JResult<Value> { return Value::Str(std::string("X")); }, 1);
+  Value not_a_matcher =
+      MakeFunction([](auto) -> JResult<Value> { return Value::Str(std::string("X")); }, 1);
   EXPECT_EQ(Call("split", {S("some text"), not_a_matcher}), "error T1010");
 }
 
@@ -160,10 +164,10 @@ TEST_F(StringFunctionsTest, ReplaceRegexWithGroupReferences) {
   EXPECT_EQ(Call("replace", {S("265USD"), MakeRegex("([0-9]+)USD"), S("$w")}), "\"$w\"");
   EXPECT_EQ(Call("replace", {S("abcd"), MakeRegex("(ab)|(a)"), S("[1=$1][2=$2]")}),
             "\"[1=ab][2=]cd\"");
-  EXPECT_EQ(Call("replace", {S("abcdefghijklmno"),
-                             MakeRegex("(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)(m)"),
-                             S("$8$5$12$12$18$123")}),
-            "\"hella8l3no\"");
+  EXPECT_EQ(
+      Call("replace", {S("abcdefghijklmno"), MakeRegex("(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)(m)"),
+                       S("$8$5$12$12$18$123")}),
+      "\"hella8l3no\"");
   EXPECT_EQ(Call("replace", {S("abcdefghijklmno"), MakeRegex("ijk"), S("$8$5$12$12$18$123")}),
             "\"abcdefgh22823lmno\"");
   EXPECT_EQ(Call("replace", {S("abcdefghijklmno"), MakeRegex("(ijk)"), S("$x$")}),
@@ -184,8 +188,13 @@ TEST_F(StringFunctionsTest, ReplaceRegexWithFunction) {
 }
 
 TEST_F(StringFunctionsTest, ReplaceKeepsMultibyteTextAroundMatches) {
-  EXPECT_EQ(Call("replace", {S("\xC3\xA9" "a\xC3\xA9" "a"), MakeRegex("a"), S("b")}),
-            "\"\xC3\xA9" "b\xC3\xA9" "b\"");
+  EXPECT_EQ(Call("replace", {S("\xC3\xA9"
+                               "a\xC3\xA9"
+                               "a"),
+                             MakeRegex("a"), S("b")}),
+            "\"\xC3\xA9"
+            "b\xC3\xA9"
+            "b\"");
 }
 
 TEST_F(StringFunctionsTest, Base64RoundTrip) {
@@ -209,7 +218,7 @@ TEST_F(StringFunctionsTest, MalformedUrlErrors) {
   EXPECT_EQ(error.code(), "D3140");
   EXPECT_EQ(error.message(), "Malformed URL passed to $decodeUrl(): \"%E0%A4%A\"");
   EXPECT_EQ(CallError("decodeUrlComponent", {S("%C0%80")}).code(), "D3140");  // overlong
-  Error lone = CallError("encodeUrlComponent", {S("\xED\xA0\x80")});  // WTF-8 U+D800
+  Error lone = CallError("encodeUrlComponent", {S("\xED\xA0\x80")});          // WTF-8 U+D800
   EXPECT_EQ(lone.code(), "D3140");
   EXPECT_EQ(lone.info().function_name, "encodeUrlComponent");
   EXPECT_EQ(lone.info().value.as_string(), "\xED\xA0\x80");
