@@ -135,6 +135,23 @@ class CodePointCursor {
     return byte_;
   }
 
+  // The index of the code point that starts at or contains byte offset `byte`.
+  size_t CodePointIndex(size_t byte) {
+    if (byte < byte_) {
+      cp_ = 0;
+      byte_ = 0;
+    }
+    while (byte_ < byte && byte_ < s_.size()) {
+      size_t next = NextCodePoint(s_, byte_);
+      if (next > byte) {
+        break;
+      }
+      byte_ = next;
+      ++cp_;
+    }
+    return cp_;
+  }
+
  private:
   std::string_view s_;
   size_t cp_ = 0;
@@ -541,6 +558,16 @@ std::string ExpandReplacement(std::string_view replacement, const Match& match) 
   return out;
 }
 
+// Calls a replacement function with a match object; it must return a string (D3012).
+JResult<std::string> ApplyReplacer(CallContext& ctx, const Value& replacer, const Value& match) {
+  ERPHUB_ASSIGN_OR_RETURN(Value replaced, ctx.Apply(replacer, std::span<const Value>(&match, 1)));
+  if (!replaced.is_string()) {
+    return ErrorWithValue(
+        ctx, "D3012", "Attempted to replace a matched string with a non-string value", replaced);
+  }
+  return std::string(replaced.as_string());
+}
+
 JResult<Value> FnReplace(CallContext& ctx, Args args) {
   const Value& str = Arg(args, 0);
   const Value& pattern = Arg(args, 1);
@@ -560,6 +587,7 @@ JResult<Value> FnReplace(CallContext& ctx, Args args) {
   }
   std::string_view s = str.as_string();
   std::string result;
+  CodePointCursor cursor(s);
   if (pattern.is_string()) {
     std::string_view needle = pattern.as_string();
     size_t position = 0;
@@ -568,6 +596,17 @@ JResult<Value> FnReplace(CallContext& ctx, Args args) {
       result.append(s.substr(position, index - position));
       if (replacement.is_string()) {
         result.append(replacement.as_string());
+      } else {
+        // The reference only defines function replacements for regex patterns; give the
+        // function the same kind of match object.
+        Value object = Value::MakeObject();
+        int64_t start = static_cast<int64_t>(cursor.CodePointIndex(index));
+        object.Set("match", pattern);
+        object.Set("start", Value::Int(start));
+        object.Set("end", Value::Int(start + static_cast<int64_t>(CodePointCount(needle))));
+        object.Set("groups", Value::MakeArray());
+        ERPHUB_ASSIGN_OR_RETURN(std::string replaced, ApplyReplacer(ctx, replacement, object));
+        result.append(replaced);
       }
       position = index + needle.size();
       index = s.find(needle, position);
@@ -576,7 +615,6 @@ JResult<Value> FnReplace(CallContext& ctx, Args args) {
     return Value::Str(std::move(result));
   }
   size_t length = CodePointCount(s);
-  CodePointCursor cursor(s);
   size_t position = 0;  // code points
   MatchIterator matches(ctx, pattern, str);
   for (size_t count = 0; UnderLimit(count, limit); ++count) {
@@ -590,14 +628,8 @@ JResult<Value> FnReplace(CallContext& ctx, Args args) {
     if (replacement.is_string()) {
       result.append(ExpandReplacement(replacement.as_string(), *match));
     } else {
-      ERPHUB_ASSIGN_OR_RETURN(Value replaced,
-                              ctx.Apply(replacement, std::span<const Value>(&match->object, 1)));
-      if (!replaced.is_string()) {
-        return ErrorWithValue(ctx, "D3012",
-                              "Attempted to replace a matched string with a non-string value",
-                              replaced);
-      }
-      result.append(replaced.as_string());
+      ERPHUB_ASSIGN_OR_RETURN(std::string replaced, ApplyReplacer(ctx, replacement, match->object));
+      result.append(replaced);
     }
     position =
         ClampPosition(static_cast<double>(start + CodePointCount(match->text)), start, length);

@@ -187,6 +187,21 @@ TEST_F(StringFunctionsTest, ReplaceRegexWithFunction) {
   EXPECT_EQ(Call("replace", {S("Bowler hat"), MakeRegex("hat"), number}), "error D3012");
 }
 
+TEST_F(StringFunctionsTest, ReplaceStringPatternWithFunction) {
+  Value position = MakeFunction(
+      [](std::span<const Value> args) -> JResult<Value> {
+        return Value::Str(ToJson(args[0].Get("start")) + "-" + ToJson(args[0].Get("end")));
+      },
+      1);
+  EXPECT_EQ(Call("replace", {S("\xC3\xA9"
+                               "ab\xC3\xA9"
+                               "ab"),
+                             S("ab"), position}),
+            "\"\xC3\xA9"
+            "1-3\xC3\xA9"
+            "4-6\"");
+}
+
 TEST_F(StringFunctionsTest, ReplaceKeepsMultibyteTextAroundMatches) {
   EXPECT_EQ(Call("replace", {S("\xC3\xA9"
                                "a\xC3\xA9"
