@@ -8,6 +8,26 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// Word-at-a-time scanning: whether any of the eight bytes of `w` is a quote, a backslash, below
+// 0x20, or (when `high` is set) at or above 0x80. Exact for presence, so a clean word is skipped
+// whole.
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+inline uint64_t ZeroBytes(uint64_t w) { return (w - kOnes) & ~w & kHighs; }
+
+inline bool WordNeedsAttention(uint64_t w, uint64_t high_mask) {
+  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  return (below_space | ZeroBytes(w ^ (kOnes * '"')) | ZeroBytes(w ^ (kOnes * '\\')) |
+          (w & high_mask)) != 0;
+}
+
+inline uint64_t LoadWord(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, sizeof(w));
+  return w;
+}
+
 int HexValue(char c) {
   if (c >= '0' && c <= '9') {
     return c - '0';
@@ -209,6 +229,9 @@ class Parser {
   bool ParseString(std::string_view& out) {
     const char* open = p_;
     const char* q = p_ + 1;
+    while (end_ - q >= 8 && !WordNeedsAttention(LoadWord(q), 0)) {
+      q += 8;
+    }
     while (q < end_) {
       unsigned char c = static_cast<unsigned char>(*q);
       if (c == '"') {
@@ -562,6 +585,11 @@ void AppendJsonString(std::string& out, std::string_view s, bool ascii_only) {
   size_t run = 0;  // start of the bytes not yet copied
   size_t i = 0;
   while (i < s.size()) {
+    // Non-ASCII bytes take the slow path: they may be escaped or start a lone surrogate.
+    if (s.size() - i >= 8 && !WordNeedsAttention(LoadWord(s.data() + i), kHighs)) {
+      i += 8;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
       ++i;

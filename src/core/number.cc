@@ -234,9 +234,12 @@ Number Number::Exact(int64_t coefficient, int32_t exponent) {
     coefficient /= 10;
     ++e;
   }
-  int64_t adjusted = CountDigits(Magnitude(coefficient)) + e;
-  if (adjusted < kMinAdjusted || adjusted > kMaxAdjusted) {
-    return Inexact(DecimalToDouble(coefficient, e));
+  // With at most 19 digits, exponents in this band always keep the value in range.
+  if (e < kMinAdjusted || e > kMaxAdjusted - 19) {
+    int64_t adjusted = CountDigits(Magnitude(coefficient)) + e;
+    if (adjusted < kMinAdjusted || adjusted > kMaxAdjusted) {
+      return Inexact(DecimalToDouble(coefficient, e));
+    }
   }
   Number n;
   n.coefficient_ = coefficient;

@@ -16,7 +16,7 @@ class [[nodiscard]] Result {
  public:
   Result(const T& value) : data_(std::in_place_index<0>, value) {}  // NOLINT: implicit by design
   Result(T&& value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
-  Result(E error) : data_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+  Result(E error) : data_(std::in_place_index<1>, std::move(error)) {}    // NOLINT
   template <typename U, typename = std::enable_if_t<std::is_convertible_v<U&&, T> &&
                                                     !std::is_same_v<std::decay_t<U>, T> &&
                                                     !std::is_same_v<std::decay_t<U>, E>>>
@@ -55,12 +55,12 @@ class [[nodiscard]] Result {
 #define ERPHUB_CONCAT_(a, b) ERPHUB_CONCAT_INNER_(a, b)
 
 // Returns the error of `expr` (a Status or a Result) from the enclosing function.
-#define ERPHUB_TRY(expr)                                  \
-  do {                                                    \
-    auto&& erphub_try_result_ = (expr);                   \
-    if (!erphub_try_result_.ok()) [[unlikely]] {          \
-      return std::move(erphub_try_result_).error();       \
-    }                                                     \
+#define ERPHUB_TRY(expr)                            \
+  do {                                              \
+    auto&& erphub_try_result_ = (expr);             \
+    if (!erphub_try_result_.ok()) [[unlikely]] {    \
+      return std::move(erphub_try_result_).error(); \
+    }                                               \
   } while (false)
 
 // Declares or assigns `lhs` from the value of the Result `expr`, or returns its error.
@@ -74,11 +74,11 @@ class [[nodiscard]] Result {
   lhs = std::move(tmp).value()
 
 // For bugs, never for input: aborts with the failed condition.
-#define ERPHUB_CHECK(cond)                                                           \
-  do {                                                                               \
-    if (!(cond)) [[unlikely]] {                                                      \
-      ::erphub::internal::CheckFailed(#cond, __FILE__, __LINE__);                    \
-    }                                                                                \
+#define ERPHUB_CHECK(cond)                                        \
+  do {                                                            \
+    if (!(cond)) [[unlikely]] {                                   \
+      ::erphub::internal::CheckFailed(#cond, __FILE__, __LINE__); \
+    }                                                             \
   } while (false)
 
 namespace erphub::internal {

@@ -19,11 +19,11 @@ StringBox* StringBox::Make(std::string_view s) {
   return box;
 }
 
+const Value kUndefinedValue;
+
 }  // namespace internal
 
 namespace {
-
-const Value kUndefinedValue;
 
 constexpr size_t kInlineStringMax = 8;
 
@@ -99,14 +99,6 @@ Object& Value::mutable_object() {
 }
 
 void Value::push_back(Value v) { mutable_array().push_back(std::move(v)); }
-
-const Value& Value::Get(std::string_view key) const {
-  if (!is_object()) {
-    return kUndefinedValue;
-  }
-  const Value* found = as_object().Find(key);
-  return found != nullptr ? *found : kUndefinedValue;
-}
 
 void Value::Set(std::string_view key, Value v) { mutable_object().Set(key, std::move(v)); }
 
@@ -207,18 +199,6 @@ const Value* Object::FindIndexed(std::string_view key) const {
   }
   int64_t position = index->Lookup(entries_, key);
   return position < 0 ? nullptr : &entries_[static_cast<size_t>(position)].second;
-}
-
-const Value* Object::Find(std::string_view key) const {
-  if (entries_.size() > kIndexThreshold) {
-    return FindIndexed(key);
-  }
-  for (const Entry& entry : entries_) {
-    if (entry.first == key) {
-      return &entry.second;
-    }
-  }
-  return nullptr;
 }
 
 Value* Object::FindMutable(std::string_view key) { return const_cast<Value*>(Find(key)); }

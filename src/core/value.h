@@ -251,6 +251,9 @@ struct StringBox final : RefCounted {
   size_t size;
 };
 
+// Returned by Get() for missing fields.
+extern const Value kUndefinedValue;
+
 }  // namespace internal
 
 inline Value::Value(const Value& other) {
@@ -355,5 +358,25 @@ inline Callable* Value::as_function() const {
 inline size_t Value::size() const { return as_array().size(); }
 
 inline const Value& Value::operator[](size_t i) const { return as_array()[i]; }
+
+inline const Value* Object::Find(std::string_view key) const {
+  if (entries_.size() > kIndexThreshold) {
+    return FindIndexed(key);
+  }
+  for (const Entry& entry : entries_) {
+    if (entry.first == key) {
+      return &entry.second;
+    }
+  }
+  return nullptr;
+}
+
+inline const Value& Value::Get(std::string_view key) const {
+  if (!is_object()) {
+    return internal::kUndefinedValue;
+  }
+  const Value* found = as_object().Find(key);
+  return found != nullptr ? *found : internal::kUndefinedValue;
+}
 
 }  // namespace erphub

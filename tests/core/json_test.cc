@@ -144,6 +144,21 @@ TEST(JsonTest, WritesEscapesLikeJsonStringify) {
   EXPECT_EQ(ToJson(Value::Str("\xE2\x82\xAC"), ascii), R"("\u20ac")");
 }
 
+TEST(JsonTest, SpecialBytesAtEveryOffsetOfLongStrings) {
+  for (std::string_view special : {"\"", "\\", "\n", "\x1f", "\xC3\xA9", "\xED\xA0\x80"}) {
+    for (size_t at = 0; at <= 40; ++at) {
+      std::string text(40, 'x');
+      text.insert(at, special);
+      std::string json = ToJson(Value::Str(text));
+      Value back = Parse(json);
+      ASSERT_EQ(back.as_string(), text) << json;
+      ASSERT_EQ(ToJson(back), json);
+    }
+  }
+  Status s = ParseFailure("\"" + std::string(37, 'y') + "\x01\"");
+  EXPECT_EQ(s.context(), "line 1, column 39");
+}
+
 TEST(JsonTest, WritesUndefinedAndFunctionsAsJsonStringifyDoes) {
   Value o = Value::MakeObject();
   o.Set("a", Value());

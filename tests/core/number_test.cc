@@ -5,6 +5,7 @@
 #include <cfloat>
 #include <cmath>
 #include <limits>
+#include <random>
 
 namespace erphub {
 namespace {
@@ -262,6 +263,34 @@ TEST(NumberTest, IntegerQueries) {
   EXPECT_EQ((-P("2.5")).ToString(), "-2.5");
   EXPECT_EQ(Number::FromInt(std::numeric_limits<int64_t>::min()).ToDouble(),
             -9223372036854775808.0);
+}
+
+TEST(NumberTest, CompareAgreesWithExactSubtractionAndDoubles) {
+  std::mt19937_64 rng(12345);
+  auto random_number = [&] {
+    int64_t coefficient = static_cast<int64_t>(rng() % 2000000000000000000) - 1000000000000000000;
+    coefficient /= static_cast<int64_t>(1) << (rng() % 60);
+    int32_t exponent = static_cast<int32_t>(rng() % 40) - 20;
+    return Number::Exact(coefficient, exponent);
+  };
+  for (int i = 0; i < 20000; ++i) {
+    Number a = random_number();
+    Number b = rng() % 4 == 0 ? a + Number::Exact(1, static_cast<int32_t>(rng() % 30) - 25)
+                              : random_number();
+    int order = Compare(a, b);
+    ASSERT_EQ(order, -Compare(b, a));
+    Number difference = a - b;
+    if (difference.is_exact()) {
+      int sign = difference.IsZero() ? 0 : (difference.IsNegative() ? -1 : 1);
+      ASSERT_EQ(order, sign) << a.ToString() << " vs " << b.ToString();
+    }
+    if (a.ToDouble() < b.ToDouble()) {
+      ASSERT_LT(order, 0) << a.ToString() << " vs " << b.ToString();
+    }
+    // Text round trip keeps the value exactly.
+    ASSERT_EQ(Compare(P(a.ToString()), a), 0) << a.ToString();
+    ASSERT_EQ(P(a.ToString()).coefficient(), a.coefficient());
+  }
 }
 
 }  // namespace

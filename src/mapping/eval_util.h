@@ -1,0 +1,47 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/value.h"
+#include "mapping/error.h"
+
+namespace erphub::jsonata {
+
+// Small helpers over the evaluator's sequences (arrays flagged kFlagSequence).
+
+inline bool IsSequence(const Value& v) { return v.is_array() && v.has_flag(kFlagSequence); }
+
+inline Value MakeSeq(Array items) {
+  Value v = Value::MakeArray(std::move(items));
+  v.set_flag(kFlagSequence);
+  return v;
+}
+
+inline Value MakeSeqOf(const Value& item) {
+  Array items;
+  items.push_back(item);
+  return MakeSeq(std::move(items));
+}
+
+// The reference's fn.append: undefined operands are ignored; otherwise both sides become arrays
+// and are concatenated into a new (plain) array.
+Value AppendValues(const Value& a, const Value& b);
+
+// fn.lookup: the field `key` of an object; over an array, the lookup of each item, flattened
+// into a sequence.
+Value LookupField(const Value& input, std::string_view key);
+
+// JavaScript's === on JSONata values: by value for scalars, by identity for the rest.
+bool StrictEquals(const Value& a, const Value& b);
+
+// An error with the reference code, a message for the code, and optional details.
+Error MakeEvalError(std::string_view code, int64_t position, Value value = {},
+                    std::string token = {});
+
+// A deep copy of arrays and objects (fresh boxes all the way down); scalars are shared.
+Value DeepClone(const Value& v);
+
+}  // namespace erphub::jsonata

@@ -1,0 +1,473 @@
+#include "mapping/evaluator.h"
+
+#include <chrono>
+#include <cmath>
+#include <utility>
+
+#include "mapping/eval_util.h"
+#include "mapping/value_ops.h"
+
+namespace erphub::jsonata {
+
+namespace {
+
+const Host& DefaultHost() {
+  static const Host* host = new Host();
+  return *host;
+}
+
+int64_t RealNowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool IsComparable(const Value& v) { return v.is_undefined() || v.is_string() || v.is_number(); }
+
+}  // namespace
+
+Evaluator::Evaluator(const std::shared_ptr<const Program>& program, const EvalOptions& options)
+    : program_(&program),
+      options_(options),
+      host_(options.host != nullptr ? options.host : &DefaultHost()),
+      max_depth_(options.max_depth),
+      now_millis_(options.now_millis >= 0 ? options.now_millis : RealNowMillis()) {
+  if (options.time_limit.count() > 0) {
+    timed_ = true;
+    deadline_ = std::chrono::steady_clock::now() + options.time_limit;
+  }
+}
+
+Error Evaluator::DepthError() const { return MakeEvalError("U1001", -1); }
+
+bool Evaluator::TimeUp() {
+  return timed_ && (++ticks_ & 63) == 0 && std::chrono::steady_clock::now() > deadline_;
+}
+
+JResult<Value> Evaluator::Run(const Value& input) {
+  root_frame_ = Ref<Frame>::Adopt(new Frame(Ref<Frame>()));
+  if (options_.bindings != nullptr) {
+    for (const auto& [key, value] : *options_.bindings) {
+      root_frame_->Bind(key, value);
+    }
+  }
+  root_frame_->Bind("$", input);
+  Value in = input;
+  if (input.is_array() && !input.has_flag(kFlagSequence)) {
+    // A JSON array input is one value: wrap it so paths see it as a single item.
+    in = MakeSeqOf(input);
+    in.set_flag(kFlagOuterWrapper);
+  }
+  return Evaluate(&(*program_)->root(), in, root_frame_.get());
+}
+
+JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* env) {
+  if (++depth_ > max_depth_ || TimeUp()) [[unlikely]] {
+    depth_--;
+    return DepthError().AtPosition(expr->position);
+  }
+  JResult<Value> evaluated = EvaluateNode(expr, input, env);
+  if (!evaluated.ok()) [[unlikely]] {
+    depth_--;
+    return evaluated;
+  }
+  Value result = std::move(evaluated).value();
+  for (const Stage& stage : expr->predicates) {
+    JResult<Value> filtered = EvaluateFilter(stage.expr.get(), result, env);
+    if (!filtered.ok()) {
+      depth_--;
+      return filtered;
+    }
+    result = std::move(filtered).value();
+  }
+  if (expr->group && expr->type != NodeType::kPath) {
+    JResult<Value> grouped = EvaluateGroup(expr->group->pairs, expr->group->position, result, env);
+    if (!grouped.ok()) {
+      depth_--;
+      return grouped;
+    }
+    result = std::move(grouped).value();
+  }
+  depth_--;
+  if (result.is_array() && result.has_flag(kFlagSequence) && !result.has_flag(kFlagTupleStream)) {
+    if (expr->keep_array) {
+      result.set_flag(kFlagKeepSingleton);
+    }
+    if (result.size() == 0) {
+      return Value();
+    }
+    if (result.size() == 1 && !result.has_flag(kFlagKeepSingleton)) {
+      Value item = result[0];
+      return item;
+    }
+  }
+  return result;
+}
+
+JResult<Value> Evaluator::EvaluateNode(const Node* expr, const Value& input, Frame* env) {
+  switch (expr->type) {
+    case NodeType::kPath:
+      return EvaluatePath(expr, input, env);
+    case NodeType::kBinary:
+      return EvaluateBinary(expr, input, env);
+    case NodeType::kNegate: {
+      ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(expr->expr.get(), input, env));
+      if (v.is_undefined()) {
+        return Value();
+      }
+      if (v.is_number()) {
+        return Value::Num(-v.as_number());
+      }
+      return MakeEvalError("D1002", expr->position, v, "-");
+    }
+    case NodeType::kArray:
+      return EvaluateArray(expr, input, env);
+    case NodeType::kObject:
+      return EvaluateGroup(expr->pairs, expr->position, input, env);
+    case NodeType::kName:
+      return LookupField(input, expr->name);
+    case NodeType::kString:
+    case NodeType::kNumber:
+    case NodeType::kValue:
+    case NodeType::kRegex:
+      return expr->value;
+    case NodeType::kWildcard: {
+      const Value* in = &input;
+      if (input.is_array() && input.has_flag(kFlagOuterWrapper) && input.size() > 0) {
+        in = &input[0];
+      }
+      Array results;
+      bool sequence = true;
+      auto flatten = [](auto&& self, const Value& v, Array& out) -> void {
+        if (v.is_array()) {
+          for (const Value& item : v.as_array()) {
+            self(self, item, out);
+          }
+        } else {
+          out.push_back(v);
+        }
+      };
+      if (in->is_object()) {
+        for (const auto& [key, value] : in->as_object()) {
+          if (value.is_array()) {
+            flatten(flatten, value, results);
+            sequence = false;  // fn.append returns a plain array
+          } else {
+            results.push_back(value);
+          }
+        }
+      } else if (in->is_array()) {
+        for (const Value& value : in->as_array()) {
+          if (value.is_array()) {
+            flatten(flatten, value, results);
+            sequence = false;
+          } else {
+            results.push_back(value);
+          }
+        }
+      }
+      Value out = Value::MakeArray(std::move(results));
+      if (sequence) {
+        out.set_flag(kFlagSequence);
+      }
+      return out;
+    }
+    case NodeType::kDescendant: {
+      if (input.is_undefined()) {
+        return Value();
+      }
+      Array results;
+      auto recurse = [](auto&& self, const Value& v, Array& out) -> void {
+        if (!v.is_array()) {
+          out.push_back(v);
+        }
+        if (v.is_array()) {
+          for (const Value& item : v.as_array()) {
+            self(self, item, out);
+          }
+        } else if (v.is_object()) {
+          for (const auto& [key, item] : v.as_object()) {
+            self(self, item, out);
+          }
+        }
+      };
+      recurse(recurse, input, results);
+      if (results.size() == 1) {
+        return results[0];
+      }
+      return MakeSeq(std::move(results));
+    }
+    case NodeType::kParent: {
+      const Value* v = env->Lookup(expr->slot->label);
+      return v != nullptr ? *v : Value();
+    }
+    case NodeType::kCondition:
+      return EvaluateCondition(expr, input, env);
+    case NodeType::kCoalesce: {
+      ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(expr->condition.get(), input, env));
+      if (!v.is_undefined()) {
+        return v;
+      }
+      return Evaluate(expr->else_branch.get(), input, env);
+    }
+    case NodeType::kElvis: {
+      ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(expr->condition.get(), input, env));
+      if (IsTruthy(v)) {
+        return v;
+      }
+      return Evaluate(expr->else_branch.get(), input, env);
+    }
+    case NodeType::kBlock:
+      return EvaluateBlock(expr, input, env);
+    case NodeType::kBind: {
+      ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(expr->rhs.get(), input, env));
+      env->Bind(expr->lhs->name, v);
+      return v;
+    }
+    case NodeType::kFunction:
+      return EvaluateFunction(expr, input, env, nullptr);
+    case NodeType::kVariable:
+      return EvaluateVariable(expr, input, env);
+    case NodeType::kLambda:
+      return MakeLambda(expr, input, env);
+    case NodeType::kPartial:
+      return EvaluatePartial(expr, input, env);
+    case NodeType::kApply:
+      return EvaluateApplyOperator(expr, input, env);
+    case NodeType::kSort: {
+      // A sort step evaluated on its own (not inside a path).
+      Value in = input.is_array() ? input : MakeSeqOf(input);
+      return EvaluateSort(expr, in, env);
+    }
+    case NodeType::kTransform: {
+      auto* fn = new TransformFunction();
+      fn->program = *program_;
+      fn->node = expr;
+      fn->env = Ref<Frame>::Share(env);
+      return Value::Function(fn);
+    }
+    default:
+      return MakeEvalError("S0206", expr->position);
+  }
+}
+
+Value Evaluator::EvaluateVariable(const Node* expr, const Value& input, Frame* env) const {
+  if (expr->name.empty()) {
+    if (input.is_array() && input.has_flag(kFlagOuterWrapper) && input.size() > 0) {
+      return input[0];
+    }
+    return input;
+  }
+  if (const Value* v = env->Lookup(expr->name)) {
+    return *v;
+  }
+  if (expr->builtin >= 0) {
+    const BuiltinEntry* entry = FindBuiltin(expr->name);
+    if (entry != nullptr) {
+      return entry->value;
+    }
+  }
+  return Value();
+}
+
+JResult<Value> Evaluator::EvaluateCondition(const Node* expr, const Value& input, Frame* env) {
+  ERPHUB_ASSIGN_OR_RETURN(Value cond, Evaluate(expr->condition.get(), input, env));
+  if (IsTruthy(cond)) {
+    return Evaluate(expr->then_branch.get(), input, env);
+  }
+  if (expr->else_branch) {
+    return Evaluate(expr->else_branch.get(), input, env);
+  }
+  return Value();
+}
+
+JResult<Value> Evaluator::EvaluateBlock(const Node* expr, const Value& input, Frame* env) {
+  // A new frame limits the scope of the block's variable assignments.
+  Ref<Frame> frame = Ref<Frame>::Adopt(new Frame(Ref<Frame>::Share(env)));
+  Value result;
+  for (const NodePtr& item : expr->items) {
+    ERPHUB_ASSIGN_OR_RETURN(result, Evaluate(item.get(), input, frame.get()));
+  }
+  return result;
+}
+
+JResult<Value> Evaluator::EvaluateArray(const Node* expr, const Value& input, Frame* env) {
+  Array result;
+  for (const NodePtr& item : expr->items) {
+    ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(item.get(), input, env));
+    if (v.is_undefined()) {
+      continue;
+    }
+    if (item->type == NodeType::kArray || !v.is_array()) {
+      result.push_back(std::move(v));
+    } else if (result.empty() && !v.as_array().empty() && v.size() > 1024) {
+      // Large ranges: take the items over without a second copy.
+      result = v.as_array();
+    } else {
+      result.insert(result.end(), v.as_array().begin(), v.as_array().end());
+    }
+  }
+  Value out = Value::MakeArray(std::move(result));
+  if (expr->cons_array) {
+    out.set_flag(kFlagCons);
+  }
+  return out;
+}
+
+JResult<Value> Evaluator::EvaluateBinary(const Node* expr, const Value& input, Frame* env) {
+  const BinaryOp op = expr->op;
+  ERPHUB_ASSIGN_OR_RETURN(Value lhs, Evaluate(expr->lhs.get(), input, env));
+  if (op == BinaryOp::kAnd || op == BinaryOp::kOr) {
+    bool l = IsTruthy(lhs);
+    if (op == BinaryOp::kAnd && !l) {
+      return Value::Bool(false);
+    }
+    if (op == BinaryOp::kOr && l) {
+      return Value::Bool(true);
+    }
+    ERPHUB_ASSIGN_OR_RETURN(Value rhs, Evaluate(expr->rhs.get(), input, env));
+    return Value::Bool(IsTruthy(rhs));
+  }
+  ERPHUB_ASSIGN_OR_RETURN(Value rhs, Evaluate(expr->rhs.get(), input, env));
+  const int64_t pos = expr->position;
+  switch (op) {
+    case BinaryOp::kAdd:
+    case BinaryOp::kSub:
+    case BinaryOp::kMul:
+    case BinaryOp::kDiv:
+    case BinaryOp::kMod: {
+      if (!lhs.is_undefined() && !lhs.is_number()) {
+        return MakeEvalError("T2001", pos, lhs, expr->name);
+      }
+      if (!rhs.is_undefined() && !rhs.is_number()) {
+        return MakeEvalError("T2002", pos, rhs, expr->name);
+      }
+      if (lhs.is_undefined() || rhs.is_undefined()) {
+        return Value();
+      }
+      Number a = lhs.as_number();
+      Number b = rhs.as_number();
+      Number r;
+      switch (op) {
+        case BinaryOp::kAdd:
+          r = a + b;
+          break;
+        case BinaryOp::kSub:
+          r = a - b;
+          break;
+        case BinaryOp::kMul:
+          r = a * b;
+          break;
+        case BinaryOp::kDiv:
+          r = a / b;
+          break;
+        default:
+          r = a % b;
+          break;
+      }
+      if (!r.IsFinite()) {
+        if (!r.is_exact() && std::isnan(r.ToDouble())) {
+          // 0/0 and x%0 are NaN in JavaScript, which the reference reports when used.
+          return MakeEvalError("D1001", pos, Value(), expr->name);
+        }
+        return MakeEvalError("D1001", pos, Value(), expr->name);
+      }
+      return Value::Num(r);
+    }
+    case BinaryOp::kEq:
+    case BinaryOp::kNe: {
+      if (lhs.is_undefined() || rhs.is_undefined()) {
+        return Value::Bool(false);
+      }
+      bool eq = DeepEqual(lhs, rhs);
+      return Value::Bool(op == BinaryOp::kEq ? eq : !eq);
+    }
+    case BinaryOp::kLt:
+    case BinaryOp::kLe:
+    case BinaryOp::kGt:
+    case BinaryOp::kGe: {
+      if (!IsComparable(lhs) || !IsComparable(rhs)) {
+        const Value& bad = !(lhs.is_string() || lhs.is_number()) ? lhs : rhs;
+        return MakeEvalError("T2010", pos, bad, expr->name);
+      }
+      if (lhs.is_undefined() || rhs.is_undefined()) {
+        return Value();
+      }
+      if (lhs.kind() != rhs.kind()) {
+        return MakeEvalError("T2009", pos, lhs, expr->name);
+      }
+      int c = lhs.is_number() ? Compare(lhs.as_number(), rhs.as_number())
+                              : CompareStrings(lhs.as_string(), rhs.as_string());
+      bool r = op == BinaryOp::kLt   ? c < 0
+               : op == BinaryOp::kLe ? c <= 0
+               : op == BinaryOp::kGt ? c > 0
+                                     : c >= 0;
+      return Value::Bool(r);
+    }
+    case BinaryOp::kConcat: {
+      std::string out;
+      if (!lhs.is_undefined()) {
+        auto s = StringOf(lhs);
+        if (!s.ok()) {
+          return std::move(s).error().AtPosition(pos);
+        }
+        out = std::move(s).value();
+      }
+      if (!rhs.is_undefined()) {
+        auto s = StringOf(rhs);
+        if (!s.ok()) {
+          return std::move(s).error().AtPosition(pos);
+        }
+        out += *s;
+      }
+      return Value::Str(std::move(out));
+    }
+    case BinaryOp::kIn: {
+      if (lhs.is_undefined() || rhs.is_undefined()) {
+        return Value::Bool(false);
+      }
+      if (!rhs.is_array()) {
+        return Value::Bool(StrictEquals(lhs, rhs));
+      }
+      for (const Value& item : rhs.as_array()) {
+        if (StrictEquals(lhs, item)) {
+          return Value::Bool(true);
+        }
+      }
+      return Value::Bool(false);
+    }
+    case BinaryOp::kRange: {
+      auto is_int = [](const Value& v) { return v.is_number() && v.as_number().IsInteger(); };
+      if (!lhs.is_undefined() && !is_int(lhs)) {
+        return MakeEvalError("T2003", pos, lhs, "..");
+      }
+      if (!rhs.is_undefined() && !is_int(rhs)) {
+        return MakeEvalError("T2004", pos, rhs, "..");
+      }
+      if (lhs.is_undefined() || rhs.is_undefined()) {
+        return Value();
+      }
+      double from = lhs.as_number().ToDouble();
+      double to = rhs.as_number().ToDouble();
+      if (from > to) {
+        return Value();
+      }
+      double size = to - from + 1;
+      if (size > 1e7) {
+        return MakeEvalError("D2014", pos, Value::Double(size), "..");
+      }
+      Array items;
+      items.reserve(static_cast<size_t>(size));
+      int64_t start = static_cast<int64_t>(from);
+      int64_t count = static_cast<int64_t>(size);
+      for (int64_t i = 0; i < count; i++) {
+        items.push_back(Value::Int(start + i));
+      }
+      return MakeSeq(std::move(items));
+    }
+    default:
+      return Value();
+  }
+}
+
+}  // namespace erphub::jsonata

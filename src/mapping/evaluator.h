@@ -1,0 +1,114 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/value.h"
+#include "mapping/ast.h"
+#include "mapping/error.h"
+#include "mapping/function_value.h"
+#include "mapping/jsonata.h"
+#include "mapping/parser.h"
+
+namespace erphub::jsonata {
+
+// A compiled expression: the text and its syntax tree, with built-in names resolved. Immutable
+// after Compile, so one Program serves many evaluations on many threads.
+class Program {
+ public:
+  static JResult<std::shared_ptr<const Program>> Compile(std::string_view text);
+
+  const std::string& text() const { return text_; }
+  const Node& root() const { return *parsed_.root; }
+  // Character (code point) offset of a byte offset into the text.
+  int64_t CharPosition(int64_t byte_offset) const;
+
+ private:
+  std::string text_;
+  ParsedExpression parsed_;
+};
+
+// The built-ins of every function table, by name; nullptr if there is none.
+const BuiltinEntry* FindBuiltin(std::string_view name);
+
+// The state of one evaluation: limits, clock, the depth counter. Not shared between threads.
+class Evaluator {
+ public:
+  Evaluator(const std::shared_ptr<const Program>& program, const EvalOptions& options);
+
+  // Evaluates the program against `input` (the raw input document).
+  JResult<Value> Run(const Value& input);
+
+  // Calls a function value, resolving tail calls. `input` is the context value for signature
+  // '-' substitution, `env` the caller's frame.
+  JResult<Value> Apply(const Value& fn, std::span<const Value> args, const Value& input,
+                       Frame* env);
+  int Arity(const Value& fn) const;
+  int64_t now_millis() const { return now_millis_; }
+  const Host& host() const { return *host_; }
+  // $eval: compiles and evaluates `text` with `input` in `env`.
+  JResult<Value> EvalText(std::string_view text, const Value& input, Frame* env);
+
+ private:
+  JResult<Value> Evaluate(const Node* expr, const Value& input, Frame* env);
+  JResult<Value> EvaluateNode(const Node* expr, const Value& input, Frame* env);
+  JResult<Value> EvaluatePath(const Node* expr, const Value& input, Frame* env);
+  // The result of one path step: flattened items, or (for a single array on the last step, a
+  // sort, or an array constructor) one array value taken as it is.
+  struct StepOut {
+    std::vector<Value> items;
+    Value raw;
+    bool is_raw = false;
+  };
+  JResult<bool> EvaluateStep(const Node* step, std::span<const Value> in, Frame* env, bool last,
+                             StepOut& out);
+  JResult<Value> EvaluateBinary(const Node* expr, const Value& input, Frame* env);
+  JResult<Value> EvaluateArray(const Node* expr, const Value& input, Frame* env);
+  JResult<Value> EvaluateGroup(const NodePairs& pairs, int64_t position, const Value& input,
+                               Frame* env);
+  JResult<Value> EvaluateFilter(const Node* predicate, const Value& input, Frame* env);
+  JResult<Value> EvaluateStages(const std::vector<Stage>& stages, Value input, Frame* env);
+  JResult<Value> EvaluateSort(const Node* expr, const Value& input, Frame* env);
+  JResult<Value> EvaluateTupleStep(const Node* step, std::span<const Value> input,
+                                   const Value* tuples, Frame* env);
+  JResult<Value> EvaluateBlock(const Node* expr, const Value& input, Frame* env);
+  JResult<Value> EvaluateFunction(const Node* expr, const Value& input, Frame* env,
+                                  const Value* apply_to);
+  JResult<Value> EvaluatePartial(const Node* expr, const Value& input, Frame* env);
+  JResult<Value> EvaluateApplyOperator(const Node* expr, const Value& input, Frame* env);
+  JResult<Value> EvaluateCondition(const Node* expr, const Value& input, Frame* env);
+  Value EvaluateVariable(const Node* expr, const Value& input, Frame* env) const;
+  Value MakeLambda(const Node* expr, const Value& input, Frame* env);
+  JResult<Value> ApplyInner(const Value& fn, std::span<const Value> args, const Value& input,
+                            Frame* env);
+  JResult<Value> ApplyLambda(const LambdaFunction& fn, std::span<const Value> args);
+  JResult<Value> ApplyBuiltin(const BuiltinEntry& entry, std::span<const Value> args,
+                              const Value& input, Frame* env);
+  JResult<Value> ApplyTransform(const TransformFunction& fn, const Value& arg);
+  JResult<Value> ApplyRegex(const std::shared_ptr<const Regex>& regex, std::string_view subject,
+                            size_t from, int64_t position);
+  Error DepthError() const;
+  bool TimeUp();
+
+  // The program whose nodes are being evaluated (lambdas created now keep it alive).
+  const std::shared_ptr<const Program>* program_;
+  const EvalOptions& options_;
+  const Host* host_;
+  // Position of the function call being made, for built-ins' errors.
+  int64_t call_position_ = -1;
+  int depth_ = 0;
+  int max_depth_;
+  uint32_t ticks_ = 0;
+  bool timed_ = false;
+  std::chrono::steady_clock::time_point deadline_;
+  int64_t now_millis_;
+  // Frames opened by the evaluation, kept as the root.
+  Ref<Frame> root_frame_;
+};
+
+}  // namespace erphub::jsonata

@@ -1,0 +1,200 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/value.h"
+#include "mapping/ast.h"
+#include "mapping/function.h"
+#include "mapping/regex.h"
+#include "mapping/signature.h"
+
+namespace erphub::jsonata {
+
+class Program;
+
+// An owning pointer to a reference-counted object (frames, function values).
+template <typename T>
+class Ref {
+ public:
+  Ref() = default;
+  // Takes over the reference `p` was created with.
+  static Ref Adopt(T* p) {
+    Ref r;
+    r.p_ = p;
+    return r;
+  }
+  // Adds a reference to `p`.
+  static Ref Share(T* p) {
+    if (p != nullptr) {
+      p->AddRef();
+    }
+    return Adopt(p);
+  }
+  Ref(const Ref& o) : p_(o.p_) {
+    if (p_ != nullptr) {
+      p_->AddRef();
+    }
+  }
+  Ref(Ref&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+  Ref& operator=(Ref o) noexcept {
+    std::swap(p_, o.p_);
+    return *this;
+  }
+  ~Ref() {
+    if (p_ != nullptr) {
+      p_->Release();
+    }
+  }
+  T* get() const { return p_; }
+  T* operator->() const { return p_; }
+  T& operator*() const { return *p_; }
+  explicit operator bool() const { return p_ != nullptr; }
+
+ private:
+  T* p_ = nullptr;
+};
+
+// A scope of variable bindings. Blocks, lambda calls and tuple-stream steps each open one; lambdas
+// keep the frame they were defined in, so frames are shared and reference counted.
+class Frame : public RefCounted {
+ public:
+  explicit Frame(Ref<Frame> parent) : parent_(std::move(parent)) {}
+
+  // The innermost binding of `name`, or nullptr.
+  const Value* Lookup(std::string_view name) const {
+    for (const Frame* f = this; f != nullptr; f = f->parent_.get()) {
+      for (const auto& [key, value] : f->vars_) {
+        if (key == name) {
+          return &value;
+        }
+      }
+      if (f->tuple_.is_object()) {
+        if (const Value* v = f->tuple_.as_object().Find(name)) {
+          return v;
+        }
+      }
+    }
+    return nullptr;
+  }
+
+  void Bind(std::string_view name, Value value) {
+    for (auto& [key, v] : vars_) {
+      if (key == name) {
+        v = std::move(value);
+        return;
+      }
+    }
+    vars_.emplace_back(std::string(name), std::move(value));
+  }
+
+  // Makes every key of the object `tuple` a variable of this frame.
+  void SetTuple(Value tuple) { tuple_ = std::move(tuple); }
+
+ private:
+  Ref<Frame> parent_;
+  std::vector<std::pair<std::string, Value>> vars_;
+  Value tuple_;
+};
+
+enum class FunctionKind : uint8_t {
+  kLambda,
+  kBuiltin,
+  kPartialNative,
+  kRegex,
+  kRegexNext,
+  kTransform,
+  kChain,
+};
+
+// Every function value the engine creates derives from this.
+class FunctionValue : public Callable {
+ public:
+  explicit FunctionValue(FunctionKind kind) : kind_(kind) {}
+  FunctionKind kind() const { return kind_; }
+
+ private:
+  const FunctionKind kind_;
+};
+
+// A lambda closure (or a partial application of one).
+class LambdaFunction : public FunctionValue {
+ public:
+  LambdaFunction() : FunctionValue(FunctionKind::kLambda) {}
+
+  std::shared_ptr<const Program> program;  // owns `node`
+  const Node* node = nullptr;              // the lambda node
+  Value input;
+  Ref<Frame> env;
+  bool partial = false;
+  std::vector<std::string> partial_params;
+
+  const std::vector<std::string>& params() const { return partial ? partial_params : node->params; }
+  const Signature* signature() const { return partial ? nullptr : node->signature.get(); }
+};
+
+// A built-in from one of the function tables.
+struct BuiltinEntry {
+  std::string_view name;
+  std::shared_ptr<const Signature> signature;
+  NativeFunction fn = nullptr;
+  Value value;  // the function value
+};
+
+class BuiltinFunctionValue : public FunctionValue {
+ public:
+  explicit BuiltinFunctionValue(const BuiltinEntry* entry)
+      : FunctionValue(FunctionKind::kBuiltin), entry(entry) {}
+  const BuiltinEntry* entry;
+};
+
+// A partial application of a function other than a lambda.
+class PartialNativeFunction : public FunctionValue {
+ public:
+  PartialNativeFunction() : FunctionValue(FunctionKind::kPartialNative) {}
+  Value target;
+  std::vector<Value> args;
+  std::vector<bool> placeholder;
+};
+
+class RegexFunction : public FunctionValue {
+ public:
+  explicit RegexFunction(std::shared_ptr<const Regex> regex)
+      : FunctionValue(FunctionKind::kRegex), regex(std::move(regex)) {}
+  std::shared_ptr<const Regex> regex;
+};
+
+// The `next` function of a match object produced by calling a regex.
+class RegexNextFunction : public FunctionValue {
+ public:
+  RegexNextFunction() : FunctionValue(FunctionKind::kRegexNext) {}
+  std::shared_ptr<const Regex> regex;
+  std::string subject;
+  size_t from = 0;
+  int64_t position = 0;
+};
+
+class TransformFunction : public FunctionValue {
+ public:
+  TransformFunction() : FunctionValue(FunctionKind::kTransform) {}
+  std::shared_ptr<const Program> program;
+  const Node* node = nullptr;
+  Ref<Frame> env;
+};
+
+// f ~> g for two functions: x -> g(f(x)).
+class ChainFunction : public FunctionValue {
+ public:
+  ChainFunction() : FunctionValue(FunctionKind::kChain) {}
+  Value first;
+  Value second;
+};
+
+inline const FunctionValue* AsFunctionValue(const Value& v) {
+  return v.is_function() ? static_cast<const FunctionValue*>(v.as_function()) : nullptr;
+}
+
+}  // namespace erphub::jsonata

@@ -1,0 +1,610 @@
+// Location paths: steps, predicates, tuple streams (focus, index and parent bindings), group-by
+// and order-by.
+
+#include <cmath>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "mapping/eval_util.h"
+#include "mapping/evaluator.h"
+#include "mapping/value_ops.h"
+
+namespace erphub::jsonata {
+
+namespace {
+
+Ref<Frame> TupleFrame(Frame* env, const Value& tuple) {
+  Ref<Frame> frame = Ref<Frame>::Adopt(new Frame(Ref<Frame>::Share(env)));
+  frame->SetTuple(tuple);
+  return frame;
+}
+
+Value TupleStream(Array tuples) {
+  Value v = MakeSeq(std::move(tuples));
+  v.set_flag(kFlagTupleStream);
+  return v;
+}
+
+Value MakeTuple(const Value& focus) {
+  Object obj;
+  obj.Append("@", focus);
+  return Value::MakeObject(std::move(obj));
+}
+
+// For a predicate result: true when it is a number or a non-empty... array of numbers only.
+bool IsArrayOfNumbers(const Value& v) {
+  if (!v.is_array()) {
+    return false;
+  }
+  for (const Value& item : v.as_array()) {
+    if (!item.is_number()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Index from a predicate number: rounded down, negative counts from the end.
+int64_t PredicateIndex(const Number& n, size_t length) {
+  double d = std::floor(n.ToDouble());
+  if (d < 0) {
+    d += static_cast<double>(length);
+  }
+  if (d < 0 || d >= static_cast<double>(length)) {
+    return -1;
+  }
+  return static_cast<int64_t>(d);
+}
+
+}  // namespace
+
+JResult<Value> Evaluator::EvaluatePath(const Node* expr, const Value& input, Frame* env) {
+  const auto& steps = expr->items;
+  const size_t last = steps.size() - 1;
+
+  // The input sequence of the current step: a view of an array value or of an owned vector.
+  Value in_holder;
+  std::vector<Value> in_owned;
+  std::span<const Value> in;
+  if (input.is_array() && steps[0]->type != NodeType::kVariable) {
+    in_holder = input;
+    in = std::span<const Value>(input.as_array());
+  } else {
+    in_owned.push_back(input);
+    in = std::span<const Value>(in_owned);
+  }
+
+  StepOut out;
+  bool have_result = false;
+  bool is_tuple = false;
+  Value tuples;
+  for (size_t ii = 0; ii < steps.size(); ii++) {
+    const Node* step = steps[ii].get();
+    if (step->tuple) {
+      is_tuple = true;
+    }
+    if (ii == 0 && step->cons_array) {
+      Value seq_input = in_holder.is_array() ? in_holder : MakeSeqOf(input);
+      ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(step, seq_input, env));
+      out.items.clear();
+      out.is_raw = true;
+      out.raw = v.is_array() ? std::move(v) : MakeSeqOf(v);
+      have_result = true;
+    } else if (is_tuple) {
+      ERPHUB_ASSIGN_OR_RETURN(
+          tuples, EvaluateTupleStep(step, in, tuples.is_undefined() ? nullptr : &tuples, env));
+    } else {
+      StepOut next;
+      ERPHUB_TRY(EvaluateStep(step, in, env, ii == last, next));
+      out = std::move(next);
+      have_result = true;
+    }
+    if (!is_tuple) {
+      size_t n = out.is_raw ? out.raw.size() : out.items.size();
+      if (n == 0) {
+        break;
+      }
+    }
+    if (!step->has_focus && !is_tuple) {
+      if (out.is_raw) {
+        in_holder = out.raw;
+        in = std::span<const Value>(in_holder.as_array());
+      } else {
+        in_owned = out.items;
+        in = std::span<const Value>(in_owned);
+      }
+    }
+  }
+
+  Value result;
+  if (is_tuple) {
+    if (expr->tuple) {
+      result = tuples;
+    } else {
+      Array items;
+      if (tuples.is_array()) {
+        items.reserve(tuples.size());
+        for (const Value& t : tuples.as_array()) {
+          items.push_back(t.Get("@"));
+        }
+      }
+      result = MakeSeq(std::move(items));
+    }
+  } else if (!have_result) {
+    result = MakeSeq({});
+  } else if (out.is_raw) {
+    result = std::move(out.raw);
+  } else {
+    if (!expr->keep_singleton_array && !expr->keep_array && !expr->group) {
+      // Shortcut for what Evaluate would unwrap anyway.
+      if (out.items.empty()) {
+        return Value();
+      }
+      if (out.items.size() == 1 && !IsSequence(out.items[0])) {
+        return std::move(out.items[0]);
+      }
+    }
+    result = MakeSeq(std::move(out.items));
+  }
+
+  if (expr->keep_singleton_array) {
+    if (result.is_array() && result.has_flag(kFlagCons) && !result.has_flag(kFlagSequence)) {
+      result = MakeSeqOf(result);
+    }
+    if (result.is_array()) {
+      result.set_flag(kFlagKeepSingleton);
+    }
+  }
+  if (expr->group) {
+    return EvaluateGroup(expr->group->pairs, expr->group->position, is_tuple ? tuples : result,
+                         env);
+  }
+  return result;
+}
+
+JResult<bool> Evaluator::EvaluateStep(const Node* step, std::span<const Value> in, Frame* env,
+                                      bool last, StepOut& out) {
+  if (step->type == NodeType::kSort) {
+    ERPHUB_ASSIGN_OR_RETURN(Value sorted,
+                            EvaluateSort(step, MakeSeq(Array(in.begin(), in.end())), env));
+    if (!step->stages.empty()) {
+      ERPHUB_ASSIGN_OR_RETURN(sorted, EvaluateStages(step->stages, std::move(sorted), env));
+    }
+    out.is_raw = true;
+    out.raw = sorted.is_array() ? std::move(sorted) : MakeSeqOf(sorted);
+    return true;
+  }
+  size_t count = 0;
+  Value first;
+  auto add = [&](Value r) {
+    if (r.is_undefined()) {
+      return;
+    }
+    count++;
+    if (r.is_array() && !r.has_flag(kFlagCons)) {
+      out.items.insert(out.items.end(), r.as_array().begin(), r.as_array().end());
+    } else {
+      out.items.push_back(r);
+    }
+    if (count == 1 && last) {
+      first = std::move(r);
+    }
+  };
+  out.items.reserve(in.size());
+  if (step->simple_name) {
+    if (depth_ + 1 > max_depth_) {
+      return DepthError().AtPosition(step->position);
+    }
+    for (const Value& item : in) {
+      if (item.is_object()) {
+        const Value& r = item.Get(step->name);
+        if (!r.is_undefined()) {
+          add(r);
+        }
+        continue;
+      }
+      Value r = LookupField(item, step->name);
+      if (IsSequence(r)) {
+        if (r.size() == 0) {
+          continue;
+        }
+        if (r.size() == 1) {
+          r = Value(r[0]);
+        }
+      }
+      add(std::move(r));
+    }
+  } else {
+    for (const Value& item : in) {
+      ERPHUB_ASSIGN_OR_RETURN(Value r, Evaluate(step, item, env));
+      for (const Stage& stage : step->stages) {
+        if (stage.kind == Stage::Kind::kFilter) {
+          ERPHUB_ASSIGN_OR_RETURN(r, EvaluateFilter(stage.expr.get(), r, env));
+        }
+      }
+      add(std::move(r));
+    }
+  }
+  if (last && count == 1 && first.is_array() && !first.has_flag(kFlagSequence)) {
+    out.items.clear();
+    out.is_raw = true;
+    out.raw = std::move(first);
+  }
+  return true;
+}
+
+JResult<Value> Evaluator::EvaluateTupleStep(const Node* step, std::span<const Value> input,
+                                            const Value* tuples, Frame* env) {
+  if (step->type == NodeType::kSort) {
+    Value result;
+    if (tuples != nullptr) {
+      ERPHUB_ASSIGN_OR_RETURN(result, EvaluateSort(step, *tuples, env));
+      if (result.is_array()) {
+        result.set_flags(kFlagSequence | kFlagTupleStream);
+      }
+    } else {
+      ERPHUB_ASSIGN_OR_RETURN(Value sorted,
+                              EvaluateSort(step, MakeSeq(Array(input.begin(), input.end())), env));
+      Array items;
+      if (sorted.is_array()) {
+        for (size_t i = 0; i < sorted.size(); i++) {
+          Value t = MakeTuple(sorted[i]);
+          if (step->has_index) {
+            t.Set(step->index_var, Value::Int(static_cast<int64_t>(i)));
+          }
+          items.push_back(std::move(t));
+        }
+      }
+      result = TupleStream(std::move(items));
+    }
+    if (!step->stages.empty()) {
+      ERPHUB_ASSIGN_OR_RETURN(result, EvaluateStages(step->stages, std::move(result), env));
+    }
+    return result;
+  }
+
+  Array initial;
+  std::span<const Value> bindings;
+  if (tuples != nullptr) {
+    bindings = std::span<const Value>(tuples->as_array());
+  } else {
+    initial.reserve(input.size());
+    for (const Value& item : input) {
+      initial.push_back(MakeTuple(item));
+    }
+    bindings = std::span<const Value>(initial);
+  }
+  Array out;
+  for (const Value& tuple : bindings) {
+    Ref<Frame> frame = TupleFrame(env, tuple);
+    const Value& focus = tuple.Get("@");
+    ERPHUB_ASSIGN_OR_RETURN(Value res, Evaluate(step, focus, frame.get()));
+    if (res.is_undefined()) {
+      continue;
+    }
+    const bool res_is_tuples = res.is_array() && res.has_flag(kFlagTupleStream);
+    std::span<const Value> items =
+        res.is_array() ? std::span<const Value>(res.as_array()) : std::span<const Value>(&res, 1);
+    for (size_t bb = 0; bb < items.size(); bb++) {
+      Object t = tuple.as_object();
+      if (res_is_tuples) {
+        for (const auto& [key, value] : items[bb].as_object()) {
+          t.Set(key, value);
+        }
+      } else {
+        if (step->has_focus) {
+          t.Set(step->focus, items[bb]);
+          t.Set("@", focus);
+        } else {
+          t.Set("@", items[bb]);
+        }
+        if (step->has_index) {
+          t.Set(step->index_var, Value::Int(static_cast<int64_t>(bb)));
+        }
+        if (step->ancestor != nullptr) {
+          t.Set(step->ancestor->label, focus);
+        }
+      }
+      out.push_back(Value::MakeObject(std::move(t)));
+    }
+  }
+  Value result = TupleStream(std::move(out));
+  if (!step->stages.empty()) {
+    ERPHUB_ASSIGN_OR_RETURN(result, EvaluateStages(step->stages, std::move(result), env));
+  }
+  return result;
+}
+
+JResult<Value> Evaluator::EvaluateStages(const std::vector<Stage>& stages, Value input,
+                                         Frame* env) {
+  Value result = std::move(input);
+  for (const Stage& stage : stages) {
+    if (stage.kind == Stage::Kind::kFilter) {
+      ERPHUB_ASSIGN_OR_RETURN(result, EvaluateFilter(stage.expr.get(), result, env));
+    } else if (result.is_array()) {
+      const uint8_t flags = result.flags();
+      Array& tuples = result.mutable_array();
+      for (size_t i = 0; i < tuples.size(); i++) {
+        if (tuples[i].is_object()) {
+          tuples[i].Set(stage.var, Value::Int(static_cast<int64_t>(i)));
+        }
+      }
+      result.set_flags(flags);
+    }
+  }
+  return result;
+}
+
+JResult<Value> Evaluator::EvaluateFilter(const Node* predicate, const Value& input, Frame* env) {
+  const bool tuple_stream = input.is_array() && input.has_flag(kFlagTupleStream);
+  std::span<const Value> items = input.is_array() ? std::span<const Value>(input.as_array())
+                                                  : std::span<const Value>(&input, 1);
+  Array results;
+  if (predicate->type == NodeType::kNumber) {
+    int64_t index = PredicateIndex(predicate->value.as_number(), items.size());
+    if (index >= 0) {
+      const Value& item = items[static_cast<size_t>(index)];
+      if (!item.is_undefined()) {
+        if (item.is_array()) {
+          return item;
+        }
+        results.push_back(item);
+      }
+    }
+  } else {
+    for (size_t index = 0; index < items.size(); index++) {
+      const Value& item = items[index];
+      Value res;
+      if (tuple_stream) {
+        Ref<Frame> frame = TupleFrame(env, item);
+        ERPHUB_ASSIGN_OR_RETURN(res, Evaluate(predicate, item.Get("@"), frame.get()));
+      } else {
+        ERPHUB_ASSIGN_OR_RETURN(res, Evaluate(predicate, item, env));
+      }
+      if (res.is_number()) {
+        int64_t i = PredicateIndex(res.as_number(), items.size());
+        if (i == static_cast<int64_t>(index)) {
+          results.push_back(item);
+        }
+      } else if (IsArrayOfNumbers(res)) {
+        for (const Value& n : res.as_array()) {
+          if (PredicateIndex(n.as_number(), items.size()) == static_cast<int64_t>(index)) {
+            results.push_back(item);
+          }
+        }
+      } else if (IsTruthy(res)) {
+        results.push_back(item);
+      }
+    }
+  }
+  Value out = MakeSeq(std::move(results));
+  if (tuple_stream) {
+    out.set_flag(kFlagTupleStream);
+  }
+  return out;
+}
+
+JResult<Value> Evaluator::EvaluateGroup(const NodePairs& pairs, int64_t position,
+                                        const Value& input, Frame* env) {
+  const bool reduce = input.is_array() && input.has_flag(kFlagTupleStream);
+  Value undefined_item;
+  std::span<const Value> items;
+  if (input.is_array()) {
+    items = std::span<const Value>(input.as_array());
+  } else {
+    items = std::span<const Value>(&input, 1);
+  }
+  if (items.empty()) {
+    // An empty input still builds the object from literal keys.
+    items = std::span<const Value>(&undefined_item, 1);
+  }
+
+  struct Group {
+    std::string key;
+    Value data;
+    size_t expr_index;
+  };
+  std::vector<Group> groups;
+  std::unordered_map<std::string, size_t> index;  // used once there are many groups
+  auto find_group = [&](std::string_view key) -> Group* {
+    if (!index.empty()) {
+      auto it = index.find(std::string(key));
+      return it != index.end() ? &groups[it->second] : nullptr;
+    }
+    for (Group& g : groups) {
+      if (g.key == key) {
+        return &g;
+      }
+    }
+    return nullptr;
+  };
+  auto add_group = [&](std::string_view key, const Value& data, size_t expr_index) {
+    groups.push_back(Group{std::string(key), data, expr_index});
+    if (!index.empty()) {
+      index.emplace(groups.back().key, groups.size() - 1);
+    } else if (groups.size() > 16) {
+      for (size_t i = 0; i < groups.size(); i++) {
+        index.emplace(groups[i].key, i);
+      }
+    }
+  };
+
+  for (const Value& item : items) {
+    Ref<Frame> frame;
+    Frame* item_env = env;
+    if (reduce) {
+      frame = TupleFrame(env, item);
+      item_env = frame.get();
+    }
+    const Value& context = reduce ? item.Get("@") : item;
+    for (size_t pair_index = 0; pair_index < pairs.size(); pair_index++) {
+      ERPHUB_ASSIGN_OR_RETURN(Value key,
+                              Evaluate(pairs[pair_index].first.get(), context, item_env));
+      if (key.is_undefined()) {
+        continue;
+      }
+      if (!key.is_string()) {
+        return MakeEvalError("T1003", position, key);
+      }
+      Group* g = find_group(key.as_string());
+      if (g != nullptr) {
+        if (g->expr_index != pair_index) {
+          return MakeEvalError("D1009", position, key);
+        }
+        g->data = AppendValues(g->data, item);
+      } else {
+        add_group(key.as_string(), item, pair_index);
+      }
+    }
+  }
+
+  Object result;
+  result.Reserve(groups.size());
+  for (Group& g : groups) {
+    Value context = g.data;
+    Ref<Frame> frame;
+    Frame* group_env = env;
+    if (reduce) {
+      // Merge the tuples of the group: each binding becomes the sequence of its values.
+      Object merged;
+      if (g.data.is_array()) {
+        const Array& tuples = g.data.as_array();
+        if (!tuples.empty()) {
+          merged = tuples[0].as_object();
+          for (size_t i = 1; i < tuples.size(); i++) {
+            for (const auto& [key, value] : tuples[i].as_object()) {
+              const Value* existing = merged.Find(key);
+              merged.Set(key, AppendValues(existing != nullptr ? *existing : Value(), value));
+            }
+          }
+        }
+      } else if (g.data.is_object()) {
+        merged = g.data.as_object();
+      }
+      const Value* at = merged.Find("@");
+      context = at != nullptr ? *at : Value();
+      merged.Erase("@");
+      frame = TupleFrame(env, Value::MakeObject(std::move(merged)));
+      group_env = frame.get();
+    }
+    ERPHUB_ASSIGN_OR_RETURN(Value value,
+                            Evaluate(pairs[g.expr_index].second.get(), context, group_env));
+    if (!value.is_undefined()) {
+      result.Append(std::move(g.key), std::move(value));
+    }
+  }
+  return Value::MakeObject(std::move(result));
+}
+
+JResult<Value> Evaluator::EvaluateSort(const Node* expr, const Value& input, Frame* env) {
+  if (!input.is_array() || input.size() <= 1) {
+    return input;
+  }
+  const bool tuple_sort = input.has_flag(kFlagTupleStream);
+  const Array& items = input.as_array();
+  const size_t n = items.size();
+
+  // Evaluate every sort key once per item (the reference evaluates them per comparison; the
+  // result is the same because keys do not depend on the comparison).
+  const size_t term_count = expr->terms.size();
+  std::vector<Value> keys(n * term_count);
+  for (size_t i = 0; i < n; i++) {
+    Ref<Frame> frame;
+    Frame* item_env = env;
+    const Value* context = &items[i];
+    if (tuple_sort) {
+      frame = TupleFrame(env, items[i]);
+      item_env = frame.get();
+      context = &items[i].Get("@");
+    }
+    for (size_t t = 0; t < term_count; t++) {
+      ERPHUB_ASSIGN_OR_RETURN(keys[i * term_count + t],
+                              Evaluate(expr->terms[t].expr.get(), *context, item_env));
+    }
+  }
+
+  std::optional<Error> error;
+  // True when item a must come after item b ("swap").
+  auto greater = [&](size_t a, size_t b) -> bool {
+    int comp = 0;
+    for (size_t t = 0; comp == 0 && t < term_count; t++) {
+      const Value& aa = keys[a * term_count + t];
+      const Value& bb = keys[b * term_count + t];
+      if (aa.is_undefined()) {
+        comp = bb.is_undefined() ? 0 : 1;
+        continue;
+      }
+      if (bb.is_undefined()) {
+        comp = -1;
+        continue;
+      }
+      bool a_ok = aa.is_string() || aa.is_number();
+      bool b_ok = bb.is_string() || bb.is_number();
+      if (!a_ok || !b_ok) {
+        if (!error) {
+          error = MakeEvalError("T2008", expr->position, !a_ok ? aa : bb);
+        }
+        return false;
+      }
+      if (aa.kind() != bb.kind()) {
+        if (!error) {
+          error = MakeEvalError("T2007", expr->position, aa);
+        }
+        return false;
+      }
+      int c = aa.is_number() ? Compare(aa.as_number(), bb.as_number())
+                             : CompareStrings(aa.as_string(), bb.as_string());
+      if (c == 0) {
+        continue;
+      }
+      comp = c < 0 ? -1 : 1;
+      if (expr->terms[t].descending) {
+        comp = -comp;
+      }
+    }
+    return comp == 1;
+  };
+
+  // Stable merge sort: an item from the right half goes first only if the left one is greater.
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; i++) {
+    order[i] = i;
+  }
+  std::vector<size_t> scratch(n);
+  for (size_t width = 1; width < n; width *= 2) {
+    for (size_t lo = 0; lo < n; lo += 2 * width) {
+      size_t mid = std::min(lo + width, n);
+      size_t hi = std::min(lo + 2 * width, n);
+      size_t i = lo;
+      size_t j = mid;
+      size_t k = lo;
+      while (i < mid && j < hi) {
+        if (greater(order[i], order[j])) {
+          scratch[k++] = order[j++];
+        } else {
+          scratch[k++] = order[i++];
+        }
+      }
+      while (i < mid) {
+        scratch[k++] = order[i++];
+      }
+      while (j < hi) {
+        scratch[k++] = order[j++];
+      }
+    }
+    order.swap(scratch);
+    if (error) {
+      return std::move(*error);
+    }
+  }
+  Array sorted;
+  sorted.reserve(n);
+  for (size_t i : order) {
+    sorted.push_back(items[i]);
+  }
+  return Value::MakeArray(std::move(sorted));
+}
+
+}  // namespace erphub::jsonata
