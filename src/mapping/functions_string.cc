@@ -16,6 +16,8 @@
 
 #include "core/json.h"
 #include "mapping/function.h"
+#include "mapping/function_value.h"
+#include "mapping/regex.h"
 #include "mapping/value_ops.h"
 
 namespace erphub::jsonata {
@@ -399,14 +401,35 @@ JResult<std::optional<Match>> ReadMatch(CallContext& ctx, const Value& result) {
   return std::optional<Match>(std::move(match));
 }
 
-// Walks the matches of a matcher over one string.
+// The regex behind a function value made from a regex literal; nullptr for other functions.
+const Regex* RegexOf(const Value& fn) {
+  const auto* regex_fn =
+      fn.is_function() ? dynamic_cast<const RegexFunction*>(fn.as_function()) : nullptr;
+  return regex_fn != nullptr ? regex_fn->regex.get() : nullptr;
+}
+
+// Walks the matches of a matcher over one string. Regex literals are searched directly, as the
+// reference's global exec loop does (a later empty match is D1004, since it would never
+// progress); other functions are called and then their match objects' `next` functions.
 class MatchIterator {
  public:
-  MatchIterator(CallContext& ctx, const Value& matcher, const Value& subject)
-      : ctx_(ctx), matcher_(matcher), subject_(subject) {}
+  // `max_matches` bounds how many matches the caller will ask for (a regex finds no more).
+  MatchIterator(CallContext& ctx, const Value& matcher, const Value& subject,
+                size_t max_matches = SIZE_MAX)
+      : ctx_(ctx),
+        matcher_(matcher),
+        subject_(subject),
+        regex_(RegexOf(matcher)),
+        cursor_(subject_.as_string()),
+        max_matches_(max_matches) {}
+  MatchIterator(const MatchIterator&) = delete;
+  MatchIterator& operator=(const MatchIterator&) = delete;
 
   // The next match, or nullopt when there are no more.
   JResult<std::optional<Match>> Next() {
+    if (regex_ != nullptr) {
+      return NextRegexMatch();
+    }
     Value result;
     if (!started_) {
       started_ = true;
@@ -425,10 +448,55 @@ class MatchIterator {
   }
 
  private:
+  // Replays the reference's loop over the matches found in one pass: each `next` searches from
+  // the end of the previous match, so after an empty match (or before a later empty one) it
+  // would never progress.
+  JResult<std::optional<Match>> NextRegexMatch() {
+    std::string_view s = subject_.as_string();
+    if (!started_) {
+      started_ = true;
+      found_ = regex_->SearchAll(s, max_matches_);
+    } else {
+      const Regex::Match& previous = found_[next_ - 1];
+      if (previous.end >= s.size()) {
+        return std::optional<Match>();
+      }
+      if (previous.start == previous.end ||
+          (next_ < found_.size() && found_[next_].start == found_[next_].end)) {
+        return ErrorWithValue(ctx_, "D1004", "Regular expression matches zero length string",
+                              Value::Str(regex_->pattern()));
+      }
+    }
+    if (next_ >= found_.size()) {
+      return std::optional<Match>();
+    }
+    const Regex::Match& found = found_[next_++];
+    Match match;
+    match.start = static_cast<double>(cursor_.CodePointIndex(found.start));
+    match.end = static_cast<double>(cursor_.CodePointIndex(found.end));
+    Array groups;
+    groups.reserve(found.groups.size());
+    for (size_t i = 0; i < found.groups.size(); ++i) {
+      groups.push_back(found.groups[i].set ? Value::Str(found.group(s, i)) : Value());
+    }
+    match.object = Value::MakeObject();
+    match.object.Set("match", Value::Str(found.text(s)));
+    match.object.Set("start", Value::Int(static_cast<int64_t>(match.start)));
+    match.object.Set("end", Value::Int(static_cast<int64_t>(match.end)));
+    match.object.Set("groups", Value::MakeArray(std::move(groups)));
+    match.text = match.object.Get("match").as_string();
+    return std::optional<Match>(std::move(match));
+  }
+
   CallContext& ctx_;
   Value matcher_;
   Value subject_;
+  const Regex* regex_;
+  CodePointCursor cursor_;
   Value current_;
+  size_t max_matches_;
+  std::vector<Regex::Match> found_;
+  size_t next_ = 0;
   bool started_ = false;
 };
 
@@ -445,6 +513,15 @@ bool UnderLimit(size_t count, const Value& limit) {
   return limit.is_undefined() || static_cast<double>(count) < NumberArg(limit);
 }
 
+// How many matches a loop bounded by UnderLimit asks for.
+size_t MaxMatches(const Value& limit) {
+  if (!limit.is_number()) {
+    return SIZE_MAX;
+  }
+  double max = std::ceil(NumberArg(limit));
+  return max >= 1e18 ? SIZE_MAX : static_cast<size_t>(std::max(max, 0.0));
+}
+
 JResult<Value> FnContains(CallContext& ctx, Args args) {
   const Value& str = Arg(args, 0);
   const Value& token = Arg(args, 1);
@@ -457,7 +534,7 @@ JResult<Value> FnContains(CallContext& ctx, Args args) {
   if (!token.is_function()) {
     return Value();
   }
-  MatchIterator matches(ctx, token, str);
+  MatchIterator matches(ctx, token, str, 1);
   ERPHUB_ASSIGN_OR_RETURN(std::optional<Match> match, matches.Next());
   return Value::Bool(match.has_value());
 }
@@ -473,7 +550,7 @@ JResult<Value> FnMatch(CallContext& ctx, Args args) {
         ctx, "D3040", "Third argument of match function must evaluate to a positive number", limit);
   }
   Value result = MakeSequence();
-  MatchIterator matches(ctx, Arg(args, 1), str);
+  MatchIterator matches(ctx, Arg(args, 1), str, MaxMatches(limit));
   for (size_t count = 0; UnderLimit(count, limit); ++count) {
     ERPHUB_ASSIGN_OR_RETURN(std::optional<Match> match, matches.Next());
     if (!match) {
@@ -616,7 +693,7 @@ JResult<Value> FnReplace(CallContext& ctx, Args args) {
   }
   size_t length = CodePointCount(s);
   size_t position = 0;  // code points
-  MatchIterator matches(ctx, pattern, str);
+  MatchIterator matches(ctx, pattern, str, MaxMatches(limit));
   for (size_t count = 0; UnderLimit(count, limit); ++count) {
     ERPHUB_ASSIGN_OR_RETURN(std::optional<Match> match, matches.Next());
     if (!match) {
@@ -682,7 +759,7 @@ JResult<Value> FnSplit(CallContext& ctx, Args args) {
   }
   size_t length = CodePointCount(s);
   CodePointCursor cursor(s);
-  MatchIterator matches(ctx, separator, str);
+  MatchIterator matches(ctx, separator, str, MaxMatches(limit));
   size_t start = 0;
   size_t count = 0;
   bool any = false;

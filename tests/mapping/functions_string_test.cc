@@ -2,6 +2,8 @@
 
 #include "core/json.h"
 #include "mapping/fake_call_context.h"
+#include "mapping/function_value.h"
+#include "mapping/regex.h"
 
 namespace erphub::jsonata {
 namespace {
@@ -210,6 +212,52 @@ TEST_F(StringFunctionsTest, ReplaceKeepsMultibyteTextAroundMatches) {
             "\"\xC3\xA9"
             "b\xC3\xA9"
             "b\"");
+}
+
+// Regex literals are searched directly rather than through their function values.
+Value RegexLiteral(std::string_view pattern, std::string_view flags = "") {
+  return Value::Function(new RegexFunction(Regex::Compile(pattern, flags).value()));
+}
+
+TEST_F(StringFunctionsTest, RegexLiteralMatchesCountCodePoints) {
+  EXPECT_EQ(Call("match", {S("\xC3\xA9"
+                             "1\xC3\xA9"
+                             "22"),
+                           RegexLiteral("\\d+")}),
+            R"([{"match":"1","index":1,"groups":[]},{"match":"22","index":3,"groups":[]}])");
+  EXPECT_EQ(Call("replace", {S("\xC3\xA9"
+                               "a\xC3\xA9"
+                               "a"),
+                             RegexLiteral("a"), S("b")}),
+            "\"\xC3\xA9"
+            "b\xC3\xA9"
+            "b\"");
+  EXPECT_EQ(Call("split", {S("a1b22c"), RegexLiteral("\\d+")}), R"(["a","b","c"])");
+  EXPECT_EQ(Call("contains", {S("Bowler HAT"), RegexLiteral("hat", "i")}), "true");
+}
+
+TEST_F(StringFunctionsTest, RegexLiteralGroupsAndLimits) {
+  EXPECT_EQ(Call("replace", {S("abcd"), RegexLiteral("(ab)|(a)"), S("[1=$1][2=$2]")}),
+            "\"[1=ab][2=]cd\"");
+  EXPECT_EQ(Call("replace", {S("ababbxabbcc"), RegexLiteral("b+"), S("yy"), I(2)}),
+            "\"ayyayyxabbcc\"");
+  EXPECT_EQ(Call("split", {S("ababbxabbcc"), RegexLiteral("b+"), I(2)}), R"(["a","a"])");
+  EXPECT_EQ(Call("match", {S("aaa"), RegexLiteral("a"), N(1.5)}),
+            R"([{"match":"a","index":0,"groups":[]},{"match":"a","index":1,"groups":[]}])");
+  EXPECT_EQ(ctx_.apply_count, 0);
+}
+
+TEST_F(StringFunctionsTest, RegexLiteralEmptyMatchesAfterTheFirstAreD1004) {
+  EXPECT_EQ(Call("replace", {S("abracadabra"), RegexLiteral(".*?"), S("$1")}), "error D1004");
+  EXPECT_EQ(Call("match", {S("abc"), RegexLiteral("x*")}), "error D1004");
+  EXPECT_EQ(Call("match", {S("abc"), RegexLiteral("b|$")}), "error D1004");
+  EXPECT_EQ(Call("match", {S("ab"), RegexLiteral("b|$")}),
+            R"([{"match":"b","index":1,"groups":[]}])");
+  // The first match may be empty; nothing follows the end of the subject.
+  EXPECT_EQ(Call("match", {S(""), RegexLiteral("x*")}), R"([{"match":"","index":0,"groups":[]}])");
+  EXPECT_EQ(Call("contains", {S("abc"), RegexLiteral("x*")}), "true");
+  EXPECT_EQ(Call("match", {S("abc"), RegexLiteral("x*"), I(1)}),
+            R"([{"match":"","index":0,"groups":[]}])");
 }
 
 TEST_F(StringFunctionsTest, Base64RoundTrip) {
