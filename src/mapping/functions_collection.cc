@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -112,20 +113,33 @@ JResult<Value> FnDistinct(CallContext&, Args args) {
   if (!arg.is_array() || arg.size() <= 1) {
     return arg;
   }
+  // Strings and numbers are looked up by hash (numbers by their nearest double, then compared
+  // exactly); other values by deep comparison with the other kept values.
   Array distinct;
   std::unordered_set<std::string_view> strings;  // views into `arg`, which outlives the set
+  std::unordered_map<double, std::vector<Number>> numbers;
+  std::vector<const Value*> others;
   for (const Value& item : arg.as_array()) {
-    if (item.is_string()) {
-      if (strings.insert(item.as_string()).second) {
-        distinct.push_back(item);
-      }
-      continue;
-    }
     bool seen = false;
-    for (const Value& kept : distinct) {
-      if (!kept.is_string() && DeepEqual(item, kept)) {
-        seen = true;
-        break;
+    if (item.is_string()) {
+      seen = !strings.insert(item.as_string()).second;
+    } else if (item.is_number()) {
+      std::vector<Number>& same_double = numbers[item.as_number().ToDouble()];
+      for (const Number& kept : same_double) {
+        seen = seen || Compare(kept, item.as_number()) == 0;
+      }
+      if (!seen) {
+        same_double.push_back(item.as_number());
+      }
+    } else {
+      for (const Value* kept : others) {
+        if (DeepEqual(item, *kept)) {
+          seen = true;
+          break;
+        }
+      }
+      if (!seen) {
+        others.push_back(&item);
       }
     }
     if (!seen) {

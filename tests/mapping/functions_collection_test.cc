@@ -110,6 +110,13 @@ TEST_F(CollectionFunctionsTest, DistinctKeepsSequenceFlag) {
   EXPECT_TRUE(LastIsSequence());
 }
 
+TEST_F(CollectionFunctionsTest, DistinctComparesNumbersByValue) {
+  Value items = Value::MakeArray({Value::Num(*Number::Parse("0.5")), Value::Double(0.5), I(1),
+                                  Value::Double(1.0), Value::Num(*Number::Parse("18.90")),
+                                  Value::Num(*Number::Parse("18.9"))});
+  EXPECT_EQ(Call("distinct", {items}), "[0.5,1,18.9]");
+}
+
 TEST_F(CollectionFunctionsTest, Zip) {
   EXPECT_EQ(Call("zip", {Json("[1,2,3]"), Json("[4,5]"), Json("[7,8,9]")}), "[[1,4,7],[2,5,8]]");
   EXPECT_EQ(Call("zip", {Json("[1,2]"), Json("[]")}), "[]");
