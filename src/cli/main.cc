@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
       "business document."};
   app.require_subcommand(1);
   int exit_code = 0;
+  erphub::cli::AddLintCommand(app, exit_code);
   erphub::cli::AddMapCommand(app, exit_code);
   erphub::cli::AddVersionCommand(app, exit_code);
   try {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "mapping/eval_util.h"
@@ -31,11 +32,18 @@ Evaluator::Evaluator(const std::shared_ptr<const Program>& program, const EvalOp
       options_(options),
       host_(options.host != nullptr ? options.host : &DefaultHost()),
       max_depth_(options.max_depth),
-      now_millis_(options.now_millis >= 0 ? options.now_millis : RealNowMillis()) {
+      now_millis_(options.now_millis) {
   if (options.time_limit.count() > 0) {
     timed_ = true;
     deadline_ = std::chrono::steady_clock::now() + options.time_limit;
   }
+}
+
+int64_t Evaluator::now_millis() const {
+  if (now_millis_ < 0) {
+    now_millis_ = RealNowMillis();
+  }
+  return now_millis_;
 }
 
 Error Evaluator::DepthError() const { return MakeEvalError("U1001", -1); }
@@ -45,7 +53,22 @@ bool Evaluator::TimeUp() {
 }
 
 JResult<Value> Evaluator::Run(const Value& input) {
-  root_frame_ = Ref<Frame>::Adopt(new Frame(Ref<Frame>()));
+  // The root frame is reused by the next evaluation on this thread unless a function value in
+  // the result still refers to it.
+  thread_local Ref<Frame> cached_root;
+  if (!cached_root || cached_root->IsShared()) {
+    cached_root = Ref<Frame>::Adopt(new Frame(Ref<Frame>()));
+  }
+  root_frame_ = cached_root;
+  struct Release {
+    Ref<Frame>& frame;
+    ~Release() {
+      frame = Ref<Frame>();
+      if (!cached_root->IsShared()) {
+        cached_root->Clear();
+      }
+    }
+  } release{root_frame_};
   if (options_.bindings != nullptr) {
     for (const auto& [key, value] : *options_.bindings) {
       root_frame_->Bind(key, value);
@@ -58,7 +81,11 @@ JResult<Value> Evaluator::Run(const Value& input) {
     in = MakeSeqOf(input);
     in.set_flag(kFlagOuterWrapper);
   }
-  return Evaluate(&(*program_)->root(), in, root_frame_.get());
+  ERPHUB_ASSIGN_OR_RETURN(Value result, Evaluate(&(*program_)->root(), in, root_frame_.get()));
+  if (result.is_number() && !result.as_number().IsFinite()) {
+    return MakeEvalError("D1001", (*program_)->root().position, result);
+  }
+  return result;
 }
 
 JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* env) {
@@ -336,11 +363,24 @@ JResult<Value> Evaluator::EvaluateBinary(const Node* expr, const Value& input, F
     case BinaryOp::kMul:
     case BinaryOp::kDiv:
     case BinaryOp::kMod: {
-      if (!lhs.is_undefined() && !lhs.is_number()) {
-        return MakeEvalError("T2001", pos, lhs, expr->name);
+      // As the reference's isNumeric: NaN is not a number, an infinite number is D1001.
+      auto check = [&](const Value& v, const char* code) -> std::optional<Error> {
+        if (v.is_undefined()) {
+          return std::nullopt;
+        }
+        if (!v.is_number() || (!v.as_number().is_exact() && std::isnan(v.as_number().ToDouble()))) {
+          return MakeEvalError(code, pos, v, expr->name);
+        }
+        if (!v.as_number().IsFinite()) {
+          return MakeEvalError("D1001", pos, v, expr->name);
+        }
+        return std::nullopt;
+      };
+      if (auto err = check(lhs, "T2001")) {
+        return std::move(*err);
       }
-      if (!rhs.is_undefined() && !rhs.is_number()) {
-        return MakeEvalError("T2002", pos, rhs, expr->name);
+      if (auto err = check(rhs, "T2002")) {
+        return std::move(*err);
       }
       if (lhs.is_undefined() || rhs.is_undefined()) {
         return Value();
@@ -364,13 +404,6 @@ JResult<Value> Evaluator::EvaluateBinary(const Node* expr, const Value& input, F
         default:
           r = a % b;
           break;
-      }
-      if (!r.IsFinite()) {
-        if (!r.is_exact() && std::isnan(r.ToDouble())) {
-          // 0/0 and x%0 are NaN in JavaScript, which the reference reports when used.
-          return MakeEvalError("D1001", pos, Value(), expr->name);
-        }
-        return MakeEvalError("D1001", pos, Value(), expr->name);
       }
       return Value::Num(r);
     }

@@ -49,7 +49,7 @@ class Evaluator {
   JResult<Value> Apply(const Value& fn, std::span<const Value> args, const Value& input,
                        Frame* env);
   int Arity(const Value& fn) const;
-  int64_t now_millis() const { return now_millis_; }
+  int64_t now_millis() const;
   const Host& host() const { return *host_; }
   // $eval: compiles and evaluates `text` with `input` in `env`.
   JResult<Value> EvalText(std::string_view text, const Value& input, Frame* env);
@@ -58,15 +58,12 @@ class Evaluator {
   JResult<Value> Evaluate(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluateNode(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluatePath(const Node* expr, const Value& input, Frame* env);
-  // The result of one path step: flattened items, or (for a single array on the last step, a
-  // sort, or an array constructor) one array value taken as it is.
-  struct StepOut {
-    std::vector<Value> items;
-    Value raw;
-    bool is_raw = false;
-  };
-  JResult<bool> EvaluateStep(const Node* step, std::span<const Value> in, Frame* env, bool last,
-                             StepOut& out);
+  // Path sequences hold pointers to values owned by the input document or by the path's arena,
+  // so that walking a path does not touch reference counts.
+  struct PathState;
+  using ItemList = std::vector<const Value*>;
+  JResult<bool> EvaluateStep(const Node* step, std::span<const Value* const> in, Frame* env,
+                             bool last, PathState& state, ItemList& out);
   JResult<Value> EvaluateBinary(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluateArray(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluateGroup(const NodePairs& pairs, int64_t position, const Value& input,
@@ -74,7 +71,7 @@ class Evaluator {
   JResult<Value> EvaluateFilter(const Node* predicate, const Value& input, Frame* env);
   JResult<Value> EvaluateStages(const std::vector<Stage>& stages, Value input, Frame* env);
   JResult<Value> EvaluateSort(const Node* expr, const Value& input, Frame* env);
-  JResult<Value> EvaluateTupleStep(const Node* step, std::span<const Value> input,
+  JResult<Value> EvaluateTupleStep(const Node* step, std::span<const Value* const> input,
                                    const Value* tuples, Frame* env);
   JResult<Value> EvaluateBlock(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluateFunction(const Node* expr, const Value& input, Frame* env,
@@ -106,7 +103,8 @@ class Evaluator {
   uint32_t ticks_ = 0;
   bool timed_ = false;
   std::chrono::steady_clock::time_point deadline_;
-  int64_t now_millis_;
+  // Read from the clock on first use, then fixed for the evaluation.
+  mutable int64_t now_millis_;
   // Frames opened by the evaluation, kept as the root.
   Ref<Frame> root_frame_;
 };

@@ -67,36 +67,69 @@ class Frame : public RefCounted {
   // The innermost binding of `name`, or nullptr.
   const Value* Lookup(std::string_view name) const {
     for (const Frame* f = this; f != nullptr; f = f->parent_.get()) {
-      for (const auto& [key, value] : f->vars_) {
-        if (key == name) {
-          return &value;
-        }
-      }
-      if (f->tuple_.is_object()) {
-        if (const Value* v = f->tuple_.as_object().Find(name)) {
-          return v;
-        }
+      if (const Value* v = f->Find(name)) {
+        return v;
       }
     }
     return nullptr;
   }
 
   void Bind(std::string_view name, Value value) {
-    for (auto& [key, v] : vars_) {
-      if (key == name) {
-        v = std::move(value);
-        return;
-      }
+    if (Value* v = FindOwn(name)) {
+      *v = std::move(value);
+      return;
     }
-    vars_.emplace_back(std::string(name), std::move(value));
+    if (inline_count_ < kInline) {
+      inline_[inline_count_].first.assign(name.data(), name.size());
+      inline_[inline_count_].second = std::move(value);
+      inline_count_++;
+      return;
+    }
+    more_.emplace_back(std::string(name), std::move(value));
+  }
+
+  // Drops every binding (for reuse of a root frame nobody else holds).
+  void Clear() {
+    for (int i = 0; i < inline_count_; i++) {
+      inline_[i].second = Value();
+    }
+    inline_count_ = 0;
+    more_.clear();
+    tuple_ = Value();
   }
 
   // Makes every key of the object `tuple` a variable of this frame.
   void SetTuple(Value tuple) { tuple_ = std::move(tuple); }
 
  private:
+  static constexpr int kInline = 2;
+
+  Value* FindOwn(std::string_view name) {
+    for (int i = 0; i < inline_count_; i++) {
+      if (inline_[i].first == name) {
+        return &inline_[i].second;
+      }
+    }
+    for (auto& [key, v] : more_) {
+      if (key == name) {
+        return &v;
+      }
+    }
+    return nullptr;
+  }
+
+  const Value* Find(std::string_view name) const {
+    const Value* v = const_cast<Frame*>(this)->FindOwn(name);
+    if (v == nullptr && tuple_.is_object()) {
+      v = tuple_.as_object().Find(name);
+    }
+    return v;
+  }
+
   Ref<Frame> parent_;
-  std::vector<std::pair<std::string, Value>> vars_;
+  int inline_count_ = 0;
+  std::pair<std::string, Value> inline_[kInline];
+  std::vector<std::pair<std::string, Value>> more_;
   Value tuple_;
 };
 

@@ -682,6 +682,7 @@ class Parser {
         NodePtr result = MakeNode(NodeType::kApply, expr->position);
         ERPHUB_ASSIGN_OR_RETURN(result->lhs, Process(std::move(expr->lhs)));
         ERPHUB_ASSIGN_OR_RETURN(result->rhs, Process(std::move(expr->rhs)));
+        result->keep_array = result->lhs->keep_array || result->rhs->keep_array;
         return result;
       }
       case NodeType::kBinary: {

@@ -2,6 +2,7 @@
 // and order-by.
 
 #include <cmath>
+#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -58,27 +59,95 @@ int64_t PredicateIndex(const Number& n, size_t length) {
   return static_cast<int64_t>(d);
 }
 
+// Reuses the item lists of path steps across evaluations on one thread.
+class ItemListPool {
+ public:
+  std::vector<const Value*> Take() {
+    if (free_.empty()) {
+      return {};
+    }
+    std::vector<const Value*> v = std::move(free_.back());
+    free_.pop_back();
+    return v;
+  }
+  void Give(std::vector<const Value*>&& v) {
+    if (v.capacity() == 0 || v.capacity() > 65536 || free_.size() >= 32) {
+      return;
+    }
+    v.clear();
+    free_.push_back(std::move(v));
+  }
+
+ private:
+  std::vector<std::vector<const Value*>> free_;
+};
+
+ItemListPool& Pool() {
+  thread_local ItemListPool pool;
+  return pool;
+}
+
+struct PooledList {
+  std::vector<const Value*> items = Pool().Take();
+  PooledList() = default;
+  PooledList(const PooledList&) = delete;
+  PooledList& operator=(const PooledList&) = delete;
+  ~PooledList() { Pool().Give(std::move(items)); }
+};
+
+Array CopyItems(std::span<const Value* const> items) {
+  Array out;
+  out.reserve(items.size());
+  for (const Value* v : items) {
+    out.push_back(*v);
+  }
+  return out;
+}
+
 }  // namespace
+
+// Values a path computed (rather than found in its input), kept at stable addresses until the
+// path is done.
+struct Evaluator::PathState {
+  std::optional<std::deque<Value>> arena;
+  const Value* Keep(Value v) {
+    if (!arena) {
+      arena.emplace();
+    }
+    arena->push_back(std::move(v));
+    return &arena->back();
+  }
+};
 
 JResult<Value> Evaluator::EvaluatePath(const Node* expr, const Value& input, Frame* env) {
   const auto& steps = expr->items;
   const size_t last = steps.size() - 1;
+  PathState state;
 
-  // The input sequence of the current step: a view of an array value or of an owned vector.
-  Value in_holder;
-  std::vector<Value> in_owned;
-  std::span<const Value> in;
+  // The current sequence: the input of the next step, or the result of the last one. It is an
+  // array value taken as it is (`raw`: a JSON array, a sort result, an array constructor) or a
+  // list of items.
+  PooledList cur;
+  PooledList next;
+  const Value* raw = nullptr;
+  auto items_of = [](const Value& array, std::vector<const Value*>& out) {
+    out.clear();
+    for (const Value& v : array.as_array()) {
+      out.push_back(&v);
+    }
+  };
+  const Value* single = &input;
+  std::span<const Value* const> in;
   if (input.is_array() && steps[0]->type != NodeType::kVariable) {
-    in_holder = input;
-    in = std::span<const Value>(input.as_array());
+    raw = &input;
+    items_of(input, cur.items);
+    in = cur.items;
   } else {
-    in_owned.push_back(input);
-    in = std::span<const Value>(in_owned);
+    in = std::span<const Value* const>(&single, 1);
   }
 
-  StepOut out;
-  bool have_result = false;
   bool is_tuple = false;
+  bool empty = false;
   Value tuples;
   for (size_t ii = 0; ii < steps.size(); ii++) {
     const Node* step = steps[ii].get();
@@ -86,35 +155,30 @@ JResult<Value> Evaluator::EvaluatePath(const Node* expr, const Value& input, Fra
       is_tuple = true;
     }
     if (ii == 0 && step->cons_array) {
-      Value seq_input = in_holder.is_array() ? in_holder : MakeSeqOf(input);
+      Value seq_input = raw != nullptr ? *raw : MakeSeqOf(input);
       ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(step, seq_input, env));
-      out.items.clear();
-      out.is_raw = true;
-      out.raw = v.is_array() ? std::move(v) : MakeSeqOf(v);
-      have_result = true;
+      raw = state.Keep(v.is_array() ? std::move(v) : MakeSeqOf(v));
+      items_of(*raw, cur.items);
     } else if (is_tuple) {
       ERPHUB_ASSIGN_OR_RETURN(
           tuples, EvaluateTupleStep(step, in, tuples.is_undefined() ? nullptr : &tuples, env));
+      continue;
     } else {
-      StepOut next;
-      ERPHUB_TRY(EvaluateStep(step, in, env, ii == last, next));
-      out = std::move(next);
-      have_result = true;
-    }
-    if (!is_tuple) {
-      size_t n = out.is_raw ? out.raw.size() : out.items.size();
-      if (n == 0) {
-        break;
+      next.items.clear();
+      JResult<bool> ok = EvaluateStep(step, in, env, ii == last, state, next.items);
+      ERPHUB_TRY(ok);
+      cur.items.swap(next.items);
+      raw = nullptr;
+      if (cur.items.size() == 1 && cur.items[0] == nullptr) {
+        // The step's result is one array taken as it is, kept in the arena.
+        raw = &state.arena->back();
+        items_of(*raw, cur.items);
       }
     }
-    if (!step->has_focus && !is_tuple) {
-      if (out.is_raw) {
-        in_holder = out.raw;
-        in = std::span<const Value>(in_holder.as_array());
-      } else {
-        in_owned = out.items;
-        in = std::span<const Value>(in_owned);
-      }
+    in = cur.items;
+    if (in.empty()) {
+      empty = true;
+      break;
     }
   }
 
@@ -132,21 +196,19 @@ JResult<Value> Evaluator::EvaluatePath(const Node* expr, const Value& input, Fra
       }
       result = MakeSeq(std::move(items));
     }
-  } else if (!have_result) {
-    result = MakeSeq({});
-  } else if (out.is_raw) {
-    result = std::move(out.raw);
+  } else if (raw != nullptr) {
+    result = *raw;
   } else {
     if (!expr->keep_singleton_array && !expr->keep_array && !expr->group) {
-      // Shortcut for what Evaluate would unwrap anyway.
-      if (out.items.empty()) {
+      // Shortcuts for what Evaluate would unwrap anyway.
+      if (empty || cur.items.empty()) {
         return Value();
       }
-      if (out.items.size() == 1 && !IsSequence(out.items[0])) {
-        return std::move(out.items[0]);
+      if (cur.items.size() == 1 && !IsSequence(*cur.items[0])) {
+        return *cur.items[0];
       }
     }
-    result = MakeSeq(std::move(out.items));
+    result = MakeSeq(CopyItems(cur.items));
   }
 
   if (expr->keep_singleton_array) {
@@ -164,48 +226,47 @@ JResult<Value> Evaluator::EvaluatePath(const Node* expr, const Value& input, Fra
   return result;
 }
 
-JResult<bool> Evaluator::EvaluateStep(const Node* step, std::span<const Value> in, Frame* env,
-                                      bool last, StepOut& out) {
+// Appends the step's results to `out`, flattened; when the result is one array to be taken as it
+// is, `out` is the single item nullptr and the array is the last value of the arena.
+JResult<bool> Evaluator::EvaluateStep(const Node* step, std::span<const Value* const> in,
+                                      Frame* env, bool last, PathState& state, ItemList& out) {
   if (step->type == NodeType::kSort) {
-    ERPHUB_ASSIGN_OR_RETURN(Value sorted,
-                            EvaluateSort(step, MakeSeq(Array(in.begin(), in.end())), env));
+    ERPHUB_ASSIGN_OR_RETURN(Value sorted, EvaluateSort(step, MakeSeq(CopyItems(in)), env));
     if (!step->stages.empty()) {
       ERPHUB_ASSIGN_OR_RETURN(sorted, EvaluateStages(step->stages, std::move(sorted), env));
     }
-    out.is_raw = true;
-    out.raw = sorted.is_array() ? std::move(sorted) : MakeSeqOf(sorted);
+    state.Keep(sorted.is_array() ? std::move(sorted) : MakeSeqOf(sorted));
+    out.push_back(nullptr);
     return true;
   }
   size_t count = 0;
-  Value first;
-  auto add = [&](Value r) {
-    if (r.is_undefined()) {
-      return;
+  const Value* first = nullptr;
+  // Appends one step result, flattening arrays that are not array constructors.
+  auto add = [&](const Value* r) {
+    if (++count == 1) {
+      first = r;
     }
-    count++;
-    if (r.is_array() && !r.has_flag(kFlagCons)) {
-      out.items.insert(out.items.end(), r.as_array().begin(), r.as_array().end());
+    if (r->is_array() && !r->has_flag(kFlagCons)) {
+      for (const Value& item : r->as_array()) {
+        out.push_back(&item);
+      }
     } else {
-      out.items.push_back(r);
-    }
-    if (count == 1 && last) {
-      first = std::move(r);
+      out.push_back(r);
     }
   };
-  out.items.reserve(in.size());
   if (step->simple_name) {
     if (depth_ + 1 > max_depth_) {
       return DepthError().AtPosition(step->position);
     }
-    for (const Value& item : in) {
-      if (item.is_object()) {
-        const Value& r = item.Get(step->name);
+    for (const Value* item : in) {
+      if (item->is_object()) {
+        const Value& r = item->Get(step->name);
         if (!r.is_undefined()) {
-          add(r);
+          add(&r);
         }
         continue;
       }
-      Value r = LookupField(item, step->name);
+      Value r = LookupField(*item, step->name);
       if (IsSequence(r)) {
         if (r.size() == 0) {
           continue;
@@ -214,28 +275,32 @@ JResult<bool> Evaluator::EvaluateStep(const Node* step, std::span<const Value> i
           r = Value(r[0]);
         }
       }
-      add(std::move(r));
+      if (!r.is_undefined()) {
+        add(state.Keep(std::move(r)));
+      }
     }
   } else {
-    for (const Value& item : in) {
-      ERPHUB_ASSIGN_OR_RETURN(Value r, Evaluate(step, item, env));
+    for (const Value* item : in) {
+      ERPHUB_ASSIGN_OR_RETURN(Value r, Evaluate(step, *item, env));
       for (const Stage& stage : step->stages) {
         if (stage.kind == Stage::Kind::kFilter) {
           ERPHUB_ASSIGN_OR_RETURN(r, EvaluateFilter(stage.expr.get(), r, env));
         }
       }
-      add(std::move(r));
+      if (!r.is_undefined()) {
+        add(state.Keep(std::move(r)));
+      }
     }
   }
-  if (last && count == 1 && first.is_array() && !first.has_flag(kFlagSequence)) {
-    out.items.clear();
-    out.is_raw = true;
-    out.raw = std::move(first);
+  if (last && count == 1 && first->is_array() && !first->has_flag(kFlagSequence)) {
+    state.Keep(*first);
+    out.clear();
+    out.push_back(nullptr);
   }
   return true;
 }
 
-JResult<Value> Evaluator::EvaluateTupleStep(const Node* step, std::span<const Value> input,
+JResult<Value> Evaluator::EvaluateTupleStep(const Node* step, std::span<const Value* const> input,
                                             const Value* tuples, Frame* env) {
   if (step->type == NodeType::kSort) {
     Value result;
@@ -245,8 +310,7 @@ JResult<Value> Evaluator::EvaluateTupleStep(const Node* step, std::span<const Va
         result.set_flags(kFlagSequence | kFlagTupleStream);
       }
     } else {
-      ERPHUB_ASSIGN_OR_RETURN(Value sorted,
-                              EvaluateSort(step, MakeSeq(Array(input.begin(), input.end())), env));
+      ERPHUB_ASSIGN_OR_RETURN(Value sorted, EvaluateSort(step, MakeSeq(CopyItems(input)), env));
       Array items;
       if (sorted.is_array()) {
         for (size_t i = 0; i < sorted.size(); i++) {
@@ -271,8 +335,8 @@ JResult<Value> Evaluator::EvaluateTupleStep(const Node* step, std::span<const Va
     bindings = std::span<const Value>(tuples->as_array());
   } else {
     initial.reserve(input.size());
-    for (const Value& item : input) {
-      initial.push_back(MakeTuple(item));
+    for (const Value* item : input) {
+      initial.push_back(MakeTuple(*item));
     }
     bindings = std::span<const Value>(initial);
   }
