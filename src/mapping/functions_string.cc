@@ -185,13 +185,38 @@ std::string_view CodePointSlice(std::string_view s, size_t from, size_t to) {
 
 // ---- $string, $length, $substring... ----
 
-JResult<Value> FnString(CallContext&, Args args) {
+// A non-finite number inside an array or object (the reference's number check raises D1001
+// while stringifying).
+const Value* FindNonFinite(const Value& v) {
+  if (v.is_number()) {
+    return v.as_number().IsFinite() ? nullptr : &v;
+  }
+  if (v.is_array()) {
+    for (const Value& item : v.as_array()) {
+      if (const Value* found = FindNonFinite(item)) {
+        return found;
+      }
+    }
+  } else if (v.is_object()) {
+    for (const auto& [key, member] : v.as_object()) {
+      if (const Value* found = FindNonFinite(member)) {
+        return found;
+      }
+    }
+  }
+  return nullptr;
+}
+
+JResult<Value> FnString(CallContext& ctx, Args args) {
   Value arg = Arg(args, 0);
   if (arg.is_undefined()) {
     return Value();
   }
   if (arg.is_array() && arg.has_flag(kFlagOuterWrapper) && arg.size() > 0) {
     arg = arg[0];
+  }
+  if (const Value* infinite = FindNonFinite(arg); infinite != nullptr && !arg.is_number()) {
+    return ErrorWithValue(ctx, "D1001", "Number out of range", *infinite);
   }
   bool pretty = Arg(args, 1).is_bool() && Arg(args, 1).as_bool();
   ERPHUB_ASSIGN_OR_RETURN(std::string text, StringOf(arg, pretty));

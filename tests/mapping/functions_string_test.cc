@@ -44,6 +44,9 @@ TEST_F(StringFunctionsTest, StringOfValues) {
   EXPECT_EQ(Call("string", {Json(R"({"a":[1,true]})")}), R"("{\"a\":[1,true]}")");
   EXPECT_EQ(Call("string", {Json("[1]"), Value::Bool(true)}), R"("[\n  1\n]")");
   EXPECT_EQ(Call("string", {N(1.0 / 0.0)}), "error D3001");
+  Value nested = Value::MakeObject();
+  nested.Set("inf", N(1.0 / 0.0));
+  EXPECT_EQ(Call("string", {nested}), "error D1001");
 }
 
 TEST_F(StringFunctionsTest, LengthCountsCodePoints) {
