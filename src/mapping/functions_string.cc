@@ -99,11 +99,15 @@ void AppendUtf8(std::string& out, char32_t cp) {
   }
 }
 
+// Strict UTF-8: no surrogates, no overlong forms, nothing above U+10FFFF.
 bool IsValidUtf8(std::string_view s) {
+  static constexpr std::array<char32_t, 4> kMinimum = {0, 0x80, 0x800, 0x10000};
   size_t pos = 0;
   while (pos < s.size()) {
+    size_t start = pos;
     char32_t cp = DecodeAt(s, pos);
-    if (cp == kInvalidByte || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    if (cp == kInvalidByte || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF ||
+        cp < kMinimum[pos - start - 1]) {
       return false;
     }
   }
@@ -119,8 +123,8 @@ size_t NextCodePoint(std::string_view s, size_t pos) {
   return pos;
 }
 
-// Maps byte offsets of code point indexes moving forward through one string, so that a scan over
-// many matches stays linear.
+// Converts between code point indexes and byte offsets while moving forward through one string,
+// so that a scan over many matches stays linear.
 class CodePointCursor {
  public:
   explicit CodePointCursor(std::string_view s) : s_(s) {}
