@@ -3,7 +3,7 @@
 #include <string>
 
 #include "core/json.h"
-#include "mapping/fake_call_context.h"
+#include "mapping/clock_call_context.h"
 
 namespace erphub::jsonata {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "mapping/fake_call_context.h"
+#include "mapping/clock_call_context.h"
 
 namespace erphub::jsonata {
 namespace {
