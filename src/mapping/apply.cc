@@ -183,6 +183,8 @@ int Evaluator::Arity(const Value& fn) const {
     case FunctionKind::kTransform:
     case FunctionKind::kChain:
       return 1;
+    case FunctionKind::kTailCall:
+      return 0;
   }
   return 0;
 }
@@ -198,8 +200,7 @@ JResult<Value> Evaluator::EvaluateFunction(const Node* expr, const Value& input,
       return MakeEvalError("T1005", expr->position, Value(), name);
     }
   }
-  std::vector<Value> args;
-  args.reserve(expr->items.size() + (apply_to != nullptr ? 1 : 0));
+  ArgList args;
   if (apply_to != nullptr) {
     args.push_back(*apply_to);
   }
@@ -297,29 +298,27 @@ JResult<Value> Evaluator::EvaluateApplyOperator(const Node* expr, const Value& i
 JResult<Value> Evaluator::Apply(const Value& fn, std::span<const Value> args, const Value& input,
                                 Frame* env) {
   ERPHUB_ASSIGN_OR_RETURN(Value result, ApplyInner(fn, args, input, env));
-  // Trampoline: a lambda whose body ends in a call returns that call as a thunk.
+  // Trampoline: a lambda whose body ends in a call leaves that call in tail_call_ and returns
+  // the marker; the call is made here, so tail calls do not nest.
+  Value applied;  // keeps the lambda whose program the pending call refers to alive
   for (;;) {
     const FunctionValue* f = AsFunctionValue(result);
-    if (f == nullptr || f->kind() != FunctionKind::kLambda) {
+    if (f == nullptr || f->kind() != FunctionKind::kTailCall) {
       break;
     }
-    const auto* thunk = static_cast<const LambdaFunction*>(f);
-    if (!thunk->node->thunk) {
-      break;
-    }
-    Value hold = std::move(result);
-    const Node* call = thunk->node->body.get();
+    TailCall pending = std::move(tail_call_);
+    tail_call_ = TailCall();
+    const Node* call = pending.call;
     const auto* saved_program = program_;
-    program_ = &thunk->program;
-    JResult<Value> next = Evaluate(call->procedure.get(), thunk->input, thunk->env.get());
+    program_ = pending.program;
+    JResult<Value> next = Evaluate(call->procedure.get(), pending.input, pending.env.get());
     if (!next.ok()) {
       program_ = saved_program;
       return next;
     }
-    std::vector<Value> next_args;
-    next_args.reserve(call->items.size());
+    ArgList next_args;
     for (const NodePtr& arg : call->items) {
-      JResult<Value> v = Evaluate(arg.get(), thunk->input, thunk->env.get());
+      JResult<Value> v = Evaluate(arg.get(), pending.input, pending.env.get());
       if (!v.ok()) {
         program_ = saved_program;
         return v;
@@ -327,15 +326,16 @@ JResult<Value> Evaluator::Apply(const Value& fn, std::span<const Value> args, co
       next_args.push_back(std::move(v).value());
     }
     program_ = saved_program;
+    applied = std::move(next).value();
     const int64_t saved = call_position_;
     call_position_ = call->position;
-    JResult<Value> applied = ApplyInner(*next, next_args, input, env);
+    JResult<Value> r = ApplyInner(applied, next_args, input, env);
     call_position_ = saved;
-    if (!applied.ok()) {
-      return WithToken(std::move(applied).error().AtPosition(call->position),
+    if (!r.ok()) {
+      return WithToken(std::move(r).error().AtPosition(call->position),
                        ProcedureName(call->procedure.get()));
     }
-    result = std::move(applied).value();
+    result = std::move(r).value();
   }
   return result;
 }
@@ -350,7 +350,7 @@ JResult<Value> Evaluator::ApplyInner(const Value& fn, std::span<const Value> arg
     case FunctionKind::kLambda: {
       const auto* lambda = static_cast<const LambdaFunction*>(f);
       if (const Signature* sig = lambda->signature()) {
-        std::vector<Value> validated;
+        ArgList validated;
         ERPHUB_TRY(sig->Validate(args, input, validated));
         return ApplyLambda(*lambda, validated);
       }
@@ -360,7 +360,7 @@ JResult<Value> Evaluator::ApplyInner(const Value& fn, std::span<const Value> arg
       return ApplyBuiltin(*static_cast<const BuiltinFunctionValue*>(f)->entry, args, input, env);
     case FunctionKind::kPartialNative: {
       const auto* partial = static_cast<const PartialNativeFunction*>(f);
-      std::vector<Value> full;
+      ArgList full;
       size_t next = 0;
       for (size_t i = 0; i < partial->args.size(); i++) {
         if (partial->placeholder[i]) {
@@ -394,7 +394,7 @@ JResult<Value> Evaluator::ApplyInner(const Value& fn, std::span<const Value> arg
       return ApplyRegex(next->regex, next->subject, next->from, next->position);
     }
     case FunctionKind::kTransform: {
-      std::vector<Value> validated;
+      ArgList validated;
       ERPHUB_TRY(TransformSignature().Validate(args, input, validated));
       return ApplyTransform(*static_cast<const TransformFunction*>(f), validated[0]);
     }
@@ -405,6 +405,8 @@ JResult<Value> Evaluator::ApplyInner(const Value& fn, std::span<const Value> arg
       Value y[1] = {std::move(mid)};
       return Apply(chain->second, y, Value(), env);
     }
+    case FunctionKind::kTailCall:
+      break;
   }
   return MakeEvalError("T1006", call_position_, fn);
 }
@@ -424,7 +426,7 @@ JResult<Value> Evaluator::ApplyLambda(const LambdaFunction& fn, std::span<const 
 
 JResult<Value> Evaluator::ApplyBuiltin(const BuiltinEntry& entry, std::span<const Value> args,
                                        const Value& input, Frame* env) {
-  std::vector<Value> validated;
+  ArgList validated;
   std::span<const Value> use = args;
   if (entry.signature) {
     auto ok = entry.signature->Validate(args, input, validated);
@@ -552,6 +554,7 @@ JResult<Value> Evaluator::EvalText(std::string_view text, const Value& input, Fr
     return MakeEvalError("D3120", call_position_, Value::Str(inner.ToString()));
   }
   std::shared_ptr<const Program> program = std::move(compiled).value();
+  eval_used_ = true;
   Value in = input;
   if (in.is_array() && !in.has_flag(kFlagSequence)) {
     in = MakeSeqOf(input);

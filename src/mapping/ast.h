@@ -12,6 +12,7 @@ namespace erphub::jsonata {
 
 class Regex;
 class Signature;
+struct BuiltinEntry;
 
 // The kinds of syntax tree node. The parser first builds a raw tree (which still has the
 // kRaw* kinds for '.', '[', '{', '^', '@', '#'); post-processing turns it into the evaluated form,
@@ -157,10 +158,12 @@ struct Node {
   bool has_index = false;
   bool has_else = false;
 
-  // kVariable: index of the built-in function of this name, or -1.
-  int builtin = -1;
+  // kVariable: the built-in function of this name, if there is one.
+  const BuiltinEntry* builtin = nullptr;
   // kName: a step that can be looked up without the general machinery.
   bool simple_name = false;
+  // kVariable naming a built-in that the program never binds: no frame can shadow it.
+  bool builtin_direct = false;
 };
 
 inline NodePtr MakeNode(NodeType type, int64_t position) {

@@ -98,6 +98,15 @@ JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* 
     depth_--;
     return evaluated;
   }
+  if (expr->predicates.empty() && !expr->group) {
+    // The common case: hand the result on without moving it, unless a sequence needs unwrapping.
+    depth_--;
+    const Value& v = *evaluated;
+    if (!(v.is_array() && v.has_flag(kFlagSequence)) || v.has_flag(kFlagTupleStream)) {
+      return evaluated;
+    }
+    return FinishSequence(expr, std::move(evaluated).value());
+  }
   Value result = std::move(evaluated).value();
   for (const Stage& stage : expr->predicates) {
     JResult<Value> filtered = EvaluateFilter(stage.expr.get(), result, env);
@@ -117,16 +126,21 @@ JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* 
   }
   depth_--;
   if (result.is_array() && result.has_flag(kFlagSequence) && !result.has_flag(kFlagTupleStream)) {
-    if (expr->keep_array) {
-      result.set_flag(kFlagKeepSingleton);
-    }
-    if (result.size() == 0) {
-      return Value();
-    }
-    if (result.size() == 1 && !result.has_flag(kFlagKeepSingleton)) {
-      Value item = result[0];
-      return item;
-    }
+    return FinishSequence(expr, std::move(result));
+  }
+  return result;
+}
+
+// A sequence result: empty is undefined, one item is the item unless the node keeps arrays.
+Value Evaluator::FinishSequence(const Node* expr, Value result) {
+  if (expr->keep_array) {
+    result.set_flag(kFlagKeepSingleton);
+  }
+  if (result.size() == 0) {
+    return Value();
+  }
+  if (result.size() == 1 && !result.has_flag(kFlagKeepSingleton)) {
+    return result[0];
   }
   return result;
 }
@@ -256,6 +270,16 @@ JResult<Value> Evaluator::EvaluateNode(const Node* expr, const Value& input, Fra
     case NodeType::kVariable:
       return EvaluateVariable(expr, input, env);
     case NodeType::kLambda:
+      if (expr->thunk) {
+        tail_call_.call = expr->body.get();
+        tail_call_.input = input;
+        tail_call_.env = Ref<Frame>::Share(env);
+        tail_call_.program = program_;
+        if (tail_marker_.is_undefined()) {
+          tail_marker_ = Value::Function(new TailCallMarker());
+        }
+        return tail_marker_;
+      }
       return MakeLambda(expr, input, env);
     case NodeType::kPartial:
       return EvaluatePartial(expr, input, env);
@@ -285,14 +309,15 @@ Value Evaluator::EvaluateVariable(const Node* expr, const Value& input, Frame* e
     }
     return input;
   }
+  if (expr->builtin_direct && !eval_used_ &&
+      (options_.bindings == nullptr || !options_.bindings->Contains(expr->name))) {
+    return expr->builtin->value;
+  }
   if (const Value* v = env->Lookup(expr->name)) {
     return *v;
   }
-  if (expr->builtin >= 0) {
-    const BuiltinEntry* entry = FindBuiltin(expr->name);
-    if (entry != nullptr) {
-      return entry->value;
-    }
+  if (expr->builtin != nullptr) {
+    return expr->builtin->value;
   }
   return Value();
 }

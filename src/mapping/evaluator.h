@@ -56,6 +56,7 @@ class Evaluator {
 
  private:
   JResult<Value> Evaluate(const Node* expr, const Value& input, Frame* env);
+  static Value FinishSequence(const Node* expr, Value result);
   JResult<Value> EvaluateNode(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluatePath(const Node* expr, const Value& input, Frame* env);
   // Path sequences hold pointers to values owned by the input document or by the path's arena,
@@ -68,6 +69,9 @@ class Evaluator {
   JResult<Value> EvaluateArray(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluateGroup(const NodePairs& pairs, int64_t position, const Value& input,
                                Frame* env);
+  // An object constructor applied to one item.
+  JResult<Value> EvaluateObject(const NodePairs& pairs, int64_t position, const Value& context,
+                                Frame* env);
   JResult<Value> EvaluateFilter(const Node* predicate, const Value& input, Frame* env);
   JResult<Value> EvaluateStages(const std::vector<Stage>& stages, Value input, Frame* env);
   JResult<Value> EvaluateSort(const Node* expr, const Value& input, Frame* env);
@@ -99,6 +103,18 @@ class Evaluator {
   // Position of the function call being made, for built-ins' errors.
   int64_t call_position_ = -1;
   int depth_ = 0;
+  // The call in tail position of a lambda body, waiting for Apply's trampoline; the body's value
+  // is then tail_marker_.
+  struct TailCall {
+    const Node* call = nullptr;
+    Value input;
+    Ref<Frame> env;
+    const std::shared_ptr<const Program>* program = nullptr;
+  };
+  TailCall tail_call_;
+  Value tail_marker_;
+  // Set once $eval has run: its text may have bound names that shadow built-ins.
+  bool eval_used_ = false;
   int max_depth_;
   uint32_t ticks_ = 0;
   bool timed_ = false;

@@ -64,6 +64,10 @@ class Frame : public RefCounted {
  public:
   explicit Frame(Ref<Frame> parent) : parent_(std::move(parent)) {}
 
+  // Frames come and go with every block and call: recycle their memory per thread.
+  static void* operator new(size_t size);
+  static void operator delete(void* p);
+
   // The innermost binding of `name`, or nullptr.
   const Value* Lookup(std::string_view name) const {
     for (const Frame* f = this; f != nullptr; f = f->parent_.get()) {
@@ -141,6 +145,7 @@ enum class FunctionKind : uint8_t {
   kRegexNext,
   kTransform,
   kChain,
+  kTailCall,
 };
 
 // Every function value the engine creates derives from this.
@@ -224,6 +229,12 @@ class ChainFunction : public FunctionValue {
   ChainFunction() : FunctionValue(FunctionKind::kChain) {}
   Value first;
   Value second;
+};
+
+// Stands for the evaluator's pending tail call (see Evaluator::Apply); never seen by users.
+class TailCallMarker : public FunctionValue {
+ public:
+  TailCallMarker() : FunctionValue(FunctionKind::kTailCall) {}
 };
 
 inline const FunctionValue* AsFunctionValue(const Value& v) {

@@ -1,5 +1,7 @@
 #include "mapping/jsonata.h"
 
+#include <string>
+#include <unordered_set>
 #include <utility>
 
 #include "mapping/evaluator.h"
@@ -10,55 +12,84 @@ namespace erphub::jsonata {
 
 namespace {
 
+// Calls `visit` on every child of `node`.
+template <typename Visit>
+void ForEachChild(Node& node, Visit&& visit) {
+  auto one = [&](const NodePtr& child) {
+    if (child) {
+      visit(*child);
+    }
+  };
+  one(node.lhs);
+  one(node.rhs);
+  one(node.expr);
+  for (const NodePtr& item : node.items) {
+    one(item);
+  }
+  for (const auto& [k, v] : node.pairs) {
+    one(k);
+    one(v);
+  }
+  one(node.procedure);
+  one(node.body);
+  one(node.condition);
+  one(node.then_branch);
+  one(node.else_branch);
+  one(node.pattern);
+  one(node.update);
+  one(node.deletion);
+  for (const Stage& s : node.predicates) {
+    one(s.expr);
+  }
+  for (const Stage& s : node.stages) {
+    one(s.expr);
+  }
+  if (node.group) {
+    for (const auto& [k, v] : node.group->pairs) {
+      one(k);
+      one(v);
+    }
+  }
+  for (const SortTerm& t : node.terms) {
+    one(t.expr);
+  }
+}
+
+// Every variable name the program can bind: assignments, parameters, focus and index variables.
+void CollectBoundNames(Node& node, std::unordered_set<std::string>& names) {
+  if (node.type == NodeType::kBind) {
+    names.insert(node.lhs->name);
+  }
+  for (const std::string& p : node.params) {
+    names.insert(p);
+  }
+  if (node.has_focus) {
+    names.insert(node.focus);
+  }
+  if (node.has_index) {
+    names.insert(node.index_var);
+  }
+  for (const Stage& s : node.stages) {
+    if (s.kind == Stage::Kind::kIndex) {
+      names.insert(s.var);
+    }
+  }
+  ForEachChild(node, [&](Node& child) { CollectBoundNames(child, names); });
+}
+
 // Resolves what can be resolved before evaluation: built-in function names, and path steps that
 // are plain field look-ups.
-void Annotate(Node& node) {
+void Annotate(Node& node, const std::unordered_set<std::string>& bound) {
   if (node.type == NodeType::kVariable) {
-    node.builtin = FindBuiltin(node.name) != nullptr ? 0 : -1;
+    node.builtin = FindBuiltin(node.name);
+    node.builtin_direct = node.builtin != nullptr && bound.count(node.name) == 0;
   }
   if (node.type == NodeType::kName) {
     node.simple_name = node.stages.empty() && node.predicates.empty() && !node.group &&
                        !node.keep_array && !node.tuple && !node.has_focus && !node.has_index &&
                        node.ancestor == nullptr;
   }
-  auto visit = [](const NodePtr& child) {
-    if (child) {
-      Annotate(*child);
-    }
-  };
-  visit(node.lhs);
-  visit(node.rhs);
-  visit(node.expr);
-  for (const NodePtr& item : node.items) {
-    visit(item);
-  }
-  for (const auto& [k, v] : node.pairs) {
-    visit(k);
-    visit(v);
-  }
-  visit(node.procedure);
-  visit(node.body);
-  visit(node.condition);
-  visit(node.then_branch);
-  visit(node.else_branch);
-  visit(node.pattern);
-  visit(node.update);
-  visit(node.deletion);
-  for (const Stage& s : node.predicates) {
-    visit(s.expr);
-  }
-  for (const Stage& s : node.stages) {
-    visit(s.expr);
-  }
-  if (node.group) {
-    for (const auto& [k, v] : node.group->pairs) {
-      visit(k);
-      visit(v);
-    }
-  }
-  for (const SortTerm& t : node.terms) {
-    visit(t.expr);
-  }
+  ForEachChild(node, [&](Node& child) { Annotate(child, bound); });
   if (node.type == NodeType::kRegex && node.regex && node.value.is_undefined()) {
     node.value = Value::Function(new RegexFunction(node.regex));
   }
@@ -68,7 +99,9 @@ void Annotate(Node& node) {
 
 JResult<std::shared_ptr<const Program>> Program::Compile(std::string_view text) {
   ERPHUB_ASSIGN_OR_RETURN(ParsedExpression parsed, Parse(text));
-  Annotate(*parsed.root);
+  std::unordered_set<std::string> bound;
+  CollectBoundNames(*parsed.root, bound);
+  Annotate(*parsed.root, bound);
   auto program = std::make_shared<Program>();
   program->text_ = std::string(text);
   program->parsed_ = std::move(parsed);

@@ -109,14 +109,23 @@ Array CopyItems(std::span<const Value* const> items) {
 // Values a path computed (rather than found in its input), kept at stable addresses until the
 // path is done.
 struct Evaluator::PathState {
+  static constexpr size_t kInline = 4;
+  Value inline_values[kInline];
+  size_t inline_count = 0;
   std::optional<std::deque<Value>> arena;
+
   const Value* Keep(Value v) {
+    if (inline_count < kInline) {
+      inline_values[inline_count] = std::move(v);
+      return &inline_values[inline_count++];
+    }
     if (!arena) {
       arena.emplace();
     }
     arena->push_back(std::move(v));
     return &arena->back();
   }
+  const Value* Last() const { return arena ? &arena->back() : &inline_values[inline_count - 1]; }
 };
 
 JResult<Value> Evaluator::EvaluatePath(const Node* expr, const Value& input, Frame* env) {
@@ -171,7 +180,7 @@ JResult<Value> Evaluator::EvaluatePath(const Node* expr, const Value& input, Fra
       raw = nullptr;
       if (cur.items.size() == 1 && cur.items[0] == nullptr) {
         // The step's result is one array taken as it is, kept in the arena.
-        raw = &state.arena->back();
+        raw = state.Last();
         items_of(*raw, cur.items);
       }
     }
@@ -465,6 +474,10 @@ JResult<Value> Evaluator::EvaluateGroup(const NodePairs& pairs, int64_t position
     items = std::span<const Value>(&undefined_item, 1);
   }
 
+  if (!reduce && items.size() == 1 && pairs.size() <= 32) {
+    return EvaluateObject(pairs, position, items[0], env);
+  }
+
   struct Group {
     std::string key;
     Value data;
@@ -557,6 +570,40 @@ JResult<Value> Evaluator::EvaluateGroup(const NodePairs& pairs, int64_t position
                             Evaluate(pairs[g.expr_index].second.get(), context, group_env));
     if (!value.is_undefined()) {
       result.Append(std::move(g.key), std::move(value));
+    }
+  }
+  return Value::MakeObject(std::move(result));
+}
+
+JResult<Value> Evaluator::EvaluateObject(const NodePairs& pairs, int64_t position,
+                                         const Value& context, Frame* env) {
+  // One input item: each pair makes at most one key, so any repeated key is D1009. Keys are
+  // evaluated before values, as the grouping algorithm does.
+  Value keys[32];
+  for (size_t i = 0; i < pairs.size(); i++) {
+    ERPHUB_ASSIGN_OR_RETURN(keys[i], Evaluate(pairs[i].first.get(), context, env));
+    const Value& key = keys[i];
+    if (key.is_undefined()) {
+      continue;
+    }
+    if (!key.is_string()) {
+      return MakeEvalError("T1003", position, key);
+    }
+    for (size_t j = 0; j < i; j++) {
+      if (keys[j].is_string() && keys[j].as_string() == key.as_string()) {
+        return MakeEvalError("D1009", position, key);
+      }
+    }
+  }
+  Object result;
+  result.Reserve(pairs.size());
+  for (size_t i = 0; i < pairs.size(); i++) {
+    if (keys[i].is_undefined()) {
+      continue;
+    }
+    ERPHUB_ASSIGN_OR_RETURN(Value value, Evaluate(pairs[i].second.get(), context, env));
+    if (!value.is_undefined()) {
+      result.Append(std::string(keys[i].as_string()), std::move(value));
     }
   }
   return Value::MakeObject(std::move(result));

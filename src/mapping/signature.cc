@@ -177,18 +177,29 @@ JResult<std::shared_ptr<const Signature>> Signature::Parse(std::string_view text
     }
     pos++;
   }
+  sig->simple_ = true;
+  for (Param& p : sig->params_) {
+    for (char c : p.allowed) {
+      if (c >= 'a' && c <= 'z') {
+        p.mask |= 1u << (c - 'a');
+      }
+    }
+    if (p.max != 1 || !p.greedy) {
+      sig->simple_ = false;
+    }
+  }
   return std::shared_ptr<const Signature>(std::move(sig));
 }
 
 bool Signature::Match(std::string_view symbols, size_t param, size_t at, bool anchored,
-                      std::vector<int>& lengths, size_t last_param) const {
+                      int* lengths, size_t last_param) const {
   if (param == last_param) {
     return !anchored || at == symbols.size();
   }
   const Param& p = params_[param];
   int available = 0;
   while (at + available < symbols.size() && (p.max < 0 || available < p.max) &&
-         p.allowed.find(symbols[at + available]) != std::string::npos) {
+         (p.mask & (1u << (symbols[at + available] - 'a'))) != 0) {
     available++;
   }
   if (available < p.min) {
@@ -213,7 +224,35 @@ bool Signature::Match(std::string_view symbols, size_t param, size_t at, bool an
 }
 
 JResult<bool> Signature::Validate(std::span<const Value> args, const Value& context,
-                                  std::vector<Value>& out) const {
+                                  ArgList& out) const {
+  if (simple_ && args.size() <= params_.size()) {
+    // Each supplied argument fills one parameter; the regex match would find the same.
+    bool fits = true;
+    for (size_t i = 0; i < params_.size() && fits; i++) {
+      const Param& p = params_[i];
+      if (i < args.size()) {
+        char symbol = SignatureSymbol(args[i]);
+        fits = (p.mask & (1u << (symbol - 'a'))) != 0 &&
+               (p.type != 'a' || (symbol == 'a' && p.subtype.empty()));
+      } else if (p.min > 0) {
+        fits = false;
+      } else if (p.context) {
+        fits = (p.mask & (1u << (SignatureSymbol(context) - 'a'))) != 0;
+      }
+    }
+    if (fits) {
+      for (size_t i = 0; i < params_.size(); i++) {
+        if (i < args.size()) {
+          out.push_back(args[i]);
+        } else if (params_[i].context) {
+          out.push_back(context);
+        } else {
+          out.push_back(Value());
+        }
+      }
+      return true;
+    }
+  }
   char symbols_buf[32];
   std::string symbols_heap;
   std::string_view symbols;
@@ -228,14 +267,20 @@ JResult<bool> Signature::Validate(std::span<const Value> args, const Value& cont
     }
     symbols = symbols_heap;
   }
-  std::vector<int> lengths(params_.size(), 0);
+  int lengths_buf[16] = {};
+  std::vector<int> lengths_heap;
+  int* lengths = lengths_buf;
+  if (params_.size() > 16) {
+    lengths_heap.assign(params_.size(), 0);
+    lengths = lengths_heap.data();
+  }
   if (!Match(symbols, 0, 0, true, lengths, params_.size())) {
     // Find the first argument that does not fit, as the reference does by matching ever longer
     // prefixes of the signature.
     size_t good_to = 0;
     for (size_t index = 0; index < params_.size(); index++) {
       std::vector<int> partial(params_.size(), 0);
-      if (!Match(symbols, 0, 0, false, partial, index + 1)) {
+      if (!Match(symbols, 0, 0, false, partial.data(), index + 1)) {
         break;
       }
       good_to = 0;
@@ -260,7 +305,7 @@ JResult<bool> Signature::Validate(std::span<const Value> args, const Value& cont
     if (len == 0) {
       if (p.context) {
         char ctx = SignatureSymbol(context);
-        if (p.allowed.find(ctx) != std::string::npos) {
+        if ((p.mask & (1u << (ctx - 'a'))) != 0) {
           out.push_back(context);
         } else {
           Error::Info info;

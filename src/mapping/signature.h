@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/value.h"
+#include "mapping/arg_list.h"
 #include "mapping/error.h"
 
 namespace erphub::jsonata {
@@ -24,8 +25,7 @@ class Signature {
   // Checks `args` and appends the arguments to pass to `out`: the context value substituted
   // where the signature has '-' and the argument is missing, non-arrays wrapped where 'a' is
   // expected. `out` must be empty.
-  JResult<bool> Validate(std::span<const Value> args, const Value& context,
-                         std::vector<Value>& out) const;
+  JResult<bool> Validate(std::span<const Value> args, const Value& context, ArgList& out) const;
 
   // The number of declared parameters.
   int arity() const { return static_cast<int>(params_.size()); }
@@ -35,6 +35,7 @@ class Signature {
   struct Param {
     char type = 0;
     std::string allowed;  // symbol characters this parameter accepts
+    uint32_t mask = 0;    // the same as bits: 1 << (symbol - 'a')
     int min = 1;
     int max = 1;  // -1: unbounded
     bool greedy = true;
@@ -44,11 +45,14 @@ class Signature {
 
   // Matches `symbols` against params_[from..] starting at `at`, recording the length each
   // parameter consumed in `lengths`. With `anchored` the whole string must be consumed.
-  bool Match(std::string_view symbols, size_t param, size_t at, bool anchored,
-             std::vector<int>& lengths, size_t last_param) const;
+  bool Match(std::string_view symbols, size_t param, size_t at, bool anchored, int* lengths,
+             size_t last_param) const;
 
   std::string text_;
   std::vector<Param> params_;
+  // Every parameter takes exactly one argument and none substitutes the context: the common case
+  // of built-ins, checked without backtracking.
+  bool simple_ = false;
 };
 
 // The signature symbol of a value: 'm' (undefined), 'l', 'b', 'n', 's', 'a', 'o', 'f'.

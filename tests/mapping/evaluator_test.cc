@@ -60,6 +60,10 @@ TEST(EvaluatorTest, ConditionsBlocksAndVariables) {
 TEST(EvaluatorTest, ObjectConstructionAndGrouping) {
   EXPECT_EQ(Eval("Account.Order{OrderID: $sum(Product.Quantity)}", kAccount),
             "{\"o1\":3,\"o2\":5}");
+  EXPECT_EQ(Eval("Account.Order{OrderID: Product.Quantity}", kAccount),
+            R"({"o1":[2,1],"o2":[4,1]})");
+  EXPECT_EQ(Eval("{'a': 1, 'a': 2}"), "error D1009");
+  EXPECT_EQ(Eval("{1: 2}"), "error T1003");
   EXPECT_EQ(Eval("Account.Order.{'id': OrderID}", kAccount), "[{\"id\":\"o1\"},{\"id\":\"o2\"}]");
 }
 
