@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -159,6 +160,7 @@ Outcome RunCase(Suite& suite, const fs::path& group_dir, const Value& c) {
 int main(int argc, char** argv) {
   fs::path suite_dir = fs::path(ERPHUB_SOURCE_DIR) / "tests/data/jsonata-test-suite";
   fs::path baseline_file = fs::path(ERPHUB_SOURCE_DIR) / "tests/mapping/jsonata_conformance_baseline";
+  fs::path exact_file = fs::path(ERPHUB_SOURCE_DIR) / "tests/mapping/jsonata_exact_decimal_cases";
   std::string only_group;
   bool verbose = false;
   for (int i = 1; i < argc; ++i) {
@@ -183,6 +185,19 @@ int main(int argc, char** argv) {
                  suite_dir.c_str());
     return 2;
   }
+
+  // Cases that expect a binary floating-point artefact: failing them is by design.
+  std::set<std::string> exact_cases;
+  {
+    std::ifstream in(exact_file);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line[0] != '#') {
+        exact_cases.insert(line);
+      }
+    }
+  }
+  int exact_differences = 0;
 
   Suite suite{suite_dir, {}};
   std::vector<fs::path> groups;
@@ -240,6 +255,8 @@ int main(int argc, char** argv) {
         ++group_total;
         if (outcome.passed) {
           ++group_passed;
+        } else if (exact_cases.count(name) != 0) {
+          ++exact_differences;
         } else if (verbose) {
           std::printf("  FAIL %s: %s\n", name.c_str(), outcome.detail.c_str());
         }
@@ -252,7 +269,8 @@ int main(int argc, char** argv) {
   for (const std::string& name : slow) {
     std::printf("slow (over 2 s): %s\n", name.c_str());
   }
-  std::printf("overall %d/%d\n", passed, total);
+  std::printf("overall %d/%d (%d more differ by design: exact decimals, see %s)\n", passed, total,
+              exact_differences, exact_file.filename().c_str());
 
   if (only_group.empty()) {
     int baseline = 0;
