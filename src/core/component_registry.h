@@ -14,15 +14,24 @@
 
 namespace erphub {
 
+class Clock;
+
 // Base of every built component; the engine knows the concrete interface of each kind.
 class Component {
  public:
   virtual ~Component() = default;
 };
 
+// What a factory may use besides the component's own config.
+struct ComponentEnv {
+  // Folder of the config file: relative paths in component fields resolve against it.
+  std::string base_dir;
+  const Clock* clock = nullptr;
+};
+
 // Builds a component from its validated config. Runs only after the whole config validated.
-using ComponentFactory =
-    std::function<Result<std::unique_ptr<Component>>(const ComponentConfig& config)>;
+using ComponentFactory = std::function<Result<std::unique_ptr<Component>>(
+    const ComponentConfig& config, const ComponentEnv& env)>;
 
 // The components erphub knows, by kind and name. Filled explicitly by one list of built-ins (no
 // self-registering globals); read-only once config loading starts.

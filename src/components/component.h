@@ -1,0 +1,138 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/component_config.h"
+#include "core/component_registry.h"
+#include "core/message.h"
+#include "core/result.h"
+#include "core/value.h"
+
+namespace erphub::net {
+class HttpServer;
+class HttpClient;
+}  // namespace erphub::net
+
+namespace erphub::components {
+
+// The interfaces between the engine and the components. The engine owns the store, the workers
+// and the listener; components are built from their validated config by their factory
+// (components/builtin.cc lists them) and never see the store directly.
+
+// One record an input hands over.
+struct IntakeItem {
+  Value payload;
+  Headers headers;
+  // The provider's id of this delivery (X-Shopify-Webhook-Id, Stripe event id, a file name and
+  // line...): a repeated id is stored once. Empty: no de-duplication.
+  std::string event_id;
+  // Where it came from, for lineage: "webhook POST /webhooks/shop/orders", "file orders.ndjson:3".
+  std::string source;
+};
+
+struct IntakeResult {
+  MessageId id;
+  bool duplicate = false;  // the event id was seen before; `id` is the original message's
+};
+
+// A record that cannot become a message (bad JSON, a broken row): kept with its reason.
+struct QuarantineItem {
+  std::string raw;
+  std::string reason;
+  std::string source;
+  Headers headers;
+};
+
+// The engine's durable intake for one flow. Thread-safe.
+class Intake {
+ public:
+  virtual ~Intake() = default;
+  // Computes each item's business key (the flow's `key` expression), then commits all items in
+  // one durable transaction (group commit shares it with other callers). `done` runs exactly
+  // once, on any thread, after the commit or with the error: kResourceExhausted when the flow's
+  // backlog is full (answer 503 with Retry-After), kInvalidArgument when the key expression
+  // fails on an item.
+  virtual void AcceptAsync(std::vector<IntakeItem> items,
+                           std::function<void(Result<std::vector<IntakeResult>>)> done) = 0;
+  // The same, waiting for the commit.
+  virtual Result<std::vector<IntakeResult>> Accept(std::vector<IntakeItem> items) = 0;
+  // Keeps malformed input, durably; returns the quarantine entry's id.
+  virtual Result<int64_t> Quarantine(QuarantineItem item) = 0;
+  // True while the flow's backlog is past its bound: inputs should refuse or pause.
+  virtual bool Overloaded() const = 0;
+};
+
+// Counters a component reports into; the engine exposes them on /metrics.
+class Metrics {
+ public:
+  virtual ~Metrics() = default;
+  // Adds `delta` to counter `name` with the given labels (flow and output are added by the
+  // engine): e.g. Count("erphub_signature_failures_total", 1).
+  virtual void Count(std::string_view name, double delta) = 0;
+};
+
+struct InputContext {
+  std::string flow;
+  Intake* intake = nullptr;
+  // The shared HTTP listener (routes are added before it starts); null when the hub runs
+  // without one.
+  net::HttpServer* server = nullptr;
+  const Clock* clock = nullptr;
+  Metrics* metrics = nullptr;
+};
+
+// Produces messages: registers HTTP routes, or runs its own thread (a folder watcher).
+class Input : public Component {
+ public:
+  // Called once before the listener starts.
+  virtual Status Start(const InputContext& context) = 0;
+  // Stops taking new input; returns when no callback into Intake is in progress.
+  virtual void Stop() = 0;
+};
+
+// A failure of a step or an output, classified. Transient failures are retried with backoff;
+// permanent ones dead-letter the message at once.
+struct Failure {
+  bool transient = false;
+  std::string error;          // what went wrong, for people (never a secret)
+  std::string response_body;  // the target's own answer, if any
+  int http_status = 0;
+  std::optional<std::chrono::milliseconds> retry_after;  // the target asked for this pause
+  std::vector<std::string> details;  // e.g. each failing field with its JSON pointer
+};
+
+// Transforms a message on its way: validate, map... Thread-safe: one instance serves every
+// worker.
+class Step : public Component {
+ public:
+  // The new payload, or the failure.
+  virtual Result<Value, Failure> Process(const Message& message, const Value& payload) const = 0;
+};
+
+struct Delivery {
+  const Message* message = nullptr;
+  const Value* payload = nullptr;  // after the flow's steps
+  std::string idempotency_key;     // the same on every attempt of this (flow, message, output)
+  int attempt = 1;
+};
+
+// What an output's delivery did: the target's status and answer on success, for lineage.
+struct Delivered {
+  int http_status = 0;
+  std::string detail;
+};
+
+// Delivers messages to a target. Thread-safe: one instance serves every worker.
+class Output : public Component {
+ public:
+  virtual Result<Delivered, Failure> Deliver(const Delivery& delivery) = 0;
+};
+
+}  // namespace erphub::components
