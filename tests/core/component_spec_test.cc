@@ -123,13 +123,14 @@ TEST(ComponentRegistryTest, BuildsThroughTheFactory) {
   ASSERT_TRUE(
       registry
           .Register(BatchStepSpec(),
-                    [](const ComponentConfig& config) -> Result<std::unique_ptr<Component>> {
+                    [](const ComponentConfig& config,
+                       const ComponentEnv&) -> Result<std::unique_ptr<Component>> {
                       return std::unique_ptr<Component>(new Built(config.GetInt("batch_size")));
                     })
           .ok());
   ComponentConfig config;
   config.fields = *ParseJson(R"({"batch_size": 7})");
-  auto built = registry.Find(ComponentKind::kStep, "batch")->factory(config);
+  auto built = registry.Find(ComponentKind::kStep, "batch")->factory(config, ComponentEnv{});
   ASSERT_TRUE(built.ok());
   EXPECT_EQ(static_cast<Built&>(**built).size, 7);
 }
