@@ -136,9 +136,9 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
       return;
     }
     if (metrics != nullptr) {
-      metrics->delivered->Inc();
       const auto latency = deps_.clock->Now() - delivery.message.received_at;
       metrics->latency->Observe(std::chrono::duration<double>(latency).count());
+      metrics->delivered->Inc();
     }
     log.Debug("delivery.done", {{"flow", Value::Str(delivery.message.flow)},
                                 {"output", Value::Str(delivery.output)},
