@@ -138,7 +138,7 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
   DeliveryRunner* runner = engine->runner_.get();
   engine->pool_ = std::make_unique<WorkerPool>(
       *engine->store_, std::move(pool),
-      [runner](const store::ClaimedDelivery& delivery) { runner->Run(delivery); });
+      [runner](const store::ClaimedDelivery& delivery) { return runner->Run(delivery); });
   ERPHUB_TRY(engine->RefreshBacklog());
   return engine;
 }
