@@ -147,6 +147,9 @@ void WorkerPool::Dispatch() {
     claim.limit = limit;
     claim.lease_duration = options_.lease_duration;
     claim.flows = options_.flows;
+    if (options_.paused) {
+      claim.paused = options_.paused();
+    }
     Result<std::vector<store::ClaimedDelivery>> claimed = store_.ClaimDeliveries(claim);
     if (!claimed.ok()) {
       log_.Warn("engine.claim_failed", {{"error", Value::Str(claimed.status().ToString())}});

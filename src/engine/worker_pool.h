@@ -36,6 +36,9 @@ struct WorkerPoolOptions {
   std::chrono::milliseconds idle_poll{1000};
   // Only deliveries of these flows.
   std::vector<std::string> flows;
+  // Outputs not to claim for now (e.g. those whose circuit breaker is open); asked before each
+  // claim. Empty: none.
+  std::function<std::vector<store::OutputRef>()> paused;
   const Clock* clock = nullptr;
   Logger* log = nullptr;
 };
