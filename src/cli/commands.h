@@ -8,6 +8,7 @@ namespace erphub::cli {
 // (0 ok, 1 failure, 2 usage or config error).
 void AddLintCommand(CLI::App& app, int& exit_code);
 void AddMapCommand(CLI::App& app, int& exit_code);
+void AddRunCommand(CLI::App& app, int& exit_code);
 void AddVersionCommand(CLI::App& app, int& exit_code);
 
 }  // namespace erphub::cli
