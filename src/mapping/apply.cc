@@ -416,8 +416,10 @@ JResult<Value> Evaluator::ApplyInner(const Value& fn, std::span<const Value> arg
 JResult<Value> Evaluator::ApplyLambda(const LambdaFunction& fn, std::span<const Value> args) {
   Ref<Frame> frame = NewFrame(fn.env);
   const std::vector<std::string>& params = fn.params();
+  const bool hashed = !fn.partial;
   for (size_t i = 0; i < params.size(); i++) {
-    frame->Bind(params[i], i < args.size() ? args[i] : Value());
+    uint32_t hash = hashed ? fn.node->param_hashes[i] : NameHash(params[i]);
+    frame->Bind(params[i], hash, i < args.size() ? args[i] : Value());
   }
   const auto* saved = program_;
   program_ = &fn.program;
