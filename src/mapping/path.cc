@@ -124,6 +124,14 @@ struct Evaluator::PathState {
 
 JResult<Value> Evaluator::EvaluatePath(const Node* expr, const Value& input, Frame* env) {
   const auto& steps = expr->items;
+  if (steps.size() == 1 && input.is_object() && steps[0]->simple_name && !expr->keep_array &&
+      !expr->keep_singleton_array && !expr->group && !expr->tuple) {
+    // A field of an object: the general algorithm comes to the field's value as it is.
+    if (depth_ + 1 > max_depth_) {
+      return DepthError().AtPosition(steps[0]->position);
+    }
+    return input.Get(steps[0]->name);
+  }
   const size_t last = steps.size() - 1;
   PathState state;
 
