@@ -137,6 +137,14 @@ Error WithToken(Error err, const std::string& token) {
 
 }  // namespace
 
+const Regex* AsRegex(const Value& fn) {
+  const FunctionValue* f = AsFunctionValue(fn);
+  if (f == nullptr || f->kind() != FunctionKind::kRegex) {
+    return nullptr;
+  }
+  return static_cast<const RegexFunction*>(f)->regex.get();
+}
+
 const BuiltinEntry* FindBuiltin(std::string_view name) {
   const Registry& r = GetRegistry();
   auto it = r.by_name.find(name);
