@@ -149,6 +149,7 @@ Value Evaluator::MakeLambda(const Node* expr, const Value& input, Frame* env) {
   fn->node = expr;
   fn->input = input;
   fn->env = Ref<Frame>::Share(env);
+  NoteCapture(env);
   return Value::Function(fn);
 }
 

@@ -81,11 +81,71 @@ JResult<Value> Evaluator::Run(const Value& input) {
     in = MakeSeqOf(input);
     in.set_flag(kFlagOuterWrapper);
   }
-  ERPHUB_ASSIGN_OR_RETURN(Value result, Evaluate(&(*program_)->root(), in, root_frame_.get()));
-  if (result.is_number() && !result.as_number().IsFinite()) {
-    return MakeEvalError("D1001", (*program_)->root().position, result);
+  JResult<Value> result = Evaluate(&(*program_)->root(), in, root_frame_.get());
+  if (result.ok() && result->is_number() && !result->as_number().IsFinite()) {
+    result = MakeEvalError("D1001", (*program_)->root().position, *result);
   }
+  ReleaseCaptures(result);
   return result;
+}
+
+namespace {
+
+bool HoldsFunction(const Value& value) {
+  switch (value.kind()) {
+    case ValueKind::kFunction:
+      return true;
+    case ValueKind::kArray:
+      for (const Value& item : value.as_array()) {
+        if (HoldsFunction(item)) {
+          return true;
+        }
+      }
+      return false;
+    case ValueKind::kObject:
+      for (const auto& [key, item] : value.as_object()) {
+        if (HoldsFunction(item)) {
+          return true;
+        }
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void Evaluator::NoteCapture(Frame* env) {
+  if (captured_frames_.empty() || captured_frames_.back().get() != env) {
+    captured_frames_.push_back(Ref<Frame>::Share(env));
+  }
+}
+
+void Evaluator::ReleaseCaptures(const JResult<Value>& result) {
+  if (captured_frames_.empty()) {
+    return;
+  }
+  const Value& out = result.ok() ? *result : result.error().info().value;
+  if (!HoldsFunction(out)) {
+    Frame* root = root_frame_.get();
+    for (const Ref<Frame>& captured : captured_frames_) {
+      // Only frames of this evaluation, whose chain ends at its root: a function value passed in
+      // from an earlier result keeps frames that must stay as they are.
+      bool ours = false;
+      for (Frame* f = captured.get(); f != nullptr && !ours; f = f->parent()) {
+        ours = f == root;
+      }
+      if (!ours) {
+        continue;
+      }
+      for (Frame* f = captured.get(); f != root; f = f->parent()) {
+        f->Clear();
+      }
+      root->Clear();
+    }
+  }
+  captured_frames_.clear();
 }
 
 JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* env) {
@@ -295,6 +355,7 @@ JResult<Value> Evaluator::EvaluateNode(const Node* expr, const Value& input, Fra
       fn->program = *program_;
       fn->node = expr;
       fn->env = Ref<Frame>::Share(env);
+      NoteCapture(env);
       return Value::Function(fn);
     }
     default:

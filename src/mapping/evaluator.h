@@ -95,6 +95,11 @@ class Evaluator {
                             size_t from, int64_t position);
   Error DepthError() const;
   bool TimeUp();
+  // Remembers that a function value made now keeps `env` alive.
+  void NoteCapture(Frame* env);
+  // Breaks the reference cycles closures form with the frames they are bound in (see
+  // captured_frames_), unless `result` carries a function value out of the evaluation.
+  void ReleaseCaptures(const JResult<Value>& result);
 
   // The program whose nodes are being evaluated (lambdas created now keep it alive).
   const std::shared_ptr<const Program>* program_;
@@ -123,6 +128,11 @@ class Evaluator {
   mutable int64_t now_millis_;
   // Frames opened by the evaluation, kept as the root.
   Ref<Frame> root_frame_;
+  // Frames captured by function values made during the evaluation. `($f := function() {...})`
+  // binds the closure in the very frame it keeps alive: a cycle that reference counting never
+  // frees. At the end of Run, unless the result holds a function, these frames and their
+  // ancestors up to the root drop their bindings, which frees the closures and the frames.
+  std::vector<Ref<Frame>> captured_frames_;
 };
 
 }  // namespace erphub::jsonata

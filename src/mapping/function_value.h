@@ -105,6 +105,8 @@ class Frame : public RefCounted {
   // Makes every key of the object `tuple` a variable of this frame.
   void SetTuple(Value tuple) { tuple_ = std::move(tuple); }
 
+  Frame* parent() const { return parent_.get(); }
+
  private:
   static constexpr int kInline = 2;
 
