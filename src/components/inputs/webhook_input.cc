@@ -205,6 +205,8 @@ void WebhookState::Handle(net::HttpRequest request, const Responder& responder) 
     reason += where.empty() ? "" : " at " + where;
     reason += ": ";
     reason += error.message();
+    // A synchronous write on the I/O thread: rare (a signed sender sending broken JSON) and one
+    // small transaction, so not worth a hand-off.
     auto quarantined =
         context.intake->Quarantine(QuarantineItem{.raw = request.body,
                                                   .reason = reason,
