@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <unordered_set>
 #include <utility>
 
 #include "mapping/eval_util.h"
@@ -32,6 +33,7 @@ Evaluator::Evaluator(const std::shared_ptr<const Program>& program, const EvalOp
       options_(options),
       host_(options.host != nullptr ? options.host : &DefaultHost()),
       max_depth_(options.max_depth),
+      stack_floor_(StackFloor()),
       now_millis_(options.now_millis) {
   if (options.time_limit.count() > 0) {
     timed_ = true;
@@ -52,6 +54,18 @@ bool Evaluator::TimeUp() {
   return timed_ && (++ticks_ & 63) == 0 && std::chrono::steady_clock::now() > deadline_;
 }
 
+Ref<Frame> Evaluator::NewFrame(Frame* parent) {
+  Ref<Frame> frame = Ref<Frame>::Adopt(new Frame(Ref<Frame>::Share(parent)));
+  registry_.Add(frame.get());
+  return frame;
+}
+
+Ref<Frame> Evaluator::TupleFrame(Frame* env, const Value& tuple) {
+  Ref<Frame> frame = NewFrame(env);
+  frame->SetTuple(tuple);
+  return frame;
+}
+
 JResult<Value> Evaluator::Run(const Value& input) {
   // The root frame is reused by the next evaluation on this thread unless a function value in
   // the result still refers to it.
@@ -60,15 +74,7 @@ JResult<Value> Evaluator::Run(const Value& input) {
     cached_root = Ref<Frame>::Adopt(new Frame(Ref<Frame>()));
   }
   root_frame_ = cached_root;
-  struct Release {
-    Ref<Frame>& frame;
-    ~Release() {
-      frame = Ref<Frame>();
-      if (!cached_root->IsShared()) {
-        cached_root->Clear();
-      }
-    }
-  } release{root_frame_};
+  registry_.Add(root_frame_.get());
   if (options_.bindings != nullptr) {
     for (const auto& [key, value] : *options_.bindings) {
       root_frame_->Bind(key, value);
@@ -85,71 +91,114 @@ JResult<Value> Evaluator::Run(const Value& input) {
   if (result.ok() && result->is_number() && !result->as_number().IsFinite()) {
     result = MakeEvalError("D1001", (*program_)->root().position, *result);
   }
-  ReleaseCaptures(result);
+  CollectFrames(result.ok() ? &*result : nullptr);
+  root_frame_ = Ref<Frame>();
+  if (!cached_root->IsShared()) {
+    cached_root->Clear();
+  }
   return result;
 }
 
-namespace {
-
-bool HoldsFunction(const Value& value) {
-  switch (value.kind()) {
-    case ValueKind::kFunction:
-      return true;
-    case ValueKind::kArray:
-      for (const Value& item : value.as_array()) {
-        if (HoldsFunction(item)) {
-          return true;
+void Evaluator::CollectFrames(const Value* result) {
+  tail_call_ = TailCall();
+  tail_marker_ = Value();
+  std::vector<Frame*>& frames = registry_.frames();
+  if (closures_created_) {
+    // Mark what the result reaches through function values.
+    std::vector<Frame*> marked;
+    std::unordered_set<const FunctionValue*> seen;
+    std::vector<const Value*> values;
+    std::vector<Frame*> pending;
+    auto visit_value = [&](const Value& v) { values.push_back(&v); };
+    if (result != nullptr) {
+      values.push_back(result);
+    }
+    while (!values.empty() || !pending.empty()) {
+      if (!pending.empty()) {
+        Frame* f = pending.back();
+        pending.pop_back();
+        if (f == nullptr || f->marked()) {
+          continue;
         }
-      }
-      return false;
-    case ValueKind::kObject:
-      for (const auto& [key, item] : value.as_object()) {
-        if (HoldsFunction(item)) {
-          return true;
-        }
-      }
-      return false;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
-
-void Evaluator::NoteCapture(Frame* env) {
-  if (captured_frames_.empty() || captured_frames_.back().get() != env) {
-    captured_frames_.push_back(Ref<Frame>::Share(env));
-  }
-}
-
-void Evaluator::ReleaseCaptures(const JResult<Value>& result) {
-  if (captured_frames_.empty()) {
-    return;
-  }
-  const Value& out = result.ok() ? *result : result.error().info().value;
-  if (!HoldsFunction(out)) {
-    Frame* root = root_frame_.get();
-    for (const Ref<Frame>& captured : captured_frames_) {
-      // Only frames of this evaluation, whose chain ends at its root: a function value passed in
-      // from an earlier result keeps frames that must stay as they are.
-      bool ours = false;
-      for (Frame* f = captured.get(); f != nullptr && !ours; f = f->parent()) {
-        ours = f == root;
-      }
-      if (!ours) {
+        f->set_marked(true);
+        marked.push_back(f);
+        pending.push_back(f->parent());
+        f->ForEachValue(visit_value);
         continue;
       }
-      for (Frame* f = captured.get(); f != root; f = f->parent()) {
+      const Value& v = *values.back();
+      values.pop_back();
+      if (v.is_array()) {
+        for (const Value& item : v.as_array()) {
+          if (item.is_array() || item.is_object() || item.is_function()) {
+            values.push_back(&item);
+          }
+        }
+      } else if (v.is_object()) {
+        for (const auto& [key, item] : v.as_object()) {
+          if (item.is_array() || item.is_object() || item.is_function()) {
+            values.push_back(&item);
+          }
+        }
+      } else if (const FunctionValue* fn = AsFunctionValue(v)) {
+        if (!seen.insert(fn).second) {
+          continue;
+        }
+        switch (fn->kind()) {
+          case FunctionKind::kLambda: {
+            const auto* lambda = static_cast<const LambdaFunction*>(fn);
+            pending.push_back(lambda->env.get());
+            values.push_back(&lambda->input);
+            break;
+          }
+          case FunctionKind::kTransform:
+            pending.push_back(static_cast<const TransformFunction*>(fn)->env.get());
+            break;
+          case FunctionKind::kChain: {
+            const auto* chain = static_cast<const ChainFunction*>(fn);
+            values.push_back(&chain->first);
+            values.push_back(&chain->second);
+            break;
+          }
+          case FunctionKind::kPartialNative: {
+            const auto* partial = static_cast<const PartialNativeFunction*>(fn);
+            values.push_back(&partial->target);
+            for (const Value& arg : partial->args) {
+              values.push_back(&arg);
+            }
+            break;
+          }
+          default:
+            break;
+        }
+      }
+    }
+    // Clear the frames nothing outside reaches. Clearing may release other frames, which then
+    // leave the registry, so slots are read afresh.
+    for (size_t i = 0; i < frames.size(); i++) {
+      Frame* f = frames[i];
+      if (f != nullptr && !f->marked()) {
+        // Clearing may drop the last reference to `f` itself.
+        Ref<Frame> hold = Ref<Frame>::Share(f);
         f->Clear();
       }
-      root->Clear();
+    }
+    for (Frame* f : marked) {
+      f->set_marked(false);
     }
   }
-  captured_frames_.clear();
+  for (Frame* f : frames) {
+    if (f != nullptr) {
+      f->set_registry(nullptr, 0);
+    }
+  }
+  frames.clear();
 }
 
 JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* env) {
-  if (++depth_ > max_depth_ || TimeUp()) [[unlikely]] {
+  // Deeper than allowed, out of time, or out of stack (the thread's own limit comes first).
+  if (++depth_ > max_depth_ || TimeUp() ||
+      reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < stack_floor_) [[unlikely]] {
     depth_--;
     return DepthError().AtPosition(expr->position);
   }
@@ -205,7 +254,10 @@ Value Evaluator::FinishSequence(const Node* expr, Value result) {
   return result;
 }
 
-JResult<Value> Evaluator::EvaluateNode(const Node* expr, const Value& input, Frame* env) {
+// Inlined into Evaluate, its only caller.
+[[gnu::always_inline]] inline JResult<Value> Evaluator::EvaluateNode(const Node* expr,
+                                                                     const Value& input,
+                                                                     Frame* env) {
   switch (expr->type) {
     case NodeType::kPath:
       return EvaluatePath(expr, input, env);
@@ -335,6 +387,7 @@ JResult<Value> Evaluator::EvaluateNode(const Node* expr, const Value& input, Fra
         tail_call_.input = input;
         tail_call_.env = Ref<Frame>::Share(env);
         tail_call_.program = program_;
+        closures_created_ = true;
         if (tail_marker_.is_undefined()) {
           tail_marker_ = Value::Function(new TailCallMarker());
         }
@@ -355,7 +408,7 @@ JResult<Value> Evaluator::EvaluateNode(const Node* expr, const Value& input, Fra
       fn->program = *program_;
       fn->node = expr;
       fn->env = Ref<Frame>::Share(env);
-      NoteCapture(env);
+      closures_created_ = true;
       return Value::Function(fn);
     }
     default:
@@ -396,7 +449,7 @@ JResult<Value> Evaluator::EvaluateCondition(const Node* expr, const Value& input
 
 JResult<Value> Evaluator::EvaluateBlock(const Node* expr, const Value& input, Frame* env) {
   // A new frame limits the scope of the block's variable assignments.
-  Ref<Frame> frame = Ref<Frame>::Adopt(new Frame(Ref<Frame>::Share(env)));
+  Ref<Frame> frame = NewFrame(env);
   Value result;
   for (const NodePtr& item : expr->items) {
     ERPHUB_ASSIGN_OR_RETURN(result, Evaluate(item.get(), input, frame.get()));

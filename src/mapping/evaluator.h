@@ -94,12 +94,13 @@ class Evaluator {
   JResult<Value> ApplyRegex(const std::shared_ptr<const Regex>& regex, std::string_view subject,
                             size_t from, int64_t position);
   Error DepthError() const;
+  // A new frame below `parent`, registered for the end-of-evaluation collection.
+  Ref<Frame> NewFrame(Frame* parent);
+  Ref<Frame> NewFrame(const Ref<Frame>& parent) { return NewFrame(parent.get()); }
+  Ref<Frame> TupleFrame(Frame* env, const Value& tuple);
+  // Clears the frames that `result` cannot reach, breaking closure cycles, and lets the rest go.
+  void CollectFrames(const Value* result);
   bool TimeUp();
-  // Remembers that a function value made now keeps `env` alive.
-  void NoteCapture(Frame* env);
-  // Breaks the reference cycles closures form with the frames they are bound in (see
-  // captured_frames_), unless `result` carries a function value out of the evaluation.
-  void ReleaseCaptures(const JResult<Value>& result);
 
   // The program whose nodes are being evaluated (lambdas created now keep it alive).
   const std::shared_ptr<const Program>* program_;
@@ -121,18 +122,16 @@ class Evaluator {
   // Set once $eval has run: its text may have bound names that shadow built-ins.
   bool eval_used_ = false;
   int max_depth_;
+  uintptr_t stack_floor_;
   uint32_t ticks_ = 0;
   bool timed_ = false;
   std::chrono::steady_clock::time_point deadline_;
   // Read from the clock on first use, then fixed for the evaluation.
   mutable int64_t now_millis_;
-  // Frames opened by the evaluation, kept as the root.
   Ref<Frame> root_frame_;
-  // Frames captured by function values made during the evaluation. `($f := function() {...})`
-  // binds the closure in the very frame it keeps alive: a cycle that reference counting never
-  // frees. At the end of Run, unless the result holds a function, these frames and their
-  // ancestors up to the root drop their bindings, which frees the closures and the frames.
-  std::vector<Ref<Frame>> captured_frames_;
+  FrameRegistry registry_;
+  // Closures (lambdas, transforms) created: only then can frames form cycles.
+  bool closures_created_ = false;
 };
 
 }  // namespace erphub::jsonata
