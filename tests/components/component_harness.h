@@ -128,6 +128,20 @@ class FakeMetrics : public Metrics {
     std::lock_guard lock(mu_);
     counters_[std::string(name)] += delta;
   }
+  // Kept as "name{label=value,...}".
+  void CountLabeled(
+      std::string_view name, double delta,
+      std::initializer_list<std::pair<std::string_view, std::string_view>> labels) override {
+    std::string key(name);
+    key += '{';
+    for (const auto& [label, value] : labels) {
+      key += key.back() == '{' ? "" : ",";
+      key += std::string(label) + "=" + std::string(value);
+    }
+    key += '}';
+    std::lock_guard lock(mu_);
+    counters_[key] += delta;
+  }
   double Get(std::string_view name) const {
     std::lock_guard lock(mu_);
     auto it = counters_.find(std::string(name));

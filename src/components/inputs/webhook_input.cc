@@ -102,18 +102,12 @@ struct WebhookState {
   bool stopped = false;
   int active = 0;  // handlers inside a call into the intake
 
-  void Count(std::string_view name) {
+  // Counts a refusal the engine does not see (it counts quarantined and key failures itself):
+  // erphub_rejected_total{reason=signature|too_large|overloaded}.
+  void CountRejected(std::string_view reason) {
     if (context.metrics != nullptr) {
-      context.metrics->Count(name, 1);
+      context.metrics->CountLabeled("erphub_rejected_total", 1, {{"reason", reason}});
     }
-  }
-
-  void Reject(const Responder& responder, net::HttpResponse response, std::string_view counter) {
-    Count("erphub_rejected_total");
-    if (!counter.empty()) {
-      Count(counter);
-    }
-    responder.Respond(std::move(response));
   }
 
   void Handle(net::HttpRequest request, const Responder& responder);
@@ -155,11 +149,10 @@ void WebhookState::Handle(net::HttpRequest request, const Responder& responder) 
     return;
   }
   if (request.body.size() > settings.max_body) {
-    Reject(responder,
-           net::ProblemResponse(413, "the body has " + std::to_string(request.body.size()) +
-                                         " bytes; this endpoint accepts at most " +
-                                         std::to_string(settings.max_body)),
-           "erphub_oversize_requests_total");
+    CountRejected("too_large");
+    responder.Respond(net::ProblemResponse(
+        413, "the body has " + std::to_string(request.body.size()) +
+                 " bytes; this endpoint accepts at most " + std::to_string(settings.max_body)));
     return;
   }
 
@@ -175,7 +168,8 @@ void WebhookState::Handle(net::HttpRequest request, const Responder& responder) 
       problem.status = 401;
       problem.title = "Invalid signature";
       problem.detail = std::string(verified.error().message());
-      Reject(responder, net::ProblemResponse(problem), "erphub_signature_failures_total");
+      CountRejected("signature");
+      responder.Respond(net::ProblemResponse(problem));
       return;
     }
     if (verified->kind == DeliveryKind::kPing) {
@@ -192,7 +186,7 @@ void WebhookState::Handle(net::HttpRequest request, const Responder& responder) 
   }
 
   if (context.intake->Overloaded()) {
-    Count("erphub_rejected_total");
+    CountRejected("overloaded");
     responder.Respond(Busy("the flow's backlog is full; retry later"));
     return;
   }
@@ -222,7 +216,7 @@ void WebhookState::Handle(net::HttpRequest request, const Responder& responder) 
     problem.title = "Malformed JSON";
     problem.detail = reason;
     problem.extensions.Append("quarantine_id", Value::Int(*quarantined));
-    Reject(responder, net::ProblemResponse(problem), "erphub_malformed_requests_total");
+    responder.Respond(net::ProblemResponse(problem));
     return;
   }
 

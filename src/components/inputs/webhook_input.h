@@ -11,7 +11,8 @@ namespace erphub::components {
 // set-up ping gets 200), flow backlog (503 with Retry-After), JSON syntax (400 problem+json and
 // one quarantine entry); then it is accepted with the provider's event id and answered 202
 // {"id": "<message id>"} after the durable commit, or 200 with the original id when the event
-// id was seen before. Every received header is kept on the message.
+// id was seen before. Every received header is kept on the message. Refusals the engine cannot
+// see are counted as erphub_rejected_total{reason=signature|too_large|overloaded}.
 ComponentSpec WebhookInputSpec();
 Result<std::unique_ptr<Component>> MakeWebhookInput(const ComponentConfig& config,
                                                     const ComponentEnv& env);
