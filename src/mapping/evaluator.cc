@@ -33,6 +33,7 @@ Evaluator::Evaluator(const std::shared_ptr<const Program>& program, const EvalOp
       options_(options),
       host_(options.host != nullptr ? options.host : &DefaultHost()),
       max_depth_(options.max_depth),
+      stack_floor_(StackFloor()),
       now_millis_(options.now_millis) {
   if (options.time_limit.count() > 0) {
     timed_ = true;
@@ -195,7 +196,9 @@ void Evaluator::CollectFrames(const Value* result) {
 }
 
 JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* env) {
-  if (++depth_ > max_depth_ || TimeUp()) [[unlikely]] {
+  // Deeper than allowed, out of time, or out of stack (the thread's own limit comes first).
+  if (++depth_ > max_depth_ || TimeUp() ||
+      reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < stack_floor_) [[unlikely]] {
     depth_--;
     return DepthError().AtPosition(expr->position);
   }
@@ -251,7 +254,10 @@ Value Evaluator::FinishSequence(const Node* expr, Value result) {
   return result;
 }
 
-JResult<Value> Evaluator::EvaluateNode(const Node* expr, const Value& input, Frame* env) {
+// Inlined into Evaluate, its only caller.
+[[gnu::always_inline]] inline JResult<Value> Evaluator::EvaluateNode(const Node* expr,
+                                                                     const Value& input,
+                                                                     Frame* env) {
   switch (expr->type) {
     case NodeType::kPath:
       return EvaluatePath(expr, input, env);
@@ -270,7 +276,7 @@ JResult<Value> Evaluator::EvaluateNode(const Node* expr, const Value& input, Fra
     case NodeType::kArray:
       return EvaluateArray(expr, input, env);
     case NodeType::kObject:
-      return EvaluateGroup(expr->pairs, expr->position, input, env);
+      return EvaluateGroup(expr->pairs, expr->position, input, env, expr->literal_keys);
     case NodeType::kName:
       return LookupField(input, expr->name);
     case NodeType::kString:
@@ -368,7 +374,7 @@ JResult<Value> Evaluator::EvaluateNode(const Node* expr, const Value& input, Fra
       return EvaluateBlock(expr, input, env);
     case NodeType::kBind: {
       ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(expr->rhs.get(), input, env));
-      env->Bind(expr->lhs->name, v);
+      env->Bind(expr->lhs->name, expr->lhs->name_hash, v);
       return v;
     }
     case NodeType::kFunction:
@@ -421,7 +427,7 @@ Value Evaluator::EvaluateVariable(const Node* expr, const Value& input, Frame* e
       (options_.bindings == nullptr || !options_.bindings->Contains(expr->name))) {
     return expr->builtin->value;
   }
-  if (const Value* v = env->Lookup(expr->name)) {
+  if (const Value* v = env->Lookup(expr->name, expr->name_hash)) {
     return *v;
   }
   if (expr->builtin != nullptr) {

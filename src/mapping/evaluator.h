@@ -68,10 +68,10 @@ class Evaluator {
   JResult<Value> EvaluateBinary(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluateArray(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluateGroup(const NodePairs& pairs, int64_t position, const Value& input,
-                               Frame* env);
+                               Frame* env, bool literal_keys = false);
   // An object constructor applied to one item.
   JResult<Value> EvaluateObject(const NodePairs& pairs, int64_t position, const Value& context,
-                                Frame* env);
+                                Frame* env, bool literal_keys);
   JResult<Value> EvaluateFilter(const Node* predicate, const Value& input, Frame* env);
   JResult<Value> EvaluateStages(const std::vector<Stage>& stages, Value input, Frame* env);
   JResult<Value> EvaluateSort(const Node* expr, const Value& input, Frame* env);
@@ -122,6 +122,7 @@ class Evaluator {
   // Set once $eval has run: its text may have bound names that shadow built-ins.
   bool eval_used_ = false;
   int max_depth_;
+  uintptr_t stack_floor_;
   uint32_t ticks_ = 0;
   bool timed_ = false;
   std::chrono::steady_clock::time_point deadline_;

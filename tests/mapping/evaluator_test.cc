@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <atomic>
 #include <thread>
@@ -73,6 +74,47 @@ TEST(EvaluatorTest, LambdasClosuresAndPartialApplication) {
   EXPECT_EQ(Eval("function($x)<n:n>{ $x }('a')"), "error T0410");
 }
 
+// True when nothing but `value` holds its object: a leaked closure would still hold the input.
+// (A function returned in the result keeps its scope, as it must; those are not freed here.)
+bool SoleOwner(Value& value) {
+  const Object* before = &value.as_object();
+  return &value.mutable_object() == before;  // copy-on-write copies a shared object
+}
+
+TEST(EvaluatorTest, ClosuresBoundInTheirOwnScopeAreFreedAfterEvaluation) {
+  for (std::string_view expr :
+       {"($f := function($x){ $x.n }; $f($))", "($f := function($x){ $x.n }; {\"v\": [$f($)]})",
+        "[1, 2].($f := function($x){ $x * %.n }; $f($))",
+        "($g := ($k := 2; function($x){ $x.n * $k }); $g($))",
+        "($f := function($n){ $n = 0 ? 0 : $f($n - 1) }; $f(3))",
+        "($f := function($x){ $x }; $f(1) + $undefined())",
+        "$map([1, 2], function($v){ $v + n })"}) {
+    auto compiled = Expression::Compile(expr);
+    ASSERT_TRUE(compiled.ok()) << expr;
+    Value input = Json(R"({"n": 5})");
+    (void)compiled->Evaluate(input);
+    EXPECT_TRUE(SoleOwner(input)) << expr;
+  }
+}
+
+TEST(EvaluatorTest, FunctionsInTheResultStayUsable) {
+  auto make = Expression::Compile("($k := 10; {\"add\": function($x){ $x + $k }})");
+  ASSERT_TRUE(make.ok());
+  auto made = make->Evaluate(Value::Null());
+  ASSERT_TRUE(made.ok());
+  Object bindings;
+  bindings.Set("add", made->Get("add"));
+  auto use = Expression::Compile("($f := function($y){ $add($y) }; $f(1) + $f(2))");
+  ASSERT_TRUE(use.ok());
+  EvalOptions options;
+  options.bindings = &bindings;
+  for (int i = 0; i < 2; ++i) {
+    auto used = use->Evaluate(Value::Null(), options);
+    ASSERT_TRUE(used.ok()) << used.error().ToString();
+    EXPECT_EQ(ToJson(*used), "23");
+  }
+}
+
 TEST(EvaluatorTest, TailCallsRunInConstantDepth) {
   EvalOptions options;
   options.max_depth = 100;
@@ -95,6 +137,50 @@ TEST(EvaluatorTest, ClosuresThatEscapeKeepTheirScope) {
   }
   // A lambda bound in its own scope is a reference cycle, broken when the evaluation ends.
   EXPECT_EQ(Eval("($f := function($n){ $n > 0 ? $f($n - 1) : 'end' }; $f(3))"), "\"end\"");
+}
+
+TEST(EvaluatorTest, DeepNestingIsAnErrorNotACrash) {
+  std::string nested(5000, '(');
+  nested += "1";
+  nested += std::string(5000, ')');
+  auto e = Expression::Compile(nested);
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().code(), "U1001");
+  std::string chain = "a";
+  for (int i = 0; i < 20000; i++) {
+    chain += ".a";
+  }
+  EXPECT_FALSE(Expression::Compile(chain).ok());
+}
+
+TEST(EvaluatorTest, RecursionStopsBeforeTheThreadStackEnds) {
+  // A thread with a small stack: the evaluator must stop with U1001 before overflowing it.
+  auto e = Expression::Compile("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(5000))");
+  ASSERT_TRUE(e.ok());
+  std::string outcome;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 512 * 1024);
+  struct Job {
+    const Expression* e;
+    std::string* outcome;
+  } job{&*e, &outcome};
+  pthread_t thread;
+  ASSERT_EQ(pthread_create(
+                &thread, &attr,
+                [](void* p) -> void* {
+                  auto* j = static_cast<Job*>(p);
+                  EvalOptions options;
+                  options.max_depth = 1000000;
+                  auto r = j->e->Evaluate(Value(), options);
+                  *j->outcome = r.ok() ? "ok" : std::string(r.error().code());
+                  return nullptr;
+                },
+                &job),
+            0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+  EXPECT_EQ(outcome, "U1001");
 }
 
 TEST(EvaluatorTest, TimeLimitStopsEndlessLoops) {
