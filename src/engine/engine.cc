@@ -308,7 +308,7 @@ Status Engine::CheckStore() {
 
 Status Engine::CheckIntake() const {
   if (!intake_open_.load()) {
-    return UnavailableError(started_ ? "intake has stopped: shutting down" : "not started yet");
+    return UnavailableError("intake is closed (not started, or shutting down)");
   }
   return Status::Ok();
 }
