@@ -17,14 +17,16 @@ while IFS= read -r expr; do
   printf '%s' "$expr" >"$corpus/jsonata_parse/$i"
   { printf '%s\0' "$expr"; cat tests/data/jsonata-test-suite/datasets/dataset$((i % 25)).json; } \
     >"$corpus/jsonata_eval/$i"
-done < <(cat tests/data/jsonata-test-suite/groups/*/*.json | jq -r '.. | objects | .expr? // empty' | head -2000)
+done < <(for f in tests/data/jsonata-test-suite/groups/*/*.json; do
+           jq -r '.. | objects | .expr? // empty' "$f" 2>/dev/null || true  # jq rejects lone surrogates
+         done | head -2000)
 cp tests/data/jsonata-test-suite/datasets/*.json tests/data/bench/*.json "$corpus/json_parse/"
 
 status=0
 for target in json_parse jsonata_parse jsonata_eval; do
   echo "== fuzzing $target for ${seconds}s"
   mkdir -p "fuzz/regressions/$target"
-  if ! "$build/${target}_fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  if ! "$build/fuzz/${target}_fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -max_len=4096 -print_final_stats=1 -artifact_prefix="fuzz/regressions/$target/" \
       "$corpus/$target" 2>"$corpus/$target.log"; then
     echo "FAILED: $target (log tail below; input saved in fuzz/regressions/$target/)"
