@@ -1,5 +1,6 @@
 #include "core/json.h"
 
+#include <cstddef>
 #include <cstring>
 #include <optional>
 
@@ -58,6 +59,62 @@ void AppendUtf8(std::string& out, uint32_t cp) {
     out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+// Length of the well-formed UTF-8 sequence at `p` (whose first byte is >= 0x80), or 0 with
+// `why` set. Strict: no overlongs, no encoded surrogates, nothing above U+10FFFF.
+size_t Utf8SequenceLength(const char* p, const char* end, const char*& why) {
+  unsigned char c = static_cast<unsigned char>(p[0]);
+  size_t length;
+  unsigned char lo = 0x80;  // bounds of the second byte
+  unsigned char hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    length = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    length = 3;
+    if (c == 0xE0) {
+      lo = 0xA0;  // below: overlong
+    } else if (c == 0xED) {
+      hi = 0x9F;  // above: a surrogate
+    }
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    length = 4;
+    if (c == 0xF0) {
+      lo = 0x90;  // below: overlong
+    } else if (c == 0xF4) {
+      hi = 0x8F;  // above: beyond U+10FFFF
+    }
+  } else {
+    why = c < 0xC0   ? "unexpected continuation byte"
+          : c < 0xC2 ? "overlong encoding"
+          : c < 0xF8 ? "code point beyond U+10FFFF"
+                     : "byte never used in UTF-8";
+    return 0;
+  }
+  if (end - p < static_cast<std::ptrdiff_t>(length)) {
+    why = "incomplete sequence";
+    return 0;
+  }
+  unsigned char second = static_cast<unsigned char>(p[1]);
+  if (second < lo || second > hi) {
+    if ((second & 0xC0) != 0x80) {
+      why = "incomplete sequence";
+    } else if (c == 0xED) {
+      why = "encoded surrogate (write it as a \\u escape)";
+    } else if (c == 0xF4) {
+      why = "code point beyond U+10FFFF";
+    } else {
+      why = "overlong encoding";
+    }
+    return 0;
+  }
+  for (size_t k = 2; k < length; ++k) {
+    if ((static_cast<unsigned char>(p[k]) & 0xC0) != 0x80) {
+      why = "incomplete sequence";
+      return 0;
+    }
+  }
+  return length;
 }
 
 class Parser {
@@ -229,10 +286,14 @@ class Parser {
   bool ParseString(std::string_view& out) {
     const char* open = p_;
     const char* q = p_ + 1;
-    while (end_ - q >= 8 && !WordNeedsAttention(LoadWord(q), 0)) {
-      q += 8;
-    }
     while (q < end_) {
+      // Clean ASCII words are skipped whole; only bytes >= 0x80 pay for UTF-8 validation.
+      while (end_ - q >= 8 && !WordNeedsAttention(LoadWord(q), kHighs)) {
+        q += 8;
+      }
+      if (q >= end_) {
+        break;
+      }
       unsigned char c = static_cast<unsigned char>(*q);
       if (c == '"') {
         out = std::string_view(open + 1, static_cast<size_t>(q - open - 1));
@@ -241,6 +302,14 @@ class Parser {
       }
       if (c == '\\' || c < 0x20) {
         break;
+      }
+      if (c >= 0x80) {
+        size_t length = ValidUtf8(q);
+        if (length == 0) {
+          return false;
+        }
+        q += length;
+        continue;
       }
       ++q;
     }
@@ -254,6 +323,15 @@ class Parser {
       }
       if (c < 0x20) {
         return Fail(q, "control character in string, must be escaped");
+      }
+      if (c >= 0x80) {
+        size_t length = ValidUtf8(q);
+        if (length == 0) {
+          return false;
+        }
+        scratch_.append(q, length);
+        q += length;
+        continue;
       }
       if (c != '\\') {
         scratch_.push_back(static_cast<char>(c));
@@ -313,6 +391,17 @@ class Parser {
       ++q;
     }
     return Fail(open, "unterminated string");
+  }
+
+  // JSON text must be UTF-8: the length of the sequence at `at`, or 0 after failing.
+  size_t ValidUtf8(const char* at) {
+    const char* why = nullptr;
+    size_t length = Utf8SequenceLength(at, end_, why);
+    if (length == 0) {
+      Fail(at, "invalid UTF-8 in string at " + Describe(at) + ": " + why +
+                   "; JSON text must be UTF-8");
+    }
+    return length;
   }
 
   int ReadHex4(const char* at) const {
@@ -578,6 +667,31 @@ class Writer {
 
 Result<Value> ParseJson(std::string_view text, const JsonParseOptions& options) {
   return Parser(text, options).Run();
+}
+
+size_t InvalidUtf8Offset(std::string_view text) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  const char* p = begin;
+  while (p < end) {
+    while (end - p >= 8 && (LoadWord(p) & kHighs) == 0) {
+      p += 8;
+    }
+    if (p >= end) {
+      break;
+    }
+    if (static_cast<unsigned char>(*p) < 0x80) {
+      ++p;
+      continue;
+    }
+    const char* why = nullptr;
+    size_t length = Utf8SequenceLength(p, end, why);
+    if (length == 0) {
+      return static_cast<size_t>(p - begin);
+    }
+    p += length;
+  }
+  return std::string_view::npos;
 }
 
 void AppendJsonString(std::string& out, std::string_view s, bool ascii_only) {

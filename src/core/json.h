@@ -19,7 +19,13 @@ struct JsonParseOptions {
 
 // Parses exactly one JSON value (surrounding whitespace allowed). Errors are kParse with the
 // context "line L, column C" (1-based, columns in bytes) and a message naming what was expected.
+// JSON text must be UTF-8: invalid sequences, overlongs and encoded surrogates are errors, while
+// \ud800-style escapes of lone surrogates are kept (as WTF-8) and written back as escapes.
 Result<Value> ParseJson(std::string_view text, const JsonParseOptions& options = {});
+
+// Byte offset of the first byte of `text` that is not part of well-formed UTF-8 (overlongs,
+// encoded surrogates and code points beyond U+10FFFF are not), or npos when all of it is.
+size_t InvalidUtf8Offset(std::string_view text);
 
 struct JsonWriteOptions {
   // 0 writes compact JSON; n > 0 indents nested levels by n spaces.
