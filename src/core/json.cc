@@ -62,8 +62,10 @@ void AppendUtf8(std::string& out, uint32_t cp) {
 }
 
 // Length of the well-formed UTF-8 sequence at `p` (whose first byte is >= 0x80), or 0 with
-// `why` set. Strict: no overlongs, no encoded surrogates, nothing above U+10FFFF.
-size_t Utf8SequenceLength(const char* p, const char* end, const char*& why) {
+// `why` set. Strict: no overlongs, nothing above U+10FFFF, and no encoded surrogates unless
+// `allow_surrogates` (WTF-8).
+size_t Utf8SequenceLength(const char* p, const char* end, const char*& why,
+                          bool allow_surrogates = false) {
   unsigned char c = static_cast<unsigned char>(p[0]);
   size_t length;
   unsigned char lo = 0x80;  // bounds of the second byte
@@ -74,7 +76,7 @@ size_t Utf8SequenceLength(const char* p, const char* end, const char*& why) {
     length = 3;
     if (c == 0xE0) {
       lo = 0xA0;  // below: overlong
-    } else if (c == 0xED) {
+    } else if (c == 0xED && !allow_surrogates) {
       hi = 0x9F;  // above: a surrogate
     }
   } else if (c >= 0xF0 && c <= 0xF4) {
@@ -398,8 +400,8 @@ class Parser {
     const char* why = nullptr;
     size_t length = Utf8SequenceLength(at, end_, why);
     if (length == 0) {
-      Fail(at, "invalid UTF-8 in string at " + Describe(at) + ": " + why +
-                   "; JSON text must be UTF-8");
+      Fail(at,
+           "invalid UTF-8 in string at " + Describe(at) + ": " + why + "; JSON text must be UTF-8");
     }
     return length;
   }
@@ -669,7 +671,7 @@ Result<Value> ParseJson(std::string_view text, const JsonParseOptions& options) 
   return Parser(text, options).Run();
 }
 
-size_t InvalidUtf8Offset(std::string_view text) {
+size_t InvalidUtf8Offset(std::string_view text, bool allow_lone_surrogates) {
   const char* begin = text.data();
   const char* end = begin + text.size();
   const char* p = begin;
@@ -685,7 +687,7 @@ size_t InvalidUtf8Offset(std::string_view text) {
       continue;
     }
     const char* why = nullptr;
-    size_t length = Utf8SequenceLength(p, end, why);
+    size_t length = Utf8SequenceLength(p, end, why, allow_lone_surrogates);
     if (length == 0) {
       return static_cast<size_t>(p - begin);
     }
@@ -710,23 +712,23 @@ void AppendJsonString(std::string& out, std::string_view s, bool ascii_only) {
       continue;
     }
     if (c >= 0x80) {
-      // A WTF-8 lone surrogate (ED A0..BF xx) is written as an escape, like JSON.stringify.
-      bool surrogate =
-          c == 0xED && i + 2 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xE0) == 0xA0;
-      if (!surrogate && !ascii_only) {
-        ++i;
+      uint32_t cp = 0;
+      size_t length = DecodeUtf8(s, i, cp);
+      // A WTF-8 lone surrogate is written as an escape, like JSON.stringify.
+      bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+      if (length != 0 && !surrogate && !ascii_only) {
+        i += length;
         continue;
       }
       out.append(s.data() + run, i - run);
-      uint32_t cp = 0;
-      size_t length = DecodeUtf8(s, i, cp);
-      if (surrogate && length == 0) {
-        length = 3;
-        cp = 0xD000 | ((static_cast<uint32_t>(s[i + 1]) & 0x3F) << 6) |
-             (static_cast<uint32_t>(s[i + 2]) & 0x3F);
-      }
       if (length == 0) {
-        AppendUnitEscape(out, 0xFFFD);  // malformed byte, only reachable when ascii_only
+        // Bytes that are not UTF-8 (text from outside JSON, such as a header or a file) become
+        // U+FFFD, so that what is written is always JSON that parses again.
+        if (ascii_only) {
+          AppendUnitEscape(out, 0xFFFD);
+        } else {
+          out.append("\xEF\xBF\xBD");
+        }
         length = 1;
       } else if (cp >= 0x10000) {
         cp -= 0x10000;

@@ -13,10 +13,9 @@ namespace {
 // treats it as missing), but these functions cannot do without it.
 Error MissingArgument(const CallContext& ctx, int number, std::string_view function,
                       std::string_view expected) {
-  return ctx.MakeError("T0410", "Argument " + std::to_string(number) + " of function $" +
-                                    std::string(function) +
-                                    " does not match function signature: " +
-                                    std::string(expected) + " is required");
+  return ctx.MakeError(
+      "T0410", "Argument " + std::to_string(number) + " of function $" + std::string(function) +
+                   " does not match function signature: " + std::string(expected) + " is required");
 }
 
 Error AtCall(const CallContext& ctx, Error error) {

@@ -123,10 +123,10 @@ Error Lexer::MakeError(const char* code, int64_t position, std::string token) co
 JResult<Token> Lexer::Next(bool infix) {
   const size_t n = text_.size();
   if (!checked_utf8_) {
-    // The reference's expressions are JavaScript strings, which cannot hold invalid UTF-8; a
-    // stray byte would otherwise end up inside names and string literals.
+    // The reference's expressions are JavaScript strings: they may hold lone surrogates (kept
+    // as WTF-8 here) but no invalid UTF-8, which would otherwise end up in names and literals.
     checked_utf8_ = true;
-    size_t bad = InvalidUtf8Offset(text_);
+    size_t bad = InvalidUtf8Offset(text_, /*allow_lone_surrogates=*/true);
     if (bad != std::string_view::npos) {
       static constexpr char kHex[] = "0123456789abcdef";
       unsigned char byte = static_cast<unsigned char>(text_[bad]);

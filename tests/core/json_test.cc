@@ -132,6 +132,7 @@ TEST(JsonTest, DecodesEscapesAndSurrogates) {
 }
 
 TEST(JsonTest, RejectsInvalidUtf8WithItsPosition) {
+  const std::string long_string = "\n\"" + std::string(30, 'x') + "\xC3\xA9\xC3\"";
   struct Case {
     std::string_view text;
     std::string_view context;
@@ -156,8 +157,7 @@ TEST(JsonTest, RejectsInvalidUtf8WithItsPosition) {
            // In keys, after escapes (the copying path) and deep in long strings.
            Case{"{\"k\xC3\":1}", "line 1, column 4", "incomplete"},
            Case{"[\"\\n\xED\xA0\x80\"]", "line 1, column 5", "encoded surrogate"},
-           Case{"\n\"" + std::string(30, 'x') + "\xC3\xA9\xC3\"", "line 2, column 34",
-                "incomplete"},
+           Case{long_string, "line 2, column 34", "incomplete"},
        }) {
     Status s = ParseFailure(c.text);
     EXPECT_EQ(s.code(), StatusCode::kParse);
@@ -166,15 +166,29 @@ TEST(JsonTest, RejectsInvalidUtf8WithItsPosition) {
     EXPECT_NE(s.message().find(c.why), std::string_view::npos) << s.message();
   }
   // The boundaries of each range are accepted.
-  for (std::string_view ok : {"\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF",
-                              "\xEE\x80\x80", "\xEF\xBF\xBF", "\xF0\x90\x80\x80",
-                              "\xF4\x8F\xBF\xBF"}) {
+  for (std::string_view ok :
+       {"\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF",
+        "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF"}) {
     std::string text = "\"" + std::string(ok) + "\"";
     EXPECT_EQ(RoundTrip(text), text);
     EXPECT_EQ(RoundTrip("\"\\t" + std::string(ok) + "\""), "\"\\t" + std::string(ok) + "\"");
   }
   // Escaped lone surrogates stay accepted; only raw encoded ones are refused.
   EXPECT_EQ(RoundTrip(R"(["\ud800","\udfff"])"), R"(["\ud800","\udfff"])");
+}
+
+TEST(JsonTest, WritesBytesThatAreNotUtf8AsReplacementCharacters) {
+  // Strings from outside JSON text (headers, files) may hold any bytes; the output stays JSON.
+  std::string json =
+      ToJson(Value::Str("a\xFF"
+                        "b\xED\xA4\xC4\x80\xC3"));
+  EXPECT_EQ(json,
+            "\"a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD\xEF\xBF\xBD\xC4\x80\xEF\xBF\xBD\"");
+  EXPECT_TRUE(ParseJson(json).ok());
+  JsonWriteOptions ascii;
+  ascii.ascii_only = true;
+  EXPECT_EQ(ToJson(Value::Str("\xC0\xAF\xED\xA0\x80"), ascii), R"("\ufffd\ufffd\ud800")");
 }
 
 TEST(JsonTest, FindsTheFirstInvalidUtf8Byte) {
@@ -184,6 +198,9 @@ TEST(JsonTest, FindsTheFirstInvalidUtf8Byte) {
   EXPECT_EQ(InvalidUtf8Offset("0123456789abcdef\xED\xA0\x80"), 16u);
   EXPECT_EQ(InvalidUtf8Offset("\xC3\xA9\xC3"), 2u);
   EXPECT_EQ(InvalidUtf8Offset("ab\xC0\xAF"), 2u);
+  EXPECT_EQ(InvalidUtf8Offset("a\xED\xA0\x80", /*allow_lone_surrogates=*/true),
+            std::string_view::npos);
+  EXPECT_EQ(InvalidUtf8Offset("a\xED\xA0", /*allow_lone_surrogates=*/true), 1u);
 }
 
 TEST(JsonTest, WritesEscapesLikeJsonStringify) {
