@@ -1,5 +1,6 @@
 #include "core/json.h"
 
+#include <cstddef>
 #include <cstring>
 #include <optional>
 
@@ -58,6 +59,64 @@ void AppendUtf8(std::string& out, uint32_t cp) {
     out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+// Length of the well-formed UTF-8 sequence at `p` (whose first byte is >= 0x80), or 0 with
+// `why` set. Strict: no overlongs, nothing above U+10FFFF, and no encoded surrogates unless
+// `allow_surrogates` (WTF-8).
+size_t Utf8SequenceLength(const char* p, const char* end, const char*& why,
+                          bool allow_surrogates = false) {
+  unsigned char c = static_cast<unsigned char>(p[0]);
+  size_t length;
+  unsigned char lo = 0x80;  // bounds of the second byte
+  unsigned char hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    length = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    length = 3;
+    if (c == 0xE0) {
+      lo = 0xA0;  // below: overlong
+    } else if (c == 0xED && !allow_surrogates) {
+      hi = 0x9F;  // above: a surrogate
+    }
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    length = 4;
+    if (c == 0xF0) {
+      lo = 0x90;  // below: overlong
+    } else if (c == 0xF4) {
+      hi = 0x8F;  // above: beyond U+10FFFF
+    }
+  } else {
+    why = c < 0xC0   ? "unexpected continuation byte"
+          : c < 0xC2 ? "overlong encoding"
+          : c < 0xF8 ? "code point beyond U+10FFFF"
+                     : "byte never used in UTF-8";
+    return 0;
+  }
+  if (end - p < static_cast<std::ptrdiff_t>(length)) {
+    why = "incomplete sequence";
+    return 0;
+  }
+  unsigned char second = static_cast<unsigned char>(p[1]);
+  if (second < lo || second > hi) {
+    if ((second & 0xC0) != 0x80) {
+      why = "incomplete sequence";
+    } else if (c == 0xED) {
+      why = "encoded surrogate (write it as a \\u escape)";
+    } else if (c == 0xF4) {
+      why = "code point beyond U+10FFFF";
+    } else {
+      why = "overlong encoding";
+    }
+    return 0;
+  }
+  for (size_t k = 2; k < length; ++k) {
+    if ((static_cast<unsigned char>(p[k]) & 0xC0) != 0x80) {
+      why = "incomplete sequence";
+      return 0;
+    }
+  }
+  return length;
 }
 
 class Parser {
@@ -229,10 +288,14 @@ class Parser {
   bool ParseString(std::string_view& out) {
     const char* open = p_;
     const char* q = p_ + 1;
-    while (end_ - q >= 8 && !WordNeedsAttention(LoadWord(q), 0)) {
-      q += 8;
-    }
     while (q < end_) {
+      // Clean ASCII words are skipped whole; only bytes >= 0x80 pay for UTF-8 validation.
+      while (end_ - q >= 8 && !WordNeedsAttention(LoadWord(q), kHighs)) {
+        q += 8;
+      }
+      if (q >= end_) {
+        break;
+      }
       unsigned char c = static_cast<unsigned char>(*q);
       if (c == '"') {
         out = std::string_view(open + 1, static_cast<size_t>(q - open - 1));
@@ -241,6 +304,14 @@ class Parser {
       }
       if (c == '\\' || c < 0x20) {
         break;
+      }
+      if (c >= 0x80) {
+        size_t length = ValidUtf8(q);
+        if (length == 0) {
+          return false;
+        }
+        q += length;
+        continue;
       }
       ++q;
     }
@@ -254,6 +325,15 @@ class Parser {
       }
       if (c < 0x20) {
         return Fail(q, "control character in string, must be escaped");
+      }
+      if (c >= 0x80) {
+        size_t length = ValidUtf8(q);
+        if (length == 0) {
+          return false;
+        }
+        scratch_.append(q, length);
+        q += length;
+        continue;
       }
       if (c != '\\') {
         scratch_.push_back(static_cast<char>(c));
@@ -313,6 +393,17 @@ class Parser {
       ++q;
     }
     return Fail(open, "unterminated string");
+  }
+
+  // JSON text must be UTF-8: the length of the sequence at `at`, or 0 after failing.
+  size_t ValidUtf8(const char* at) {
+    const char* why = nullptr;
+    size_t length = Utf8SequenceLength(at, end_, why);
+    if (length == 0) {
+      Fail(at,
+           "invalid UTF-8 in string at " + Describe(at) + ": " + why + "; JSON text must be UTF-8");
+    }
+    return length;
   }
 
   int ReadHex4(const char* at) const {
@@ -580,6 +671,31 @@ Result<Value> ParseJson(std::string_view text, const JsonParseOptions& options) 
   return Parser(text, options).Run();
 }
 
+size_t InvalidUtf8Offset(std::string_view text, bool allow_lone_surrogates) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  const char* p = begin;
+  while (p < end) {
+    while (end - p >= 8 && (LoadWord(p) & kHighs) == 0) {
+      p += 8;
+    }
+    if (p >= end) {
+      break;
+    }
+    if (static_cast<unsigned char>(*p) < 0x80) {
+      ++p;
+      continue;
+    }
+    const char* why = nullptr;
+    size_t length = Utf8SequenceLength(p, end, why, allow_lone_surrogates);
+    if (length == 0) {
+      return static_cast<size_t>(p - begin);
+    }
+    p += length;
+  }
+  return std::string_view::npos;
+}
+
 void AppendJsonString(std::string& out, std::string_view s, bool ascii_only) {
   out.push_back('"');
   size_t run = 0;  // start of the bytes not yet copied
@@ -596,23 +712,23 @@ void AppendJsonString(std::string& out, std::string_view s, bool ascii_only) {
       continue;
     }
     if (c >= 0x80) {
-      // A WTF-8 lone surrogate (ED A0..BF xx) is written as an escape, like JSON.stringify.
-      bool surrogate =
-          c == 0xED && i + 2 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xE0) == 0xA0;
-      if (!surrogate && !ascii_only) {
-        ++i;
+      uint32_t cp = 0;
+      size_t length = DecodeUtf8(s, i, cp);
+      // A WTF-8 lone surrogate is written as an escape, like JSON.stringify.
+      bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+      if (length != 0 && !surrogate && !ascii_only) {
+        i += length;
         continue;
       }
       out.append(s.data() + run, i - run);
-      uint32_t cp = 0;
-      size_t length = DecodeUtf8(s, i, cp);
-      if (surrogate && length == 0) {
-        length = 3;
-        cp = 0xD000 | ((static_cast<uint32_t>(s[i + 1]) & 0x3F) << 6) |
-             (static_cast<uint32_t>(s[i + 2]) & 0x3F);
-      }
       if (length == 0) {
-        AppendUnitEscape(out, 0xFFFD);  // malformed byte, only reachable when ascii_only
+        // Bytes that are not UTF-8 (text from outside JSON, such as a header or a file) become
+        // U+FFFD, so that what is written is always JSON that parses again.
+        if (ascii_only) {
+          AppendUnitEscape(out, 0xFFFD);
+        } else {
+          out.append("\xEF\xBF\xBD");
+        }
         length = 1;
       } else if (cp >= 0x10000) {
         cp -= 0x10000;

@@ -9,6 +9,15 @@
 namespace erphub::jsonata {
 namespace {
 
+// A required argument that evaluated to nothing: the signature lets undefined through (JSONata
+// treats it as missing), but these functions cannot do without it.
+Error MissingArgument(const CallContext& ctx, int number, std::string_view function,
+                      std::string_view expected) {
+  return ctx.MakeError(
+      "T0410", "Argument " + std::to_string(number) + " of function $" + std::string(function) +
+                   " does not match function signature: " + std::string(expected) + " is required");
+}
+
 Error AtCall(const CallContext& ctx, Error error) {
   return std::move(error).AtPosition(ctx.position());
 }
@@ -18,6 +27,9 @@ Error AtCall(const CallContext& ctx, Error error) {
 JResult<Value> FormatDate(CallContext& ctx, std::span<const Value> args) {
   if (args[0].is_undefined()) {
     return Value();
+  }
+  if (args[1].is_undefined()) {
+    return MissingArgument(ctx, 2, "formatDate", "a format string");
   }
   auto format = ParseErpDateFormat(args[1].as_string());
   if (!format.ok()) {
@@ -49,6 +61,9 @@ JResult<Value> FormatDate(CallContext& ctx, std::span<const Value> args) {
 JResult<Value> ParseDate(CallContext& ctx, std::span<const Value> args) {
   if (args[0].is_undefined()) {
     return Value();
+  }
+  if (args[1].is_undefined()) {
+    return MissingArgument(ctx, 2, "parseDate", "a format string");
   }
   auto format = ParseErpDateFormat(args[1].as_string());
   if (!format.ok()) {

@@ -11,6 +11,15 @@
 namespace erphub::jsonata {
 namespace {
 
+// A required argument that evaluated to nothing: the signature lets undefined through (JSONata
+// treats it as missing), but these functions cannot do without it.
+Error MissingArgument(const CallContext& ctx, int number, std::string_view function,
+                      std::string_view expected) {
+  return ctx.MakeError(
+      "T0410", "Argument " + std::to_string(number) + " of function $" + std::string(function) +
+                   " does not match function signature: " + std::string(expected) + " is required");
+}
+
 // A number argument, or a string holding a decimal number ("18.90"), as an exact Number where
 // possible.
 JResult<Number> DecimalArgument(CallContext& ctx, const Value& v, std::string_view function) {
@@ -107,6 +116,9 @@ JResult<Value> MoneyFn(CallContext& ctx, std::span<const Value> args) {
     return Value();
   }
   ERPHUB_ASSIGN_OR_RETURN(Number n, DecimalArgument(ctx, args[0], "$money"));
+  if (args[1].is_undefined()) {
+    return MissingArgument(ctx, 2, "money", "a currency code");
+  }
   std::string code(args[1].as_string());
   for (char& c : code) {
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -187,6 +199,11 @@ JResult<Value> ConvertUnitFn(CallContext& ctx, std::span<const Value> args) {
     return Value();
   }
   ERPHUB_ASSIGN_OR_RETURN(Number quantity, DecimalArgument(ctx, args[0], "$convertUnit"));
+  for (int i = 1; i <= 2; ++i) {
+    if (args[static_cast<size_t>(i)].is_undefined()) {
+      return MissingArgument(ctx, i + 1, "convertUnit", "a unit of measure");
+    }
+  }
   const Unit* from = FindUnit(args[1].as_string());
   const Unit* to = FindUnit(args[2].as_string());
   for (const auto& [unit, arg] : {std::pair{from, &args[1]}, std::pair{to, &args[2]}}) {
@@ -208,6 +225,9 @@ JResult<Value> ValueMapFn(CallContext& ctx, std::span<const Value> args) {
   if (args[1].is_undefined()) {
     return Value();
   }
+  if (args[0].is_undefined()) {
+    return MissingArgument(ctx, 1, "valueMap", "a value map name");
+  }
   auto result = ctx.host().ValueMap(args[0].as_string(), args[1]);
   if (!result.ok()) {
     return std::move(result).error().AtPosition(ctx.position());
@@ -218,6 +238,11 @@ JResult<Value> ValueMapFn(CallContext& ctx, std::span<const Value> args) {
 JResult<Value> XrefFn(CallContext& ctx, std::span<const Value> args) {
   if (args[2].is_undefined()) {
     return Value();
+  }
+  for (int i = 0; i <= 1; ++i) {
+    if (args[static_cast<size_t>(i)].is_undefined()) {
+      return MissingArgument(ctx, i + 1, "xref", i == 0 ? "a system name" : "an entity name");
+    }
   }
   auto result = ctx.host().Xref(args[0].as_string(), args[1].as_string(), args[2]);
   if (!result.ok()) {

@@ -11,6 +11,15 @@
 namespace erphub::jsonata {
 namespace {
 
+// A required argument that evaluated to nothing: the signature lets undefined through (JSONata
+// treats it as missing), but these functions cannot do without it.
+Error MissingArgument(const CallContext& ctx, int number, std::string_view function,
+                      std::string_view expected) {
+  return ctx.MakeError(
+      "T0410", "Argument " + std::to_string(number) + " of function $" + std::string(function) +
+                   " does not match function signature: " + std::string(expected) + " is required");
+}
+
 constexpr double kTwoTo53 = 9007199254740992.0;
 
 Error AtCall(const CallContext& ctx, Error error) {
@@ -28,6 +37,9 @@ Value NumberValue(double d) {
 JResult<Value> FormatNumber(CallContext& ctx, std::span<const Value> args) {
   if (args[0].is_undefined()) {
     return Value();
+  }
+  if (args[1].is_undefined()) {
+    return MissingArgument(ctx, 2, "formatNumber", "a picture string");
   }
   auto formatted = FormatNumberWithPicture(args[0].as_number(), args[1].as_string(),
                                            args.size() > 2 ? args[2] : Value());
@@ -115,6 +127,9 @@ JResult<Value> FormatInteger(CallContext& ctx, std::span<const Value> args) {
   if (!value.IsFinite()) {
     return ctx.MakeError("D1001", "Number out of range: " + value.ToString());
   }
+  if (args[1].is_undefined()) {
+    return MissingArgument(ctx, 2, "formatInteger", "a picture string");
+  }
   auto picture = AnalyseIntegerPicture(ToCodePoints(args[1].as_string()));
   if (!picture.ok()) {
     return AtCall(ctx, std::move(picture).error());
@@ -129,6 +144,9 @@ JResult<Value> FormatInteger(CallContext& ctx, std::span<const Value> args) {
 JResult<Value> ParseInteger(CallContext& ctx, std::span<const Value> args) {
   if (args[0].is_undefined()) {
     return Value();
+  }
+  if (args[1].is_undefined()) {
+    return MissingArgument(ctx, 2, "parseInteger", "a picture string");
   }
   auto picture = AnalyseIntegerPicture(ToCodePoints(args[1].as_string()));
   if (!picture.ok()) {

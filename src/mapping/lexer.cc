@@ -3,6 +3,7 @@
 #include <cstring>
 #include <optional>
 
+#include "core/json.h"
 #include "core/number.h"
 
 namespace erphub::jsonata {
@@ -104,6 +105,7 @@ Error Lexer::MakeError(const char* code, int64_t position, std::string token) co
       {"S0104", "The escape sequence \\u must be followed by 4 hex digits"},
       {"S0105", "Quoted property name must be terminated with a backquote (`)"},
       {"S0106", "Comment has no closing tag"},
+      {"S0107", "Expression text must be UTF-8; invalid byte"},
       {"S0301", "Empty regular expressions are not allowed"},
       {"S0302", "No terminating / in regular expression"},
   };
@@ -120,6 +122,19 @@ Error Lexer::MakeError(const char* code, int64_t position, std::string token) co
 
 JResult<Token> Lexer::Next(bool infix) {
   const size_t n = text_.size();
+  if (!checked_utf8_) {
+    // The reference's expressions are JavaScript strings: they may hold lone surrogates (kept
+    // as WTF-8 here) but no invalid UTF-8, which would otherwise end up in names and literals.
+    checked_utf8_ = true;
+    size_t bad = InvalidUtf8Offset(text_, /*allow_lone_surrogates=*/true);
+    if (bad != std::string_view::npos) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      unsigned char byte = static_cast<unsigned char>(text_[bad]);
+      pos_ = n;
+      return MakeError("S0107", static_cast<int64_t>(bad),
+                       std::string("0x") + kHex[byte >> 4] + kHex[byte & 15]);
+    }
+  }
   for (;;) {
     while (pos_ < n && IsWhitespace(text_[pos_])) {
       pos_++;

@@ -37,7 +37,7 @@ class Lexer {
   explicit Lexer(std::string_view text) : text_(text) {}
 
   // The next token (kEnd at the end). `infix` is true where an operator is expected, so that '/'
-  // means division rather than the start of a regex. Errors: S0101-S0106, S0301, S0302.
+  // means division rather than the start of a regex. Errors: S0101-S0107, S0301, S0302.
   JResult<Token> Next(bool infix);
 
  private:
@@ -47,6 +47,7 @@ class Lexer {
 
   std::string_view text_;
   size_t pos_ = 0;
+  bool checked_utf8_ = false;
 };
 
 // True for the characters that end a name: whitespace and operator characters.

@@ -131,6 +131,78 @@ TEST(JsonTest, DecodesEscapesAndSurrogates) {
   EXPECT_EQ(RoundTrip("\"caf\xC3\xA9 \xF0\x9F\x98\x80\""), "\"caf\xC3\xA9 \xF0\x9F\x98\x80\"");
 }
 
+TEST(JsonTest, RejectsInvalidUtf8WithItsPosition) {
+  const std::string long_string = "\n\"" + std::string(30, 'x') + "\xC3\xA9\xC3\"";
+  struct Case {
+    std::string_view text;
+    std::string_view context;
+    std::string_view why;
+  };
+  for (const Case& c : {
+           Case{"\"e\\\\\xED\xA4\xC4\x80\"", "line 1, column 5", "encoded surrogate"},
+           Case{"\"\xED\xA0\x80\"", "line 1, column 2", "encoded surrogate"},
+           Case{"\"\xED\xBF\xBF\"", "line 1, column 2", "encoded surrogate"},
+           Case{"\"\xC0\xAF\"", "line 1, column 2", "overlong"},
+           Case{"\"\xC1\xBF\"", "line 1, column 2", "overlong"},
+           Case{"\"\xE0\x80\xAF\"", "line 1, column 2", "overlong"},
+           Case{"\"\xF0\x80\x80\xAF\"", "line 1, column 2", "overlong"},
+           Case{"\"\xF4\x90\x80\x80\"", "line 1, column 2", "beyond U+10FFFF"},
+           Case{"\"\xF5\x80\x80\x80\"", "line 1, column 2", "beyond U+10FFFF"},
+           Case{"\"\xFF\"", "line 1, column 2", "never used"},
+           Case{"\"ab\x80\"", "line 1, column 4", "continuation byte"},
+           Case{"\"\xC3\"", "line 1, column 2", "incomplete"},
+           Case{"\"\xE2\x82\"", "line 1, column 2", "incomplete"},
+           Case{"\"\xF0\x9F\x98", "line 1, column 2", "incomplete"},
+           Case{"\"\xE2\x82x\"", "line 1, column 2", "incomplete"},
+           // In keys, after escapes (the copying path) and deep in long strings.
+           Case{"{\"k\xC3\":1}", "line 1, column 4", "incomplete"},
+           Case{"[\"\\n\xED\xA0\x80\"]", "line 1, column 5", "encoded surrogate"},
+           Case{long_string, "line 2, column 34", "incomplete"},
+       }) {
+    Status s = ParseFailure(c.text);
+    EXPECT_EQ(s.code(), StatusCode::kParse);
+    EXPECT_EQ(s.context(), c.context) << s.message();
+    EXPECT_NE(s.message().find("invalid UTF-8"), std::string_view::npos) << s.message();
+    EXPECT_NE(s.message().find(c.why), std::string_view::npos) << s.message();
+  }
+  // The boundaries of each range are accepted.
+  for (std::string_view ok :
+       {"\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF",
+        "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF"}) {
+    std::string text = "\"" + std::string(ok) + "\"";
+    EXPECT_EQ(RoundTrip(text), text);
+    EXPECT_EQ(RoundTrip("\"\\t" + std::string(ok) + "\""), "\"\\t" + std::string(ok) + "\"");
+  }
+  // Escaped lone surrogates stay accepted; only raw encoded ones are refused.
+  EXPECT_EQ(RoundTrip(R"(["\ud800","\udfff"])"), R"(["\ud800","\udfff"])");
+}
+
+TEST(JsonTest, WritesBytesThatAreNotUtf8AsReplacementCharacters) {
+  // Strings from outside JSON text (headers, files) may hold any bytes; the output stays JSON.
+  std::string json =
+      ToJson(Value::Str("a\xFF"
+                        "b\xED\xA4\xC4\x80\xC3"));
+  EXPECT_EQ(json,
+            "\"a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD\xEF\xBF\xBD\xC4\x80\xEF\xBF\xBD\"");
+  EXPECT_TRUE(ParseJson(json).ok());
+  JsonWriteOptions ascii;
+  ascii.ascii_only = true;
+  EXPECT_EQ(ToJson(Value::Str("\xC0\xAF\xED\xA0\x80"), ascii), R"("\ufffd\ufffd\ud800")");
+}
+
+TEST(JsonTest, FindsTheFirstInvalidUtf8Byte) {
+  EXPECT_EQ(InvalidUtf8Offset(""), std::string_view::npos);
+  EXPECT_EQ(InvalidUtf8Offset("plain ascii text, long enough for words"), std::string_view::npos);
+  EXPECT_EQ(InvalidUtf8Offset("caf\xC3\xA9 \xF0\x9F\x98\x80"), std::string_view::npos);
+  EXPECT_EQ(InvalidUtf8Offset("0123456789abcdef\xED\xA0\x80"), 16u);
+  EXPECT_EQ(InvalidUtf8Offset("\xC3\xA9\xC3"), 2u);
+  EXPECT_EQ(InvalidUtf8Offset("ab\xC0\xAF"), 2u);
+  EXPECT_EQ(InvalidUtf8Offset("a\xED\xA0\x80", /*allow_lone_surrogates=*/true),
+            std::string_view::npos);
+  EXPECT_EQ(InvalidUtf8Offset("a\xED\xA0", /*allow_lone_surrogates=*/true), 1u);
+}
+
 TEST(JsonTest, WritesEscapesLikeJsonStringify) {
   std::string out;
   AppendJsonString(out, std::string_view("\x01\x1f\"\\/\n\x7f", 7));

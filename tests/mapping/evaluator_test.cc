@@ -233,5 +233,23 @@ TEST(EvaluatorTest, CompileErrorsCarryCharacterPositions) {
   EXPECT_EQ(e.error().position(), 8);
 }
 
+TEST(EvaluatorTest, RequiredArgumentsThatEvaluateToNothingAreErrors) {
+  // The signature lets undefined through; these functions answer an error instead of failing.
+  for (std::string_view expr :
+       {"$formatNumber(42, nothing)", "$formatInteger(42, nothing)", "$parseInteger('1', nothing)",
+        "$formatDate('2024-03-15', nothing)", "$parseDate('15.03.2024', nothing)",
+        "$money(1, nothing)", "$convertUnit(1, nothing, 'kg')", "$convertUnit(1, 'kg', nothing)",
+        "$valueMap(nothing, 'x')", "$xref(nothing, 'item', 'x')", "$xref('erp', nothing, 'x')"}) {
+    EXPECT_EQ(Eval(expr, "{}"), "error T0410") << expr;
+  }
+  EXPECT_EQ(Eval("$formatNumber(nothing, nothing)", "{}"), "undefined");
+}
+
+TEST(EvaluatorTest, ExpressionTextMustBeUtf8) {
+  std::string compiled = Eval("$formatNumber(42, \xD7\xDA\x1D\x7F\xB0')");
+  EXPECT_NE(compiled.find("S0107"), std::string::npos) << compiled;
+  EXPECT_EQ(Eval("'caf\xC3\xA9' & '\\ud800'"), "\"caf\xC3\xA9\\ud800\"");
+}
+
 }  // namespace
 }  // namespace erphub::jsonata

@@ -85,5 +85,27 @@ TEST(LexerTest, ReportsReferenceErrorCodes) {
   }
 }
 
+TEST(LexerTest, RejectsInvalidUtf8AnywhereInTheText) {
+  for (std::string_view text :
+       {std::string_view("'ab\xC3'"), std::string_view("na\xFFme"), std::string_view("`\xED\xA0`"),
+        std::string_view("/* \xC0\xAF */ 1"), std::string_view("$f(42, \xD7\xDA\x1D\x7F\xB0')")}) {
+    Lexer lexer(text);
+    auto t = lexer.Next(false);
+    ASSERT_FALSE(t.ok()) << text;
+    EXPECT_EQ(t.error().code(), "S0107") << text;
+    EXPECT_NE(t.error().message().find("UTF-8"), std::string::npos);
+  }
+  Lexer lexer("  'x' & \xC3");
+  auto t = lexer.Next(false);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.error().position(), 8);
+  EXPECT_NE(t.error().message().find("0xc3"), std::string::npos) << t.error().message();
+  // Valid UTF-8 and lone surrogates, escaped or as WTF-8 (expressions read from JSON), are fine.
+  auto tokens = All("'caf\xC3\xA9 \\ud800' & `\xF0\x9F\x98\x80` & '\xED\xB0\x80'");
+  ASSERT_EQ(tokens.size(), 5u);
+  EXPECT_EQ(tokens[0].text, "caf\xC3\xA9 \xED\xA0\x80");
+  EXPECT_EQ(tokens[4].text, "\xED\xB0\x80");
+}
+
 }  // namespace
 }  // namespace erphub::jsonata
