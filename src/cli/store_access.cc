@@ -44,6 +44,17 @@ Result<std::string> StoreUrlFromConfig(const std::string& config_file) {
   if (!resolved.ok()) {
     return InvalidArgumentError("store.url: " + resolved.error().message, place);
   }
+  // As `erphub run` reads it: a relative sqlite path is relative to the config's folder.
+  for (std::string_view prefix : {"sqlite://", "sqlite:"}) {
+    if (resolved->starts_with(prefix)) {
+      std::filesystem::path path = resolved->substr(prefix.size());
+      if (!path.empty() && path.is_relative()) {
+        path = std::filesystem::path(config_file).parent_path() / path;
+        return std::string(prefix) + path.lexically_normal().string();
+      }
+      break;
+    }
+  }
   return *resolved;
 }
 

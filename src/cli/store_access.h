@@ -20,7 +20,8 @@ struct StoreArgs {
 void AddStoreOptions(CLI::App* cmd, StoreArgs& args);
 
 // The store url a config file names (store.url, ${VAR} references resolved from the process
-// environment). Only that setting is read, so the secrets a hub needs to run are not required
+// environment; a relative sqlite path made relative to the config's folder, as `erphub run`
+// does). Only that setting is read, so the secrets a hub needs to run are not required
 // to inspect its store.
 Result<std::string> StoreUrlFromConfig(const std::string& config_file);
 

@@ -244,10 +244,17 @@ TEST_F(DlqTraceCommandTest, StoreComesFromTheConfigWithoutItsSecrets) {
   EXPECT_NE(out_.find("1 dead letter"), std::string::npos) << out_;
   // The default store does not exist: nothing is created.
   EXPECT_EQ(Run("dlq list --config erphub.yaml", "-u HUB_STORE"), 1);
-  EXPECT_NE(err_.find("there is no store at ./missing.db"), std::string::npos) << err_;
+  EXPECT_NE(err_.find("there is no store at missing.db"), std::string::npos) << err_;
   EXPECT_FALSE(fs::exists(dir_ / "missing.db"));
   EXPECT_EQ(Run("dlq list --config erphub.yaml --store " + StoreUrl()), 2);
   EXPECT_EQ(Run("dlq list --config nowhere.yaml"), 1);
+  // Relative to the config's folder, not to the current one.
+  store_.reset();  // closing checkpoints the journal into hub.db
+  fs::create_directories(dir_ / "hub");
+  fs::rename(dir_ / "erphub.yaml", dir_ / "hub" / "erphub.yaml");
+  fs::rename(dir_ / "hub.db", dir_ / "hub" / "relative.db");
+  EXPECT_EQ(Run("dlq list --config hub/erphub.yaml", "HUB_STORE=sqlite:relative.db"), 0) << err_;
+  EXPECT_NE(out_.find("1 dead letter"), std::string::npos) << out_;
 }
 
 }  // namespace

@@ -86,8 +86,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (!ParseListen(listen, options.host, options.port)) {
-    std::fprintf(stderr, "erphub-receiver: --listen: expected HOST:PORT, got %s\n",
-                 listen.c_str());
+    std::fprintf(stderr, "erphub-receiver: --listen: expected HOST:PORT, got %s\n", listen.c_str());
     return 2;
   }
   options.delay = std::chrono::milliseconds(delay_ms);

@@ -149,8 +149,7 @@ net::HttpResponse Receiver::Answer(const net::HttpRequest& request) {
   return response;
 }
 
-void Receiver::Record(const net::HttpRequest& request, int status, bool duplicate,
-                      int64_t at_us) {
+void Receiver::Record(const net::HttpRequest& request, int status, bool duplicate, int64_t at_us) {
   if (record_ == nullptr) {
     return;
   }
