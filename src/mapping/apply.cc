@@ -61,9 +61,9 @@ struct Registry {
 const Registry& GetRegistry() {
   static const Registry* registry = [] {
     auto* r = new Registry();
-    for (auto table : {StringFunctions(), NumericFunctions(), CollectionFunctions(),
-                       FormatFunctions(), DateTimeFunctions(), ErpFunctions(),
-                       ErpValueFunctions()}) {
+    for (auto table :
+         {StringFunctions(), NumericFunctions(), CollectionFunctions(), FormatFunctions(),
+          DateTimeFunctions(), ErpFunctions(), ErpValueFunctions()}) {
       for (const BuiltinFunction& f : table) {
         r->Add(f);
       }
@@ -149,6 +149,7 @@ Value Evaluator::MakeLambda(const Node* expr, const Value& input, Frame* env) {
   fn->node = expr;
   fn->input = input;
   fn->env = Ref<Frame>::Share(env);
+  closures_created_ = true;
   return Value::Function(fn);
 }
 
@@ -250,7 +251,8 @@ JResult<Value> Evaluator::EvaluatePartial(const Node* expr, const Value& input, 
     partial->program = lambda->program;
     partial->node = lambda->node;
     partial->input = lambda->input;
-    partial->env = Ref<Frame>::Adopt(new Frame(lambda->env));
+    partial->env = NewFrame(lambda->env);
+    closures_created_ = true;
     partial->partial = true;
     const std::vector<std::string>& params = lambda->params();
     for (size_t i = 0; i < params.size(); i++) {
@@ -412,7 +414,7 @@ JResult<Value> Evaluator::ApplyInner(const Value& fn, std::span<const Value> arg
 }
 
 JResult<Value> Evaluator::ApplyLambda(const LambdaFunction& fn, std::span<const Value> args) {
-  Ref<Frame> frame = Ref<Frame>::Adopt(new Frame(fn.env));
+  Ref<Frame> frame = NewFrame(fn.env);
   const std::vector<std::string>& params = fn.params();
   for (size_t i = 0; i < params.size(); i++) {
     frame->Bind(params[i], i < args.size() ? args[i] : Value());

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <unordered_set>
 #include <utility>
 
 #include "mapping/eval_util.h"
@@ -52,6 +53,18 @@ bool Evaluator::TimeUp() {
   return timed_ && (++ticks_ & 63) == 0 && std::chrono::steady_clock::now() > deadline_;
 }
 
+Ref<Frame> Evaluator::NewFrame(Frame* parent) {
+  Ref<Frame> frame = Ref<Frame>::Adopt(new Frame(Ref<Frame>::Share(parent)));
+  registry_.Add(frame.get());
+  return frame;
+}
+
+Ref<Frame> Evaluator::TupleFrame(Frame* env, const Value& tuple) {
+  Ref<Frame> frame = NewFrame(env);
+  frame->SetTuple(tuple);
+  return frame;
+}
+
 JResult<Value> Evaluator::Run(const Value& input) {
   // The root frame is reused by the next evaluation on this thread unless a function value in
   // the result still refers to it.
@@ -60,15 +73,7 @@ JResult<Value> Evaluator::Run(const Value& input) {
     cached_root = Ref<Frame>::Adopt(new Frame(Ref<Frame>()));
   }
   root_frame_ = cached_root;
-  struct Release {
-    Ref<Frame>& frame;
-    ~Release() {
-      frame = Ref<Frame>();
-      if (!cached_root->IsShared()) {
-        cached_root->Clear();
-      }
-    }
-  } release{root_frame_};
+  registry_.Add(root_frame_.get());
   if (options_.bindings != nullptr) {
     for (const auto& [key, value] : *options_.bindings) {
       root_frame_->Bind(key, value);
@@ -81,11 +86,112 @@ JResult<Value> Evaluator::Run(const Value& input) {
     in = MakeSeqOf(input);
     in.set_flag(kFlagOuterWrapper);
   }
-  ERPHUB_ASSIGN_OR_RETURN(Value result, Evaluate(&(*program_)->root(), in, root_frame_.get()));
-  if (result.is_number() && !result.as_number().IsFinite()) {
-    return MakeEvalError("D1001", (*program_)->root().position, result);
+  JResult<Value> result = Evaluate(&(*program_)->root(), in, root_frame_.get());
+  if (result.ok() && result->is_number() && !result->as_number().IsFinite()) {
+    result = MakeEvalError("D1001", (*program_)->root().position, *result);
+  }
+  CollectFrames(result.ok() ? &*result : nullptr);
+  root_frame_ = Ref<Frame>();
+  if (!cached_root->IsShared()) {
+    cached_root->Clear();
   }
   return result;
+}
+
+void Evaluator::CollectFrames(const Value* result) {
+  tail_call_ = TailCall();
+  tail_marker_ = Value();
+  std::vector<Frame*>& frames = registry_.frames();
+  if (closures_created_) {
+    // Mark what the result reaches through function values.
+    std::vector<Frame*> marked;
+    std::unordered_set<const FunctionValue*> seen;
+    std::vector<const Value*> values;
+    std::vector<Frame*> pending;
+    auto visit_value = [&](const Value& v) { values.push_back(&v); };
+    if (result != nullptr) {
+      values.push_back(result);
+    }
+    while (!values.empty() || !pending.empty()) {
+      if (!pending.empty()) {
+        Frame* f = pending.back();
+        pending.pop_back();
+        if (f == nullptr || f->marked()) {
+          continue;
+        }
+        f->set_marked(true);
+        marked.push_back(f);
+        pending.push_back(f->parent());
+        f->ForEachValue(visit_value);
+        continue;
+      }
+      const Value& v = *values.back();
+      values.pop_back();
+      if (v.is_array()) {
+        for (const Value& item : v.as_array()) {
+          if (item.is_array() || item.is_object() || item.is_function()) {
+            values.push_back(&item);
+          }
+        }
+      } else if (v.is_object()) {
+        for (const auto& [key, item] : v.as_object()) {
+          if (item.is_array() || item.is_object() || item.is_function()) {
+            values.push_back(&item);
+          }
+        }
+      } else if (const FunctionValue* fn = AsFunctionValue(v)) {
+        if (!seen.insert(fn).second) {
+          continue;
+        }
+        switch (fn->kind()) {
+          case FunctionKind::kLambda: {
+            const auto* lambda = static_cast<const LambdaFunction*>(fn);
+            pending.push_back(lambda->env.get());
+            values.push_back(&lambda->input);
+            break;
+          }
+          case FunctionKind::kTransform:
+            pending.push_back(static_cast<const TransformFunction*>(fn)->env.get());
+            break;
+          case FunctionKind::kChain: {
+            const auto* chain = static_cast<const ChainFunction*>(fn);
+            values.push_back(&chain->first);
+            values.push_back(&chain->second);
+            break;
+          }
+          case FunctionKind::kPartialNative: {
+            const auto* partial = static_cast<const PartialNativeFunction*>(fn);
+            values.push_back(&partial->target);
+            for (const Value& arg : partial->args) {
+              values.push_back(&arg);
+            }
+            break;
+          }
+          default:
+            break;
+        }
+      }
+    }
+    // Clear the frames nothing outside reaches. Clearing may release other frames, which then
+    // leave the registry, so slots are read afresh.
+    for (size_t i = 0; i < frames.size(); i++) {
+      Frame* f = frames[i];
+      if (f != nullptr && !f->marked()) {
+        // Clearing may drop the last reference to `f` itself.
+        Ref<Frame> hold = Ref<Frame>::Share(f);
+        f->Clear();
+      }
+    }
+    for (Frame* f : marked) {
+      f->set_marked(false);
+    }
+  }
+  for (Frame* f : frames) {
+    if (f != nullptr) {
+      f->set_registry(nullptr, 0);
+    }
+  }
+  frames.clear();
 }
 
 JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* env) {
@@ -275,6 +381,7 @@ JResult<Value> Evaluator::EvaluateNode(const Node* expr, const Value& input, Fra
         tail_call_.input = input;
         tail_call_.env = Ref<Frame>::Share(env);
         tail_call_.program = program_;
+        closures_created_ = true;
         if (tail_marker_.is_undefined()) {
           tail_marker_ = Value::Function(new TailCallMarker());
         }
@@ -295,6 +402,7 @@ JResult<Value> Evaluator::EvaluateNode(const Node* expr, const Value& input, Fra
       fn->program = *program_;
       fn->node = expr;
       fn->env = Ref<Frame>::Share(env);
+      closures_created_ = true;
       return Value::Function(fn);
     }
     default:
@@ -335,7 +443,7 @@ JResult<Value> Evaluator::EvaluateCondition(const Node* expr, const Value& input
 
 JResult<Value> Evaluator::EvaluateBlock(const Node* expr, const Value& input, Frame* env) {
   // A new frame limits the scope of the block's variable assignments.
-  Ref<Frame> frame = Ref<Frame>::Adopt(new Frame(Ref<Frame>::Share(env)));
+  Ref<Frame> frame = NewFrame(env);
   Value result;
   for (const NodePtr& item : expr->items) {
     ERPHUB_ASSIGN_OR_RETURN(result, Evaluate(item.get(), input, frame.get()));

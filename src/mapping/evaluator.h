@@ -94,6 +94,12 @@ class Evaluator {
   JResult<Value> ApplyRegex(const std::shared_ptr<const Regex>& regex, std::string_view subject,
                             size_t from, int64_t position);
   Error DepthError() const;
+  // A new frame below `parent`, registered for the end-of-evaluation collection.
+  Ref<Frame> NewFrame(Frame* parent);
+  Ref<Frame> NewFrame(const Ref<Frame>& parent) { return NewFrame(parent.get()); }
+  Ref<Frame> TupleFrame(Frame* env, const Value& tuple);
+  // Clears the frames that `result` cannot reach, breaking closure cycles, and lets the rest go.
+  void CollectFrames(const Value* result);
   bool TimeUp();
 
   // The program whose nodes are being evaluated (lambdas created now keep it alive).
@@ -121,8 +127,10 @@ class Evaluator {
   std::chrono::steady_clock::time_point deadline_;
   // Read from the clock on first use, then fixed for the evaluation.
   mutable int64_t now_millis_;
-  // Frames opened by the evaluation, kept as the root.
   Ref<Frame> root_frame_;
+  FrameRegistry registry_;
+  // Closures (lambdas, transforms) created: only then can frames form cycles.
+  bool closures_created_ = false;
 };
 
 }  // namespace erphub::jsonata

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstddef>
 #include <new>
 #include <vector>
@@ -51,6 +52,22 @@ void Frame::operator delete(void* p) {
     }
   }
   ::operator delete(p);
+}
+
+void FrameRegistry::Add(Frame* frame) {
+  if (frames_.size() >= compact_at_) {
+    size_t live = 0;
+    for (Frame* f : frames_) {
+      if (f != nullptr) {
+        f->set_registry(this, static_cast<uint32_t>(live));
+        frames_[live++] = f;
+      }
+    }
+    frames_.resize(live);
+    compact_at_ = std::max<size_t>(256, live * 2);
+  }
+  frame->set_registry(this, static_cast<uint32_t>(frames_.size()));
+  frames_.push_back(frame);
 }
 
 }  // namespace erphub::jsonata

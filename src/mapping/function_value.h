@@ -58,11 +58,32 @@ class Ref {
   T* p_ = nullptr;
 };
 
+class Frame;
+
+// The frames one evaluation has created and that are still alive: at the end of the evaluation
+// those that nothing outside can reach are cleared, which breaks the reference cycles closures
+// make (a frame binds a lambda that keeps the frame).
+class FrameRegistry {
+ public:
+  void Add(Frame* frame);
+  void Remove(uint32_t slot) { frames_[slot] = nullptr; }
+  std::vector<Frame*>& frames() { return frames_; }
+
+ private:
+  std::vector<Frame*> frames_;
+  size_t compact_at_ = 256;
+};
+
 // A scope of variable bindings. Blocks, lambda calls and tuple-stream steps each open one; lambdas
 // keep the frame they were defined in, so frames are shared and reference counted.
 class Frame : public RefCounted {
  public:
   explicit Frame(Ref<Frame> parent) : parent_(std::move(parent)) {}
+  ~Frame() override {
+    if (registry_ != nullptr) {
+      registry_->Remove(slot_);
+    }
+  }
 
   // Frames come and go with every block and call: recycle their memory per thread.
   static void* operator new(size_t size);
@@ -105,6 +126,26 @@ class Frame : public RefCounted {
   // Makes every key of the object `tuple` a variable of this frame.
   void SetTuple(Value tuple) { tuple_ = std::move(tuple); }
 
+  // Bookkeeping of FrameRegistry and of the end-of-evaluation collection.
+  void set_registry(FrameRegistry* registry, uint32_t slot) {
+    registry_ = registry;
+    slot_ = slot;
+  }
+  bool marked() const { return marked_; }
+  void set_marked(bool marked) { marked_ = marked; }
+  Frame* parent() const { return parent_.get(); }
+  // Calls `visit` on every value bound here.
+  template <typename Visit>
+  void ForEachValue(Visit&& visit) const {
+    for (int i = 0; i < inline_count_; i++) {
+      visit(inline_[i].second);
+    }
+    for (const auto& [key, v] : more_) {
+      visit(v);
+    }
+    visit(tuple_);
+  }
+
  private:
   static constexpr int kInline = 2;
 
@@ -131,6 +172,9 @@ class Frame : public RefCounted {
   }
 
   Ref<Frame> parent_;
+  FrameRegistry* registry_ = nullptr;
+  uint32_t slot_ = 0;
+  bool marked_ = false;
   int inline_count_ = 0;
   std::pair<std::string, Value> inline_[kInline];
   std::vector<std::pair<std::string, Value>> more_;

@@ -16,12 +16,6 @@ namespace erphub::jsonata {
 
 namespace {
 
-Ref<Frame> TupleFrame(Frame* env, const Value& tuple) {
-  Ref<Frame> frame = Ref<Frame>::Adopt(new Frame(Ref<Frame>::Share(env)));
-  frame->SetTuple(tuple);
-  return frame;
-}
-
 Value TupleStream(Array tuples) {
   Value v = MakeSeq(std::move(tuples));
   v.set_flag(kFlagTupleStream);

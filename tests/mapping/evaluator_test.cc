@@ -83,6 +83,20 @@ TEST(EvaluatorTest, TailCallsRunInConstantDepth) {
             "error U1001");
 }
 
+TEST(EvaluatorTest, ClosuresThatEscapeKeepTheirScope) {
+  // The lambda escapes in the result, so the frame it refers to must stay intact.
+  auto e = Expression::Compile("($k := 7; {'f': function(){ $k }, 'k': function(){ $k }()})");
+  ASSERT_TRUE(e.ok());
+  for (int i = 0; i < 3; i++) {
+    auto r = e->Evaluate(Value());
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r->Get("f").is_function());
+    EXPECT_EQ(ToJson(r->Get("k")), "7");
+  }
+  // A lambda bound in its own scope is a reference cycle, broken when the evaluation ends.
+  EXPECT_EQ(Eval("($f := function($n){ $n > 0 ? $f($n - 1) : 'end' }; $f(3))"), "\"end\"");
+}
+
 TEST(EvaluatorTest, TimeLimitStopsEndlessLoops) {
   EvalOptions options;
   options.time_limit = std::chrono::milliseconds(50);
