@@ -2,10 +2,12 @@
 
 #include <chrono>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -76,6 +78,16 @@ class Metrics {
   // Adds `delta` to counter `name` with the given labels (flow and output are added by the
   // engine): e.g. Count("erphub_signature_failures_total", 1).
   virtual void Count(std::string_view name, double delta) = 0;
+  // The same with more labels, for counters split by a reason: inputs count refusals the engine
+  // cannot see as CountLabeled("erphub_rejected_total", 1, {{"reason", "signature"}}) (reasons
+  // signature, too_large); the engine counts malformed (Quarantine) and overloaded itself.
+  // The default drops the labels.
+  virtual void CountLabeled(
+      std::string_view name, double delta,
+      std::initializer_list<std::pair<std::string_view, std::string_view>> labels) {
+    (void)labels;
+    Count(name, delta);
+  }
 };
 
 struct InputContext {

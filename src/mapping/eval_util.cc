@@ -1,5 +1,7 @@
 #include "mapping/eval_util.h"
 
+#include <pthread.h>
+
 #include <cstring>
 
 namespace erphub::jsonata {
@@ -140,6 +142,23 @@ Error MakeEvalError(std::string_view code, int64_t position, Value value, std::s
   info.token = std::move(token);
   info.value = std::move(value);
   return Error(std::move(info));
+}
+
+uintptr_t StackFloor() {
+  thread_local uintptr_t floor = [] {
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) {
+      return uintptr_t{0};
+    }
+    void* addr = nullptr;
+    size_t size = 0;
+    pthread_attr_getstack(&attr, &addr, &size);
+    pthread_attr_destroy(&attr);
+    // Room left for the frames of one step, the built-ins and the C library.
+    constexpr size_t kMargin = 128 * 1024;
+    return size > 2 * kMargin ? reinterpret_cast<uintptr_t>(addr) + kMargin : uintptr_t{0};
+  }();
+  return floor;
 }
 
 Value DeepClone(const Value& v) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,6 +41,15 @@ bool StrictEquals(const Value& a, const Value& b);
 // An error with the reference code, a message for the code, and optional details.
 Error MakeEvalError(std::string_view code, int64_t position, Value value = {},
                     std::string token = {});
+
+// The lowest stack address recursion may reach on this thread: the end of the thread's stack plus
+// a safety margin; 0 if unknown.
+uintptr_t StackFloor();
+
+// True when the calling function runs below StackFloor(): recursion must stop.
+inline bool StackExhausted(uintptr_t floor) {
+  return reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < floor;
+}
 
 // A deep copy of arrays and objects (fresh boxes all the way down); scalars are shared.
 Value DeepClone(const Value& v);

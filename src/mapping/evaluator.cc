@@ -33,6 +33,7 @@ Evaluator::Evaluator(const std::shared_ptr<const Program>& program, const EvalOp
       options_(options),
       host_(options.host != nullptr ? options.host : &DefaultHost()),
       max_depth_(options.max_depth),
+      stack_floor_(StackFloor()),
       now_millis_(options.now_millis) {
   if (options.time_limit.count() > 0) {
     timed_ = true;
@@ -195,7 +196,9 @@ void Evaluator::CollectFrames(const Value* result) {
 }
 
 JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* env) {
-  if (++depth_ > max_depth_ || TimeUp()) [[unlikely]] {
+  // Deeper than allowed, out of time, or out of stack (the thread's own limit comes first).
+  if (++depth_ > max_depth_ || TimeUp() ||
+      reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < stack_floor_) [[unlikely]] {
     depth_--;
     return DepthError().AtPosition(expr->position);
   }
@@ -251,7 +254,10 @@ Value Evaluator::FinishSequence(const Node* expr, Value result) {
   return result;
 }
 
-JResult<Value> Evaluator::EvaluateNode(const Node* expr, const Value& input, Frame* env) {
+// Inlined into Evaluate, its only caller.
+[[gnu::always_inline]] inline JResult<Value> Evaluator::EvaluateNode(const Node* expr,
+                                                                     const Value& input,
+                                                                     Frame* env) {
   switch (expr->type) {
     case NodeType::kPath:
       return EvaluatePath(expr, input, env);

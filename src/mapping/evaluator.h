@@ -122,6 +122,7 @@ class Evaluator {
   // Set once $eval has run: its text may have bound names that shadow built-ins.
   bool eval_used_ = false;
   int max_depth_;
+  uintptr_t stack_floor_;
   uint32_t ticks_ = 0;
   bool timed_ = false;
   std::chrono::steady_clock::time_point deadline_;

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "mapping/eval_util.h"
 #include "mapping/lexer.h"
 #include "mapping/regex.h"
 #include "mapping/signature.h"
@@ -176,10 +177,38 @@ class Parser {
   }
 
   NodeResult Expression(int rbp) {
+    if (++nesting_ > kMaxNesting || StackExhausted(stack_floor_)) {
+      nesting_--;
+      return NestingError(node_.position);
+    }
+    NodeResult result = ExpressionImpl(rbp);
+    nesting_--;
+    return result;
+  }
+
+  // Nesting deeper than this is refused rather than risking the stack.
+  static constexpr int kMaxNesting = 1000;
+  static constexpr int kMaxTreeDepth = 5000;
+
+  static Error NestingError(int64_t position) {
+    Error::Info info;
+    info.code = "U1001";
+    info.message = "The expression is nested too deeply";
+    info.position = position;
+    info.compile_time = true;
+    return Error(std::move(info));
+  }
+
+  NodeResult ExpressionImpl(int rbp) {
     Token t = node_;
     ERPHUB_TRY(Advance({}, true));
     ERPHUB_ASSIGN_OR_RETURN(NodePtr left, Nud(std::move(t)));
+    int operators = 0;
     while (rbp < LeftBindingPower(node_)) {
+      // Each operator nests the tree one level deeper on the left.
+      if (++operators > kMaxTreeDepth) {
+        return NestingError(node_.position);
+      }
       Token op = node_;
       ERPHUB_TRY(Advance());
       ERPHUB_ASSIGN_OR_RETURN(left, Led(std::move(op), std::move(left)));
@@ -580,7 +609,13 @@ class Parser {
 
   NodeResult Process(NodePtr expr) {
     const bool keep_array = expr->keep_array;
-    ERPHUB_ASSIGN_OR_RETURN(NodePtr result, ProcessNode(std::move(expr)));
+    if (++tree_depth_ > kMaxTreeDepth || StackExhausted(stack_floor_)) {
+      tree_depth_--;
+      return NestingError(expr->position);
+    }
+    NodeResult processed = ProcessNode(std::move(expr));
+    tree_depth_--;
+    ERPHUB_ASSIGN_OR_RETURN(NodePtr result, std::move(processed));
     if (keep_array) {
       result->keep_array = true;
     }
@@ -908,6 +943,9 @@ class Parser {
   std::string_view text_;
   Token node_;
   std::vector<std::unique_ptr<Slot>> slots_;
+  uintptr_t stack_floor_ = StackFloor();
+  int nesting_ = 0;
+  int tree_depth_ = 0;
   int ancestor_label_ = 0;
   int ancestor_index_ = 0;
 };

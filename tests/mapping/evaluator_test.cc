@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <atomic>
 #include <thread>
@@ -95,6 +96,50 @@ TEST(EvaluatorTest, ClosuresThatEscapeKeepTheirScope) {
   }
   // A lambda bound in its own scope is a reference cycle, broken when the evaluation ends.
   EXPECT_EQ(Eval("($f := function($n){ $n > 0 ? $f($n - 1) : 'end' }; $f(3))"), "\"end\"");
+}
+
+TEST(EvaluatorTest, DeepNestingIsAnErrorNotACrash) {
+  std::string nested(5000, '(');
+  nested += "1";
+  nested += std::string(5000, ')');
+  auto e = Expression::Compile(nested);
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().code(), "U1001");
+  std::string chain = "a";
+  for (int i = 0; i < 20000; i++) {
+    chain += ".a";
+  }
+  EXPECT_FALSE(Expression::Compile(chain).ok());
+}
+
+TEST(EvaluatorTest, RecursionStopsBeforeTheThreadStackEnds) {
+  // A thread with a small stack: the evaluator must stop with U1001 before overflowing it.
+  auto e = Expression::Compile("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(5000))");
+  ASSERT_TRUE(e.ok());
+  std::string outcome;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 512 * 1024);
+  struct Job {
+    const Expression* e;
+    std::string* outcome;
+  } job{&*e, &outcome};
+  pthread_t thread;
+  ASSERT_EQ(pthread_create(
+                &thread, &attr,
+                [](void* p) -> void* {
+                  auto* j = static_cast<Job*>(p);
+                  EvalOptions options;
+                  options.max_depth = 1000000;
+                  auto r = j->e->Evaluate(Value(), options);
+                  *j->outcome = r.ok() ? "ok" : std::string(r.error().code());
+                  return nullptr;
+                },
+                &job),
+            0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+  EXPECT_EQ(outcome, "U1001");
 }
 
 TEST(EvaluatorTest, TimeLimitStopsEndlessLoops) {

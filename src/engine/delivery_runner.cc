@@ -1,0 +1,220 @@
+#include "engine/delivery_runner.h"
+
+#include <chrono>
+#include <utility>
+
+#include "engine/backoff.h"
+#include "engine/engine_metrics.h"
+
+namespace erphub::engine {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+using SteadyClock = std::chrono::steady_clock;
+
+microseconds Since(SteadyClock::time_point start) {
+  return duration_cast<microseconds>(SteadyClock::now() - start);
+}
+
+// The failure as one line for the store and logs: the error, then its details.
+std::string Describe(const components::Failure& failure) {
+  std::string text = failure.error.empty() ? "failed" : failure.error;
+  for (size_t i = 0; i < failure.details.size(); ++i) {
+    text += i == 0 ? ": " : "; ";
+    text += failure.details[i];
+  }
+  return text;
+}
+
+components::Failure Permanent(std::string error) {
+  components::Failure failure;
+  failure.error = std::move(error);
+  return failure;
+}
+
+}  // namespace
+
+void DeliveryRunner::Run(const store::ClaimedDelivery& delivery) const {
+  auto it = deps_.flows->find(delivery.message.flow);
+  const FlowRuntime* flow = it == deps_.flows->end() ? nullptr : it->second.get();
+  const Timestamp started = deps_.clock->Now();
+  const SteadyClock::time_point start = SteadyClock::now();
+  Outcome outcome;
+  if (flow == nullptr) {
+    outcome.failure = Permanent("flow " + delivery.message.flow + " is no longer configured");
+  } else if (delivery.output == kStepsStage) {
+    outcome = RunSteps(*flow, delivery);
+  } else if (flow->FindOutput(delivery.output) != nullptr) {
+    outcome = RunOutput(*flow, delivery);
+  } else {
+    outcome.failure = Permanent("output " + delivery.output + " is no longer configured in flow " +
+                                delivery.message.flow);
+  }
+  outcome.report.started_at = started;
+  outcome.report.duration = Since(start);
+  Record(flow, delivery, std::move(outcome));
+}
+
+DeliveryRunner::Outcome DeliveryRunner::RunSteps(const FlowRuntime& flow,
+                                                 const store::ClaimedDelivery& delivery) const {
+  Outcome outcome;
+  Value payload = delivery.payload;
+  for (const FlowRuntime::NamedStep& step : flow.steps) {
+    const Timestamp at = deps_.clock->Now();
+    const SteadyClock::time_point start = SteadyClock::now();
+    Result<Value, components::Failure> result = step.step->Process(delivery.message, payload);
+    if (result.ok() && result->is_undefined()) {
+      result = Permanent("the step gave no value");
+    }
+    store::LineageEvent event;
+    event.kind = store::LineageKind::kStep;
+    event.at = at;
+    event.name = step.name;
+    event.attempt = delivery.attempt;
+    event.duration = Since(start);
+    if (result.ok()) {
+      event.outcome = "ok";
+      outcome.report.events.push_back(std::move(event));
+      payload = std::move(result).value();
+      continue;
+    }
+    outcome.failure = std::move(result).error();
+    event.outcome = outcome.failure.transient ? "transient failure" : "failed";
+    event.detail = Describe(outcome.failure);
+    outcome.report.events.push_back(std::move(event));
+    outcome.failed_at = step.name;
+    outcome.report.detail = "step " + step.name + ": " + Describe(outcome.failure);
+    return outcome;
+  }
+  outcome.ok = true;
+  outcome.report.detail = std::to_string(flow.steps.size()) + " steps";
+  for (const FlowRuntime::NamedOutput& output : flow.outputs) {
+    outcome.follow_ups.push_back(store::FollowUp{output.name, payload});
+  }
+  return outcome;
+}
+
+DeliveryRunner::Outcome DeliveryRunner::RunOutput(const FlowRuntime& flow,
+                                                  const store::ClaimedDelivery& delivery) const {
+  Outcome outcome;
+  components::Delivery request;
+  request.message = &delivery.message;
+  request.payload = &delivery.payload;
+  request.idempotency_key = delivery.idempotency_key;
+  request.attempt = delivery.attempt;
+  Result<components::Delivered, components::Failure> result =
+      flow.FindOutput(delivery.output)->Deliver(request);
+  if (result.ok()) {
+    outcome.ok = true;
+    std::string detail =
+        result->http_status != 0 ? "HTTP " + std::to_string(result->http_status) : std::string();
+    if (!result->detail.empty()) {
+      detail += detail.empty() ? "" : " ";
+      detail += result->detail;
+    }
+    outcome.report.detail = std::move(detail);
+    return outcome;
+  }
+  outcome.failure = std::move(result).error();
+  outcome.report.detail = Describe(outcome.failure);
+  return outcome;
+}
+
+void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
+                            Outcome outcome) const {
+  const OutputMetrics* metrics = flow != nullptr ? flow->metrics.Output(delivery.output) : nullptr;
+  Logger& log = *deps_.log;
+  const std::string id = delivery.message.id.ToString();
+  if (outcome.ok) {
+    Status status = deps_.store->Complete(delivery.lease, outcome.report, outcome.follow_ups);
+    if (!status.ok()) {
+      log.Warn("delivery.outcome_not_recorded", {{"flow", Value::Str(delivery.message.flow)},
+                                                 {"output", Value::Str(delivery.output)},
+                                                 {"message", Value::Str(id)},
+                                                 {"error", Value::Str(status.ToString())}});
+      return;
+    }
+    if (metrics != nullptr) {
+      const auto latency = deps_.clock->Now() - delivery.message.received_at;
+      metrics->latency->Observe(std::chrono::duration<double>(latency).count());
+      metrics->delivered->Inc();
+    }
+    log.Debug("delivery.done", {{"flow", Value::Str(delivery.message.flow)},
+                                {"output", Value::Str(delivery.output)},
+                                {"message", Value::Str(id)},
+                                {"attempt", Value::Int(delivery.attempt)}});
+    return;
+  }
+  if (metrics != nullptr) {
+    metrics->failed_attempts->Inc();
+  }
+  const std::string error = Describe(outcome.failure);
+  if (!outcome.failure.transient || flow == nullptr) {
+    DeadLetter(flow, delivery, outcome, error);
+    return;
+  }
+  const Timestamp now = deps_.clock->Now();
+  RetryDecision decision =
+      DecideRetry(flow->config.retry, delivery.attempt, delivery.eligible_since, now,
+                  outcome.failure.retry_after, *deps_.random);
+  if (!decision.retry) {
+    DeadLetter(flow, delivery, outcome, "gave up after " + decision.reason + ": " + error);
+    return;
+  }
+  Status status =
+      deps_.store->RetryLater(delivery.lease, decision.not_before, error, outcome.report);
+  if (!status.ok()) {
+    log.Warn("delivery.outcome_not_recorded", {{"flow", Value::Str(delivery.message.flow)},
+                                               {"output", Value::Str(delivery.output)},
+                                               {"message", Value::Str(id)},
+                                               {"error", Value::Str(status.ToString())}});
+    return;
+  }
+  if (deps_.note_due) {
+    deps_.note_due(decision.not_before);
+  }
+  log.Info("delivery.retry",
+           {{"flow", Value::Str(delivery.message.flow)},
+            {"output", Value::Str(delivery.output)},
+            {"message", Value::Str(id)},
+            {"attempt", Value::Int(delivery.attempt)},
+            {"delay_ms", Value::Int(decision.delay.count())},
+            {"http_status",
+             outcome.failure.http_status != 0 ? Value::Int(outcome.failure.http_status) : Value()},
+            {"error", Value::Str(error)}});
+}
+
+void DeliveryRunner::DeadLetter(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
+                                const Outcome& outcome, std::string error) const {
+  store::DeadLetterInfo info;
+  info.error = std::move(error);
+  info.response_body = outcome.failure.response_body;
+  info.failed_at = outcome.failed_at;
+  info.on_dead_letter = flow != nullptr ? flow->on_dead_letter : store::OnDeadLetter::kContinue;
+  Status status = deps_.store->DeadLetter(delivery.lease, info, outcome.report);
+  const std::string id = delivery.message.id.ToString();
+  if (!status.ok()) {
+    deps_.log->Warn("delivery.outcome_not_recorded", {{"flow", Value::Str(delivery.message.flow)},
+                                                      {"output", Value::Str(delivery.output)},
+                                                      {"message", Value::Str(id)},
+                                                      {"error", Value::Str(status.ToString())}});
+    return;
+  }
+  const OutputMetrics* metrics = flow != nullptr ? flow->metrics.Output(delivery.output) : nullptr;
+  if (metrics != nullptr) {
+    metrics->dead_lettered->Inc();
+  }
+  deps_.log->Warn(
+      "delivery.dead_lettered",
+      {{"flow", Value::Str(delivery.message.flow)},
+       {"output", Value::Str(delivery.output)},
+       {"message", Value::Str(id)},
+       {"attempt", Value::Int(delivery.attempt)},
+       {"failed_at", outcome.failed_at.empty() ? Value() : Value::Str(outcome.failed_at)},
+       {"http_status",
+        outcome.failure.http_status != 0 ? Value::Int(outcome.failure.http_status) : Value()},
+       {"error", Value::Str(info.error)}});
+}
+
+}  // namespace erphub::engine

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "components/component.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/random.h"
+#include "engine/flow_runtime.h"
+#include "store/store.h"
+
+namespace erphub::engine {
+
+// Runs one claimed delivery to its outcome and records it in the store with its lineage:
+//  - the steps stage runs the flow's steps in order, one lineage event each, then completes with
+//    one follow-up delivery per output carrying the transformed payload (one transaction);
+//  - an output delivery calls the output with the idempotency key and the attempt number.
+// A transient failure is retried (DecideRetry: backoff with full jitter, Retry-After, the flow's
+// max_attempts and max_age); a permanent one, or one that may not be retried again, is
+// dead-lettered with the target's answer and the flow's on_dead_letter. Thread-safe.
+class DeliveryRunner {
+ public:
+  struct Deps {
+    store::Store* store = nullptr;
+    const Clock* clock = nullptr;
+    RandomSource* random = nullptr;
+    Logger* log = nullptr;
+    // Flows by name; must outlive the runner.
+    const std::map<std::string, std::unique_ptr<FlowRuntime>, std::less<>>* flows = nullptr;
+    // Told when a retry falls due, so that the claimer looks for work then.
+    std::function<void(Timestamp)> note_due;
+  };
+
+  explicit DeliveryRunner(Deps deps) : deps_(std::move(deps)) {}
+
+  void Run(const store::ClaimedDelivery& delivery) const;
+
+ private:
+  // What one attempt ended with.
+  struct Outcome {
+    bool ok = false;
+    components::Failure failure;
+    // Where it failed (a step's name; empty: the delivery's output).
+    std::string failed_at;
+    store::AttemptReport report;
+    std::vector<store::FollowUp> follow_ups;
+  };
+
+  Outcome RunSteps(const FlowRuntime& flow, const store::ClaimedDelivery& delivery) const;
+  Outcome RunOutput(const FlowRuntime& flow, const store::ClaimedDelivery& delivery) const;
+  void Record(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
+              Outcome outcome) const;
+  void DeadLetter(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
+                  const Outcome& outcome, std::string error) const;
+
+  const Deps deps_;
+};
+
+}  // namespace erphub::engine

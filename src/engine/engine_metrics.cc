@@ -1,0 +1,102 @@
+#include "engine/engine_metrics.h"
+
+namespace erphub::engine {
+
+const OutputMetrics* FlowMetrics::Output(std::string_view output) const {
+  auto it = outputs.find(output);
+  return it == outputs.end() ? nullptr : &it->second;
+}
+
+EngineMetrics::EngineMetrics(ops::MetricsRegistry& registry)
+    : registry_(registry),
+      accepted_(registry.Counters("erphub_accepted_total",
+                                  "Messages accepted into the store (duplicates excluded).")),
+      rejected_(registry.Counters(
+          "erphub_rejected_total",
+          "Input refused, by reason: signature, malformed, too_large, overloaded, key.")),
+      duplicates_(
+          registry.Counters("erphub_duplicates_total", "Repeated provider events stored once.")),
+      quarantined_(registry.Counters("erphub_quarantined_total",
+                                     "Input kept in quarantine with its reason.")),
+      delivered_(
+          registry.Counters("erphub_delivered_total",
+                            "Deliveries completed (for @steps: messages through the steps).")),
+      failed_attempts_(registry.Counters("erphub_failed_attempts_total",
+                                         "Attempts that failed, transient or permanent.")),
+      dead_lettered_(registry.Counters("erphub_dead_lettered_total", "Deliveries dead-lettered.")),
+      latency_(registry.Histograms("erphub_delivery_latency_seconds",
+                                   "Time from acceptance to completed delivery.",
+                                   ops::LatencyBuckets())),
+      backlog_(registry.Gauges("erphub_backlog",
+                               "Unfinished deliveries by state: queued, ready, retrying, "
+                               "in_flight, dead.")),
+      backlog_bytes_(registry.Gauges("erphub_backlog_bytes",
+                                     "Payload bytes of queued, ready and in-flight deliveries.")),
+      store_transactions_(registry.Gauges("erphub_store_transactions",
+                                          "Write transactions committed since start.")),
+      store_operations_(registry.Gauges("erphub_store_write_operations",
+                                        "Write operations since start (group commit shares "
+                                        "transactions among them).")) {}
+
+FlowMetrics EngineMetrics::ForFlow(const std::string& flow,
+                                   const std::vector<std::string>& outputs) {
+  FlowMetrics m;
+  const ops::Labels labels{{"flow", flow}};
+  m.accepted = &accepted_.With(labels);
+  m.duplicates = &duplicates_.With(labels);
+  m.quarantined = &quarantined_.With(labels);
+  m.rejected_overloaded = &rejected_.With({{"flow", flow}, {"reason", "overloaded"}});
+  m.rejected_malformed = &rejected_.With({{"flow", flow}, {"reason", "malformed"}});
+  m.rejected_key = &rejected_.With({{"flow", flow}, {"reason", "key"}});
+  for (const std::string& output : outputs) {
+    const ops::Labels out{{"flow", flow}, {"output", output}};
+    m.outputs[output] = OutputMetrics{&delivered_.With(out), &failed_attempts_.With(out),
+                                      &dead_lettered_.With(out), &latency_.With(out)};
+  }
+  SetBacklog({flow}, {});
+  return m;
+}
+
+void EngineMetrics::SetBacklog(const std::vector<std::string>& flows,
+                               const std::vector<store::FlowBacklog>& backlog) {
+  for (const std::string& flow : flows) {
+    store::FlowBacklog b;
+    for (const store::FlowBacklog& item : backlog) {
+      if (item.flow == flow) {
+        b = item;
+      }
+    }
+    backlog_.With({{"flow", flow}, {"state", "queued"}}).Set(static_cast<double>(b.queued));
+    backlog_.With({{"flow", flow}, {"state", "ready"}})
+        .Set(static_cast<double>(b.ready - b.retrying));
+    backlog_.With({{"flow", flow}, {"state", "retrying"}}).Set(static_cast<double>(b.retrying));
+    backlog_.With({{"flow", flow}, {"state", "in_flight"}}).Set(static_cast<double>(b.in_flight));
+    backlog_.With({{"flow", flow}, {"state", "dead"}}).Set(static_cast<double>(b.dead));
+    backlog_bytes_.With({{"flow", flow}}).Set(static_cast<double>(b.bytes));
+  }
+}
+
+void EngineMetrics::SetStoreStats(const store::StoreStats& stats) {
+  store_transactions_.Get().Set(static_cast<double>(stats.transactions));
+  store_operations_.Get().Set(static_cast<double>(stats.write_operations));
+}
+
+void ComponentMetrics::Count(std::string_view name, double delta) { CountLabeled(name, delta, {}); }
+
+void ComponentMetrics::CountLabeled(
+    std::string_view name, double delta,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> labels) {
+  ops::CounterFamily* family = registry_.TryCounters(name, "Counted by a component.");
+  if (family == nullptr) {
+    return;
+  }
+  ops::Labels all = labels_;
+  for (const auto& [key, value] : labels) {
+    if (ops::IsValidLabelName(key)) {
+      all.emplace_back(std::string(key), std::string(value));
+    }
+  }
+  family->With(all).Inc(delta);
+}
+
+}  // namespace erphub::engine

@@ -1,0 +1,108 @@
+#include "engine/flow_intake.h"
+
+#include <future>
+#include <memory>
+#include <utility>
+
+#include "engine/flow_runtime.h"
+
+namespace erphub::engine {
+
+using components::IntakeItem;
+using components::IntakeResult;
+
+void FlowIntake::AcceptAsync(std::vector<IntakeItem> items,
+                             std::function<void(Result<std::vector<IntakeResult>>)> done) {
+  if (!deps_.open->load()) {
+    done(UnavailableError("erphub is shutting down; try again later", flow_.name()));
+    return;
+  }
+  if (flow_.backlog.Overloaded()) {
+    flow_.metrics.rejected_overloaded->Inc(static_cast<double>(items.size()));
+    done(ResourceExhaustedError("the flow's backlog is full; try again later", flow_.name()));
+    return;
+  }
+  std::vector<store::Acceptance> acceptances;
+  acceptances.reserve(items.size());
+  const Timestamp now = deps_.clock->Now();
+  for (size_t i = 0; i < items.size(); ++i) {
+    IntakeItem& item = items[i];
+    Result<std::string> key = flow_.key.Evaluate(item.payload);
+    if (!key.ok()) {
+      flow_.metrics.rejected_key->Inc(static_cast<double>(items.size()));
+      std::string context = flow_.name() + ".key";
+      if (items.size() > 1) {
+        context += ", item " + std::to_string(i + 1);
+      }
+      done(key.status().WithContext(context));
+      return;
+    }
+    store::Acceptance a;
+    a.message.id = deps_.ids->Next();
+    a.message.flow = flow_.name();
+    a.message.business_key = std::move(key).value();
+    a.message.payload = std::move(item.payload);
+    a.message.headers = std::move(item.headers);
+    a.message.received_at = now;
+    a.event_id = std::move(item.event_id);
+    a.outputs = flow_.first_deliveries;
+    a.source = std::move(item.source);
+    acceptances.push_back(std::move(a));
+  }
+  const int64_t per_message = static_cast<int64_t>(flow_.first_deliveries.size());
+  const int64_t submitted = per_message * static_cast<int64_t>(acceptances.size());
+  flow_.backlog.Submitted(submitted);
+  FlowRuntime* flow = &flow_;
+  deps_.committer->Submit(std::move(acceptances),
+                          [flow, per_message, submitted,
+                           done = std::move(done)](Result<std::vector<store::Accepted>> accepted) {
+                            if (!accepted.ok()) {
+                              flow->backlog.Committed(submitted, 0);
+                              done(accepted.status().WithContext(flow->name()));
+                              return;
+                            }
+                            std::vector<IntakeResult> results;
+                            results.reserve(accepted->size());
+                            int64_t fresh = 0;
+                            for (const store::Accepted& a : *accepted) {
+                              results.push_back(IntakeResult{a.id, a.duplicate});
+                              fresh += a.duplicate ? 0 : 1;
+                            }
+                            flow->backlog.Committed(submitted, fresh * per_message);
+                            flow->metrics.accepted->Inc(static_cast<double>(fresh));
+                            const auto duplicates = static_cast<int64_t>(results.size()) - fresh;
+                            if (duplicates > 0) {
+                              flow->metrics.duplicates->Inc(static_cast<double>(duplicates));
+                            }
+                            done(std::move(results));
+                          });
+}
+
+Result<std::vector<IntakeResult>> FlowIntake::Accept(std::vector<IntakeItem> items) {
+  auto promise = std::make_shared<std::promise<Result<std::vector<IntakeResult>>>>();
+  std::future<Result<std::vector<IntakeResult>>> future = promise->get_future();
+  AcceptAsync(std::move(items), [promise](Result<std::vector<IntakeResult>> result) {
+    promise->set_value(std::move(result));
+  });
+  return future.get();
+}
+
+Result<int64_t> FlowIntake::Quarantine(components::QuarantineItem item) {
+  store::QuarantineEntry entry;
+  entry.flow = flow_.name();
+  entry.source = std::move(item.source);
+  entry.reason = std::move(item.reason);
+  entry.raw = std::move(item.raw);
+  entry.headers = std::move(item.headers);
+  entry.received_at = deps_.clock->Now();
+  Result<int64_t> id = deps_.store->Quarantine(entry);
+  if (id.ok()) {
+    flow_.metrics.quarantined->Inc();
+    flow_.metrics.rejected_malformed->Inc();
+  }
+  return id;
+}
+
+bool FlowIntake::Overloaded() const { return flow_.backlog.Overloaded(); }
+
+}  // namespace erphub::engine

@@ -1,0 +1,90 @@
+#include "engine/intake_committer.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace erphub::engine {
+
+IntakeCommitter::IntakeCommitter(store::Store& store, int threads, size_t max_batch)
+    : store_(store), max_batch_(std::max<size_t>(max_batch, 1)) {
+  for (int i = 0; i < std::max(threads, 1); ++i) {
+    threads_.emplace_back([this] { Run(); });
+  }
+}
+
+IntakeCommitter::~IntakeCommitter() { Stop(); }
+
+void IntakeCommitter::Submit(std::vector<store::Acceptance> items, Done done) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(Request{std::move(items), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(UnavailableError("intake has stopped"));
+}
+
+void IntakeCommitter::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) {
+      return;
+    }
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (std::thread& thread : threads_) {
+    thread.join();
+  }
+}
+
+void IntakeCommitter::Run() {
+  std::vector<Request> batch;
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) {
+        return;
+      }
+      size_t items = 0;
+      // Always take one request, however large; then whole requests while they fit.
+      do {
+        items += queue_.front().items.size();
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      } while (!queue_.empty() && items + queue_.front().items.size() <= max_batch_);
+    }
+    Commit(batch);
+    batch.clear();
+  }
+}
+
+void IntakeCommitter::Commit(std::vector<Request>& batch) {
+  if (batch.size() == 1) {
+    batch[0].done(store_.Accept(batch[0].items));
+    return;
+  }
+  std::vector<store::Acceptance> all;
+  for (Request& request : batch) {
+    std::move(request.items.begin(), request.items.end(), std::back_inserter(all));
+  }
+  Result<std::vector<store::Accepted>> result = store_.Accept(all);
+  if (!result.ok()) {
+    for (Request& request : batch) {
+      request.done(result.status());
+    }
+    return;
+  }
+  size_t next = 0;
+  for (Request& request : batch) {
+    std::vector<store::Accepted> mine(result->begin() + next,
+                                      result->begin() + next + request.items.size());
+    next += request.items.size();
+    request.done(std::move(mine));
+  }
+}
+
+}  // namespace erphub::engine

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/result.h"
+#include "store/store.h"
+
+namespace erphub::engine {
+
+// Commits acceptances off the callers' threads (a webhook handler runs on a listener thread and
+// must not block on an fsync). Each committer thread takes every request queued so far, of any
+// flow, and commits them with one Store::Accept; with several threads one batch commits while the
+// next gathers, and the store's group commit may join them further.
+class IntakeCommitter {
+ public:
+  using Done = std::function<void(Result<std::vector<store::Accepted>>)>;
+
+  // `max_batch` bounds the acceptances in one Accept call.
+  IntakeCommitter(store::Store& store, int threads, size_t max_batch = 1024);
+  ~IntakeCommitter();
+  IntakeCommitter(const IntakeCommitter&) = delete;
+  IntakeCommitter& operator=(const IntakeCommitter&) = delete;
+
+  // Queues the items; `done` runs once on a committer thread with one Accepted per item, or with
+  // the error (kUnavailable after Stop).
+  void Submit(std::vector<store::Acceptance> items, Done done);
+
+  // Commits what is queued, then stops the threads. Idempotent.
+  void Stop();
+
+ private:
+  struct Request {
+    std::vector<store::Acceptance> items;
+    Done done;
+  };
+
+  void Run();
+  void Commit(std::vector<Request>& batch);
+
+  store::Store& store_;
+  const size_t max_batch_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Request> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace erphub::engine

@@ -1,0 +1,612 @@
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/config.h"
+#include "core/json.h"
+#include "engine/test_components.h"
+
+namespace erphub::engine {
+namespace {
+
+using namespace std::chrono_literals;
+using components::Intake;
+using components::IntakeItem;
+using testing::ScriptedOutput;
+using testing::WaitFor;
+
+constexpr char kOrdersFlow[] = R"(  orders:
+    from: test-input
+    key: customer
+    steps:
+      - test-step
+    to:
+      - test-output
+    retry: {initial: 1ms, max_delay: 5ms, max_attempts: 5}
+)";
+
+class EngineTest : public ::testing::Test {
+ protected:
+  EngineTest() : components_(registry_), log_([this](std::string_view line) { LogLine(line); }) {}
+
+  // Loads a config whose flows are `flows_yaml`, with the store in the test's folder. Configs
+  // are kept for the fixture's lifetime: the engine refers to them.
+  const Config& Load(const std::string& flows_yaml) {
+    const std::string text =
+        "store:\n  url: sqlite:" + dir_.File("hub.db") + "\n  fsync: normal\nflows:\n" + flows_yaml;
+    Result<Config, Diagnostics> config = LoadConfigText(text, dir_.File("erphub.yaml"), registry_);
+    EXPECT_TRUE(config.ok()) << (config.ok() ? "" : config.error().ToString());
+    configs_.push_back(config.ok() ? std::move(config).value() : Config());
+    return configs_.back();
+  }
+
+  EngineOptions Options() {
+    EngineOptions options;
+    options.workers = 4;
+    options.idle_poll = 20ms;
+    options.backlog_refresh = 20ms;
+    options.random = &random_;
+    options.log = &log_;
+    options.metrics = &metrics_;
+    return options;
+  }
+
+  std::unique_ptr<Engine> StartEngine(const Config& config, EngineOptions options) {
+    Result<std::unique_ptr<Engine>> engine = Engine::Create(config, registry_, options);
+    EXPECT_TRUE(engine.ok()) << engine.status().ToString();
+    if (!engine.ok()) {
+      return nullptr;
+    }
+    Status started = (*engine)->Start(nullptr);
+    EXPECT_TRUE(started.ok()) << started.ToString();
+    return std::move(engine).value();
+  }
+  std::unique_ptr<Engine> StartEngine(const Config& config) {
+    return StartEngine(config, Options());
+  }
+
+  static IntakeItem Item(const std::string& json, std::string event_id = "") {
+    IntakeItem item;
+    Result<Value> payload = ParseJson(json);
+    EXPECT_TRUE(payload.ok()) << json;
+    item.payload = payload.ok() ? *payload : Value::Null();
+    item.event_id = std::move(event_id);
+    item.source = "test";
+    return item;
+  }
+
+  static MessageId AcceptOne(Engine& engine, const std::string& json) {
+    std::vector<IntakeItem> items;
+    items.push_back(Item(json));
+    Result<std::vector<components::IntakeResult>> r =
+        engine.intake("orders")->Accept(std::move(items));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? (*r)[0].id : MessageId();
+  }
+
+  double MetricValue(const std::string& series) {
+    const std::string text = metrics_.RenderPrometheus();
+    const size_t at = text.find("\n" + series + " ");
+    if (at == std::string::npos) {
+      return -1;
+    }
+    return std::stod(text.substr(at + series.size() + 2));
+  }
+
+  // Deliveries to test-output recorded as done in the store.
+  double Delivered() {
+    return MetricValue(R"(erphub_delivered_total{flow="orders",output="test-output"})");
+  }
+
+  std::vector<store::DeadLetterEntry> DeadLetters(Engine& engine) {
+    Result<std::vector<store::DeadLetterEntry>> list =
+        engine.store().ListDeadLetters(store::DeadLetterFilter{});
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    return list.ok() ? *list : std::vector<store::DeadLetterEntry>{};
+  }
+
+  void LogLine(std::string_view line) {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    log_lines_.emplace_back(line);
+  }
+  bool Logged(std::string_view event) {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    for (const std::string& line : log_lines_) {
+      if (line.find("\"event\":\"" + std::string(event) + "\"") != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  testing::TempDir dir_;
+  ComponentRegistry registry_;
+  testing::TestComponents components_;
+  SeededRandom random_{42};
+  ops::MetricsRegistry metrics_;
+  std::mutex log_mu_;
+  std::vector<std::string> log_lines_;
+  Logger log_;
+  std::deque<Config> configs_;
+};
+
+TEST_F(EngineTest, ManyKeysRunInParallelAndEachKeyInAcceptanceOrder) {
+  const Config& config = Load(kOrdersFlow);
+  ScriptedOutput& erp = components_.output("erp");
+  erp.SetDelay(2ms);
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  constexpr int kKeys = 16;
+  constexpr int kPerKey = 8;
+  for (int seq = 0; seq < kPerKey; ++seq) {
+    std::vector<IntakeItem> items;
+    for (int k = 0; k < kKeys; ++k) {
+      items.push_back(Item(R"({"customer":"c)" + std::to_string(k) + R"(","seq":)" +
+                           std::to_string(seq) + "}"));
+    }
+    ASSERT_TRUE(engine->intake("orders")->Accept(std::move(items)).ok());
+  }
+  ASSERT_TRUE(WaitFor([&] { return Delivered() == kKeys * kPerKey; }));
+
+  std::map<std::string, std::vector<int64_t>> seen;
+  std::set<std::string> idempotency_keys;
+  for (const testing::Recorded& call : erp.calls()) {
+    seen[call.key].push_back(*call.payload.Get("seq").as_number().ToInt64());
+    idempotency_keys.insert(call.idempotency_key);
+    // The steps ran once for this message, before the output.
+    EXPECT_EQ(call.payload.Get("steps").as_number().ToInt64(), 1);
+    EXPECT_EQ(components_.steps[0]->runs(call.id), 1);
+  }
+  ASSERT_EQ(seen.size(), size_t{kKeys});
+  for (const auto& [key, seqs] : seen) {
+    std::vector<int64_t> expected;
+    for (int seq = 0; seq < kPerKey; ++seq) {
+      expected.push_back(seq);
+    }
+    EXPECT_EQ(seqs, expected) << key;
+  }
+  EXPECT_EQ(idempotency_keys.size(), size_t{kKeys * kPerKey});
+  EXPECT_GT(erp.max_concurrent(), 1);
+  EXPECT_EQ(components_.steps[0]->total_runs(), kKeys * kPerKey);
+  EXPECT_EQ(MetricValue(R"(erphub_accepted_total{flow="orders"})"), kKeys * kPerKey);
+  EXPECT_EQ(MetricValue(R"(erphub_delivered_total{flow="orders",output="test-output"})"),
+            kKeys * kPerKey);
+  EXPECT_EQ(
+      MetricValue(R"(erphub_delivery_latency_seconds_count{flow="orders",output="test-output"})"),
+      kKeys * kPerKey);
+}
+
+TEST_F(EngineTest, TransientFailuresAreRetriedWithTheSameIdempotencyKey) {
+  const Config& config = Load(kOrdersFlow);
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Enqueue(ScriptedOutput::Transient("HTTP 503"), 2);
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  MessageId id = AcceptOne(*engine, R"({"customer":"c1"})");
+  ASSERT_TRUE(WaitFor([&] { return Delivered() == 1; }));
+
+  std::vector<testing::Recorded> calls = erp.calls();
+  ASSERT_EQ(calls.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(calls[i].attempt, i + 1);
+    EXPECT_EQ(calls[i].idempotency_key, IdempotencyKey("orders", id, "test-output"));
+  }
+  // Lineage: received, the step, then each attempt of the output with its outcome.
+  Result<store::MessageTrace> trace = engine->store().Trace(id);
+  ASSERT_TRUE(trace.ok()) << trace.status().ToString();
+  std::vector<std::string> attempts;
+  int steps = 0;
+  for (const store::LineageEvent& e : trace->events) {
+    if (e.kind == store::LineageKind::kAttempt && e.name == "test-output") {
+      attempts.push_back(e.outcome);
+    }
+    steps += e.kind == store::LineageKind::kStep ? 1 : 0;
+  }
+  EXPECT_EQ(attempts, (std::vector<std::string>{"retry", "retry", "done"}));
+  EXPECT_EQ(steps, 1);
+  EXPECT_EQ(MetricValue(R"(erphub_failed_attempts_total{flow="orders",output="test-output"})"), 2);
+  EXPECT_TRUE(Logged("delivery.retry"));
+}
+
+TEST_F(EngineTest, PermanentFailureDeadLettersAtOnceWithTheTargetsAnswer) {
+  const Config& config = Load(kOrdersFlow);
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Enqueue(ScriptedOutput::Permanent("HTTP 422", R"({"error":"unknown sku"})"));
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  MessageId id = AcceptOne(*engine, R"({"customer":"c1"})");
+  ASSERT_TRUE(WaitFor([&] { return !DeadLetters(*engine).empty(); }));
+
+  std::vector<store::DeadLetterEntry> dead = DeadLetters(*engine);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].message_id, id);
+  EXPECT_EQ(dead[0].output, "test-output");
+  EXPECT_EQ(dead[0].attempts, 1);
+  EXPECT_EQ(dead[0].response_body, R"({"error":"unknown sku"})");
+  EXPECT_NE(dead[0].error.find("HTTP 422"), std::string::npos);
+  EXPECT_EQ(erp.calls().size(), 1u);
+  EXPECT_EQ(MetricValue(R"(erphub_dead_lettered_total{flow="orders",output="test-output"})"), 1);
+  EXPECT_TRUE(Logged("delivery.dead_lettered"));
+}
+
+TEST_F(EngineTest, ExhaustedRetriesDeadLetter) {
+  const Config& config = Load(R"(  orders:
+    from: test-input
+    key: customer
+    to:
+      - test-output
+    retry: {initial: 1ms, max_delay: 2ms, max_attempts: 3}
+)");
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Enqueue(ScriptedOutput::Transient("HTTP 503"), 10);
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  AcceptOne(*engine, R"({"customer":"c1"})");
+  ASSERT_TRUE(WaitFor([&] { return !DeadLetters(*engine).empty(); }));
+  std::vector<store::DeadLetterEntry> dead = DeadLetters(*engine);
+  EXPECT_EQ(dead[0].attempts, 3);
+  EXPECT_NE(dead[0].error.find("gave up after 3 attempts"), std::string::npos) << dead[0].error;
+  EXPECT_EQ(erp.calls().size(), 3u);
+}
+
+TEST_F(EngineTest, RetryAfterIsHonoured) {
+  FakeClock clock;
+  const Config& config = Load(R"(  orders:
+    from: test-input
+    key: customer
+    to:
+      - test-output
+    retry: {initial: 1ms, max_delay: 1ms, max_attempts: 5}
+)");
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Enqueue(ScriptedOutput::Transient("HTTP 503", 2000ms));
+  EngineOptions options = Options();
+  options.clock = &clock;
+  options.idle_poll = 5ms;
+  auto engine = StartEngine(config, options);
+  ASSERT_NE(engine, nullptr);
+  const Timestamp failed_at = clock.Now();
+  MessageId id = AcceptOne(*engine, R"({"customer":"c1"})");
+
+  // The failed attempt schedules the next one exactly at the Retry-After (the jittered backoff
+  // is at most 1 ms).
+  ASSERT_TRUE(WaitFor([&] {
+    Result<store::MessageTrace> trace = engine->store().Trace(id);
+    return trace.ok() && trace->deliveries.size() == 1 &&
+           trace->deliveries[0].state == store::DeliveryState::kReady &&
+           trace->deliveries[0].attempts == 1;
+  }));
+  EXPECT_EQ(engine->store().Trace(id)->deliveries[0].not_before, failed_at + 2000ms);
+
+  // Not before: the claimer looks every 5 ms; give it many looks.
+  clock.Advance(1999ms);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(erp.calls().size(), 1u);
+
+  clock.Advance(1ms);
+  ASSERT_TRUE(WaitFor([&] { return erp.successes() == 1; }));
+  EXPECT_EQ(erp.calls().size(), 2u);
+}
+
+TEST_F(EngineTest, StepsRunOncePerMessageWhileOutputsRetry) {
+  const Config& config = Load(R"(  orders:
+    from: test-input
+    key: customer
+    steps:
+      - test-step
+    to:
+      - test-output
+      - name: crm
+        test-output: {target: crm}
+    retry: {initial: 1ms, max_delay: 2ms, max_attempts: 5}
+)");
+  ScriptedOutput& erp = components_.output("erp");
+  ScriptedOutput& crm = components_.output("crm");
+  crm.Enqueue(ScriptedOutput::Transient("HTTP 500"), 3);
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  std::vector<MessageId> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(AcceptOne(*engine, R"({"customer":"c)" + std::to_string(i) + R"("})"));
+  }
+  ASSERT_TRUE(WaitFor([&] { return erp.successes() == 5 && crm.successes() == 5; }));
+  for (const MessageId& id : ids) {
+    EXPECT_EQ(components_.steps[0]->runs(id), 1);
+  }
+  for (const testing::Recorded& call : crm.calls()) {
+    EXPECT_EQ(call.payload.Get("steps").as_number().ToInt64(), 1);
+  }
+  EXPECT_EQ(components_.steps[0]->total_runs(), 5);
+}
+
+TEST_F(EngineTest, PermanentStepFailureDeadLettersNamingTheStep) {
+  const Config& config = Load(R"(  orders:
+    from: test-input
+    key: customer
+    steps:
+      - name: check
+        test-step: {fail_on: bad}
+    to:
+      - test-output
+)");
+  ScriptedOutput& erp = components_.output("erp");
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  MessageId id = AcceptOne(*engine, R"({"customer":"c1","kind":"bad"})");
+  ASSERT_TRUE(WaitFor([&] { return !DeadLetters(*engine).empty(); }));
+  std::vector<store::DeadLetterEntry> dead = DeadLetters(*engine);
+  EXPECT_EQ(dead[0].failed_at, "check");
+  EXPECT_EQ(dead[0].output, "@steps");
+  EXPECT_NE(dead[0].error.find("/kind: not allowed"), std::string::npos) << dead[0].error;
+  EXPECT_TRUE(erp.calls().empty());
+  Result<store::MessageTrace> trace = engine->store().Trace(id);
+  ASSERT_TRUE(trace.ok());
+  bool step_event = false;
+  for (const store::LineageEvent& e : trace->events) {
+    if (e.kind == store::LineageKind::kStep) {
+      step_event = e.name == "check" && e.outcome == "failed";
+    }
+  }
+  EXPECT_TRUE(step_event);
+}
+
+TEST_F(EngineTest, BlockKeyHoldsLaterMessagesOfTheKeyUntilReplay) {
+  const Config& config = Load(R"(  orders:
+    from: test-input
+    key: customer
+    to:
+      - test-output
+    on_dead_letter: block_key
+)");
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Enqueue(ScriptedOutput::Permanent("HTTP 422", "no"));
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  AcceptOne(*engine, R"({"customer":"a","n":1})");
+  ASSERT_TRUE(WaitFor([&] { return !DeadLetters(*engine).empty(); }));
+  AcceptOne(*engine, R"({"customer":"a","n":2})");
+  AcceptOne(*engine, R"({"customer":"b","n":3})");
+  ASSERT_TRUE(WaitFor([&] { return erp.successes() == 1; }));
+  EXPECT_EQ(erp.calls().back().payload.Get("n").as_number().ToInt64(), 3);
+
+  ASSERT_TRUE(engine->store().Replay(DeadLetters(*engine)[0].id, store::ReplayOptions{}).ok());
+  ASSERT_TRUE(WaitFor([&] { return erp.successes() == 3; }));
+  std::vector<testing::Recorded> calls = erp.calls();
+  EXPECT_EQ(calls[calls.size() - 2].payload.Get("n").as_number().ToInt64(), 1);
+  EXPECT_EQ(calls.back().payload.Get("n").as_number().ToInt64(), 2);
+}
+
+TEST_F(EngineTest, BackPressureRefusesPastTheBacklogBound) {
+  const Config& config = Load(kOrdersFlow);
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Close();
+  EngineOptions options = Options();
+  options.max_backlog = 3;
+  auto engine = StartEngine(config, options);
+  ASSERT_NE(engine, nullptr);
+  Intake& intake = *engine->intake("orders");
+  for (int i = 0; i < 3; ++i) {
+    AcceptOne(*engine, R"({"customer":"c)" + std::to_string(i) + R"("})");
+  }
+  EXPECT_TRUE(intake.Overloaded());
+  std::vector<IntakeItem> items;
+  items.push_back(Item(R"({"customer":"c9"})"));
+  Result<std::vector<components::IntakeResult>> refused = intake.Accept(std::move(items));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(MetricValue(R"(erphub_rejected_total{flow="orders",reason="overloaded"})"), 1);
+
+  erp.Open();
+  ASSERT_TRUE(WaitFor([&] { return erp.successes() == 3; }));
+  ASSERT_TRUE(WaitFor([&] { return engine->RefreshBacklog().ok() && !intake.Overloaded(); }));
+  AcceptOne(*engine, R"({"customer":"c9"})");
+  ASSERT_TRUE(WaitFor([&] { return erp.successes() == 4; }));
+}
+
+TEST_F(EngineTest, GracefulStopLeavesUnstartedWorkForTheNextStart) {
+  const Config& config = Load(kOrdersFlow);
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Close();
+  std::vector<MessageId> ids;
+  {
+    auto engine = StartEngine(config);
+    ASSERT_NE(engine, nullptr);
+    for (int seq = 0; seq < 5; ++seq) {
+      ids.push_back(AcceptOne(*engine, R"({"customer":"k","seq":)" + std::to_string(seq) + "}"));
+    }
+    ASSERT_TRUE(erp.WaitEntered(1));
+    engine->StopIntake();
+    EXPECT_FALSE(engine->CheckIntake().ok());
+    std::vector<IntakeItem> late;
+    late.push_back(Item(R"({"customer":"k"})"));
+    EXPECT_EQ(engine->intake("orders")->Accept(std::move(late)).status().code(),
+              StatusCode::kUnavailable);
+    // The running delivery finishes within the deadline; nothing else starts.
+    std::thread release([&] {
+      std::this_thread::sleep_for(50ms);
+      erp.Allow(1);
+    });
+    DrainResult drained = engine->Drain(10s);
+    release.join();
+    EXPECT_TRUE(drained.drained);
+    EXPECT_EQ(drained.still_running, 0);
+    EXPECT_EQ(erp.successes(), 1u);
+    EXPECT_TRUE(components_.inputs[0]->stopped);
+  }
+  erp.Open();
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  ASSERT_TRUE(WaitFor([&] { return erp.successes() == 5; }));
+  std::vector<testing::Recorded> calls = erp.calls();
+  ASSERT_EQ(calls.size(), 5u);
+  std::set<std::string> keys;
+  for (int seq = 0; seq < 5; ++seq) {
+    EXPECT_EQ(calls[seq].id, ids[seq]);
+    EXPECT_EQ(calls[seq].attempt, 1);
+    keys.insert(calls[seq].idempotency_key);
+  }
+  EXPECT_EQ(keys.size(), 5u);
+}
+
+TEST_F(EngineTest, DrainGivesUpAtTheDeadline) {
+  const Config& config = Load(kOrdersFlow);
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Close();
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  AcceptOne(*engine, R"({"customer":"k"})");
+  ASSERT_TRUE(erp.WaitEntered(1));
+  const auto start = std::chrono::steady_clock::now();
+  DrainResult drained = engine->Stop(100ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_FALSE(drained.drained);
+  EXPECT_EQ(drained.still_running, 1);
+  erp.Open();  // lets the destructor join the worker
+}
+
+TEST_F(EngineTest, LongDeliveriesKeepTheirLease) {
+  const Config& config = Load(kOrdersFlow);
+  ScriptedOutput& erp = components_.output("erp");
+  erp.SetDelay(700ms);
+  EngineOptions options = Options();
+  options.lease_duration = 200ms;
+  auto engine = StartEngine(config, options);
+  ASSERT_NE(engine, nullptr);
+  MessageId id = AcceptOne(*engine, R"({"customer":"k"})");
+  ASSERT_TRUE(WaitFor([&] {
+    Result<store::MessageTrace> trace = engine->store().Trace(id);
+    if (!trace.ok()) {
+      return false;
+    }
+    for (const store::DeliveryInfo& d : trace->deliveries) {
+      if (d.output == "test-output" && d.state == store::DeliveryState::kDone) {
+        return true;
+      }
+    }
+    return false;
+  }));
+  EXPECT_EQ(erp.calls().size(), 1u);
+  Result<store::MessageTrace> trace = engine->store().Trace(id);
+  for (const store::LineageEvent& e : trace->events) {
+    EXPECT_NE(e.outcome, "lease expired");
+  }
+}
+
+TEST_F(EngineTest, RepeatedEventIdIsStoredOnce) {
+  const Config& config = Load(kOrdersFlow);
+  ScriptedOutput& erp = components_.output("erp");
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  std::vector<IntakeItem> first;
+  first.push_back(Item(R"({"customer":"k"})", "evt-1"));
+  auto a = engine->intake("orders")->Accept(std::move(first));
+  std::vector<IntakeItem> again;
+  again.push_back(Item(R"({"customer":"k"})", "evt-1"));
+  auto b = engine->intake("orders")->Accept(std::move(again));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_FALSE((*a)[0].duplicate);
+  EXPECT_TRUE((*b)[0].duplicate);
+  EXPECT_EQ((*a)[0].id, (*b)[0].id);
+  ASSERT_TRUE(WaitFor([&] { return erp.successes() == 1; }));
+  EXPECT_EQ(MetricValue(R"(erphub_duplicates_total{flow="orders"})"), 1);
+  EXPECT_EQ(MetricValue(R"(erphub_accepted_total{flow="orders"})"), 1);
+}
+
+TEST_F(EngineTest, KeyExpressionThatFailsRefusesTheItems) {
+  const Config& config = Load(kOrdersFlow);
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  std::vector<IntakeItem> items;
+  items.push_back(Item(R"({"customer":"k"})"));
+  items.push_back(Item(R"({"name":"no customer"})"));
+  auto r = engine->intake("orders")->Accept(std::move(items));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().ToString().find("item 2"), std::string::npos) << r.status().ToString();
+}
+
+TEST_F(EngineTest, QuarantineKeepsMalformedInputAndCountsIt) {
+  const Config& config = Load(kOrdersFlow);
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  components::QuarantineItem item;
+  item.raw = "{not json";
+  item.reason = "malformed JSON at 1:2";
+  item.source = "test";
+  Result<int64_t> id = engine->intake("orders")->Quarantine(item);
+  ASSERT_TRUE(id.ok());
+  Result<store::QuarantineEntry> entry = engine->store().GetQuarantine(*id);
+  ASSERT_TRUE(entry.ok());
+  EXPECT_EQ(entry->raw, "{not json");
+  EXPECT_EQ(entry->flow, "orders");
+  EXPECT_EQ(MetricValue(R"(erphub_quarantined_total{flow="orders"})"), 1);
+  EXPECT_EQ(MetricValue(R"(erphub_rejected_total{flow="orders",reason="malformed"})"), 1);
+}
+
+TEST_F(EngineTest, ComponentsCountIntoTheRegistryWithTheirFlow) {
+  const Config& config = Load(kOrdersFlow);
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  components::Metrics* metrics = components_.inputs[0]->context_.metrics;
+  ASSERT_NE(metrics, nullptr);
+  metrics->CountLabeled("erphub_rejected_total", 2, {{"reason", "signature"}});
+  metrics->Count("erphub_webhook_requests_total", 1);
+  EXPECT_EQ(MetricValue(R"(erphub_rejected_total{flow="orders",reason="signature"})"), 2);
+  EXPECT_EQ(MetricValue(R"(erphub_webhook_requests_total{flow="orders"})"), 1);
+  EXPECT_EQ(components_.inputs[0]->context_.flow, "orders");
+}
+
+TEST_F(EngineTest, BacklogGaugesFollowTheStore) {
+  const Config& config = Load(kOrdersFlow);
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Close();
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  AcceptOne(*engine, R"({"customer":"k","n":1})");
+  AcceptOne(*engine, R"({"customer":"k","n":2})");
+  ASSERT_TRUE(erp.WaitEntered(1));
+  ASSERT_TRUE(engine->RefreshBacklog().ok());
+  // One in flight at the output; the second message waits behind it after its steps.
+  ASSERT_TRUE(WaitFor([&] {
+    return engine->RefreshBacklog().ok() &&
+           MetricValue(R"(erphub_backlog{flow="orders",state="in_flight"})") == 1 &&
+           MetricValue(R"(erphub_backlog{flow="orders",state="queued"})") == 1;
+  }));
+  erp.Open();
+  ASSERT_TRUE(WaitFor([&] {
+    return engine->RefreshBacklog().ok() &&
+           MetricValue(R"(erphub_backlog{flow="orders",state="in_flight"})") == 0 &&
+           MetricValue(R"(erphub_backlog{flow="orders",state="queued"})") == 0;
+  }));
+}
+
+TEST_F(EngineTest, CreateReportsEveryProblemWithItsPlace) {
+  ASSERT_TRUE(registry_.Register(ComponentSpec::Output("spec-only")).ok());
+  // "customer[" starts at column 10; the parser stops at the "[" in column 18.
+  const Config& config = Load(R"(  orders:
+    from: test-input
+    key: customer[
+    to:
+      - spec-only
+)");
+  Result<std::unique_ptr<Engine>> engine = Engine::Create(config, registry_, Options());
+  ASSERT_FALSE(engine.ok());
+  const std::string text = engine.status().ToString();
+  EXPECT_NE(text.find("erphub.yaml:7:18: flows.orders.key: does not compile"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("flows.orders.to[0]: the output \"spec-only\" has no implementation"),
+            std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace erphub::engine

@@ -1,0 +1,73 @@
+#include "ops/ops_routes.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "core/json.h"
+#include "net/http_client.h"
+#include "net/http_server.h"
+
+namespace erphub::ops {
+namespace {
+
+class OpsRoutesTest : public ::testing::Test {
+ protected:
+  void Start(std::vector<ReadinessCheck> checks) {
+    OpsRoutesOptions options;
+    options.metrics = &metrics_;
+    options.checks = std::move(checks);
+    ASSERT_TRUE(AddOpsRoutes(server_, std::move(options)).ok());
+    ASSERT_TRUE(server_.Start().ok());
+  }
+  void TearDown() override { server_.Stop(std::chrono::seconds(1)); }
+
+  net::HttpResponse Get(const std::string& path) {
+    net::ClientRequest request;
+    request.url = server_.base_url() + path;
+    Result<net::HttpResponse> response = client_.Send(request);
+    EXPECT_TRUE(response.ok()) << response.status().ToString();
+    return response.ok() ? *response : net::HttpResponse{};
+  }
+
+  MetricsRegistry metrics_;
+  net::HttpServer server_;
+  net::HttpClient client_;
+};
+
+TEST_F(OpsRoutesTest, HealthAnswersWhileTheProcessServes) {
+  Start({});
+  net::HttpResponse r = Get("/health");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"status":"ok"})");
+}
+
+TEST_F(OpsRoutesTest, ReadyNamesEachCheck) {
+  std::atomic<bool> store_up{true};
+  Start({{"store", [&] { return store_up ? Status::Ok() : UnavailableError("disk I/O error"); }},
+         {"intake", [] { return Status::Ok(); }}});
+  net::HttpResponse ready = Get("/ready");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body, R"({"status":"ready","checks":{"listener":{"ok":true},"store":{"ok":true},)"
+                        R"("intake":{"ok":true}}})");
+  store_up = false;
+  net::HttpResponse not_ready = Get("/ready");
+  EXPECT_EQ(not_ready.status, 503);
+  Result<Value> body = ParseJson(not_ready.body);
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(body->Get("status").as_string(), "not ready");
+  EXPECT_FALSE(body->Get("checks").Get("store").Get("ok").as_bool());
+  EXPECT_EQ(body->Get("checks").Get("store").Get("error").as_string(), "disk I/O error");
+}
+
+TEST_F(OpsRoutesTest, MetricsInPrometheusText) {
+  metrics_.Counters("erphub_accepted_total", "Accepted.").With({{"flow", "orders"}}).Inc(3);
+  Start({});
+  net::HttpResponse r = Get("/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers.GetOr("Content-Type", ""), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(r.body.find("erphub_accepted_total{flow=\"orders\"} 3\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace erphub::ops
