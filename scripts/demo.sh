@@ -108,7 +108,7 @@ echo
 wait_until 20 "the ${#samples[@]} deliveries" delivered "${#samples[@]}"
 echo "== What the ERP received: POST /sales-orders, one canonical sales order each"
 jq -r '[.json.external_id, "#" + .json.order_number, .json.customer.name,
-        (.json.lines | length | tostring) + " lines",
+        (.json.lines | length | if . == 1 then "1 line" else "\(.) lines" end),
         .json.totals.gross + " " + .json.currency, "Idempotency-Key " + .headers["Idempotency-Key"]]
        | @tsv' "$work/received.ndjson" |
   awk -F'\t' '{ printf "   %-24s %-8s %-12s %-8s %-12s %s\n", $1, $2, $3, $4, $5, $6 }'

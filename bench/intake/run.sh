@@ -190,7 +190,7 @@ awk -v e="$erphub_rate" -v n="$nginx_rate" -v r="$node_rate" -v el="$(latency_of
   printf "%-44s %9.0f req/s   (%s)\n", "Node-RED 4 (http in -> function -> response)", r, rl
   printf "erphub / nginx    %6.0f%%   (goal >= 40%%)\n", 100 * e / n
   printf "erphub / Node-RED %6.1fx   (goal >= 10x)\n", e / r
-  if (t > 0) printf "group commit: %d messages accepted in %d store transactions (%.1f per fsync)\n", a, t, a / t
+  if (t > 0) printf "erphub accepted %d orders with %d store write transactions in all (intake, steps and deliveries share commits)\n", a, t
 }'
 
 echo
