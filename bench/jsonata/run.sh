@@ -16,7 +16,7 @@ if [ ! -d "$here/node_modules/jsonata" ]; then
 fi
 
 echo "== JSONata: erphub vs reference (one core each)"
-"$build/jsonata_bench" --benchmark_format=json --benchmark_min_time=2 >"$work/erphub.json" 2>/dev/null
+"$build/bench/jsonata_bench" --benchmark_format=json --benchmark_min_time=2 >"$work/erphub.json"
 rate() { jq -r --arg n "$1" '.benchmarks[] | select(.name == $n) | .items_per_second' "$work/erphub.json"; }
 micros() { jq -r --arg n "$1" '.benchmarks[] | select(.name == $n) | .cpu_time / 1000' "$work/erphub.json"; }
 
@@ -55,8 +55,11 @@ jq_filter='{id: .id, sku: (.sku | ascii_upcase), qty: .qty, total: (.qty * (.pri
 seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N); echo "$end - $start" | bc -l; }
 ours=$(seconds "$build/erphub" map --ndjson "$work/filter.jsonata" "$work/records.ndjson")
 theirs=$(seconds jq -c "$jq_filter" "$work/records.ndjson")
-"$build/erphub" map --ndjson "$work/filter.jsonata" "$work/records.ndjson" | head -1000 | jq -cS . >"$work/ours.ndjson"
-jq -c "$jq_filter" "$work/records.ndjson" | head -1000 | jq -cS . >"$work/theirs.ndjson"
+head -1000 "$work/records.ndjson" >"$work/sample.ndjson"
+# jq computes in binary doubles (9.089999999999998 where erphub has 9.09): compare at 9 places.
+normalize='walk(if type == "number" then (. * 1e9 | round) / 1e9 else . end)'
+"$build/erphub" map --ndjson "$work/filter.jsonata" "$work/sample.ndjson" | jq -cS "$normalize" >"$work/ours.ndjson"
+jq -c "$jq_filter" "$work/sample.ndjson" | jq -cS "$normalize" >"$work/theirs.ndjson"
 same=$(cmp -s "$work/ours.ndjson" "$work/theirs.ndjson" && echo "same output" || echo "OUTPUT DIFFERS")
 awk -v n="$records" -v e="$ours" -v j="$theirs" -v s="$same" 'BEGIN {
   printf "%-28s erphub %12.0f rec/s   jq %14.0f rec/s   ratio %6.1fx   (goal >= 10x; %s)\n",

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "cli/components_list.h"
+#include "components/builtin.h"
 #include "core/config.h"
 #include "core/json.h"
 
@@ -21,7 +21,8 @@ std::string Plural(size_t count, const char* noun) {
 
 int RunLint(const LintArgs& args) {
   ComponentRegistry registry;
-  RegisterComponentSpecs(registry);
+  Status registered = components::RegisterBuiltins(registry);
+  ERPHUB_CHECK(registered.ok());
   auto config = LoadConfigFile(args.config_file, registry);
   if (!config.ok()) {
     const Diagnostics& diagnostics = config.error();

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   erphub::cli::AddLintCommand(app, exit_code);
   erphub::cli::AddMapCommand(app, exit_code);
+  erphub::cli::AddRunCommand(app, exit_code);
   erphub::cli::AddDlqCommand(app, exit_code);
   erphub::cli::AddTraceCommand(app, exit_code);
   erphub::cli::AddVersionCommand(app, exit_code);

@@ -35,7 +35,7 @@ components::Failure Permanent(std::string error) {
 
 }  // namespace
 
-void DeliveryRunner::Run(const store::ClaimedDelivery& delivery) const {
+WorkerPool::Finish DeliveryRunner::Run(const store::ClaimedDelivery& delivery) const {
   auto it = deps_.flows->find(delivery.message.flow);
   const FlowRuntime* flow = it == deps_.flows->end() ? nullptr : it->second.get();
   const Timestamp started = deps_.clock->Now();
@@ -53,7 +53,9 @@ void DeliveryRunner::Run(const store::ClaimedDelivery& delivery) const {
   }
   outcome.report.started_at = started;
   outcome.report.duration = Since(start);
-  Record(flow, delivery, std::move(outcome));
+  return [this, flow, outcome = std::move(outcome)](const store::ClaimedDelivery& claimed) {
+    Record(flow, claimed, outcome);
+  };
 }
 
 DeliveryRunner::Outcome DeliveryRunner::RunSteps(const FlowRuntime& flow,
@@ -122,7 +124,7 @@ DeliveryRunner::Outcome DeliveryRunner::RunOutput(const FlowRuntime& flow,
 }
 
 void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
-                            Outcome outcome) const {
+                            const Outcome& outcome) const {
   const OutputMetrics* metrics = flow != nullptr ? flow->metrics.Output(delivery.output) : nullptr;
   Logger& log = *deps_.log;
   const std::string id = delivery.message.id.ToString();

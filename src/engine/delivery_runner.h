@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/random.h"
 #include "engine/flow_runtime.h"
+#include "engine/worker_pool.h"
 #include "store/store.h"
 
 namespace erphub::engine {
@@ -37,7 +38,9 @@ class DeliveryRunner {
 
   explicit DeliveryRunner(Deps deps) : deps_(std::move(deps)) {}
 
-  void Run(const store::ClaimedDelivery& delivery) const;
+  // Runs the delivery's steps or output; the returned function records the outcome (on a
+  // recorder thread, see WorkerPool).
+  WorkerPool::Finish Run(const store::ClaimedDelivery& delivery) const;
 
  private:
   // What one attempt ended with.
@@ -53,7 +56,7 @@ class DeliveryRunner {
   Outcome RunSteps(const FlowRuntime& flow, const store::ClaimedDelivery& delivery) const;
   Outcome RunOutput(const FlowRuntime& flow, const store::ClaimedDelivery& delivery) const;
   void Record(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
-              Outcome outcome) const;
+              const Outcome& outcome) const;
   void DeadLetter(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
                   const Outcome& outcome, std::string error) const;
 

@@ -138,7 +138,7 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
   DeliveryRunner* runner = engine->runner_.get();
   engine->pool_ = std::make_unique<WorkerPool>(
       *engine->store_, std::move(pool),
-      [runner](const store::ClaimedDelivery& delivery) { runner->Run(delivery); });
+      [runner](const store::ClaimedDelivery& delivery) { return runner->Run(delivery); });
   ERPHUB_TRY(engine->RefreshBacklog());
   return engine;
 }
@@ -308,7 +308,7 @@ Status Engine::CheckStore() {
 
 Status Engine::CheckIntake() const {
   if (!intake_open_.load()) {
-    return UnavailableError(started_ ? "intake has stopped: shutting down" : "not started yet");
+    return UnavailableError("intake is closed (not started, or shutting down)");
   }
   return Status::Ok();
 }

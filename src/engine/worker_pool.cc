@@ -17,12 +17,15 @@ constexpr milliseconds kClaimErrorPause{1000};
 
 }  // namespace
 
-WorkerPool::WorkerPool(store::Store& store, WorkerPoolOptions options, Handler handler)
+WorkerPool::WorkerPool(store::Store& store, WorkerPoolOptions options, Runner runner)
     : store_(store),
       options_(std::move(options)),
-      handler_(std::move(handler)),
+      runner_(std::move(runner)),
       clock_(options_.clock != nullptr ? *options_.clock : SystemClock::Default()),
-      log_(options_.log != nullptr ? *options_.log : Logger::Default()) {}
+      log_(options_.log != nullptr ? *options_.log : Logger::Default()),
+      workers_(std::max(options_.workers, 1)),
+      recorders_(options_.recorders > 0 ? options_.recorders : std::max(16, workers_)),
+      prefetch_(std::max(options_.prefetch, 0)) {}
 
 WorkerPool::~WorkerPool() { Join(); }
 
@@ -32,9 +35,12 @@ void WorkerPool::Start() {
     return;
   }
   started_ = true;
-  idle_ = std::max(options_.workers, 1);
-  for (int i = 0; i < idle_; ++i) {
-    workers_.emplace_back([this] { Work(); });
+  idle_workers_ = workers_;
+  for (int i = 0; i < workers_; ++i) {
+    worker_threads_.emplace_back([this] { Work(); });
+  }
+  for (int i = 0; i < recorders_; ++i) {
+    recorder_threads_.emplace_back([this] { Record(); });
   }
   dispatcher_ = std::thread([this] { Dispatch(); });
   renewer_ = std::thread([this] { Renew(); });
@@ -57,8 +63,7 @@ void WorkerPool::StopClaiming() {
 
 bool WorkerPool::WaitIdle(SteadyClock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mu_);
-  const int workers = static_cast<int>(workers_.size());
-  return idle_cv_.wait_until(lock, deadline, [&] { return queue_.empty() && idle_ == workers; });
+  return idle_cv_.wait_until(lock, deadline, [&] { return held_ == 0; });
 }
 
 void WorkerPool::Join() {
@@ -75,25 +80,31 @@ void WorkerPool::Join() {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
   }
+  // Workers finish the queue, then recorders record everything the workers handed over.
   work_cv_.notify_all();
-  renew_cv_.notify_all();
-  for (std::thread& worker : workers_) {
+  for (std::thread& worker : worker_threads_) {
     worker.join();
   }
+  record_cv_.notify_all();
+  for (std::thread& recorder : recorder_threads_) {
+    recorder.join();
+  }
+  renew_cv_.notify_all();
   renewer_.join();
-}
-
-bool WorkerPool::StillRunning(int64_t delivery_id) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return leases_.count(delivery_id) > 0;
 }
 
 int WorkerPool::busy() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return static_cast<int>(workers_.size()) - idle_;
+  return held_;
+}
+
+bool WorkerPool::StillHeld(int64_t delivery_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return leases_.count(delivery_id) > 0;
 }
 
 void WorkerPool::Dispatch() {
+  const int max_held = workers_ + prefetch_ + recorders_;
   uint64_t seen = 0;
   // Look for work without waiting for a signal: at start, and after a claim that filled every
   // idle worker (more may be ready).
@@ -103,11 +114,17 @@ void WorkerPool::Dispatch() {
     int limit = 0;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      idle_cv_.wait(lock, [&] { return !claiming_ || idle_ > 0; });
+      // A few deliveries wait, claimed, for a worker: a worker that finishes takes the next at
+      // once instead of waiting for a claim's commit, and one claim serves many workers.
+      auto room = [&] {
+        const int running_or_queued = workers_ - idle_workers_ + static_cast<int>(queue_.size());
+        return std::min(workers_ + prefetch_ - running_or_queued, max_held - held_);
+      };
+      idle_cv_.wait(lock, [&] { return !claiming_ || room() > 0; });
       if (!claiming_) {
         return;
       }
-      limit = idle_;
+      limit = room();
     }
     const uint64_t generation = store_.WorkGeneration();
     const int64_t now_us = ToUnixMicros(clock_.Now());
@@ -130,6 +147,9 @@ void WorkerPool::Dispatch() {
     claim.limit = limit;
     claim.lease_duration = options_.lease_duration;
     claim.flows = options_.flows;
+    if (options_.paused) {
+      claim.paused = options_.paused();
+    }
     Result<std::vector<store::ClaimedDelivery>> claimed = store_.ClaimDeliveries(claim);
     if (!claimed.ok()) {
       log_.Warn("engine.claim_failed", {{"error", Value::Str(claimed.status().ToString())}});
@@ -148,7 +168,7 @@ void WorkerPool::Dispatch() {
         leases_[delivery.lease.delivery_id] = delivery.lease;
         queue_.push_back(std::move(delivery));
       }
-      idle_ -= count;
+      held_ += count;
     }
     work_cv_.notify_all();
     look = count == limit;
@@ -156,7 +176,7 @@ void WorkerPool::Dispatch() {
 }
 
 void WorkerPool::AwaitWork(uint64_t seen) {
-  milliseconds timeout = kStopCheckInterval;
+  milliseconds timeout = std::min(kStopCheckInterval, options_.idle_poll);
   const int64_t due_us = next_due_us_.load();
   if (due_us != INT64_MAX) {
     // Clock time until the retry is due, slept in real time (a fake clock that jumps is seen at
@@ -164,7 +184,6 @@ void WorkerPool::AwaitWork(uint64_t seen) {
     const int64_t wait_us = due_us - ToUnixMicros(clock_.Now());
     timeout = std::min(timeout, milliseconds(std::max<int64_t>(wait_us / 1000 + 1, 0)));
   }
-  timeout = std::min(timeout, options_.idle_poll);
   store_.AwaitWork(seen, timeout);
 }
 
@@ -179,12 +198,40 @@ void WorkerPool::Work() {
       }
       delivery = std::move(queue_.front());
       queue_.pop_front();
+      --idle_workers_;
     }
-    handler_(delivery);
+    Finish finish = runner_(delivery);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      leases_.erase(delivery.lease.delivery_id);
-      ++idle_;
+      finished_.push_back(Finished{std::move(delivery), std::move(finish)});
+      ++idle_workers_;
+    }
+    record_cv_.notify_one();
+    idle_cv_.notify_all();
+  }
+}
+
+void WorkerPool::Record() {
+  while (true) {
+    Finished item;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      // Recorders stop only after the workers have stopped: Join sets stopping_ before joining
+      // the workers, so also wait for them to hand over their last outcomes.
+      record_cv_.wait(lock, [&] {
+        return !finished_.empty() || (stopping_ && idle_workers_ == workers_ && queue_.empty());
+      });
+      if (finished_.empty()) {
+        return;
+      }
+      item = std::move(finished_.front());
+      finished_.pop_front();
+    }
+    item.finish(item.delivery);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      leases_.erase(item.delivery.lease.delivery_id);
+      --held_;
     }
     idle_cv_.notify_all();
   }
@@ -194,15 +241,15 @@ void WorkerPool::Renew() {
   const milliseconds interval = std::max(options_.lease_duration / 3, milliseconds(1));
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    renew_cv_.wait_for(lock, interval, [&] { return stopping_; });
-    if (stopping_) {
+    renew_cv_.wait_for(lock, interval, [&] { return stopping_ && held_ == 0; });
+    if (stopping_ && held_ == 0) {
       return;
     }
     std::map<int64_t, store::Lease> leases = leases_;
     lock.unlock();
     for (const auto& [id, lease] : leases) {
       Result<store::Lease> renewed = store_.RenewLease(lease, options_.lease_duration);
-      if (!renewed.ok() && StillRunning(id)) {
+      if (!renewed.ok() && StillHeld(id)) {
         // The outcome's report will fail on the lost lease; another owner redoes the work.
         log_.Warn(
             "engine.lease_renewal_failed",

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -19,7 +20,14 @@
 namespace erphub::engine {
 
 struct WorkerPoolOptions {
+  // Threads running deliveries (steps, outputs).
   int workers = 1;
+  // Threads recording outcomes in the store; 0: max(16, workers). Recording waits for a commit,
+  // so workers hand it over and take the next delivery; concurrent recordings share commits.
+  int recorders = 0;
+  // Deliveries claimed ahead, waiting for a worker, so that one claim (one commit) serves many
+  // workers. They run when a worker is free, also while draining.
+  int prefetch = 32;
   // The lease owner recorded in the store (node and process).
   std::string owner;
   std::chrono::milliseconds lease_duration{30000};
@@ -28,22 +36,28 @@ struct WorkerPoolOptions {
   std::chrono::milliseconds idle_poll{1000};
   // Only deliveries of these flows.
   std::vector<std::string> flows;
+  // Outputs not to claim for now (e.g. those whose circuit breaker is open); asked before each
+  // claim. Empty: none.
+  std::function<std::vector<store::OutputRef>()> paused;
   const Clock* clock = nullptr;
   Logger* log = nullptr;
 };
 
-// Claims ready deliveries from the store and runs them on N worker threads. One dispatcher thread
-// claims only as many deliveries as there are idle workers (so nothing claimed waits for a
-// worker), in one store transaction, and sleeps on Store::AwaitWork when there is none; a renewer
-// thread extends the leases of running deliveries every lease_duration / 3, so a long delivery
-// keeps its lease and a crashed process's leases expire.
+// Claims ready deliveries from the store and runs them. One dispatcher thread claims, in one
+// store transaction, as many deliveries as the workers can take plus `prefetch` waiting, and
+// sleeps on Store::AwaitWork when there is none. A worker runs a delivery and
+// hands its outcome to a recorder thread, which reports it to the store. A renewer thread extends
+// the leases of deliveries not yet recorded every lease_duration / 3, so a long delivery keeps its
+// lease, and a crashed process's leases expire.
 class WorkerPool {
  public:
-  // Runs one claimed delivery to its outcome (Complete, RetryLater or DeadLetter in the store).
-  using Handler = std::function<void(const store::ClaimedDelivery& delivery)>;
+  // Records the outcome of a delivery in the store (Complete, RetryLater or DeadLetter).
+  using Finish = std::function<void(const store::ClaimedDelivery& delivery)>;
+  // Runs one claimed delivery's work and returns how to record its outcome.
+  using Runner = std::function<Finish(const store::ClaimedDelivery& delivery)>;
 
-  WorkerPool(store::Store& store, WorkerPoolOptions options, Handler handler);
-  // Stops claiming and waits for running deliveries, however long they take.
+  WorkerPool(store::Store& store, WorkerPoolOptions options, Runner runner);
+  // Join().
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -53,46 +67,60 @@ class WorkerPool {
   // A delivery becomes due at `at` (a retry this process scheduled): look for work then.
   void NoteDue(Timestamp at);
 
-  // Claims nothing more; deliveries already claimed still run. Returns at once.
+  // Claims nothing more; deliveries already claimed still run and are recorded. Returns at once.
   void StopClaiming();
-  // Waits until no claimed delivery is waiting or running, or until `deadline`. True when idle.
+  // Waits until every claimed delivery has run and been recorded, or until `deadline`. True when
+  // nothing is left.
   bool WaitIdle(std::chrono::steady_clock::time_point deadline);
-  // StopClaiming, then joins every thread: blocks until running deliveries return.
+  // StopClaiming, then joins every thread: blocks until claimed deliveries are done.
   void Join();
 
-  // Deliveries claimed and not yet finished.
+  // Deliveries claimed and not yet recorded.
   int busy() const;
 
  private:
+  struct Finished {
+    store::ClaimedDelivery delivery;
+    Finish finish;
+  };
+
   void Dispatch();
   void Work();
+  void Record();
   void Renew();
-  // Sleeps on the store until work may be there, a worker is free, or stop.
+  // Sleeps on the store until work may be there, or the next look is due.
   void AwaitWork(uint64_t seen);
-  bool StillRunning(int64_t delivery_id) const;
+  bool StillHeld(int64_t delivery_id) const;
 
   store::Store& store_;
   const WorkerPoolOptions options_;
-  const Handler handler_;
+  const Runner runner_;
   const Clock& clock_;
   Logger& log_;
+  const int workers_;
+  const int recorders_;
+  const int prefetch_;
 
   mutable std::mutex mu_;
-  std::condition_variable work_cv_;   // workers: a delivery is queued, or stop
-  std::condition_variable idle_cv_;   // dispatcher and WaitIdle: a worker became free
-  std::condition_variable renew_cv_;  // renewer: stop
+  std::condition_variable work_cv_;    // workers: a delivery is queued, or stop
+  std::condition_variable record_cv_;  // recorders: an outcome is queued, or stop
+  std::condition_variable idle_cv_;    // dispatcher and WaitIdle: capacity freed
+  std::condition_variable renew_cv_;   // renewer: stop
   std::deque<store::ClaimedDelivery> queue_;
-  int idle_ = 0;
+  std::deque<Finished> finished_;
+  int idle_workers_ = 0;
+  // Claimed and not yet recorded: at most workers_ + prefetch_ + recorders_.
+  int held_ = 0;
   bool claiming_ = true;
   bool stopping_ = false;
-  std::map<int64_t, store::Lease> leases_;  // running deliveries by id
+  std::map<int64_t, store::Lease> leases_;  // held deliveries by id
 
   std::atomic<int64_t> next_due_us_{INT64_MAX};
-  std::atomic<bool> stop_claiming_{false};
 
   std::thread dispatcher_;
   std::thread renewer_;
-  std::vector<std::thread> workers_;
+  std::vector<std::thread> worker_threads_;
+  std::vector<std::thread> recorder_threads_;
   bool started_ = false;
   bool joined_ = false;
 };

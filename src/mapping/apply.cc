@@ -137,6 +137,14 @@ Error WithToken(Error err, const std::string& token) {
 
 }  // namespace
 
+const Regex* AsRegex(const Value& fn) {
+  const FunctionValue* f = AsFunctionValue(fn);
+  if (f == nullptr || f->kind() != FunctionKind::kRegex) {
+    return nullptr;
+  }
+  return static_cast<const RegexFunction*>(f)->regex.get();
+}
+
 const BuiltinEntry* FindBuiltin(std::string_view name) {
   const Registry& r = GetRegistry();
   auto it = r.by_name.find(name);
@@ -193,8 +201,22 @@ int Evaluator::Arity(const Value& fn) const {
 JResult<Value> Evaluator::EvaluateFunction(const Node* expr, const Value& input, Frame* env,
                                            const Value* apply_to) {
   const Node* procedure = expr->procedure.get();
-  ERPHUB_ASSIGN_OR_RETURN(Value proc, Evaluate(procedure, input, env));
-  if (proc.is_undefined() && procedure->type == NodeType::kPath) {
+  // The function to call; built-ins are used in place, so that calls from many threads do not
+  // all count references on the same shared value.
+  Value evaluated;
+  const Value* proc = &evaluated;
+  if (procedure->type == NodeType::kVariable && procedure->builtin_direct &&
+      procedure->predicates.empty() && !procedure->group && !procedure->keep_array && !eval_used_ &&
+      options_.bindings == nullptr) {
+    // A built-in nothing can shadow; its variable still counts as one evaluation.
+    if (depth_ + 1 > max_depth_) {
+      return DepthError().AtPosition(procedure->position);
+    }
+    proc = &procedure->builtin->value;
+  } else {
+    ERPHUB_ASSIGN_OR_RETURN(evaluated, Evaluate(procedure, input, env));
+  }
+  if (proc->is_undefined() && procedure->type == NodeType::kPath) {
     const std::string& name = procedure->items[0]->name;
     if (env->Lookup(name) != nullptr || FindBuiltin(name) != nullptr) {
       // The user probably forgot the leading '$'.
@@ -211,7 +233,7 @@ JResult<Value> Evaluator::EvaluateFunction(const Node* expr, const Value& input,
   }
   const int64_t saved = call_position_;
   call_position_ = expr->position;
-  JResult<Value> result = Apply(proc, args, input, env);
+  JResult<Value> result = Apply(*proc, args, input, env);
   call_position_ = saved;
   if (!result.ok()) {
     return WithToken(std::move(result).error().AtPosition(expr->position),
@@ -416,8 +438,10 @@ JResult<Value> Evaluator::ApplyInner(const Value& fn, std::span<const Value> arg
 JResult<Value> Evaluator::ApplyLambda(const LambdaFunction& fn, std::span<const Value> args) {
   Ref<Frame> frame = NewFrame(fn.env);
   const std::vector<std::string>& params = fn.params();
+  const bool hashed = !fn.partial;
   for (size_t i = 0; i < params.size(); i++) {
-    frame->Bind(params[i], i < args.size() ? args[i] : Value());
+    uint32_t hash = hashed ? fn.node->param_hashes[i] : NameHash(params[i]);
+    frame->Bind(params[i], hash, i < args.size() ? args[i] : Value());
   }
   const auto* saved = program_;
   program_ = &fn.program;
@@ -428,20 +452,16 @@ JResult<Value> Evaluator::ApplyLambda(const LambdaFunction& fn, std::span<const 
 
 JResult<Value> Evaluator::ApplyBuiltin(const BuiltinEntry& entry, std::span<const Value> args,
                                        const Value& input, Frame* env) {
-  ArgList validated;
-  std::span<const Value> use = args;
-  if (entry.signature) {
-    auto ok = entry.signature->Validate(args, input, validated);
-    if (!ok.ok()) {
-      Error err = std::move(ok).error().AtPosition(call_position_);
-      err.mutable_info().function_name = std::string(entry.name);
-      return err;
-    }
-    use = validated;
-  }
   EvalCallContext ctx(*this, input, env, call_position_);
-  JResult<Value> result = entry.fn(ctx, use);
-  if (!result.ok()) {
+  JResult<Value> result = [&]() -> JResult<Value> {
+    if (!entry.signature || entry.signature->AcceptsAsIs(args)) {
+      return entry.fn(ctx, args);
+    }
+    ArgList validated;
+    ERPHUB_TRY(entry.signature->Validate(args, input, validated));
+    return entry.fn(ctx, validated);
+  }();
+  if (!result.ok()) [[unlikely]] {
     Error err = std::move(result).error().AtPosition(call_position_);
     if (err.info().function_name.empty()) {
       err.mutable_info().function_name = std::string(entry.name);

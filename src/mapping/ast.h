@@ -134,6 +134,8 @@ struct Node {
   NodePtr deletion;
 
   std::vector<std::string> params;  // lambda parameter names
+  std::vector<uint32_t> param_hashes;
+  uint32_t name_hash = 0;  // kVariable: NameHash(name)
   std::shared_ptr<const Signature> signature;
   std::shared_ptr<const Regex> regex;
 
@@ -162,6 +164,8 @@ struct Node {
   const BuiltinEntry* builtin = nullptr;
   // kName: a step that can be looked up without the general machinery.
   bool simple_name = false;
+  // kObject (and group-by): every key is a distinct string literal.
+  bool literal_keys = false;
   // kVariable naming a built-in that the program never binds: no frame can shadow it.
   bool builtin_direct = false;
 };

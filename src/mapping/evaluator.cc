@@ -276,7 +276,7 @@ Value Evaluator::FinishSequence(const Node* expr, Value result) {
     case NodeType::kArray:
       return EvaluateArray(expr, input, env);
     case NodeType::kObject:
-      return EvaluateGroup(expr->pairs, expr->position, input, env);
+      return EvaluateGroup(expr->pairs, expr->position, input, env, expr->literal_keys);
     case NodeType::kName:
       return LookupField(input, expr->name);
     case NodeType::kString:
@@ -374,7 +374,7 @@ Value Evaluator::FinishSequence(const Node* expr, Value result) {
       return EvaluateBlock(expr, input, env);
     case NodeType::kBind: {
       ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(expr->rhs.get(), input, env));
-      env->Bind(expr->lhs->name, v);
+      env->Bind(expr->lhs->name, expr->lhs->name_hash, v);
       return v;
     }
     case NodeType::kFunction:
@@ -427,7 +427,7 @@ Value Evaluator::EvaluateVariable(const Node* expr, const Value& input, Frame* e
       (options_.bindings == nullptr || !options_.bindings->Contains(expr->name))) {
     return expr->builtin->value;
   }
-  if (const Value* v = env->Lookup(expr->name)) {
+  if (const Value* v = env->Lookup(expr->name, expr->name_hash)) {
     return *v;
   }
   if (expr->builtin != nullptr) {

@@ -68,10 +68,10 @@ class Evaluator {
   JResult<Value> EvaluateBinary(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluateArray(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluateGroup(const NodePairs& pairs, int64_t position, const Value& input,
-                               Frame* env);
+                               Frame* env, bool literal_keys = false);
   // An object constructor applied to one item.
   JResult<Value> EvaluateObject(const NodePairs& pairs, int64_t position, const Value& context,
-                                Frame* env);
+                                Frame* env, bool literal_keys);
   JResult<Value> EvaluateFilter(const Node* predicate, const Value& input, Frame* env);
   JResult<Value> EvaluateStages(const std::vector<Stage>& stages, Value input, Frame* env);
   JResult<Value> EvaluateSort(const Node* expr, const Value& input, Frame* env);

@@ -60,6 +60,15 @@ class Ref {
 
 class Frame;
 
+// A cheap hash of a variable name (FNV-1a), compared before the name itself.
+inline uint32_t NameHash(std::string_view name) {
+  uint32_t h = 2166136261u;
+  for (char c : name) {
+    h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
+  }
+  return h;
+}
+
 // The frames one evaluation has created and that are still alive: at the end of the evaluation
 // those that nothing outside can reach are cleared, which breaks the reference cycles closures
 // make (a frame binds a lambda that keeps the frame).
@@ -89,34 +98,37 @@ class Frame : public RefCounted {
   static void* operator new(size_t size);
   static void operator delete(void* p);
 
-  // The innermost binding of `name`, or nullptr.
-  const Value* Lookup(std::string_view name) const {
+  // The innermost binding of `name`, or nullptr. `hash` is NameHash(name).
+  const Value* Lookup(std::string_view name, uint32_t hash) const {
     for (const Frame* f = this; f != nullptr; f = f->parent_.get()) {
-      if (const Value* v = f->Find(name)) {
+      if (const Value* v = f->Find(name, hash)) {
         return v;
       }
     }
     return nullptr;
   }
+  const Value* Lookup(std::string_view name) const { return Lookup(name, NameHash(name)); }
 
-  void Bind(std::string_view name, Value value) {
-    if (Value* v = FindOwn(name)) {
+  void Bind(std::string_view name, uint32_t hash, Value value) {
+    if (Value* v = FindOwn(name, hash)) {
       *v = std::move(value);
       return;
     }
     if (inline_count_ < kInline) {
-      inline_[inline_count_].first.assign(name.data(), name.size());
-      inline_[inline_count_].second = std::move(value);
-      inline_count_++;
+      Binding& b = inline_[inline_count_++];
+      b.name.assign(name.data(), name.size());
+      b.hash = hash;
+      b.value = std::move(value);
       return;
     }
-    more_.emplace_back(std::string(name), std::move(value));
+    more_.push_back(Binding{std::string(name), hash, std::move(value)});
   }
+  void Bind(std::string_view name, Value value) { Bind(name, NameHash(name), std::move(value)); }
 
   // Drops every binding (for reuse of a root frame nobody else holds).
   void Clear() {
     for (int i = 0; i < inline_count_; i++) {
-      inline_[i].second = Value();
+      inline_[i].value = Value();
     }
     inline_count_ = 0;
     more_.clear();
@@ -138,10 +150,10 @@ class Frame : public RefCounted {
   template <typename Visit>
   void ForEachValue(Visit&& visit) const {
     for (int i = 0; i < inline_count_; i++) {
-      visit(inline_[i].second);
+      visit(inline_[i].value);
     }
-    for (const auto& [key, v] : more_) {
-      visit(v);
+    for (const Binding& b : more_) {
+      visit(b.value);
     }
     visit(tuple_);
   }
@@ -149,22 +161,28 @@ class Frame : public RefCounted {
  private:
   static constexpr int kInline = 2;
 
-  Value* FindOwn(std::string_view name) {
+  struct Binding {
+    std::string name;
+    uint32_t hash = 0;
+    Value value;
+  };
+
+  Value* FindOwn(std::string_view name, uint32_t hash) {
     for (int i = 0; i < inline_count_; i++) {
-      if (inline_[i].first == name) {
-        return &inline_[i].second;
+      if (inline_[i].hash == hash && inline_[i].name == name) {
+        return &inline_[i].value;
       }
     }
-    for (auto& [key, v] : more_) {
-      if (key == name) {
-        return &v;
+    for (Binding& b : more_) {
+      if (b.hash == hash && b.name == name) {
+        return &b.value;
       }
     }
     return nullptr;
   }
 
-  const Value* Find(std::string_view name) const {
-    const Value* v = const_cast<Frame*>(this)->FindOwn(name);
+  const Value* Find(std::string_view name, uint32_t hash) const {
+    const Value* v = const_cast<Frame*>(this)->FindOwn(name, hash);
     if (v == nullptr && tuple_.is_object()) {
       v = tuple_.as_object().Find(name);
     }
@@ -176,8 +194,8 @@ class Frame : public RefCounted {
   uint32_t slot_ = 0;
   bool marked_ = false;
   int inline_count_ = 0;
-  std::pair<std::string, Value> inline_[kInline];
-  std::vector<std::pair<std::string, Value>> more_;
+  Binding inline_[kInline];
+  std::vector<Binding> more_;
   Value tuple_;
 };
 

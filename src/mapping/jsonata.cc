@@ -81,6 +81,7 @@ void CollectBoundNames(Node& node, std::unordered_set<std::string>& names) {
 // are plain field look-ups.
 void Annotate(Node& node, const std::unordered_set<std::string>& bound) {
   if (node.type == NodeType::kVariable) {
+    node.name_hash = NameHash(node.name);
     node.builtin = FindBuiltin(node.name);
     node.builtin_direct = node.builtin != nullptr && bound.count(node.name) == 0;
   }
@@ -88,6 +89,23 @@ void Annotate(Node& node, const std::unordered_set<std::string>& bound) {
     node.simple_name = node.stages.empty() && node.predicates.empty() && !node.group &&
                        !node.keep_array && !node.tuple && !node.has_focus && !node.has_index &&
                        node.ancestor == nullptr;
+  }
+  auto distinct_literals = [](const NodePairs& pairs) {
+    std::unordered_set<std::string> keys;
+    for (const auto& [k, v] : pairs) {
+      if (k->type != NodeType::kString || !keys.insert(k->name).second || !k->predicates.empty() ||
+          k->group) {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (node.type == NodeType::kObject) {
+    node.literal_keys = distinct_literals(node.pairs);
+  }
+  node.param_hashes.clear();
+  for (const std::string& p : node.params) {
+    node.param_hashes.push_back(NameHash(p));
   }
   ForEachChild(node, [&](Node& child) { Annotate(child, bound); });
   if (node.type == NodeType::kRegex && node.regex && node.value.is_undefined()) {

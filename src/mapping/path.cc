@@ -124,6 +124,14 @@ struct Evaluator::PathState {
 
 JResult<Value> Evaluator::EvaluatePath(const Node* expr, const Value& input, Frame* env) {
   const auto& steps = expr->items;
+  if (steps.size() == 1 && input.is_object() && steps[0]->simple_name && !expr->keep_array &&
+      !expr->keep_singleton_array && !expr->group && !expr->tuple) {
+    // A field of an object: the general algorithm comes to the field's value as it is.
+    if (depth_ + 1 > max_depth_) {
+      return DepthError().AtPosition(steps[0]->position);
+    }
+    return input.Get(steps[0]->name);
+  }
   const size_t last = steps.size() - 1;
   PathState state;
 
@@ -454,7 +462,7 @@ JResult<Value> Evaluator::EvaluateFilter(const Node* predicate, const Value& inp
 }
 
 JResult<Value> Evaluator::EvaluateGroup(const NodePairs& pairs, int64_t position,
-                                        const Value& input, Frame* env) {
+                                        const Value& input, Frame* env, bool literal_keys) {
   const bool reduce = input.is_array() && input.has_flag(kFlagTupleStream);
   Value undefined_item;
   std::span<const Value> items;
@@ -468,8 +476,8 @@ JResult<Value> Evaluator::EvaluateGroup(const NodePairs& pairs, int64_t position
     items = std::span<const Value>(&undefined_item, 1);
   }
 
-  if (!reduce && items.size() == 1 && pairs.size() <= 32) {
-    return EvaluateObject(pairs, position, items[0], env);
+  if (!reduce && items.size() == 1 && (literal_keys || pairs.size() <= 32)) {
+    return EvaluateObject(pairs, position, items[0], env, literal_keys);
   }
 
   struct Group {
@@ -570,7 +578,23 @@ JResult<Value> Evaluator::EvaluateGroup(const NodePairs& pairs, int64_t position
 }
 
 JResult<Value> Evaluator::EvaluateObject(const NodePairs& pairs, int64_t position,
-                                         const Value& context, Frame* env) {
+                                         const Value& context, Frame* env, bool literal_keys) {
+  if (literal_keys) {
+    // Distinct literal keys: nothing to check. Each key still counts as one evaluation for
+    // the depth guard.
+    if (depth_ + 1 > max_depth_) {
+      return DepthError().AtPosition(position);
+    }
+    Object result;
+    result.Reserve(pairs.size());
+    for (const auto& [key, value_node] : pairs) {
+      ERPHUB_ASSIGN_OR_RETURN(Value value, Evaluate(value_node.get(), context, env));
+      if (!value.is_undefined()) {
+        result.Append(key->name, std::move(value));
+      }
+    }
+    return Value::MakeObject(std::move(result));
+  }
   // One input item: each pair makes at most one key, so any repeated key is D1009. Keys are
   // evaluated before values, as the grouping algorithm does.
   Value keys[32];

@@ -223,6 +223,21 @@ bool Signature::Match(std::string_view symbols, size_t param, size_t at, bool an
   return false;
 }
 
+bool Signature::AcceptsAsIs(std::span<const Value> args) const {
+  if (!simple_ || args.size() != params_.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < args.size(); i++) {
+    const Param& p = params_[i];
+    char symbol = SignatureSymbol(args[i]);
+    if ((p.mask & (1u << (symbol - 'a'))) == 0 ||
+        (p.type == 'a' && (symbol != 'a' || !p.subtype.empty()))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 JResult<bool> Signature::Validate(std::span<const Value> args, const Value& context,
                                   ArgList& out) const {
   if (simple_ && args.size() <= params_.size()) {

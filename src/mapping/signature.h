@@ -27,6 +27,10 @@ class Signature {
   // expected. `out` must be empty.
   JResult<bool> Validate(std::span<const Value> args, const Value& context, ArgList& out) const;
 
+  // True when `args` can be passed on unchanged: one argument per parameter, each of an
+  // accepted type, none to wrap. Validate is then not needed.
+  bool AcceptsAsIs(std::span<const Value> args) const;
+
   // The number of declared parameters.
   int arity() const { return static_cast<int>(params_.size()); }
   std::string_view text() const { return text_; }

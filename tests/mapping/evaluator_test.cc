@@ -74,6 +74,47 @@ TEST(EvaluatorTest, LambdasClosuresAndPartialApplication) {
   EXPECT_EQ(Eval("function($x)<n:n>{ $x }('a')"), "error T0410");
 }
 
+// True when nothing but `value` holds its object: a leaked closure would still hold the input.
+// (A function returned in the result keeps its scope, as it must; those are not freed here.)
+bool SoleOwner(Value& value) {
+  const Object* before = &value.as_object();
+  return &value.mutable_object() == before;  // copy-on-write copies a shared object
+}
+
+TEST(EvaluatorTest, ClosuresBoundInTheirOwnScopeAreFreedAfterEvaluation) {
+  for (std::string_view expr :
+       {"($f := function($x){ $x.n }; $f($))", "($f := function($x){ $x.n }; {\"v\": [$f($)]})",
+        "[1, 2].($f := function($x){ $x * %.n }; $f($))",
+        "($g := ($k := 2; function($x){ $x.n * $k }); $g($))",
+        "($f := function($n){ $n = 0 ? 0 : $f($n - 1) }; $f(3))",
+        "($f := function($x){ $x }; $f(1) + $undefined())",
+        "$map([1, 2], function($v){ $v + n })"}) {
+    auto compiled = Expression::Compile(expr);
+    ASSERT_TRUE(compiled.ok()) << expr;
+    Value input = Json(R"({"n": 5})");
+    (void)compiled->Evaluate(input);
+    EXPECT_TRUE(SoleOwner(input)) << expr;
+  }
+}
+
+TEST(EvaluatorTest, FunctionsInTheResultStayUsable) {
+  auto make = Expression::Compile("($k := 10; {\"add\": function($x){ $x + $k }})");
+  ASSERT_TRUE(make.ok());
+  auto made = make->Evaluate(Value::Null());
+  ASSERT_TRUE(made.ok());
+  Object bindings;
+  bindings.Set("add", made->Get("add"));
+  auto use = Expression::Compile("($f := function($y){ $add($y) }; $f(1) + $f(2))");
+  ASSERT_TRUE(use.ok());
+  EvalOptions options;
+  options.bindings = &bindings;
+  for (int i = 0; i < 2; ++i) {
+    auto used = use->Evaluate(Value::Null(), options);
+    ASSERT_TRUE(used.ok()) << used.error().ToString();
+    EXPECT_EQ(ToJson(*used), "23");
+  }
+}
+
 TEST(EvaluatorTest, TailCallsRunInConstantDepth) {
   EvalOptions options;
   options.max_depth = 100;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "mapping/jsonata.h"
+
 namespace erphub::jsonata {
 namespace {
 
@@ -35,6 +37,19 @@ TEST(RegexTest, EmptyMatchesAdvanceByOneCodePoint) {
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[1].start, 2u);
   EXPECT_EQ(all[1].end, 3u);
+}
+
+TEST(RegexTest, RegexLiteralsAreFunctionValuesHoldingTheRegex) {
+  auto e = Expression::Compile("/a(b)/i");
+  ASSERT_TRUE(e.ok());
+  auto fn = e->Evaluate(Value());
+  ASSERT_TRUE(fn.ok());
+  const Regex* regex = AsRegex(*fn);
+  ASSERT_NE(regex, nullptr);
+  EXPECT_EQ(regex->pattern(), "a(b)");
+  EXPECT_EQ(regex->flags(), "i");
+  EXPECT_EQ(regex->group_count(), 1u);
+  EXPECT_EQ(AsRegex(Value::Int(1)), nullptr);
 }
 
 TEST(RegexTest, ReportsInvalidPatterns) {

@@ -1,0 +1,25 @@
+#include "components/builtin.h"
+
+#include "components/inputs/file_input.h"
+#include "components/inputs/webhook_input.h"
+#include "components/outputs/file_output.h"
+#include "components/outputs/http_output.h"
+#include "components/steps/map_step.h"
+#include "components/steps/validate_step.h"
+
+namespace erphub::components {
+
+Status RegisterBuiltins(ComponentRegistry& registry) {
+  // Inputs.
+  ERPHUB_TRY(registry.Register(WebhookInputSpec(), MakeWebhookInput));
+  ERPHUB_TRY(registry.Register(FileInputSpec(), MakeFileInput));
+  // Steps.
+  ERPHUB_TRY(registry.Register(ValidateStepSpec(), MakeValidateStep));
+  ERPHUB_TRY(registry.Register(MapStepSpec(), MakeMapStep));
+  // Outputs.
+  ERPHUB_TRY(registry.Register(HttpOutputSpec(), MakeHttpOutput));
+  ERPHUB_TRY(registry.Register(FileOutputSpec(), MakeFileOutput));
+  return Status::Ok();
+}
+
+}  // namespace erphub::components

@@ -1,0 +1,24 @@
+#include "components/factory_support.h"
+
+#include "core/clock.h"
+#include "core/diagnostic.h"
+
+namespace erphub::components {
+
+Status ConfigProblem(const ComponentConfig& config, std::string_view field, std::string message) {
+  return InvalidArgumentError(config.Problem(field, std::move(message)).ToString());
+}
+
+std::filesystem::path ResolveConfigPath(const ComponentEnv& env, std::string_view path) {
+  std::filesystem::path result(path);
+  if (result.is_absolute() || env.base_dir.empty()) {
+    return result;
+  }
+  return std::filesystem::path(env.base_dir) / result;
+}
+
+const Clock& EnvClock(const ComponentEnv& env) {
+  return env.clock != nullptr ? *env.clock : SystemClock::Default();
+}
+
+}  // namespace erphub::components

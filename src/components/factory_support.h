@@ -1,0 +1,26 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/component_config.h"
+#include "core/component_registry.h"
+#include "core/status.h"
+
+namespace erphub::components {
+
+// What the factories of the built-in components share.
+
+// A factory's problem with one of its fields, at that field's place in the config file: the
+// message reads "erphub.yaml:9:20: flows.orders.steps[1].file: cannot read order.jsonata".
+// kInvalidArgument.
+Status ConfigProblem(const ComponentConfig& config, std::string_view field, std::string message);
+
+// A path from the config: absolute as written, relative ones against the config's folder.
+std::filesystem::path ResolveConfigPath(const ComponentEnv& env, std::string_view path);
+
+// The clock of the environment, or the system clock when the environment has none.
+const Clock& EnvClock(const ComponentEnv& env);
+
+}  // namespace erphub::components

@@ -1,0 +1,307 @@
+#pragma once
+
+// Builds components from YAML the way a config file declares them, and fakes the engine's side
+// of the component interfaces: an Intake that records what it is given and can answer late,
+// report duplicates, refuse when overloaded or fail; and Metrics that count.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "components/builtin.h"
+#include "components/component.h"
+#include "core/clock.h"
+#include "core/config_node.h"
+#include "core/message.h"
+#include "core/random.h"
+#include "core/spec_validator.h"
+
+namespace erphub::components::testing {
+
+inline const ComponentRegistry& Builtins() {
+  static const ComponentRegistry* const registry = [] {
+    auto* r = new ComponentRegistry();
+    Status status = RegisterBuiltins(*r);
+    ERPHUB_CHECK(status.ok());
+    return r;
+  }();
+  return *registry;
+}
+
+// Validates `yaml` ("map: {expression: ...}") against the built-in specs, as the config loader
+// does for a flow's component at path "flows.test.step". Problems come back as text.
+inline Result<ComponentConfig, std::string> ComponentConfigFrom(ComponentKind kind,
+                                                                std::string_view yaml) {
+  auto node = ParseConfigYaml(yaml, "test.yaml");
+  if (!node.ok()) {
+    return node.error().ToString();
+  }
+  SpecValidator validator("test.yaml", ValidationEnv{});
+  std::optional<ComponentConfig> config = validator.ValidateComponent(
+      Builtins(), kind, *node, "flows.test.component", SourcePlace{1, 1}, true);
+  if (!validator.diagnostics().empty() || !config.has_value()) {
+    return validator.diagnostics().ToString();
+  }
+  return std::move(*config);
+}
+
+// Builds the component declared by `yaml` with its registered factory.
+template <typename T>
+Result<std::unique_ptr<T>> Build(ComponentKind kind, std::string_view yaml,
+                                 const ComponentEnv& env = {}) {
+  auto config = ComponentConfigFrom(kind, yaml);
+  if (!config.ok()) {
+    return InvalidArgumentError(config.error());
+  }
+  const ComponentRegistry::Entry* entry = Builtins().Find(kind, config->type);
+  ERPHUB_CHECK(entry != nullptr && entry->factory);
+  ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<Component> component, entry->factory(*config, env));
+  auto* typed = dynamic_cast<T*>(component.get());
+  ERPHUB_CHECK(typed != nullptr);
+  component.release();
+  return std::unique_ptr<T>(typed);
+}
+
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+inline void WriteFile(const std::filesystem::path& path, std::string_view content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+}
+
+// Polls `condition` until it holds or `timeout` passes.
+inline bool WaitUntil(const std::function<bool()>& condition,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+// A fresh folder under the system's temp folder, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    static int counter = 0;
+    path_ = std::filesystem::temp_directory_path() /
+            ("erphub-components-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+class FakeMetrics : public Metrics {
+ public:
+  void Count(std::string_view name, double delta) override {
+    std::lock_guard lock(mu_);
+    counters_[std::string(name)] += delta;
+  }
+  // Kept as "name{label=value,...}".
+  void CountLabeled(
+      std::string_view name, double delta,
+      std::initializer_list<std::pair<std::string_view, std::string_view>> labels) override {
+    std::string key(name);
+    key += '{';
+    for (const auto& [label, value] : labels) {
+      key += key.back() == '{' ? "" : ",";
+      key += std::string(label) + "=" + std::string(value);
+    }
+    key += '}';
+    std::lock_guard lock(mu_);
+    counters_[key] += delta;
+  }
+  double Get(std::string_view name) const {
+    std::lock_guard lock(mu_);
+    auto it = counters_.find(std::string(name));
+    return it == counters_.end() ? 0 : it->second;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, double> counters_;
+};
+
+// Records accepted items and quarantine entries. Ids are new per event id; a repeated event id
+// answers the first id as a duplicate. AcceptAsync answers on a thread of its own, at once or,
+// while held, when Release() is called.
+class FakeIntake : public Intake {
+ public:
+  FakeIntake() : random_(42), ids_(clock_, random_) {}
+  ~FakeIntake() override {
+    Release();
+    std::vector<std::thread> threads;
+    {
+      std::lock_guard lock(mu_);
+      threads.swap(threads_);
+    }
+    for (std::thread& thread : threads) {
+      thread.join();
+    }
+  }
+
+  void AcceptAsync(std::vector<IntakeItem> items,
+                   std::function<void(Result<std::vector<IntakeResult>>)> done) override {
+    std::lock_guard lock(mu_);
+    if (hold_) {
+      held_.emplace_back(std::move(items), std::move(done));
+      held_cv_.notify_all();
+      return;
+    }
+    threads_.emplace_back([this, items = std::move(items), done = std::move(done)]() mutable {
+      done(Accept(std::move(items)));
+    });
+  }
+
+  Result<std::vector<IntakeResult>> Accept(std::vector<IntakeItem> items) override {
+    std::lock_guard lock(mu_);
+    ++accept_calls_;
+    if (!accept_error_.ok()) {
+      return accept_error_;
+    }
+    std::vector<IntakeResult> results;
+    for (IntakeItem& item : items) {
+      if (!item.event_id.empty()) {
+        auto seen = by_event_.find(item.event_id);
+        if (seen != by_event_.end()) {
+          results.push_back(IntakeResult{seen->second, true});
+          continue;
+        }
+      }
+      MessageId id = ids_.Next();
+      if (!item.event_id.empty()) {
+        by_event_.emplace(item.event_id, id);
+      }
+      results.push_back(IntakeResult{id, false});
+      accepted_.push_back(std::move(item));
+    }
+    return results;
+  }
+
+  Result<int64_t> Quarantine(QuarantineItem item) override {
+    std::lock_guard lock(mu_);
+    if (!quarantine_error_.ok()) {
+      return quarantine_error_;
+    }
+    quarantined_.push_back(std::move(item));
+    return static_cast<int64_t>(quarantined_.size());
+  }
+
+  bool Overloaded() const override {
+    ++overloaded_checks_;
+    return overloaded_.load();
+  }
+  int overloaded_checks() const { return overloaded_checks_.load(); }
+
+  // Test controls.
+  void set_overloaded(bool overloaded) { overloaded_ = overloaded; }
+  void set_accept_error(Status error) {
+    std::lock_guard lock(mu_);
+    accept_error_ = std::move(error);
+  }
+  void set_quarantine_error(Status error) {
+    std::lock_guard lock(mu_);
+    quarantine_error_ = std::move(error);
+  }
+  void Hold() {
+    std::lock_guard lock(mu_);
+    hold_ = true;
+  }
+  // Waits until `count` calls are held.
+  bool WaitHeld(size_t count) {
+    std::unique_lock lock(mu_);
+    return held_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return held_.size() >= count; });
+  }
+  // Commits the held calls and answers them, and stops holding.
+  void Release() {
+    std::vector<std::pair<std::vector<IntakeItem>, Done>> held;
+    {
+      std::lock_guard lock(mu_);
+      hold_ = false;
+      held.swap(held_);
+    }
+    for (auto& [items, done] : held) {
+      done(Accept(std::move(items)));
+    }
+  }
+
+  std::vector<IntakeItem> accepted() const {
+    std::lock_guard lock(mu_);
+    return accepted_;
+  }
+  std::vector<QuarantineItem> quarantined() const {
+    std::lock_guard lock(mu_);
+    return quarantined_;
+  }
+  int accept_calls() const {
+    std::lock_guard lock(mu_);
+    return accept_calls_;
+  }
+
+ private:
+  using Done = std::function<void(Result<std::vector<IntakeResult>>)>;
+
+  FakeClock clock_;
+  SeededRandom random_;
+  MessageIdGenerator ids_;
+  mutable std::mutex mu_;
+  std::condition_variable held_cv_;
+  std::atomic<bool> overloaded_{false};
+  mutable std::atomic<int> overloaded_checks_{0};
+  Status accept_error_;
+  Status quarantine_error_;
+  bool hold_ = false;
+  std::vector<std::pair<std::vector<IntakeItem>, Done>> held_;
+  std::vector<std::thread> threads_;
+  std::map<std::string, MessageId> by_event_;
+  std::vector<IntakeItem> accepted_;
+  std::vector<QuarantineItem> quarantined_;
+  int accept_calls_ = 0;
+};
+
+// A message as the engine would hand it to steps and outputs.
+inline Message TestMessage(Value payload, std::string flow = "orders") {
+  static FakeClock clock;
+  static SeededRandom random(7);
+  static MessageIdGenerator ids(clock, random);
+  Message message;
+  message.id = ids.Next();
+  message.flow = std::move(flow);
+  message.payload = std::move(payload);
+  message.received_at = clock.Now();
+  message.attempts = 1;
+  return message;
+}
+
+}  // namespace erphub::components::testing
