@@ -163,11 +163,11 @@ Result<std::unique_ptr<Component>> MakeFileOutput(const ComponentConfig& config,
   bool per_message = config.GetString("mode") == "per-message";
   std::optional<TextTemplate> name;
   if (per_message) {
-    auto compiled = TextTemplate::Compile(config.GetString("name"));
+    Result<TextTemplate> compiled = TextTemplate::Compile(config.GetString("name"));
     if (!compiled.ok()) {
-      return ConfigProblem(config, "name", std::string(compiled.error().message()));
+      return ConfigProblem(config, "name", std::string(compiled.status().message()));
     }
-    name.emplace(std::move(*compiled));
+    name = std::move(compiled).value();
   } else if (path.filename().empty()) {
     return ConfigProblem(config, "path", "names a folder; ndjson mode needs a file");
   }
