@@ -118,8 +118,13 @@ head -1 "$work/received.ndjson" | jq .json | sed 's/^/   /'
 echo
 
 echo "== Metrics (GET /metrics, the lines of interest)"
-curl -s "$hub/metrics" | grep -E '^erphub_(accepted|duplicates|rejected|delivered|dead_lettered)_total|^erphub_delivery_latency_seconds_(count|sum)|^erphub_store_transactions' |
+curl -s "$hub/metrics" >"$work/metrics.txt"
+grep -E '^erphub_(accepted|duplicates|rejected|delivered|dead_lettered)_total' "$work/metrics.txt" |
   grep -v '@steps' | sed 's/^/   /'
+awk '/^erphub_delivery_latency_seconds_(sum|count)\{flow="shop-orders",output="http"\}/ {
+       if ($1 ~ /_sum/) sum = $2; else count = $2 }
+     END { if (count > 0) printf "   (erphub_delivery_latency_seconds: %d deliveries, %.1f ms on average from acceptance)\n",
+                                 count, 1000 * sum / count }' "$work/metrics.txt"
 echo
 
 echo "== Its lineage: erphub trace 5849301229845 (the shop's order id is the business key)"
