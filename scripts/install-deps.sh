@@ -10,10 +10,15 @@ packages=(
   libfmt-dev libspdlog-dev libpugixml-dev libssl-dev libsodium-dev
   clang-14 libclang-rt-14-dev
   nodejs npm
+  wrk nginx-light openssl
 )
 
 missing=()
 for p in "${packages[@]}"; do
+  # NodeSource's nodejs package bundles npm and conflicts with Debian's npm package.
+  if [ "$p" = npm ] && command -v npm >/dev/null; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$p")
   fi

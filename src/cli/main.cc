@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   erphub::cli::AddLintCommand(app, exit_code);
   erphub::cli::AddMapCommand(app, exit_code);
   erphub::cli::AddRunCommand(app, exit_code);
+  erphub::cli::AddDlqCommand(app, exit_code);
+  erphub::cli::AddTraceCommand(app, exit_code);
   erphub::cli::AddVersionCommand(app, exit_code);
   try {
     app.parse(argc, argv);

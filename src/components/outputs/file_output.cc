@@ -165,7 +165,7 @@ Result<std::unique_ptr<Component>> MakeFileOutput(const ComponentConfig& config,
   if (per_message) {
     Result<TextTemplate> compiled = TextTemplate::Compile(config.GetString("name"));
     if (!compiled.ok()) {
-      return ConfigProblem(config, "name", std::string(compiled.error().message()));
+      return ConfigProblem(config, "name", std::string(compiled.status().message()));
     }
     name = std::move(compiled).value();
   } else if (path.filename().empty()) {

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# erphub's durable webhook intake against nginx answering a fixed 202 and Node-RED's
+# http in -> function -> http response, measured in the same run with the same signed ~2 KB
+# Shopify order (wrk, 50 connections, 10 s); then acceptance-to-delivery latency at a fixed
+# 1,000 orders/s to a local receiver. Prints the rates, the ratios and the goals.
+#   bench/intake/run.sh [BUILD_DIR]     (default build/release; `make bench` builds it)
+# Environment: DURATION (seconds per wrk run, default 10), CONNECTIONS (default 50),
+# RATE and RATE_SECONDS for the latency run (default 1000 and 10).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=$(cd "${1:-build/release}" && pwd)
+here=bench/intake
+duration=${DURATION:-10}
+connections=${CONNECTIONS:-50}
+rate=${RATE:-1000}
+rate_seconds=${RATE_SECONDS:-10}
+secret=shpss_erphub_bench_8d1f0c2b4a6e
+example=examples/shop-orders-to-http
+template=$example/samples/order-1045-returning-business-customer.json
+
+for tool in wrk nginx node curl jq; do
+  command -v "$tool" >/dev/null || { echo "bench/intake: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
+done
+if [ ! -d "$here/node_modules/node-red" ]; then
+  (cd "$here" && npm install --no-audit --no-fund --silent >/dev/null)
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  local port
+  for _ in $(seq 1 100); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# wait_until SECONDS WHAT COMMAND...: polls COMMAND until it succeeds or the deadline passes.
+wait_until() {
+  local deadline=$((SECONDS + $1)) what=$2
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "bench/intake: gave up waiting for $what" >&2
+      return 1
+    fi
+    sleep 0.05
+  done
+}
+
+answers_202() {  # URL: a POST of the order is answered 202
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    -H "X-Shopify-Webhook-Id: probe-$RANDOM$RANDOM" \
+    -H "X-Shopify-Hmac-Sha256: $(openssl dgst -sha256 -hmac "$secret" -binary <"$template" | base64)" \
+    --data-binary @"$template" "$1")" = 202 ]
+}
+
+# run_wrk NAME URL: prints the request rate; stops the benchmark when any answer was not 2xx.
+run_wrk() {
+  local out="$work/wrk-$1.txt"
+  wrk -t 2 -c "$connections" -d 2s -s "$work/orders.lua" "$2" >/dev/null  # warm-up
+  wrk -t 2 -c "$connections" -d "${duration}s" --latency -s "$work/orders.lua" "$2" >"$out"
+  if grep -q -E 'Non-2xx|Socket errors' "$out"; then
+    echo "bench/intake: $1 answered errors:" >&2
+    cat "$out" >&2
+    exit 1
+  fi
+  awk '/^Requests\/sec:/ { print $2 }' "$out"
+}
+
+latency_of() {  # NAME: wrk's 50% and 99% latency
+  awk '/^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } END { printf "p50 %s, p99 %s", p50, p99 }' \
+    "$work/wrk-$1.txt"
+}
+
+start_receiver() {  # RECORD_FILE_OR_EMPTY: starts erphub-receiver; sets receiver_port
+  local args=(--listen 127.0.0.1:0 --port-file "$work/receiver.port")
+  [ -n "$1" ] && args+=(--record "$1")
+  rm -f "$work/receiver.port"
+  "$build/erphub-receiver" "${args[@]}" >"$work/receiver.log" 2>&1 &
+  receiver_pid=$!
+  pids+=("$receiver_pid")
+  wait_until 10 "erphub-receiver" test -s "$work/receiver.port"
+  receiver_port=$(cat "$work/receiver.port")
+}
+
+start_hub() {  # STORE_FILE: starts erphub with the example config; sets hub_port
+  hub_port=$(free_port)
+  ERPHUB_LISTEN=127.0.0.1:$hub_port ERPHUB_STORE=sqlite:$1 SHOP_WEBHOOK_SECRET=$secret \
+    ERP_URL=http://127.0.0.1:$receiver_port \
+    "$build/erphub" run "$example/erphub.yaml" >"$work/hub.log" 2>&1 &
+  hub_pid=$!
+  pids+=("$hub_pid")
+  if ! wait_until 20 "erphub /ready" curl -sf "http://127.0.0.1:$hub_port/ready"; then
+    cat "$work/hub.log" >&2
+    exit 1
+  fi
+}
+
+stop() {  # PID: SIGTERM and wait
+  kill -TERM "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+metric() {  # NAME_AND_LABELS: its value on the hub's /metrics (0 when absent)
+  curl -s "http://127.0.0.1:$hub_port/metrics" |
+    awk -v s="$1" 'index($0, s " ") == 1 { v = $2 } END { print (v == "" ? 0 : v) }'
+}
+
+"$build/erphub-loadgen" wrk-script --secret "$secret" --template "$template" --variants 200 \
+  --out "$work/orders.lua" 2>/dev/null
+body_bytes=$(wc -c <"$template")
+
+echo "== Webhook intake: signed Shopify order (~$((body_bytes / 100 * 100)) bytes), wrk -t2 -c$connections -d${duration}s, $(nproc) cores"
+
+# erphub: the example flow (signature check, journal with fsync: full, 202 after the commit);
+# the receiver takes the deliveries that follow.
+start_receiver ""
+start_hub "$work/hub.db"
+answers_202 "http://127.0.0.1:$hub_port/webhooks/shop/orders" || {
+  echo "bench/intake: erphub does not answer 202" >&2
+  cat "$work/hub.log" >&2
+  exit 1
+}
+erphub_rate=$(run_wrk erphub "http://127.0.0.1:$hub_port/webhooks/shop/orders")
+accepted=$(metric 'erphub_accepted_total{flow="shop-orders"}')
+transactions=$(metric 'erphub_store_transactions')
+stop "$hub_pid"
+stop "$receiver_pid"
+
+# nginx: a fixed 202, nothing stored.
+nginx_port=$(free_port)
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location /webhooks/shop/orders {
+      default_type application/json;
+      return 202 '{"id":"00000000-0000-7000-8000-000000000000"}';
+    }
+  }
+}
+CONF
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
+nginx_pid=$!
+pids+=("$nginx_pid")
+wait_until 10 "nginx" answers_202 "http://127.0.0.1:$nginx_port/webhooks/shop/orders"
+nginx_rate=$(run_wrk nginx "http://127.0.0.1:$nginx_port/webhooks/shop/orders")
+stop "$nginx_pid"
+
+# Node-RED: http in -> function (answers 202) -> http response; nothing stored.
+node_port=$(free_port)
+mkdir -p "$work/node-red"
+cp "$here/node-red-flows.json" "$work/node-red/flows.json"
+node "$here/node_modules/node-red/red.js" --userDir "$work/node-red" \
+  --settings "$here/node-red-settings.js" --port "$node_port" >"$work/node-red.log" 2>&1 &
+node_pid=$!
+pids+=("$node_pid")
+wait_until 60 "Node-RED" answers_202 "http://127.0.0.1:$node_port/webhooks/shop/orders"
+node_rate=$(run_wrk node-red "http://127.0.0.1:$node_port/webhooks/shop/orders")
+stop "$node_pid"
+
+awk -v e="$erphub_rate" -v n="$nginx_rate" -v r="$node_rate" -v el="$(latency_of erphub)" \
+  -v nl="$(latency_of nginx)" -v rl="$(latency_of node-red)" -v a="$accepted" -v t="$transactions" 'BEGIN {
+  printf "%-44s %9.0f req/s   (%s)\n", "erphub (signature, journal, fsync: full)", e, el
+  printf "%-44s %9.0f req/s   (%s)\n", "nginx (fixed 202, nothing stored)", n, nl
+  printf "%-44s %9.0f req/s   (%s)\n", "Node-RED 4 (http in -> function -> response)", r, rl
+  printf "erphub / nginx    %6.0f%%   (goal >= 40%%)\n", 100 * e / n
+  printf "erphub / Node-RED %6.1fx   (goal >= 10x)\n", e / r
+  if (t > 0) printf "erphub accepted %d orders with %d store write transactions in all (intake, steps and deliveries share commits)\n", a, t
+}'
+
+echo
+echo "== Acceptance to delivery at $rate orders/s for ${rate_seconds}s (erphub -> local receiver)"
+start_receiver "$work/received.ndjson"
+start_hub "$work/latency.db"
+"$build/erphub-loadgen" send --url "http://127.0.0.1:$hub_port/webhooks/shop/orders" \
+  --secret "$secret" --template "$template" --rate "$rate" --duration "$rate_seconds" \
+  --connections 16 --record "$work/received.ndjson" --json >"$work/latency.json" || true
+stop "$hub_pid"
+stop "$receiver_pid"
+jq -r '"sent \(.sent) at \(.rate)/s: answers \(.answers | tostring), delivered \(.delivered), repeated deliveries \(.repeats)",
+  "202 -> delivered: p50 \(.accept_to_delivery_ms.p50) ms, p90 \(.accept_to_delivery_ms.p90) ms, p99 \(.accept_to_delivery_ms.p99) ms, max \(.accept_to_delivery_ms.max) ms   (goal p99 <= 20 ms)",
+  "send -> 202:      p50 \(.send_to_accept_ms.p50) ms, p99 \(.send_to_accept_ms.p99) ms"' \
+  "$work/latency.json"

@@ -1,0 +1,322 @@
+#include <charconv>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/store_access.h"
+#include "cli/store_json.h"
+#include "cli/text_table.h"
+#include "cli/time_text.h"
+#include "core/json.h"
+
+namespace erphub::cli {
+namespace {
+
+void Print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+void PrintJson(const Value& value) { Print(ToJson(value, JsonWriteOptions{.indent = 2}) + "\n"); }
+
+int Fail(const Status& status) {
+  std::string text = "erphub dlq: " + status.ToString() + "\n";
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  return status.code() == StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+Result<int64_t> ParseId(const std::string& text) {
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return InvalidArgumentError("a dead letter's id is a positive number (see erphub dlq list)",
+                                text);
+  }
+  return id;
+}
+
+// Every dead letter the filter matches, page by page; at most `limit` (0: all).
+Result<std::vector<store::DeadLetterEntry>> ListAll(store::Store& store,
+                                                    store::DeadLetterFilter filter, int limit) {
+  std::vector<store::DeadLetterEntry> all;
+  while (true) {
+    filter.limit = 500;
+    if (limit > 0) {
+      filter.limit = std::min<int>(filter.limit, limit - static_cast<int>(all.size()));
+    }
+    ERPHUB_ASSIGN_OR_RETURN(std::vector<store::DeadLetterEntry> page,
+                            store.ListDeadLetters(filter));
+    for (store::DeadLetterEntry& entry : page) {
+      filter.after_id = std::max(filter.after_id, entry.id);
+      all.push_back(std::move(entry));
+    }
+    if (static_cast<int>(page.size()) < filter.limit ||
+        (limit > 0 && static_cast<int>(all.size()) >= limit)) {
+      return all;
+    }
+  }
+}
+
+// --- list ---
+
+struct ListArgs {
+  StoreArgs store;
+  std::string flow;
+  std::string since;
+  int limit = 100;
+  bool json = false;
+};
+
+int RunList(const ListArgs& args) {
+  store::DeadLetterFilter filter;
+  filter.flow = args.flow;
+  if (!args.since.empty()) {
+    Result<Timestamp> since = ParseTimeArgument(args.since, SystemClock::Default().Now());
+    if (!since.ok()) {
+      return Fail(since.status().WithContext("--since"));
+    }
+    filter.since = *since;
+  }
+  Result<std::unique_ptr<store::Store>> store = OpenOperatorStore(args.store);
+  if (!store.ok()) {
+    return Fail(store.status());
+  }
+  Result<std::vector<store::DeadLetterEntry>> entries = ListAll(**store, filter, args.limit);
+  if (!entries.ok()) {
+    return Fail(entries.status());
+  }
+  if (args.json) {
+    Array items;
+    for (const store::DeadLetterEntry& entry : *entries) {
+      items.push_back(DeadLetterEntryJson(entry));
+    }
+    PrintJson(Value::MakeArray(std::move(items)));
+    return 0;
+  }
+  if (entries->empty()) {
+    Print("no dead letters\n");
+    return 0;
+  }
+  TextTable table({"ID", "DEAD AT", "FLOW", "OUTPUT", "KEY", "ATTEMPTS", "ERROR"});
+  for (const store::DeadLetterEntry& entry : *entries) {
+    table.AddRow({std::to_string(entry.id), ShortUtc(entry.dead_at), entry.flow, entry.output,
+                  OneLine(entry.business_key, 24) + (entry.blocks_key ? " (blocked)" : ""),
+                  std::to_string(entry.attempts), OneLine(entry.error, 60)});
+  }
+  Print(table.ToString());
+  Print(
+      std::to_string(entries->size()) + (entries->size() == 1 ? " dead letter" : " dead letters") +
+      (static_cast<int>(entries->size()) == args.limit ? " (more may exist: raise --limit)" : "") +
+      "\n");
+  return 0;
+}
+
+// --- show ---
+
+struct ShowArgs {
+  StoreArgs store;
+  std::string id;
+  bool json = false;
+};
+
+int RunShow(const ShowArgs& args) {
+  Result<int64_t> id = ParseId(args.id);
+  if (!id.ok()) {
+    return Fail(id.status());
+  }
+  Result<std::unique_ptr<store::Store>> store = OpenOperatorStore(args.store);
+  if (!store.ok()) {
+    return Fail(store.status());
+  }
+  Result<store::DeadLetterDetail> detail = (*store)->GetDeadLetter(*id);
+  if (!detail.ok()) {
+    return Fail(detail.status());
+  }
+  if (args.json) {
+    PrintJson(DeadLetterDetailJson(*detail));
+    return 0;
+  }
+  const store::DeadLetterEntry& entry = detail->entry;
+  TextTable facts({"dead letter", std::to_string(entry.id)});
+  facts.AddRow({"message", entry.message_id.ToString()});
+  facts.AddRow({"flow", entry.flow});
+  facts.AddRow({"output", entry.output});
+  facts.AddRow({"key", entry.business_key.empty() ? "(none)" : entry.business_key});
+  facts.AddRow({"received", ShortUtc(detail->message.received_at)});
+  facts.AddRow({"dead at", ShortUtc(entry.dead_at)});
+  facts.AddRow({"failed at", entry.failed_at.empty() ? entry.output : entry.failed_at});
+  facts.AddRow({"attempts", std::to_string(entry.attempts)});
+  facts.AddRow({"blocks key", entry.blocks_key ? "yes: later messages of this key wait" : "no"});
+  facts.AddRow({"error", OneLine(entry.error, 400)});
+  std::string out = facts.ToString();
+  if (!entry.response_body.empty()) {
+    out += "\nresponse body:\n" + entry.response_body;
+    if (entry.response_body.back() != '\n') {
+      out += '\n';
+    }
+  }
+  if (!detail->attempts.empty()) {
+    TextTable attempts({"#", "STARTED", "DURATION", "OUTCOME", "DETAIL"});
+    for (const store::LineageEvent& event : detail->attempts) {
+      attempts.AddRow({std::to_string(event.attempt), ShortUtc(event.at),
+                       HumanDuration(event.duration), event.outcome, OneLine(event.detail, 80)});
+    }
+    out += "\nattempts:\n" + attempts.ToString("  ");
+  }
+  out += "\npayload:\n" + ToJson(detail->payload, JsonWriteOptions{.indent = 2}) + "\n";
+  Print(out);
+  return 0;
+}
+
+// --- replay ---
+
+struct ReplayArgs {
+  StoreArgs store;
+  std::string id;
+  std::string flow;
+  bool all = false;
+  std::string note;
+  bool json = false;
+};
+
+int RunReplay(const ReplayArgs& args) {
+  int chosen = (args.id.empty() ? 0 : 1) + (args.flow.empty() ? 0 : 1) + (args.all ? 1 : 0);
+  if (chosen != 1) {
+    return Fail(InvalidArgumentError("name what to replay: ID, --flow FLOW or --all"));
+  }
+  std::vector<int64_t> ids;
+  if (!args.id.empty()) {
+    Result<int64_t> id = ParseId(args.id);
+    if (!id.ok()) {
+      return Fail(id.status());
+    }
+    ids.push_back(*id);
+  }
+  Result<std::unique_ptr<store::Store>> store = OpenOperatorStore(args.store);
+  if (!store.ok()) {
+    return Fail(store.status());
+  }
+  if (ids.empty()) {
+    store::DeadLetterFilter filter;
+    filter.flow = args.flow;
+    Result<std::vector<store::DeadLetterEntry>> entries = ListAll(**store, filter, 0);
+    if (!entries.ok()) {
+      return Fail(entries.status());
+    }
+    for (const store::DeadLetterEntry& entry : *entries) {
+      ids.push_back(entry.id);
+    }
+  }
+  store::ReplayOptions options;
+  options.note = args.note.empty() ? "erphub dlq replay" : args.note;
+  Array replayed;
+  Array failed;
+  std::string errors;
+  for (int64_t id : ids) {
+    Status status = (*store)->Replay(id, options);
+    if (status.ok()) {
+      replayed.push_back(Value::Int(id));
+    } else {
+      failed.push_back(Value::Int(id));
+      errors += "erphub dlq: replay " + std::to_string(id) + ": " + status.ToString() + "\n";
+    }
+  }
+  std::fwrite(errors.data(), 1, errors.size(), stderr);
+  if (args.json) {
+    Object out;
+    out.Append("replayed", Value::MakeArray(replayed));
+    out.Append("failed", Value::MakeArray(failed));
+    PrintJson(Value::MakeObject(std::move(out)));
+  } else if (!args.id.empty()) {
+    if (failed.empty()) {
+      Print("replayed dead letter " + args.id + ": its delivery is ready again\n");
+    }
+  } else {
+    Print("replayed " + std::to_string(replayed.size()) +
+          (replayed.size() == 1 ? " dead letter" : " dead letters") +
+          (failed.empty() ? "" : ", " + std::to_string(failed.size()) + " failed") + "\n");
+  }
+  return failed.empty() ? 0 : 1;
+}
+
+// --- discard ---
+
+struct DiscardArgs {
+  StoreArgs store;
+  std::string id;
+  std::string reason;
+};
+
+int RunDiscard(const DiscardArgs& args) {
+  Result<int64_t> id = ParseId(args.id);
+  if (!id.ok()) {
+    return Fail(id.status());
+  }
+  if (args.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Fail(InvalidArgumentError("--reason must say why the dead letter is dropped"));
+  }
+  Result<std::unique_ptr<store::Store>> store = OpenOperatorStore(args.store);
+  if (!store.ok()) {
+    return Fail(store.status());
+  }
+  Status status = (*store)->Discard(*id, args.reason);
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  Print("discarded dead letter " + args.id + " (reason recorded)\n");
+  return 0;
+}
+
+}  // namespace
+
+void AddDlqCommand(CLI::App& app, int& exit_code) {
+  CLI::App* dlq = app.add_subcommand(
+      "dlq",
+      "Dead letters: deliveries that failed for good (a permanent error such as HTTP 422, or\n"
+      "retries used up). List and inspect them, replay them once the cause is fixed, or discard\n"
+      "them with a reason. The store is found through --config CONFIG or --store URL.");
+  dlq->require_subcommand(1);
+
+  auto list = std::make_shared<ListArgs>();
+  CLI::App* list_cmd = dlq->add_subcommand("list", "List dead letters, oldest first.");
+  AddStoreOptions(list_cmd, list->store);
+  list_cmd->add_option("--flow", list->flow, "Only this flow's dead letters");
+  list_cmd->add_option("--since", list->since,
+                       "Only those dead since then: 2025-01-01T10:00:00Z, 2025-01-01, or a "
+                       "duration back from now (90m, 2d)");
+  list_cmd->add_option("--limit", list->limit, "At most this many (0: all)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  list_cmd->add_flag("--json", list->json, "Print JSON instead of a table");
+  list_cmd->callback([list, &exit_code] { exit_code = RunList(*list); });
+
+  auto show = std::make_shared<ShowArgs>();
+  CLI::App* show_cmd = dlq->add_subcommand(
+      "show", "Show one dead letter: the error, the target's answer, every attempt, the payload.");
+  show_cmd->add_option("ID", show->id, "The dead letter's id (from erphub dlq list)")->required();
+  AddStoreOptions(show_cmd, show->store);
+  show_cmd->add_flag("--json", show->json, "Print JSON");
+  show_cmd->callback([show, &exit_code] { exit_code = RunShow(*show); });
+
+  auto replay = std::make_shared<ReplayArgs>();
+  CLI::App* replay_cmd = dlq->add_subcommand(
+      "replay",
+      "Make dead letters ready again with a fresh attempt budget; a running hub delivers them\n"
+      "(same Idempotency-Key as before). Name one by ID, or all of a flow, or all.");
+  replay_cmd->add_option("ID", replay->id, "The dead letter's id");
+  AddStoreOptions(replay_cmd, replay->store);
+  replay_cmd->add_option("--flow", replay->flow, "Replay every dead letter of this flow");
+  replay_cmd->add_flag("--all", replay->all, "Replay every dead letter");
+  replay_cmd->add_option("--note", replay->note, "Recorded in the lineage (who, why)");
+  replay_cmd->add_flag("--json", replay->json, "Print the replayed and failed ids as JSON");
+  replay_cmd->callback([replay, &exit_code] { exit_code = RunReplay(*replay); });
+
+  auto discard = std::make_shared<DiscardArgs>();
+  CLI::App* discard_cmd = dlq->add_subcommand(
+      "discard", "Drop a dead letter for good; the reason is recorded in its lineage.");
+  discard_cmd->add_option("ID", discard->id, "The dead letter's id")->required();
+  AddStoreOptions(discard_cmd, discard->store);
+  discard_cmd->add_option("--reason", discard->reason, "Why it is dropped")->required();
+  discard_cmd->callback([discard, &exit_code] { exit_code = RunDiscard(*discard); });
+}
+
+}  // namespace erphub::cli

@@ -1,0 +1,261 @@
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/message.h"
+#include "core/random.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace erphub::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A store in a scratch folder, filled through the store API, inspected with the erphub binary.
+class DlqTraceCommandTest : public ::testing::Test {
+ protected:
+  DlqTraceCommandTest() : ids_(SystemClock::Default(), random_) {}
+
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "erphub-dlq-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    StoreOptions options;
+    options.fsync = FsyncMode::kNormal;
+    Result<std::unique_ptr<Store>> store = OpenSqliteStore((dir_ / "hub.db").string(), options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  std::string StoreUrl() const { return "sqlite:" + (dir_ / "hub.db").string(); }
+
+  MessageId Accept(const std::string& key, const std::string& payload_json) {
+    Acceptance a;
+    a.message.id = ids_.Next();
+    a.message.flow = "shop-orders";
+    a.message.business_key = key;
+    a.message.payload = *ParseJson(payload_json);
+    a.message.headers = {{"X-Shopify-Topic", "orders/create"}};
+    a.message.received_at = SystemClock::Default().Now();
+    a.outputs = {"http"};
+    a.source = "webhook POST /webhooks/shop/orders";
+    Result<std::vector<Accepted>> accepted = store_->Accept(std::span<const Acceptance>(&a, 1));
+    EXPECT_TRUE(accepted.ok()) << accepted.status().ToString();
+    return a.message.id;
+  }
+
+  ClaimedDelivery ClaimOne() {
+    ClaimOptions options;
+    options.owner = "worker-1";
+    Result<std::vector<ClaimedDelivery>> claimed = store_->ClaimDeliveries(options);
+    EXPECT_TRUE(claimed.ok() && claimed->size() == 1);
+    return claimed->front();
+  }
+
+  // Accepts a message whose delivery fails once with 503 and is then dead-lettered with 422.
+  MessageId AcceptAndDeadLetter(const std::string& key) {
+    MessageId id = Accept(key, R"({"id": )" + key + R"(, "total": "9.90"})");
+    ClaimedDelivery first = ClaimOne();
+    AttemptReport report;
+    report.duration = std::chrono::microseconds(2500);
+    report.detail = "HTTP 503";
+    EXPECT_TRUE(
+        store_->RetryLater(first.lease, SystemClock::Default().Now(), "HTTP 503", report).ok());
+    ClaimedDelivery second = ClaimOne();
+    DeadLetterInfo info;
+    info.error = "HTTP 422: the target refused the message";
+    info.response_body = R"({"error": "unknown sku MUG-BLU-350"})";
+    report.detail = "HTTP 422";
+    EXPECT_TRUE(store_->DeadLetter(second.lease, info, report).ok());
+    return id;
+  }
+
+  static std::string Read(const fs::path& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  int Run(const std::string& args, const std::string& env = "") {
+    std::string command = "cd '" + dir_.string() + "' && env " + env + " '" ERPHUB_BINARY "' " +
+                          args + " >out.txt 2>err.txt";
+    int status = std::system(command.c_str());
+    out_ = Read(dir_ / "out.txt");
+    err_ = Read(dir_ / "err.txt");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  fs::path dir_;
+  SystemRandom random_;
+  MessageIdGenerator ids_;
+  std::unique_ptr<Store> store_;
+  std::string out_;
+  std::string err_;
+};
+
+TEST_F(DlqTraceCommandTest, ListShowsDeadLettersAsTableAndJson) {
+  AcceptAndDeadLetter("1001");
+  AcceptAndDeadLetter("1002");
+  ASSERT_EQ(Run("dlq list --store " + StoreUrl()), 0) << err_;
+  EXPECT_NE(out_.find("ID  DEAD AT"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("shop-orders  http"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("HTTP 422: the target refused the message"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("2 dead letters"), std::string::npos) << out_;
+
+  ASSERT_EQ(Run("dlq list --json --store " + StoreUrl()), 0) << err_;
+  Result<Value> list = ParseJson(out_);
+  ASSERT_TRUE(list.ok()) << out_;
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].Get("key").as_string(), "1001");
+  EXPECT_EQ((*list)[0].Get("attempts").as_number().ToInt64().value_or(-1), 2);
+  EXPECT_EQ((*list)[1].Get("response_body").as_string(), R"({"error": "unknown sku MUG-BLU-350"})");
+
+  ASSERT_EQ(Run("dlq list --flow other-flow --store " + StoreUrl()), 0) << err_;
+  EXPECT_EQ(out_, "no dead letters\n");
+  ASSERT_EQ(Run("dlq list --since 2d --limit 1 --store " + StoreUrl()), 0) << err_;
+  EXPECT_NE(out_.find("1 dead letter (more may exist"), std::string::npos) << out_;
+  ASSERT_EQ(Run("dlq list --since 2999-01-01 --store " + StoreUrl()), 0) << err_;
+  EXPECT_EQ(out_, "no dead letters\n");
+  EXPECT_EQ(Run("dlq list --since yesterday --store " + StoreUrl()), 2);
+  EXPECT_NE(err_.find("--since"), std::string::npos) << err_;
+}
+
+TEST_F(DlqTraceCommandTest, ShowPrintsErrorResponseAttemptsAndPayload) {
+  AcceptAndDeadLetter("1001");
+  ASSERT_EQ(Run("dlq show 1 --store " + StoreUrl()), 0) << err_;
+  EXPECT_NE(out_.find("unknown sku MUG-BLU-350"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("HTTP 503"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("\"total\": \"9.90\""), std::string::npos) << out_;
+
+  ASSERT_EQ(Run("dlq show 1 --json --store " + StoreUrl()), 0) << err_;
+  Result<Value> detail = ParseJson(out_);
+  ASSERT_TRUE(detail.ok()) << out_;
+  EXPECT_EQ(detail->Get("attempt_history").size(), 2u);
+  EXPECT_EQ(detail->Get("message").Get("headers").Get("X-Shopify-Topic").as_string(),
+            "orders/create");
+
+  EXPECT_EQ(Run("dlq show 99 --store " + StoreUrl()), 1);
+  EXPECT_EQ(Run("dlq show abc --store " + StoreUrl()), 2);
+}
+
+TEST_F(DlqTraceCommandTest, ReplayMakesTheDeliveryClaimableAgain) {
+  AcceptAndDeadLetter("1001");
+  ASSERT_EQ(Run("dlq replay 1 --note 'sku created' --store " + StoreUrl()), 0) << err_;
+  EXPECT_NE(out_.find("replayed dead letter 1"), std::string::npos) << out_;
+  ClaimedDelivery again = ClaimOne();
+  EXPECT_EQ(again.message.business_key, "1001");
+  EXPECT_EQ(again.attempt, 1);
+  EXPECT_TRUE(store_->Complete(again.lease, AttemptReport{}).ok());
+  // Not dead any more: a second replay fails.
+  EXPECT_EQ(Run("dlq replay 1 --store " + StoreUrl()), 1);
+  EXPECT_NE(err_.find("replay 1"), std::string::npos) << err_;
+}
+
+TEST_F(DlqTraceCommandTest, ReplayByFlowAndAllAndUsageErrors) {
+  AcceptAndDeadLetter("1001");
+  AcceptAndDeadLetter("1002");
+  ASSERT_EQ(Run("dlq replay --flow nothing --store " + StoreUrl()), 0) << err_;
+  EXPECT_EQ(out_, "replayed 0 dead letters\n");
+  ASSERT_EQ(Run("dlq replay --flow shop-orders --json --store " + StoreUrl()), 0) << err_;
+  EXPECT_EQ(out_, "{\n  \"replayed\": [\n    1,\n    2\n  ],\n  \"failed\": []\n}\n");
+  EXPECT_EQ(Run("dlq replay --store " + StoreUrl()), 2);
+  EXPECT_EQ(Run("dlq replay 1 --all --store " + StoreUrl()), 2);
+}
+
+TEST_F(DlqTraceCommandTest, DiscardNeedsAReasonAndRecordsIt) {
+  MessageId id = AcceptAndDeadLetter("1001");
+  EXPECT_EQ(Run("dlq discard 1 --store " + StoreUrl()), 2);
+  EXPECT_EQ(Run("dlq discard 1 --reason ' ' --store " + StoreUrl()), 2);
+  ASSERT_EQ(Run("dlq discard 1 --reason 'duplicate test order' --store " + StoreUrl()), 0) << err_;
+  ASSERT_EQ(Run("dlq list --store " + StoreUrl()), 0);
+  EXPECT_EQ(out_, "no dead letters\n");
+  ASSERT_EQ(Run("trace " + id.ToString() + " --store " + StoreUrl()), 0) << err_;
+  EXPECT_NE(out_.find("discarded"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("duplicate test order"), std::string::npos) << out_;
+}
+
+TEST_F(DlqTraceCommandTest, TraceByIdShowsEveryAttempt) {
+  MessageId id = AcceptAndDeadLetter("1001");
+  ASSERT_EQ(Run("trace " + id.ToString() + " --store " + StoreUrl()), 0) << err_;
+  EXPECT_NE(out_.find("message " + id.ToString() + "  flow shop-orders  key 1001"),
+            std::string::npos)
+      << out_;
+  EXPECT_NE(out_.find("received"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("webhook POST /webhooks/shop/orders"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("2.5ms"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("HTTP 422"), std::string::npos) << out_;
+
+  ASSERT_EQ(Run("trace --json " + id.ToString() + " --store " + StoreUrl()), 0) << err_;
+  Result<Value> traces = ParseJson(out_);
+  ASSERT_TRUE(traces.ok()) << out_;
+  ASSERT_EQ(traces->size(), 1u);
+  const Value& lineage = (*traces)[0].Get("lineage");
+  ASSERT_EQ(lineage.size(), 3u);
+  EXPECT_EQ(lineage[0].Get("event").as_string(), "received");
+  EXPECT_EQ(lineage[1].Get("event").as_string(), "attempt");
+  EXPECT_EQ(lineage[1].Get("attempt").as_number().ToInt64().value_or(-1), 1);
+  EXPECT_EQ(lineage[1].Get("duration_us").as_number().ToInt64().value_or(-1), 2500);
+  EXPECT_EQ(lineage[2].Get("attempt").as_number().ToInt64().value_or(-1), 2);
+  EXPECT_EQ((*traces)[0].Get("deliveries")[0].Get("state").as_string(), "dead");
+}
+
+TEST_F(DlqTraceCommandTest, TraceByBusinessKeyShowsEachMessageOfTheKey) {
+  Accept("5849301229845", R"({"v": 1})");
+  Accept("5849301229845", R"({"v": 2})");
+  Accept("other", R"({"v": 3})");
+  ASSERT_EQ(Run("trace 5849301229845 --payload --store " + StoreUrl()), 0) << err_;
+  EXPECT_EQ(out_.find("key other"), std::string::npos) << out_;
+  size_t first = out_.find("\"v\": 1");
+  size_t second = out_.find("\"v\": 2");
+  ASSERT_NE(first, std::string::npos) << out_;
+  ASSERT_NE(second, std::string::npos) << out_;
+  EXPECT_LT(first, second);
+  EXPECT_EQ(Run("trace 5849301229845 --flow other-flow --store " + StoreUrl()), 1);
+  EXPECT_EQ(Run("trace nothing-like-this --store " + StoreUrl()), 1);
+  EXPECT_NE(err_.find("no message has this id or business key"), std::string::npos) << err_;
+}
+
+TEST_F(DlqTraceCommandTest, StoreComesFromTheConfigWithoutItsSecrets) {
+  AcceptAndDeadLetter("1001");
+  std::ofstream(dir_ / "erphub.yaml") << "listen: 127.0.0.1:8080\n"
+                                         "store:\n"
+                                         "  url: ${HUB_STORE:-sqlite:./missing.db}\n"
+                                         "flows:\n"
+                                         "  f:\n"
+                                         "    from: {webhook: {path: /x, signature: {preset: "
+                                         "shopify, secret: \"${UNSET_SECRET}\"}}}\n";
+  ASSERT_EQ(Run("dlq list --config erphub.yaml", "-u UNSET_SECRET HUB_STORE=" + StoreUrl()), 0)
+      << err_;
+  EXPECT_NE(out_.find("1 dead letter"), std::string::npos) << out_;
+  // The default store does not exist: nothing is created.
+  EXPECT_EQ(Run("dlq list --config erphub.yaml", "-u HUB_STORE"), 1);
+  EXPECT_NE(err_.find("there is no store at missing.db"), std::string::npos) << err_;
+  EXPECT_FALSE(fs::exists(dir_ / "missing.db"));
+  EXPECT_EQ(Run("dlq list --config erphub.yaml --store " + StoreUrl()), 2);
+  EXPECT_EQ(Run("dlq list --config nowhere.yaml"), 1);
+  // Relative to the config's folder, not to the current one.
+  store_.reset();  // closing checkpoints the journal into hub.db
+  fs::create_directories(dir_ / "hub");
+  fs::rename(dir_ / "erphub.yaml", dir_ / "hub" / "erphub.yaml");
+  fs::rename(dir_ / "hub.db", dir_ / "hub" / "relative.db");
+  EXPECT_EQ(Run("dlq list --config hub/erphub.yaml", "HUB_STORE=sqlite:relative.db"), 0) << err_;
+  EXPECT_NE(out_.find("1 dead letter"), std::string::npos) << out_;
+}
+
+}  // namespace
+}  // namespace erphub::store
