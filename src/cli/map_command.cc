@@ -59,8 +59,8 @@ Place Locate(const std::string& text, int64_t position) {
     }
   }
   size_t line_end = text.find('\n', line_start);
-  place.line_text = text.substr(line_start, line_end == std::string::npos ? std::string::npos
-                                                                          : line_end - line_start);
+  place.line_text = text.substr(
+      line_start, line_end == std::string::npos ? std::string::npos : line_end - line_start);
   return place;
 }
 
@@ -139,8 +139,7 @@ int RunMap(const MapArgs& args) {
     auto parsed = ParseJson(args.bindings);
     if (!parsed.ok() || !parsed->is_object()) {
       std::fprintf(stderr, "--bindings: expected a JSON object such as '{\"rate\": 1.2}'%s%s\n",
-                   parsed.ok() ? "" : ": ",
-                   parsed.ok() ? "" : parsed.status().ToString().c_str());
+                   parsed.ok() ? "" : ": ", parsed.ok() ? "" : parsed.status().ToString().c_str());
       return 2;
     }
     bindings = std::move(parsed).value();
@@ -159,8 +158,7 @@ int RunMap(const MapArgs& args) {
     }
     auto parsed = ParseJson(*input_text);
     if (!parsed.ok()) {
-      std::fprintf(stderr, "%s: %s\n", args.input_file.c_str(),
-                   parsed.status().ToString().c_str());
+      std::fprintf(stderr, "%s: %s\n", args.input_file.c_str(), parsed.status().ToString().c_str());
       return 1;
     }
     input = std::move(parsed).value();
@@ -172,8 +170,8 @@ int RunMap(const MapArgs& args) {
     std::fprintf(stderr, "%s\n", error.ToString().c_str());
     if (error.position() >= 0) {
       Place place = Locate(*expr_text, error.position() > 0 ? error.position() - 1 : 0);
-      std::fprintf(stderr, "  at %s:%d:%d (position %lld)\n", args.expr_file.c_str(),
-                   place.line, place.column, static_cast<long long>(error.position()));
+      std::fprintf(stderr, "  at %s:%d:%d (position %lld)\n", args.expr_file.c_str(), place.line,
+                   place.column, static_cast<long long>(error.position()));
     }
     return 1;
   }
@@ -201,7 +199,7 @@ void AddMapCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--bindings", args->bindings,
                   "JSON object of variables to bind, e.g. '{\"rate\": 1.2}' binds $rate");
   cmd->add_flag("--ndjson", args->ndjson,
-               "Treat INPUT_FILE as newline-delimited JSON: map each line, print one line each");
+                "Treat INPUT_FILE as newline-delimited JSON: map each line, print one line each");
   cmd->callback([args, &exit_code] { exit_code = RunMap(*args); });
 }
 

@@ -30,8 +30,8 @@ Status Error::ToStatus() const {
   if (info_->position >= 0) {
     context = "position " + std::to_string(info_->position);
   }
-  return Status(info_->compile_time ? StatusCode::kParse : StatusCode::kInvalidArgument,
-                ToString(), std::move(context));
+  return Status(info_->compile_time ? StatusCode::kParse : StatusCode::kInvalidArgument, ToString(),
+                std::move(context));
 }
 
 }  // namespace erphub::jsonata

@@ -42,7 +42,7 @@ JResult<Number> DecimalArgument(CallContext& ctx, const Value& v, std::string_vi
 // The exact decimal text of `n` with exactly `scale` fraction digits (n already rounded).
 std::string FixedScale(const Number& n, int scale) {
   uint64_t magnitude = n.coefficient() < 0 ? 0 - static_cast<uint64_t>(n.coefficient())
-                                            : static_cast<uint64_t>(n.coefficient());
+                                           : static_cast<uint64_t>(n.coefficient());
   std::string digits = std::to_string(magnitude);
   int exponent = n.exponent();
   if (n.IsZero()) {
@@ -134,8 +134,8 @@ JResult<Value> MoneyFn(CallContext& ctx, std::span<const Value> args) {
                                       "\" is not a known ISO 4217 currency code");
   }
   Value money = Value::MakeObject();
-  money.Set("amount", Value::Str(FixedScale(n.RoundHalfEven(currency->minor_units),
-                                            currency->minor_units)));
+  money.Set("amount",
+            Value::Str(FixedScale(n.RoundHalfEven(currency->minor_units), currency->minor_units)));
   money.Set("currency", Value::Str(code));
   return money;
 }
@@ -149,36 +149,61 @@ struct Unit {
 };
 
 constexpr std::array kUnits = {
-    Unit{"kg", Dimension::kMass, "1"},          Unit{"kgm", Dimension::kMass, "1"},
-    Unit{"g", Dimension::kMass, "0.001"},        Unit{"grm", Dimension::kMass, "0.001"},
-    Unit{"mg", Dimension::kMass, "0.000001"},    Unit{"mgm", Dimension::kMass, "0.000001"},
-    Unit{"t", Dimension::kMass, "1000"},         Unit{"tne", Dimension::kMass, "1000"},
-    Unit{"lb", Dimension::kMass, "0.45359237"},  Unit{"lbr", Dimension::kMass, "0.45359237"},
+    Unit{"kg", Dimension::kMass, "1"},
+    Unit{"kgm", Dimension::kMass, "1"},
+    Unit{"g", Dimension::kMass, "0.001"},
+    Unit{"grm", Dimension::kMass, "0.001"},
+    Unit{"mg", Dimension::kMass, "0.000001"},
+    Unit{"mgm", Dimension::kMass, "0.000001"},
+    Unit{"t", Dimension::kMass, "1000"},
+    Unit{"tne", Dimension::kMass, "1000"},
+    Unit{"lb", Dimension::kMass, "0.45359237"},
+    Unit{"lbr", Dimension::kMass, "0.45359237"},
     Unit{"oz", Dimension::kMass, "0.028349523125"},
     Unit{"onz", Dimension::kMass, "0.028349523125"},
-    Unit{"m", Dimension::kLength, "1"},          Unit{"mtr", Dimension::kLength, "1"},
-    Unit{"cm", Dimension::kLength, "0.01"},      Unit{"cmt", Dimension::kLength, "0.01"},
-    Unit{"mm", Dimension::kLength, "0.001"},     Unit{"mmt", Dimension::kLength, "0.001"},
-    Unit{"km", Dimension::kLength, "1000"},      Unit{"ktm", Dimension::kLength, "1000"},
-    Unit{"in", Dimension::kLength, "0.0254"},    Unit{"inh", Dimension::kLength, "0.0254"},
-    Unit{"ft", Dimension::kLength, "0.3048"},    Unit{"fot", Dimension::kLength, "0.3048"},
-    Unit{"yd", Dimension::kLength, "0.9144"},    Unit{"yrd", Dimension::kLength, "0.9144"},
-    Unit{"mi", Dimension::kLength, "1609.344"},  Unit{"smi", Dimension::kLength, "1609.344"},
-    Unit{"l", Dimension::kVolume, "1"},          Unit{"ltr", Dimension::kVolume, "1"},
-    Unit{"ml", Dimension::kVolume, "0.001"},     Unit{"mlt", Dimension::kVolume, "0.001"},
-    Unit{"m3", Dimension::kVolume, "1000"},      Unit{"mtq", Dimension::kVolume, "1000"},
+    Unit{"m", Dimension::kLength, "1"},
+    Unit{"mtr", Dimension::kLength, "1"},
+    Unit{"cm", Dimension::kLength, "0.01"},
+    Unit{"cmt", Dimension::kLength, "0.01"},
+    Unit{"mm", Dimension::kLength, "0.001"},
+    Unit{"mmt", Dimension::kLength, "0.001"},
+    Unit{"km", Dimension::kLength, "1000"},
+    Unit{"ktm", Dimension::kLength, "1000"},
+    Unit{"in", Dimension::kLength, "0.0254"},
+    Unit{"inh", Dimension::kLength, "0.0254"},
+    Unit{"ft", Dimension::kLength, "0.3048"},
+    Unit{"fot", Dimension::kLength, "0.3048"},
+    Unit{"yd", Dimension::kLength, "0.9144"},
+    Unit{"yrd", Dimension::kLength, "0.9144"},
+    Unit{"mi", Dimension::kLength, "1609.344"},
+    Unit{"smi", Dimension::kLength, "1609.344"},
+    Unit{"l", Dimension::kVolume, "1"},
+    Unit{"ltr", Dimension::kVolume, "1"},
+    Unit{"ml", Dimension::kVolume, "0.001"},
+    Unit{"mlt", Dimension::kVolume, "0.001"},
+    Unit{"m3", Dimension::kVolume, "1000"},
+    Unit{"mtq", Dimension::kVolume, "1000"},
     Unit{"gal", Dimension::kVolume, "3.785411784"},
     Unit{"gll", Dimension::kVolume, "3.785411784"},
     Unit{"floz", Dimension::kVolume, "0.0295735295625"},
-    Unit{"m2", Dimension::kArea, "1"},           Unit{"mtk", Dimension::kArea, "1"},
-    Unit{"ft2", Dimension::kArea, "0.09290304"}, Unit{"ftk", Dimension::kArea, "0.09290304"},
-    Unit{"ea", Dimension::kCount, "1"},          Unit{"c62", Dimension::kCount, "1"},
-    Unit{"pce", Dimension::kCount, "1"},         Unit{"pc", Dimension::kCount, "1"},
-    Unit{"pr", Dimension::kCount, "2"},          Unit{"pair", Dimension::kCount, "2"},
-    Unit{"dz", Dimension::kCount, "12"},         Unit{"dzn", Dimension::kCount, "12"},
-    Unit{"s", Dimension::kTime, "1"},            Unit{"sec", Dimension::kTime, "1"},
-    Unit{"min", Dimension::kTime, "60"},         Unit{"h", Dimension::kTime, "3600"},
-    Unit{"hur", Dimension::kTime, "3600"},       Unit{"day", Dimension::kTime, "86400"},
+    Unit{"m2", Dimension::kArea, "1"},
+    Unit{"mtk", Dimension::kArea, "1"},
+    Unit{"ft2", Dimension::kArea, "0.09290304"},
+    Unit{"ftk", Dimension::kArea, "0.09290304"},
+    Unit{"ea", Dimension::kCount, "1"},
+    Unit{"c62", Dimension::kCount, "1"},
+    Unit{"pce", Dimension::kCount, "1"},
+    Unit{"pc", Dimension::kCount, "1"},
+    Unit{"pr", Dimension::kCount, "2"},
+    Unit{"pair", Dimension::kCount, "2"},
+    Unit{"dz", Dimension::kCount, "12"},
+    Unit{"dzn", Dimension::kCount, "12"},
+    Unit{"s", Dimension::kTime, "1"},
+    Unit{"sec", Dimension::kTime, "1"},
+    Unit{"min", Dimension::kTime, "60"},
+    Unit{"h", Dimension::kTime, "3600"},
+    Unit{"hur", Dimension::kTime, "3600"},
+    Unit{"day", Dimension::kTime, "86400"},
 };
 
 const Unit* FindUnit(std::string_view name) {

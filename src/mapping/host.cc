@@ -3,8 +3,8 @@
 namespace erphub::jsonata {
 
 JResult<Value> Host::ValueMap(std::string_view table, const Value&) const {
-  return Error("D3800", "$valueMap(): no value map named \"" + std::string(table) +
-                            "\" is configured");
+  return Error("D3800",
+               "$valueMap(): no value map named \"" + std::string(table) + "\" is configured");
 }
 
 JResult<Value> Host::Xref(std::string_view system, std::string_view entity, const Value&) const {

@@ -141,14 +141,22 @@ bool IsTruthy(const Value& v) {
 
 std::string_view TypeName(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kUndefined: return "";
-    case ValueKind::kNull: return "null";
-    case ValueKind::kBool: return "boolean";
-    case ValueKind::kNumber: return "number";
-    case ValueKind::kString: return "string";
-    case ValueKind::kArray: return "array";
-    case ValueKind::kObject: return "object";
-    case ValueKind::kFunction: return "function";
+    case ValueKind::kUndefined:
+      return "";
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kBool:
+      return "boolean";
+    case ValueKind::kNumber:
+      return "number";
+    case ValueKind::kString:
+      return "string";
+    case ValueKind::kArray:
+      return "array";
+    case ValueKind::kObject:
+      return "object";
+    case ValueKind::kFunction:
+      return "function";
   }
   return "";
 }

@@ -120,14 +120,14 @@ TEST(ComponentRegistryTest, BuildsThroughTheFactory) {
     explicit Built(int64_t s) : size(s) {}
   };
   ComponentRegistry registry;
-  ASSERT_TRUE(
-      registry
-          .Register(BatchStepSpec(),
-                    [](const ComponentConfig& config,
-                       const ComponentEnv&) -> Result<std::unique_ptr<Component>> {
-                      return std::unique_ptr<Component>(new Built(config.GetInt("batch_size")));
-                    })
-          .ok());
+  ASSERT_TRUE(registry
+                  .Register(BatchStepSpec(),
+                            [](const ComponentConfig& config,
+                               const ComponentEnv&) -> Result<std::unique_ptr<Component>> {
+                              return std::unique_ptr<Component>(
+                                  new Built(config.GetInt("batch_size")));
+                            })
+                  .ok());
   ComponentConfig config;
   config.fields = *ParseJson(R"({"batch_size": 7})");
   auto built = registry.Find(ComponentKind::kStep, "batch")->factory(config, ComponentEnv{});

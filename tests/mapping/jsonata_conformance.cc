@@ -96,8 +96,7 @@ Outcome RunCase(Suite& suite, const fs::path& group_dir, const Value& c) {
   jsonata::EvalOptions options;
   options.time_limit = std::chrono::milliseconds(10000);
   if (c.Get("timelimit").is_number() && c.Get("depth").is_number()) {
-    options.time_limit =
-        std::chrono::milliseconds(*c.Get("timelimit").as_number().ToInt64());
+    options.time_limit = std::chrono::milliseconds(*c.Get("timelimit").as_number().ToInt64());
     options.max_depth = static_cast<int>(*c.Get("depth").as_number().ToInt64());
   }
   if (c.Get("bindings").is_object()) {
@@ -159,7 +158,8 @@ Outcome RunCase(Suite& suite, const fs::path& group_dir, const Value& c) {
 
 int main(int argc, char** argv) {
   fs::path suite_dir = fs::path(ERPHUB_SOURCE_DIR) / "tests/data/jsonata-test-suite";
-  fs::path baseline_file = fs::path(ERPHUB_SOURCE_DIR) / "tests/mapping/jsonata_conformance_baseline";
+  fs::path baseline_file =
+      fs::path(ERPHUB_SOURCE_DIR) / "tests/mapping/jsonata_conformance_baseline";
   fs::path exact_file = fs::path(ERPHUB_SOURCE_DIR) / "tests/mapping/jsonata_exact_decimal_cases";
   std::string only_group;
   bool verbose = false;
@@ -181,8 +181,7 @@ int main(int argc, char** argv) {
     }
   }
   if (!fs::is_directory(suite_dir / "groups")) {
-    std::fprintf(stderr, "%s: no groups/ folder: not a JSONata test suite\n",
-                 suite_dir.c_str());
+    std::fprintf(stderr, "%s: no groups/ folder: not a JSONata test suite\n", suite_dir.c_str());
     return 2;
   }
 

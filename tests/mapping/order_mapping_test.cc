@@ -36,10 +36,9 @@ TEST(OrderMappingTest, MatchesReferenceOutput) {
 
   auto result = expression->Evaluate(*order);
   ASSERT_TRUE(result.ok()) << result.error().ToString();
-  EXPECT_TRUE(SuiteEqual(*result, *expected))
-      << "got:\n"
-      << ToJson(*result, {.indent = 2}) << "\nexpected:\n"
-      << ToJson(*expected, {.indent = 2});
+  EXPECT_TRUE(SuiteEqual(*result, *expected)) << "got:\n"
+                                              << ToJson(*result, {.indent = 2}) << "\nexpected:\n"
+                                              << ToJson(*expected, {.indent = 2});
   EXPECT_EQ(result->Get("totals").Get("matchesSource").as_bool(), true);
 }
 
