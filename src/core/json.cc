@@ -4,6 +4,8 @@
 #include <cstring>
 #include <optional>
 
+#include "core/utf8.h"
+
 namespace erphub {
 namespace {
 
@@ -40,25 +42,6 @@ int HexValue(char c) {
     return c - 'A' + 10;
   }
   return -1;
-}
-
-// Appends a code point (or a lone surrogate, as WTF-8) in UTF-8.
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // Length of the well-formed UTF-8 sequence at `p` (whose first byte is >= 0x80), or 0 with

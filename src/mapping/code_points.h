@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8.h"
+
 namespace erphub::jsonata {
 
 // The picture-string functions follow the reference implementation character by character, so
@@ -11,7 +13,6 @@ namespace erphub::jsonata {
 // Decodes UTF-8; a byte that does not start a valid sequence decodes as U+FFFD.
 std::u32string ToCodePoints(std::string_view utf8);
 std::string ToUtf8(std::u32string_view text);
-void AppendUtf8(std::string& out, char32_t cp);
 
 // JavaScript's \s class: ASCII white space, no-break spaces and the Unicode space separators.
 bool IsJsSpace(char32_t cp);

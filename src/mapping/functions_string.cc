@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/utf8.h"
 #include "mapping/function.h"
 #include "mapping/function_value.h"
 #include "mapping/regex.h"
@@ -79,24 +80,6 @@ char32_t DecodeAt(std::string_view s, size_t& pos) {
   }
   pos += extra + 1;
   return cp;
-}
-
-void AppendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // Strict UTF-8: no surrogates, no overlong forms, nothing above U+10FFFF.

@@ -5,6 +5,7 @@
 
 #include "core/json.h"
 #include "core/number.h"
+#include "core/utf8.h"
 
 namespace erphub::jsonata {
 
@@ -69,24 +70,6 @@ size_t NumberLength(std::string_view s) {
 
 bool IsNameStop(char c) {
   return IsWhitespace(c) || kOperatorChars.find(c) != std::string_view::npos;
-}
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 Error Lexer::MakeError(const char* code, int64_t position, std::string token) const {

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8.h"
 #include "core/value.h"
 #include "mapping/error.h"
 
@@ -52,8 +53,5 @@ class Lexer {
 
 // True for the characters that end a name: whitespace and operator characters.
 bool IsNameStop(char c);
-
-// Appends the UTF-8 encoding of a code point (lone surrogates as WTF-8).
-void AppendUtf8(std::string& out, uint32_t code_point);
 
 }  // namespace erphub::jsonata
