@@ -21,9 +21,17 @@ done < <(for f in tests/data/jsonata-test-suite/groups/*/*.json; do
            jq -r '.. | objects | .expr? // empty' "$f" 2>/dev/null || true  # jq rejects lone surrogates
          done | head -2000)
 cp tests/data/jsonata-test-suite/datasets/*.json tests/data/bench/*.json "$corpus/json_parse/"
+# Document codecs: seeded from their test data folders (tests/data/formats/<family>/).
+for family in csv xml x12 edifact; do
+  mkdir -p "$corpus/${family}_parse"
+  if [ -d "tests/data/formats/$family" ]; then
+    find "tests/data/formats/$family" -type f -exec cp {} "$corpus/${family}_parse/" \;
+  fi
+done
 
 status=0
-for target in json_parse jsonata_parse jsonata_eval; do
+for target in json_parse jsonata_parse jsonata_eval csv_parse xml_parse x12_parse edifact_parse; do
+  [ -x "$build/fuzz/${target}_fuzzer" ] || continue
   echo "== fuzzing $target for ${seconds}s"
   mkdir -p "fuzz/regressions/$target"
   if ! "$build/fuzz/${target}_fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
