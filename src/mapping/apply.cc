@@ -233,7 +233,12 @@ JResult<Value> Evaluator::EvaluateFunction(const Node* expr, const Value& input,
   }
   const int64_t saved = call_position_;
   call_position_ = expr->position;
-  JResult<Value> result = Apply(*proc, args, input, env);
+  // Built-ins never leave a tail call pending: call them without the trampoline.
+  const FunctionValue* f = AsFunctionValue(*proc);
+  JResult<Value> result =
+      f != nullptr && f->kind() == FunctionKind::kBuiltin
+          ? ApplyBuiltin(*static_cast<const BuiltinFunctionValue*>(f)->entry, args, input, env)
+          : Apply(*proc, args, input, env);
   call_position_ = saved;
   if (!result.ok()) {
     return WithToken(std::move(result).error().AtPosition(expr->position),

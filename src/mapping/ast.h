@@ -168,6 +168,9 @@ struct Node {
   bool literal_keys = false;
   // kVariable naming a built-in that the program never binds: no frame can shadow it.
   bool builtin_direct = false;
+  // kBlock: whether the block binds variables of its own (an assignment outside nested blocks
+  // and lambdas, or $eval anywhere in the program); a block that does not needs no frame.
+  bool needs_frame = true;
 };
 
 inline NodePtr MakeNode(NodeType type, int64_t position) {

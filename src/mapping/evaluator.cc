@@ -78,6 +78,9 @@ JResult<Value> Evaluator::Run(const Value& input) {
   if (options_.bindings != nullptr) {
     for (const auto& [key, value] : *options_.bindings) {
       root_frame_->Bind(key, value);
+      if (value.is_function()) {
+        elide_frames_ = false;
+      }
     }
   }
   root_frame_->Bind("$", input);
@@ -448,11 +451,18 @@ JResult<Value> Evaluator::EvaluateCondition(const Node* expr, const Value& input
 }
 
 JResult<Value> Evaluator::EvaluateBlock(const Node* expr, const Value& input, Frame* env) {
-  // A new frame limits the scope of the block's variable assignments.
-  Ref<Frame> frame = NewFrame(env);
+  // A new frame limits the scope of the block's variable assignments; a block that assigns
+  // nothing looks names up exactly as its enclosing scope does, unless a function value bound
+  // from outside could be $eval.
+  Ref<Frame> frame;
+  Frame* scope = env;
+  if (expr->needs_frame || !elide_frames_) {
+    frame = NewFrame(env);
+    scope = frame.get();
+  }
   Value result;
   for (const NodePtr& item : expr->items) {
-    ERPHUB_ASSIGN_OR_RETURN(result, Evaluate(item.get(), input, frame.get()));
+    ERPHUB_ASSIGN_OR_RETURN(result, Evaluate(item.get(), input, scope));
   }
   return result;
 }

@@ -77,6 +77,8 @@ class Evaluator {
   JResult<Value> EvaluateSort(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluateTupleStep(const Node* step, std::span<const Value* const> input,
                                    const Value* tuples, Frame* env);
+  // The values of the last step of a tuple stream, when the path needs no tuples back.
+  JResult<Value> EvaluateLastTupleStep(const Node* step, const Value& tuples, Frame* env);
   JResult<Value> EvaluateBlock(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluateFunction(const Node* expr, const Value& input, Frame* env,
                                   const Value* apply_to);
@@ -132,6 +134,9 @@ class Evaluator {
   FrameRegistry registry_;
   // Closures (lambdas, transforms) created: only then can frames form cycles.
   bool closures_created_ = false;
+  // Blocks that assign nothing may share their enclosing frame (see Node::needs_frame); not
+  // when a binding from outside is a function, which could be $eval.
+  bool elide_frames_ = true;
 };
 
 }  // namespace erphub::jsonata

@@ -77,9 +77,33 @@ void CollectBoundNames(Node& node, std::unordered_set<std::string>& names) {
   ForEachChild(node, [&](Node& child) { CollectBoundNames(child, names); });
 }
 
-// Resolves what can be resolved before evaluation: built-in function names, and path steps that
-// are plain field look-ups.
-void Annotate(Node& node, const std::unordered_set<std::string>& bound) {
+// Whether evaluating `node` can bind a variable in the frame it is evaluated in. Nested blocks
+// and lambdas bind in frames of their own; a tail call's thunk evaluates in the current one.
+bool BindsInScope(Node& node) {
+  if (node.type == NodeType::kBind) {
+    return true;
+  }
+  if (node.type == NodeType::kBlock || (node.type == NodeType::kLambda && !node.thunk)) {
+    return false;
+  }
+  bool binds = false;
+  ForEachChild(node, [&](Node& child) { binds = binds || BindsInScope(child); });
+  return binds;
+}
+
+bool UsesEval(Node& node) {
+  if (node.type == NodeType::kVariable && node.name == "eval") {
+    return true;
+  }
+  bool uses = false;
+  ForEachChild(node, [&](Node& child) { uses = uses || UsesEval(child); });
+  return uses;
+}
+
+// Resolves what can be resolved before evaluation: built-in function names, path steps that
+// are plain field look-ups, and blocks that need no frame. `$eval` binds in its caller's frame,
+// so a program that names it keeps every block's frame.
+void Annotate(Node& node, const std::unordered_set<std::string>& bound, bool uses_eval) {
   if (node.type == NodeType::kVariable) {
     node.name_hash = NameHash(node.name);
     node.builtin = FindBuiltin(node.name);
@@ -103,11 +127,18 @@ void Annotate(Node& node, const std::unordered_set<std::string>& bound) {
   if (node.type == NodeType::kObject) {
     node.literal_keys = distinct_literals(node.pairs);
   }
+  if (node.type == NodeType::kBlock) {
+    bool binds = uses_eval;
+    for (const NodePtr& item : node.items) {
+      binds = binds || BindsInScope(*item);
+    }
+    node.needs_frame = binds;
+  }
   node.param_hashes.clear();
   for (const std::string& p : node.params) {
     node.param_hashes.push_back(NameHash(p));
   }
-  ForEachChild(node, [&](Node& child) { Annotate(child, bound); });
+  ForEachChild(node, [&](Node& child) { Annotate(child, bound, uses_eval); });
   if (node.type == NodeType::kRegex && node.regex && node.value.is_undefined()) {
     node.value = Value::Function(new RegexFunction(node.regex));
   }
@@ -119,7 +150,7 @@ JResult<std::shared_ptr<const Program>> Program::Compile(std::string_view text) 
   ERPHUB_ASSIGN_OR_RETURN(ParsedExpression parsed, Parse(text));
   std::unordered_set<std::string> bound;
   CollectBoundNames(*parsed.root, bound);
-  Annotate(*parsed.root, bound);
+  Annotate(*parsed.root, bound, UsesEval(*parsed.root));
   auto program = std::make_shared<Program>();
   program->text_ = std::string(text);
   program->parsed_ = std::move(parsed);

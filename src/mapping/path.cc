@@ -103,7 +103,8 @@ Array CopyItems(std::span<const Value* const> items) {
 // Values a path computed (rather than found in its input), kept at stable addresses until the
 // path is done.
 struct Evaluator::PathState {
-  static constexpr size_t kInline = 4;
+  // Enough for the computed values of most paths over an order's lines without the arena.
+  static constexpr size_t kInline = 16;
   Value inline_values[kInline];
   size_t inline_count = 0;
   std::optional<std::deque<Value>> arena;
@@ -170,6 +171,15 @@ JResult<Value> Evaluator::EvaluatePath(const Node* expr, const Value& input, Fra
       ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(step, seq_input, env));
       raw = state.Keep(v.is_array() ? std::move(v) : MakeSeqOf(v));
       items_of(*raw, cur.items);
+    } else if (is_tuple && ii == last && !tuples.is_undefined() && !expr->tuple && !expr->group &&
+               !step->has_focus && step->type != NodeType::kSort && step->stages.empty()) {
+      // The last step of a tuple stream whose tuples nobody needs: collect the step's values
+      // without building the tuples that would only be unwrapped again.
+      ERPHUB_ASSIGN_OR_RETURN(Value values, EvaluateLastTupleStep(step, tuples, env));
+      tuples = Value();
+      is_tuple = false;
+      raw = state.Keep(std::move(values));
+      break;
     } else if (is_tuple) {
       ERPHUB_ASSIGN_OR_RETURN(
           tuples, EvaluateTupleStep(step, in, tuples.is_undefined() ? nullptr : &tuples, env));
@@ -390,6 +400,25 @@ JResult<Value> Evaluator::EvaluateTupleStep(const Node* step, std::span<const Va
     ERPHUB_ASSIGN_OR_RETURN(result, EvaluateStages(step->stages, std::move(result), env));
   }
   return result;
+}
+
+JResult<Value> Evaluator::EvaluateLastTupleStep(const Node* step, const Value& tuples, Frame* env) {
+  Array out;
+  if (tuples.is_array()) {
+    for (const Value& tuple : tuples.as_array()) {
+      Ref<Frame> frame = TupleFrame(env, tuple);
+      ERPHUB_ASSIGN_OR_RETURN(Value res, Evaluate(step, tuple.Get("@"), frame.get()));
+      if (res.is_undefined()) {
+        continue;
+      }
+      if (res.is_array()) {
+        out.insert(out.end(), res.as_array().begin(), res.as_array().end());
+      } else {
+        out.push_back(std::move(res));
+      }
+    }
+  }
+  return MakeSeq(std::move(out));
 }
 
 JResult<Value> Evaluator::EvaluateStages(const std::vector<Stage>& stages, Value input,
