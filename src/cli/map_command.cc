@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -64,29 +65,93 @@ Place Locate(const std::string& text, int64_t position) {
   return place;
 }
 
+// Reads a stream in large blocks and hands out its lines (without the '\n'), so that a stream
+// of small records costs no per-line stream calls or copies.
+class LineReader {
+ public:
+  explicit LineReader(std::FILE* file) : file_(file) { buffer_.resize(kBlock); }
+
+  // The next line, or false at the end of the input (a last line without '\n' counts).
+  bool Next(std::string_view& line) {
+    for (;;) {
+      const char* begin = buffer_.data() + start_;
+      const char* newline = static_cast<const char*>(std::memchr(begin, '\n', end_ - start_));
+      if (newline != nullptr) {
+        line = std::string_view(begin, static_cast<size_t>(newline - begin));
+        start_ += line.size() + 1;
+        return true;
+      }
+      if (eof_) {
+        if (start_ == end_) {
+          return false;
+        }
+        line = std::string_view(begin, end_ - start_);
+        start_ = end_;
+        return true;
+      }
+      Refill();
+    }
+  }
+
+ private:
+  static constexpr size_t kBlock = 1 << 20;
+
+  // Moves the unfinished line to the front (growing the buffer for very long lines) and reads
+  // more after it.
+  void Refill() {
+    size_t pending = end_ - start_;
+    if (start_ > 0) {
+      std::memmove(buffer_.data(), buffer_.data() + start_, pending);
+    }
+    start_ = 0;
+    end_ = pending;
+    if (buffer_.size() - end_ < kBlock / 2) {
+      buffer_.resize(buffer_.size() * 2);
+    }
+    size_t n = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, file_);
+    end_ += n;
+    if (n == 0) {
+      eof_ = true;
+    }
+  }
+
+  std::FILE* file_;
+  std::string buffer_;
+  size_t start_ = 0;
+  size_t end_ = 0;
+  bool eof_ = false;
+};
+
 // Maps each line of an NDJSON input to one compact line of output; stops at the first bad line.
 int MapLines(const MapArgs& args, const jsonata::Expression& expression,
              const jsonata::EvalOptions& options) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
   if (args.input_file.empty()) {
     std::fprintf(stderr, "--ndjson needs an INPUT_FILE ('-' for standard input)\n");
     return 2;
   }
+  std::FILE* file = stdin;
   if (args.input_file != "-") {
-    file.open(args.input_file, std::ios::binary);
-    if (!file) {
+    file = std::fopen(args.input_file.c_str(), "rb");
+    if (file == nullptr) {
       std::fprintf(stderr, "%s: cannot open file\n", args.input_file.c_str());
       return 1;
     }
-    in = &file;
   }
-  std::string line;
+  struct Closer {
+    std::FILE* file;
+    ~Closer() {
+      if (file != stdin) {
+        std::fclose(file);
+      }
+    }
+  } closer{file};
+  LineReader reader(file);
+  std::string_view line;
   std::string out;
   int64_t line_number = 0;
-  while (std::getline(*in, line)) {
+  while (reader.Next(line)) {
     ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
       continue;
     }
     auto record = ParseJson(line);

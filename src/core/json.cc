@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 #include "core/utf8.h"
 
@@ -114,6 +115,8 @@ class Parser {
     Value out;
     SkipWhitespace();
     if (!ParseValue(out, 0)) {
+      item_stack_.resize(item_base_);
+      entry_stack_.resize(entry_base_);
       return std::move(error_);
     }
     SkipWhitespace();
@@ -411,24 +414,28 @@ class Parser {
     return false;
   }
 
+  // Items and entries are gathered on per-parser stacks (one stretch per open level) and moved
+  // into their container at its final size: one allocation per container instead of one per
+  // doubling.
   bool ParseArray(Value& out, int depth) {
     if (TooDeep(depth)) {
       return false;
     }
     ++p_;
-    Array items;
     SkipWhitespace();
     if (p_ < end_ && *p_ == ']') {
       ++p_;
-      out = Value::MakeArray(std::move(items));
+      out = Value::MakeArray();
       return true;
     }
+    const size_t base = item_stack_.size();
     while (true) {
       SkipWhitespace();
-      items.emplace_back();
-      if (!ParseValue(items.back(), depth)) {
+      Value item;
+      if (!ParseValue(item, depth)) {
         return false;
       }
+      item_stack_.push_back(std::move(item));
       SkipWhitespace();
       if (p_ < end_ && *p_ == ',') {
         ++p_;
@@ -440,6 +447,12 @@ class Parser {
       }
       return Fail(p_, "unexpected " + Describe(p_) + ", expected ',' or ']' in array");
     }
+    Array items;
+    items.reserve(item_stack_.size() - base);
+    for (size_t i = base; i < item_stack_.size(); ++i) {
+      items.push_back(std::move(item_stack_[i]));
+    }
+    item_stack_.resize(base);
     out = Value::MakeArray(std::move(items));
     return true;
   }
@@ -449,13 +462,15 @@ class Parser {
       return false;
     }
     ++p_;
-    Object object;
     SkipWhitespace();
     if (p_ < end_ && *p_ == '}') {
       ++p_;
-      out = Value::MakeObject(std::move(object));
+      out = Value::MakeObject();
       return true;
     }
+    const size_t base = entry_stack_.size();
+    // Large objects go straight into their box, where repeated keys are found by hash.
+    Object* large = nullptr;
     while (true) {
       SkipWhitespace();
       if (p_ >= end_ || *p_ != '"') {
@@ -476,10 +491,30 @@ class Parser {
       if (!ParseValue(value, depth)) {
         return false;
       }
-      if (Value* existing = object.FindMutable(key)) {
-        *existing = std::move(value);
+      // A repeated key keeps its first place and takes the last value.
+      if (large != nullptr) {
+        if (Value* existing = large->FindMutable(key)) {
+          *existing = std::move(value);
+        } else {
+          large->Append(std::move(key), std::move(value));
+        }
       } else {
-        object.Append(std::move(key), std::move(value));
+        bool repeated = false;
+        for (size_t i = base; i < entry_stack_.size(); ++i) {
+          if (entry_stack_[i].first == key) {
+            entry_stack_[i].second = std::move(value);
+            repeated = true;
+            break;
+          }
+        }
+        if (!repeated) {
+          entry_stack_.emplace_back(std::move(key), std::move(value));
+          if (entry_stack_.size() - base > kStackedEntries) {
+            out = Value::MakeObject();
+            large = &out.mutable_object();
+            MoveEntries(base, *large);
+          }
+        }
       }
       SkipWhitespace();
       if (p_ < end_ && *p_ == ',') {
@@ -492,8 +527,22 @@ class Parser {
       }
       return Fail(p_, "unexpected " + Describe(p_) + ", expected ',' or '}' in object");
     }
-    out = Value::MakeObject(std::move(object));
+    if (large == nullptr) {
+      out = Value::MakeObject();
+      MoveEntries(base, out.mutable_object());
+    }
     return true;
+  }
+
+  static constexpr size_t kStackedEntries = 16;
+
+  // Moves the entries stacked from `base` on into `object`.
+  void MoveEntries(size_t base, Object& object) {
+    object.Reserve(entry_stack_.size() - base);
+    for (size_t i = base; i < entry_stack_.size(); ++i) {
+      object.Append(std::move(entry_stack_[i].first), std::move(entry_stack_[i].second));
+    }
+    entry_stack_.resize(base);
   }
 
   const char* begin_;
@@ -502,6 +551,22 @@ class Parser {
   int max_depth_;
   Status error_;
   std::string scratch_;
+  // Scratch of the thread, kept between parses: parsing a stream of small documents then
+  // allocates only the containers themselves.
+  struct Stacks {
+    std::vector<Value> items;
+    std::vector<Object::Entry> entries;
+  };
+  static Stacks& ThreadStacks() {
+    thread_local Stacks stacks;
+    return stacks;
+  }
+  std::vector<Value>& item_stack_ = ThreadStacks().items;
+  std::vector<Object::Entry>& entry_stack_ = ThreadStacks().entries;
+  // Where this parse's stretch of the shared stacks begins (after an enclosing parse's, should
+  // parsing ever nest).
+  size_t item_base_ = item_stack_.size();
+  size_t entry_base_ = entry_stack_.size();
 };
 
 constexpr char kHexDigits[] = "0123456789abcdef";

@@ -277,6 +277,21 @@ locale_t Utf8Locale() {
 
 std::string MapCase(std::string_view s, bool upper) {
   std::string out;
+  bool ascii = true;
+  for (char c : s) {
+    ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  }
+  if (ascii) {
+    // Most text: only a-z and A-Z change, as in JavaScript, without the C library per byte.
+    out.assign(s);
+    const char from = upper ? 'a' : 'A';
+    for (char& c : out) {
+      if (static_cast<unsigned char>(c - from) < 26) {
+        c = static_cast<char>(c ^ 0x20);
+      }
+    }
+    return out;
+  }
   out.reserve(s.size());
   locale_t locale = Utf8Locale();
   size_t pos = 0;

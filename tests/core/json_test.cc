@@ -60,6 +60,26 @@ TEST(JsonTest, DuplicateKeysKeepTheLastValueInTheFirstPlace) {
   EXPECT_EQ(RoundTrip(R"({"a":1,"b":2,"a":3})"), R"({"a":3,"b":2})");
 }
 
+TEST(JsonTest, DuplicateKeysInLargeAndNestedObjects) {
+  // Past the small-object stage, repeated keys are found by hash; nesting shares the stacks.
+  std::string text = "{";
+  std::string expected = "{";
+  for (int i = 0; i < 40; i++) {
+    std::string entry = "\"k" + std::to_string(i) + "\":" + std::to_string(i);
+    text += entry + ",";
+    expected += (i == 3    ? std::string("\"k3\":\"x\"")
+                 : i == 30 ? "\"k30\":[{}]"
+                           : entry) +
+                (i < 39 ? "," : "}");
+  }
+  text += R"("k3":"x","k30":[{}]})";
+  EXPECT_EQ(RoundTrip(text), expected);
+  EXPECT_EQ(RoundTrip(R"([{"a":[1,{"b":2,"b":3}],"a":[]},[[],[4]],{}])"),
+            R"([{"a":[]},[[],[4]],{}])");
+  EXPECT_FALSE(ParseJson(R"({"a":[1,{"b":)").ok());
+  EXPECT_EQ(RoundTrip(R"({"c":[5,6]})"), R"({"c":[5,6]})");
+}
+
 TEST(JsonTest, ReportsErrorsWithLineAndColumn) {
   struct Case {
     std::string_view text;
