@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cassert>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -363,8 +364,12 @@ inline const Value* Object::Find(std::string_view key) const {
   if (entries_.size() > kIndexThreshold) {
     return FindIndexed(key);
   }
+  // Length and first byte rule out most keys before the bytes are compared.
+  const size_t size = key.size();
   for (const Entry& entry : entries_) {
-    if (entry.first == key) {
+    if (entry.first.size() == size &&
+        (size == 0 ||
+         (entry.first[0] == key[0] && std::memcmp(entry.first.data(), key.data(), size) == 0))) {
       return &entry.second;
     }
   }

@@ -205,9 +205,8 @@ JResult<Value> Evaluator::EvaluateFunction(const Node* expr, const Value& input,
   // all count references on the same shared value.
   Value evaluated;
   const Value* proc = &evaluated;
-  if (procedure->type == NodeType::kVariable && procedure->builtin_direct &&
-      procedure->predicates.empty() && !procedure->group && !procedure->keep_array && !eval_used_ &&
-      options_.bindings == nullptr) {
+  if (procedure->type == NodeType::kVariable && procedure->builtin_direct && procedure->plain &&
+      !procedure->keep_array && !eval_used_ && options_.bindings == nullptr) {
     // A built-in nothing can shadow; its variable still counts as one evaluation.
     if (depth_ + 1 > max_depth_) {
       return DepthError().AtPosition(procedure->position);
@@ -228,7 +227,7 @@ JResult<Value> Evaluator::EvaluateFunction(const Node* expr, const Value& input,
     args.push_back(*apply_to);
   }
   for (const NodePtr& arg : expr->items) {
-    ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(arg.get(), input, env));
+    ERPHUB_ASSIGN_OR_RETURN(Value v, EvaluateOperand(arg.get(), input, env));
     args.push_back(std::move(v));
   }
   const int64_t saved = call_position_;

@@ -2,6 +2,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -58,3 +61,91 @@ template <typename T>
 using JResult = Result<T, Error>;
 
 }  // namespace erphub::jsonata
+
+namespace erphub {
+
+// The evaluator returns a JResult from every node it evaluates. This form of Result keeps the
+// value or the error in a plain union, so that creating, moving and destroying one is a few
+// inline instructions (std::variant's destructor is an out-of-line visit). Same interface as
+// Result<T, E>.
+template <typename T>
+class [[nodiscard]] Result<T, jsonata::Error> {
+  using E = jsonata::Error;
+
+ public:
+  Result(const T& value) : ok_(true) { new (&value_) T(value); }         // NOLINT: implicit
+  Result(T&& value) : ok_(true) { new (&value_) T(std::move(value)); }  // NOLINT
+  Result(E error) : ok_(false) { new (&error_) E(std::move(error)); }   // NOLINT
+  template <typename U, typename = std::enable_if_t<std::is_convertible_v<U&&, T> &&
+                                                    !std::is_same_v<std::decay_t<U>, T> &&
+                                                    !std::is_same_v<std::decay_t<U>, E>>>
+  Result(U&& value) : ok_(true) {  // NOLINT
+    new (&value_) T(std::forward<U>(value));
+  }
+  Result(const Result& other) : ok_(other.ok_) {
+    if (ok_) {
+      new (&value_) T(other.value_);
+    } else {
+      new (&error_) E(other.error_);
+    }
+  }
+  Result(Result&& other) noexcept : ok_(other.ok_) {
+    if (ok_) {
+      new (&value_) T(std::move(other.value_));
+    } else {
+      new (&error_) E(std::move(other.error_));
+    }
+  }
+  Result& operator=(const Result& other) {
+    if (this != &other) {
+      Result copy(other);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  Result& operator=(Result&& other) noexcept {
+    if (this != &other) {
+      Destroy();
+      ok_ = other.ok_;
+      if (ok_) {
+        new (&value_) T(std::move(other.value_));
+      } else {
+        new (&error_) E(std::move(other.error_));
+      }
+    }
+    return *this;
+  }
+  ~Result() { Destroy(); }
+
+  bool ok() const { return ok_; }
+  explicit operator bool() const { return ok_; }
+
+  T& value() & { return value_; }
+  const T& value() const& { return value_; }
+  T&& value() && { return std::move(value_); }
+  T& operator*() & { return value_; }
+  const T& operator*() const& { return value_; }
+  T&& operator*() && { return std::move(value_); }
+  T* operator->() { return &value_; }
+  const T* operator->() const { return &value_; }
+
+  const E& error() const& { return error_; }
+  E&& error() && { return std::move(error_); }
+
+ private:
+  void Destroy() {
+    if (ok_) {
+      value_.~T();
+    } else {
+      error_.~E();
+    }
+  }
+
+  union {
+    T value_;
+    E error_;
+  };
+  bool ok_;
+};
+
+}  // namespace erphub

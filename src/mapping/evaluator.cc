@@ -210,7 +210,7 @@ JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* 
     depth_--;
     return evaluated;
   }
-  if (expr->predicates.empty() && !expr->group) {
+  if (expr->plain) {
     // The common case: hand the result on without moving it, unless a sequence needs unwrapping.
     depth_--;
     const Value& v = *evaluated;
@@ -440,12 +440,12 @@ Value Evaluator::EvaluateVariable(const Node* expr, const Value& input, Frame* e
 }
 
 JResult<Value> Evaluator::EvaluateCondition(const Node* expr, const Value& input, Frame* env) {
-  ERPHUB_ASSIGN_OR_RETURN(Value cond, Evaluate(expr->condition.get(), input, env));
+  ERPHUB_ASSIGN_OR_RETURN(Value cond, EvaluateOperand(expr->condition.get(), input, env));
   if (IsTruthy(cond)) {
-    return Evaluate(expr->then_branch.get(), input, env);
+    return EvaluateOperand(expr->then_branch.get(), input, env);
   }
   if (expr->else_branch) {
-    return Evaluate(expr->else_branch.get(), input, env);
+    return EvaluateOperand(expr->else_branch.get(), input, env);
   }
   return Value();
 }
@@ -470,7 +470,7 @@ JResult<Value> Evaluator::EvaluateBlock(const Node* expr, const Value& input, Fr
 JResult<Value> Evaluator::EvaluateArray(const Node* expr, const Value& input, Frame* env) {
   Array result;
   for (const NodePtr& item : expr->items) {
-    ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(item.get(), input, env));
+    ERPHUB_ASSIGN_OR_RETURN(Value v, EvaluateOperand(item.get(), input, env));
     if (v.is_undefined()) {
       continue;
     }
@@ -492,7 +492,7 @@ JResult<Value> Evaluator::EvaluateArray(const Node* expr, const Value& input, Fr
 
 JResult<Value> Evaluator::EvaluateBinary(const Node* expr, const Value& input, Frame* env) {
   const BinaryOp op = expr->op;
-  ERPHUB_ASSIGN_OR_RETURN(Value lhs, Evaluate(expr->lhs.get(), input, env));
+  ERPHUB_ASSIGN_OR_RETURN(Value lhs, EvaluateOperand(expr->lhs.get(), input, env));
   if (op == BinaryOp::kAnd || op == BinaryOp::kOr) {
     bool l = IsTruthy(lhs);
     if (op == BinaryOp::kAnd && !l) {
@@ -501,10 +501,10 @@ JResult<Value> Evaluator::EvaluateBinary(const Node* expr, const Value& input, F
     if (op == BinaryOp::kOr && l) {
       return Value::Bool(true);
     }
-    ERPHUB_ASSIGN_OR_RETURN(Value rhs, Evaluate(expr->rhs.get(), input, env));
+    ERPHUB_ASSIGN_OR_RETURN(Value rhs, EvaluateOperand(expr->rhs.get(), input, env));
     return Value::Bool(IsTruthy(rhs));
   }
-  ERPHUB_ASSIGN_OR_RETURN(Value rhs, Evaluate(expr->rhs.get(), input, env));
+  ERPHUB_ASSIGN_OR_RETURN(Value rhs, EvaluateOperand(expr->rhs.get(), input, env));
   const int64_t pos = expr->position;
   switch (op) {
     case BinaryOp::kAdd:
@@ -587,22 +587,26 @@ JResult<Value> Evaluator::EvaluateBinary(const Node* expr, const Value& input, F
       return Value::Bool(r);
     }
     case BinaryOp::kConcat: {
-      std::string out;
-      if (!lhs.is_undefined()) {
-        auto s = StringOf(lhs);
-        if (!s.ok()) {
-          return std::move(s).error().AtPosition(pos);
+      // Strings are joined from views into one buffer of the thread; only the result is
+      // allocated (and not even that when it is short enough to be kept inline).
+      thread_local std::string joined;
+      joined.clear();
+      for (const Value* side : {&lhs, &rhs}) {
+        if (side->is_string()) {
+          joined += side->as_string();
+        } else if (!side->is_undefined()) {
+          auto s = StringOf(*side);
+          if (!s.ok()) {
+            return std::move(s).error().AtPosition(pos);
+          }
+          joined += *s;
         }
-        out = std::move(s).value();
       }
-      if (!rhs.is_undefined()) {
-        auto s = StringOf(rhs);
-        if (!s.ok()) {
-          return std::move(s).error().AtPosition(pos);
-        }
-        out += *s;
+      Value out = Value::Str(std::string_view(joined));
+      if (joined.capacity() > 65536) {
+        joined = std::string();
       }
-      return Value::Str(std::move(out));
+      return out;
     }
     case BinaryOp::kIn: {
       if (lhs.is_undefined() || rhs.is_undefined()) {

@@ -57,6 +57,9 @@ class Evaluator {
  private:
   JResult<Value> Evaluate(const Node* expr, const Value& input, Frame* env);
   static Value FinishSequence(const Node* expr, Value result);
+  // Evaluate for the commonest operands (literals, variables, a field of an object), without
+  // the general work; anything else goes to Evaluate. Same result and depth guard.
+  JResult<Value> EvaluateOperand(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluateNode(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluatePath(const Node* expr, const Value& input, Frame* env);
   // Path sequences hold pointers to values owned by the input document or by the path's arena,
@@ -138,5 +141,38 @@ class Evaluator {
   // when a binding from outside is a function, which could be $eval.
   bool elide_frames_ = true;
 };
+
+inline JResult<Value> Evaluator::EvaluateOperand(const Node* expr, const Value& input, Frame* env) {
+  if (expr->plain && !expr->keep_array && depth_ < max_depth_) {
+    switch (expr->type) {
+      case NodeType::kString:
+      case NodeType::kNumber:
+      case NodeType::kValue:
+        return expr->value;
+      case NodeType::kVariable: {
+        Value v = EvaluateVariable(expr, input, env);
+        if (v.is_array() && v.has_flag(kFlagSequence) && !v.has_flag(kFlagTupleStream)) {
+          return FinishSequence(expr, std::move(v));
+        }
+        return v;
+      }
+      case NodeType::kPath: {
+        const Node* step = expr->items.size() == 1 ? expr->items[0].get() : nullptr;
+        if (step != nullptr && step->simple_name && input.is_object() &&
+            !expr->keep_singleton_array && !expr->tuple) {
+          const Value& v = input.Get(step->name);
+          if (v.is_array() && v.has_flag(kFlagSequence) && !v.has_flag(kFlagTupleStream)) {
+            return FinishSequence(expr, v);
+          }
+          return v;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return Evaluate(expr, input, env);
+}
 
 }  // namespace erphub::jsonata

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "mapping/code_points.h"
 #include "mapping/function.h"
@@ -25,6 +27,29 @@ Error WithValue(const CallContext& ctx, std::string code, std::string message, V
 
 // Formats `millis` by an optional picture (default ISO 8601) in an optional time zone
 // (default UTC), as $fromMillis and $now do.
+// Analysing a picture costs more than formatting with it, and a mapping formats with the same
+// few pictures again and again: the last few analysed are kept per thread. The pointer is valid
+// until the next call.
+JResult<const DateTimePicture*> AnalysedPicture(std::string_view text) {
+  struct Entry {
+    std::string text;
+    DateTimePicture picture;
+  };
+  constexpr size_t kKept = 8;
+  thread_local std::vector<Entry> kept;
+  for (const Entry& entry : kept) {
+    if (entry.text == text) {
+      return &entry.picture;
+    }
+  }
+  ERPHUB_ASSIGN_OR_RETURN(DateTimePicture picture, AnalyseDateTimePicture(ToCodePoints(text)));
+  if (kept.size() >= kKept) {
+    kept.erase(kept.begin());
+  }
+  kept.push_back(Entry{std::string(text), std::move(picture)});
+  return &kept.back().picture;
+}
+
 JResult<Value> FormatMillis(CallContext& ctx, double millis, const Value& picture,
                             const Value& timezone) {
   int offset = 0;
@@ -41,11 +66,11 @@ JResult<Value> FormatMillis(CallContext& ctx, double millis, const Value& pictur
   }
   JResult<std::string> text = std::string();
   if (picture.is_string()) {
-    auto analysed = AnalyseDateTimePicture(ToCodePoints(picture.as_string()));
+    auto analysed = AnalysedPicture(picture.as_string());
     if (!analysed.ok()) {
       return AtCall(ctx, std::move(analysed).error());
     }
-    text = FormatDateTime(millis, *analysed, offset);
+    text = FormatDateTime(millis, **analysed, offset);
   } else {
     text = FormatDateTime(millis, Iso8601Picture(), offset);
   }

@@ -127,6 +127,7 @@ void Annotate(Node& node, const std::unordered_set<std::string>& bound, bool use
   if (node.type == NodeType::kObject) {
     node.literal_keys = distinct_literals(node.pairs);
   }
+  node.plain = node.predicates.empty() && !node.group;
   if (node.type == NodeType::kBlock) {
     bool binds = uses_eval;
     for (const NodePtr& item : node.items) {

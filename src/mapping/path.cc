@@ -373,7 +373,13 @@ JResult<Value> Evaluator::EvaluateTupleStep(const Node* step, std::span<const Va
     std::span<const Value> items =
         res.is_array() ? std::span<const Value>(res.as_array()) : std::span<const Value>(&res, 1);
     for (size_t bb = 0; bb < items.size(); bb++) {
-      Object t = tuple.as_object();
+      // Room for the bindings this step adds, so that they do not grow the copy again.
+      const Object& bound = tuple.as_object();
+      Object t;
+      t.Reserve(bound.size() + 3);
+      for (const auto& [key, value] : bound) {
+        t.Append(key, value);
+      }
       if (res_is_tuples) {
         for (const auto& [key, value] : items[bb].as_object()) {
           t.Set(key, value);
@@ -617,7 +623,7 @@ JResult<Value> Evaluator::EvaluateObject(const NodePairs& pairs, int64_t positio
     Object result;
     result.Reserve(pairs.size());
     for (const auto& [key, value_node] : pairs) {
-      ERPHUB_ASSIGN_OR_RETURN(Value value, Evaluate(value_node.get(), context, env));
+      ERPHUB_ASSIGN_OR_RETURN(Value value, EvaluateOperand(value_node.get(), context, env));
       if (!value.is_undefined()) {
         result.Append(key->name, std::move(value));
       }
