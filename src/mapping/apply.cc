@@ -158,6 +158,7 @@ Value Evaluator::MakeLambda(const Node* expr, const Value& input, Frame* env) {
   fn->input = input;
   fn->env = Ref<Frame>::Share(env);
   closures_created_ = true;
+  created_lambdas_.push_back(fn);
   return Value::Function(fn);
 }
 
@@ -193,6 +194,7 @@ int Evaluator::Arity(const Value& fn) const {
     case FunctionKind::kChain:
       return 1;
     case FunctionKind::kTailCall:
+    case FunctionKind::kWeak:
       return 0;
   }
   return 0;
@@ -279,6 +281,7 @@ JResult<Value> Evaluator::EvaluatePartial(const Node* expr, const Value& input, 
     partial->input = lambda->input;
     partial->env = NewFrame(lambda->env);
     closures_created_ = true;
+    created_lambdas_.push_back(partial);
     partial->partial = true;
     const std::vector<std::string>& params = lambda->params();
     for (size_t i = 0; i < params.size(); i++) {
@@ -434,6 +437,7 @@ JResult<Value> Evaluator::ApplyInner(const Value& fn, std::span<const Value> arg
       return Apply(chain->second, y, Value(), env);
     }
     case FunctionKind::kTailCall:
+    case FunctionKind::kWeak:
       break;
   }
   return MakeEvalError("T1006", call_position_, fn);

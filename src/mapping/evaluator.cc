@@ -176,6 +176,9 @@ void Evaluator::CollectFrames(const Value* result) {
         }
       }
     }
+    if (result != nullptr && !marked.empty()) {
+      WeakenBindings(*result, marked);
+    }
     // Clear the frames nothing outside reaches. Clearing may release other frames, which then
     // leave the registry, so slots are read afresh.
     for (size_t i = 0; i < frames.size(); i++) {
@@ -196,6 +199,77 @@ void Evaluator::CollectFrames(const Value* result) {
     }
   }
   frames.clear();
+}
+
+void Evaluator::WeakenBindings(const Value& result, const std::vector<Frame*>& marked) {
+  const std::unordered_set<const LambdaFunction*> created(created_lambdas_.begin(),
+                                                         created_lambdas_.end());
+  // The lambdas of the result itself (not found through frames), which will keep the others.
+  std::unordered_set<const LambdaFunction*> entries;
+  std::vector<const Value*> values = {&result};
+  while (!values.empty()) {
+    const Value& v = *values.back();
+    values.pop_back();
+    if (v.is_array()) {
+      for (const Value& item : v.as_array()) {
+        values.push_back(&item);
+      }
+    } else if (v.is_object()) {
+      for (const auto& [key, item] : v.as_object()) {
+        values.push_back(&item);
+      }
+    } else if (const FunctionValue* fn = AsFunctionValue(v)) {
+      if (fn->kind() == FunctionKind::kLambda) {
+        const auto* lambda = static_cast<const LambdaFunction*>(fn);
+        if (created.count(lambda) == 0) {
+          return;  // shared with the caller's values: leave everything as it is
+        }
+        entries.insert(lambda);
+      } else if (fn->kind() == FunctionKind::kChain) {
+        values.push_back(&static_cast<const ChainFunction*>(fn)->first);
+        values.push_back(&static_cast<const ChainFunction*>(fn)->second);
+      } else if (fn->kind() == FunctionKind::kPartialNative) {
+        const auto* partial = static_cast<const PartialNativeFunction*>(fn);
+        values.push_back(&partial->target);
+        for (const Value& arg : partial->args) {
+          values.push_back(&arg);
+        }
+      }
+    }
+  }
+  if (entries.empty()) {
+    return;
+  }
+  Array kept;
+  for (Frame* f : marked) {
+    if (!f->registered_in(&registry_)) {
+      continue;  // a frame of an earlier evaluation
+    }
+    f->UpdateBindings([&](Value& v) {
+      const FunctionValue* fn = AsFunctionValue(v);
+      if (fn == nullptr || fn->kind() != FunctionKind::kLambda) {
+        return;
+      }
+      const auto* lambda = static_cast<const LambdaFunction*>(fn);
+      if (created.count(lambda) == 0) {
+        return;
+      }
+      if (!lambda->weak_slot) {
+        lambda->weak_slot = Ref<WeakSlot>::Adopt(new WeakSlot());
+        lambda->weak_slot->target = lambda;
+      }
+      if (entries.count(lambda) == 0) {
+        kept.push_back(v);
+      }
+      v = Value::Function(new WeakFunction(lambda->weak_slot));
+    });
+  }
+  if (!kept.empty()) {
+    Value keep = Value::MakeArray(std::move(kept));
+    for (const LambdaFunction* entry : entries) {
+      entry->keep = keep;
+    }
+  }
 }
 
 JResult<Value> Evaluator::Evaluate(const Node* expr, const Value& input, Frame* env) {
@@ -431,6 +505,15 @@ Value Evaluator::EvaluateVariable(const Node* expr, const Value& input, Frame* e
     return expr->builtin->value;
   }
   if (const Value* v = env->Lookup(expr->name, expr->name_hash)) {
+    if (const FunctionValue* f = AsFunctionValue(*v);
+        f != nullptr && f->kind() == FunctionKind::kWeak) [[unlikely]] {
+      const LambdaFunction* target = static_cast<const WeakFunction*>(f)->slot->target;
+      if (target == nullptr) {
+        return Value();
+      }
+      target->AddRef();
+      return Value::Function(const_cast<LambdaFunction*>(target));
+    }
     return *v;
   }
   if (expr->builtin != nullptr) {

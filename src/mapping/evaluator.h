@@ -105,6 +105,10 @@ class Evaluator {
   Ref<Frame> TupleFrame(Frame* env, const Value& tuple);
   // Clears the frames that `result` cannot reach, breaking closure cycles, and lets the rest go.
   void CollectFrames(const Value* result);
+  // Makes the frames' own bindings of lambdas weak, for frames `result` reaches: the lambdas
+  // keep those frames, so binding them strongly would be a cycle that outlives the evaluation.
+  // The lambdas that only frames held are kept alive by the lambdas of the result instead.
+  void WeakenBindings(const Value& result, const std::vector<Frame*>& marked);
   bool TimeUp();
 
   // The program whose nodes are being evaluated (lambdas created now keep it alive).
@@ -137,6 +141,8 @@ class Evaluator {
   FrameRegistry registry_;
   // Closures (lambdas, transforms) created: only then can frames form cycles.
   bool closures_created_ = false;
+  // The lambdas this evaluation created (those alive are told apart from older ones by address).
+  std::vector<const LambdaFunction*> created_lambdas_;
   // Blocks that assign nothing may share their enclosing frame (see Node::needs_frame); not
   // when a binding from outside is a function, which could be $eval.
   bool elide_frames_ = true;

@@ -125,6 +125,18 @@ class Frame : public RefCounted {
   }
   void Bind(std::string_view name, Value value) { Bind(name, NameHash(name), std::move(value)); }
 
+  // Calls `update` on the value of every binding, which it may replace.
+  template <typename Update>
+  void UpdateBindings(Update&& update) {
+    for (int i = 0; i < inline_count_; i++) {
+      update(inline_[i].value);
+    }
+    for (Binding& b : more_) {
+      update(b.value);
+    }
+  }
+  bool registered_in(const FrameRegistry* registry) const { return registry_ == registry; }
+
   // Drops every binding (for reuse of a root frame nobody else holds).
   void Clear() {
     for (int i = 0; i < inline_count_; i++) {
@@ -208,6 +220,7 @@ enum class FunctionKind : uint8_t {
   kTransform,
   kChain,
   kTailCall,
+  kWeak,
 };
 
 // Every function value the engine creates derives from this.
@@ -220,10 +233,23 @@ class FunctionValue : public Callable {
   const FunctionKind kind_;
 };
 
+class LambdaFunction;
+
+// Where a weak reference finds its lambda: cleared when the lambda is destroyed.
+class WeakSlot : public RefCounted {
+ public:
+  const LambdaFunction* target = nullptr;
+};
+
 // A lambda closure (or a partial application of one).
 class LambdaFunction : public FunctionValue {
  public:
   LambdaFunction() : FunctionValue(FunctionKind::kLambda) {}
+  ~LambdaFunction() override {
+    if (weak_slot) {
+      weak_slot->target = nullptr;
+    }
+  }
 
   std::shared_ptr<const Program> program;  // owns `node`
   const Node* node = nullptr;              // the lambda node
@@ -234,6 +260,20 @@ class LambdaFunction : public FunctionValue {
 
   const std::vector<std::string>& params() const { return partial ? partial_params : node->params; }
   const Signature* signature() const { return partial ? nullptr : node->signature.get(); }
+
+  // Set when an evaluation that created this lambda ends (see Evaluator::CollectFrames), before
+  // anyone else can see it: the slot of weak references to it, and the lambdas it keeps alive.
+  mutable Ref<WeakSlot> weak_slot;
+  mutable Value keep;
+};
+
+// A frame's binding of a lambda that the frame must not keep alive (the lambda keeps the
+// frame): evaluating the variable yields the lambda while it exists, undefined after.
+class WeakFunction : public FunctionValue {
+ public:
+  explicit WeakFunction(Ref<WeakSlot> slot)
+      : FunctionValue(FunctionKind::kWeak), slot(std::move(slot)) {}
+  Ref<WeakSlot> slot;
 };
 
 // A built-in from one of the function tables.
