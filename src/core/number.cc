@@ -505,7 +505,9 @@ Number operator*(const Number& a, const Number& b) {
       if (product == 0) {
         return Number();
       }
-      return MakeExactWide(product, e);
+      // The common case needs no 128-bit arithmetic (whose division is a library call).
+      return Number::Exact(product,
+                           static_cast<int32_t>(std::clamp<int64_t>(e, -1000000, 1000000)));
     }
     return MakeExactWide(static_cast<__int128>(a.coefficient_) * b.coefficient_, e);
   }

@@ -28,22 +28,13 @@ class ArgList {
     }
   }
 
-  void push_back(Value v) {
-    if (!on_heap_) [[likely]] {
-      if (size_ < kInline) [[likely]] {
-        new (&inline_data()[size_]) Value(std::move(v));
-        size_++;
-        return;
-      }
-      heap_.reserve(size_ * 2);
-      for (size_t i = 0; i < size_; i++) {
-        heap_.push_back(std::move(inline_data()[i]));
-        inline_data()[i].~Value();
-      }
-      on_heap_ = true;
+  [[gnu::always_inline]] void push_back(Value v) {
+    if (!on_heap_ && size_ < kInline) [[likely]] {
+      new (&inline_data()[size_]) Value(std::move(v));
+      size_++;
+      return;
     }
-    heap_.push_back(std::move(v));
-    size_++;
+    PushBackSlow(std::move(v));
   }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -54,6 +45,19 @@ class ArgList {
   operator std::span<const Value>() const { return span(); }  // NOLINT: a list is a span
 
  private:
+  [[gnu::noinline]] void PushBackSlow(Value v) {
+    if (!on_heap_) {
+      heap_.reserve(size_ * 2);
+      for (size_t i = 0; i < size_; i++) {
+        heap_.push_back(std::move(inline_data()[i]));
+        inline_data()[i].~Value();
+      }
+      on_heap_ = true;
+    }
+    heap_.push_back(std::move(v));
+    size_++;
+  }
+
   Value* inline_data() { return std::launder(reinterpret_cast<Value*>(storage_)); }
   const Value* inline_data() const {
     return std::launder(reinterpret_cast<const Value*>(storage_));

@@ -3,10 +3,10 @@
 #include <cstdint>
 #include <memory>
 #include <new>
-#include <type_traits>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "core/result.h"
 #include "core/value.h"
@@ -73,7 +73,7 @@ class [[nodiscard]] Result<T, jsonata::Error> {
   using E = jsonata::Error;
 
  public:
-  Result(const T& value) : ok_(true) { new (&value_) T(value); }         // NOLINT: implicit
+  Result(const T& value) : ok_(true) { new (&value_) T(value); }        // NOLINT: implicit
   Result(T&& value) : ok_(true) { new (&value_) T(std::move(value)); }  // NOLINT
   Result(E error) : ok_(false) { new (&error_) E(std::move(error)); }   // NOLINT
   template <typename U, typename = std::enable_if_t<std::is_convertible_v<U&&, T> &&
@@ -133,13 +133,14 @@ class [[nodiscard]] Result<T, jsonata::Error> {
   E&& error() && { return std::move(error_); }
 
  private:
-  void Destroy() {
-    if (ok_) {
+  [[gnu::always_inline]] void Destroy() {
+    if (ok_) [[likely]] {
       value_.~T();
     } else {
-      error_.~E();
+      DestroyError();
     }
   }
+  [[gnu::noinline]] void DestroyError() { error_.~E(); }
 
   union {
     T value_;

@@ -59,7 +59,8 @@ class Evaluator {
   static Value FinishSequence(const Node* expr, Value result);
   // Evaluate for the commonest operands (literals, variables, a field of an object), without
   // the general work; anything else goes to Evaluate. Same result and depth guard.
-  JResult<Value> EvaluateOperand(const Node* expr, const Value& input, Frame* env);
+  [[gnu::always_inline]] JResult<Value> EvaluateOperand(const Node* expr, const Value& input,
+                                                        Frame* env);
   JResult<Value> EvaluateNode(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluatePath(const Node* expr, const Value& input, Frame* env);
   // Path sequences hold pointers to values owned by the input document or by the path's arena,
