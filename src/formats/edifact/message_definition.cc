@@ -27,6 +27,10 @@ Result<StructureNode> NodeFromJson(const Value& json) {
   if (json.is_array() && json.size() == 2 && json[0].is_string() && json[1].is_number()) {
     node.tag = std::string(json[0].as_string());
     node.max = static_cast<uint32_t>(json[1].as_number().ToDouble());
+    node.trigger = TagCode(node.tag);
+    if (node.trigger == 0) {
+      return InvalidArgumentError("segment tag '" + node.tag + "' is not three characters");
+    }
     return node;
   }
   const Value& group = json.Get("group");
@@ -44,6 +48,7 @@ Result<StructureNode> NodeFromJson(const Value& json) {
   if (node.children.front().is_group()) {
     return InvalidArgumentError("group " + node.group + " must start with a segment");
   }
+  node.trigger = node.children.front().trigger;
   return node;
 }
 
@@ -114,7 +119,7 @@ const MessageDefinition* FindMessageDefinition(std::string_view type) {
 
 namespace {
 
-using RulesTable = std::map<std::string, SegmentRules, std::less<>>;
+using RulesTable = std::map<uint32_t, SegmentRules>;
 
 // Reads [[a, b], ...] into pairs.
 std::vector<std::pair<uint32_t, uint32_t>> Pairs(const Value& list) {
@@ -144,14 +149,14 @@ RulesTable LoadRulesTable() {
   if (json->Get("numeric").is_object()) {
     for (const auto& [tag, spec] : json->Get("numeric").as_object()) {
       for (auto [element, component] : Pairs(spec)) {
-        table[tag].numeric.push_back({element, component});
+        table[TagCode(tag)].numeric.push_back({element, component});
       }
     }
   }
   if (json->Get("max_components").is_object()) {
     for (const auto& [tag, spec] : json->Get("max_components").as_object()) {
       for (auto [element, most] : Pairs(spec)) {
-        table[tag].max_components.push_back({element, most});
+        table[TagCode(tag)].max_components.push_back({element, most});
       }
     }
   }
@@ -163,7 +168,7 @@ RulesTable LoadRulesTable() {
 const SegmentRules* FindSegmentRules(std::string_view tag) {
   // Read once, then shared read-only by every thread.
   static const RulesTable* table = new RulesTable(LoadRulesTable());
-  auto it = table->find(tag);
+  auto it = table->find(TagCode(tag));
   return it == table->end() ? nullptr : &it->second;
 }
 

@@ -17,11 +17,21 @@ struct StructureNode {
   std::string group;  // group name; empty for a segment
   uint32_t max = 1;
   std::vector<StructureNode> children;
+  // TagCode of the segment that starts this node: its own tag, or its group's first segment's.
+  uint32_t trigger = 0;
 
   bool is_group() const { return !group.empty(); }
-  // The tag that starts this node: its own, or its first child's.
-  std::string_view trigger() const { return is_group() ? children.front().trigger() : tag; }
 };
+
+// A segment tag as one number, for quick comparison (0 for tags that are not three bytes).
+inline uint32_t TagCode(std::string_view tag) {
+  if (tag.size() != 3) {
+    return 0;
+  }
+  return (static_cast<uint32_t>(static_cast<unsigned char>(tag[0])) << 16) |
+         (static_cast<uint32_t>(static_cast<unsigned char>(tag[1])) << 8) |
+         static_cast<uint32_t>(static_cast<unsigned char>(tag[2]));
+}
 
 // The body of a message between UNH and UNT, read from src/formats/data/edifact/<TYPE>.json.
 struct MessageDefinition {

@@ -32,6 +32,7 @@ MessageGrouper::Placement MessageGrouper::Add(std::string_view tag, Value segmen
     stack_.back().items.push_back(std::move(segment));
     return Placement::kOk;
   }
+  const uint32_t code = TagCode(tag);
   // Search forward from the current position at the innermost level, then at each enclosing
   // level: the standard's rule for placing a segment in a message.
   for (size_t level = stack_.size(); level-- > 0;) {
@@ -44,7 +45,7 @@ MessageGrouper::Placement MessageGrouper::Add(std::string_view tag, Value segmen
     }
     for (size_t i = from; i < children.size(); ++i) {
       const StructureNode& child = children[i];
-      if (child.trigger() != tag) {
+      if (child.trigger != code) {
         continue;
       }
       while (stack_.size() > level + 1) {

@@ -1,4 +1,6 @@
 #include <charconv>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -155,16 +157,37 @@ std::string ElementText(const Value& segment, size_t index) {
   return "";
 }
 
+// The number `text` holds, when it is all digits.
+std::optional<uint64_t> NumberIn(std::string_view text) {
+  uint64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 int SyntaxVersion(const Value& unb) {
   const Value& elements = unb.Get("elements");
   if (elements.is_array() && elements.size() > 0 && elements[0].is_array() &&
-      elements[0].size() > 1) {
-    const Value& version = elements[0][1];
-    if (version.is_string() && version.as_string().size() == 1) {
-      return version.as_string()[0] - '0';
+      elements[0].size() > 1 && elements[0][1].is_string()) {
+    auto version = NumberIn(elements[0][1].as_string());
+    if (version && *version >= 1 && *version <= 4) {
+      return static_cast<int>(*version);
     }
   }
   return 3;
+}
+
+// The count to write in a trailer: `count`, in the given trailer's spelling when that has the same
+// value ("0020"), so documents read and written again keep their bytes.
+std::string CountText(size_t count, const Value& given_trailer) {
+  std::string given = ElementText(given_trailer, 0);
+  auto value = NumberIn(given);
+  if (value && *value == count) {
+    return given;
+  }
+  return std::to_string(count);
 }
 
 bool HasTag(const Value& segment, std::string_view tag) {
@@ -196,7 +219,7 @@ Status WriteMessage(Writer& writer, const Value& message, const std::string& whe
   size_t count = 1;
   ERPHUB_TRY(WriteBody(writer, message.Get("segments"), count, where));
   ++count;
-  return writer.Trailer("UNT", std::to_string(count), ElementText(header, 0));
+  return writer.Trailer("UNT", CountText(count, message.Get("trailer")), ElementText(header, 0));
 }
 
 Status WriteMessages(Writer& writer, const Value& messages, const std::string& where,
@@ -245,7 +268,8 @@ Status WriteInterchange(std::string& out, const Value& interchange, const Render
       ERPHUB_TRY(writer.Segment(ung, group_where));
       size_t messages = 0;
       ERPHUB_TRY(WriteMessages(writer, groups[g].Get("messages"), group_where, messages));
-      ERPHUB_TRY(writer.Trailer("UNE", std::to_string(messages), ElementText(ung, 4)));
+      ERPHUB_TRY(writer.Trailer("UNE", CountText(messages, groups[g].Get("trailer")),
+                                ElementText(ung, 4)));
       ++count;
     }
   } else if (!groups.is_undefined()) {
@@ -259,7 +283,8 @@ Status WriteInterchange(std::string& out, const Value& interchange, const Render
       count = message_count;
     }
   }
-  ERPHUB_TRY(writer.Trailer("UNZ", std::to_string(count), ElementText(header, 4)));
+  ERPHUB_TRY(
+      writer.Trailer("UNZ", CountText(count, interchange.Get("trailer")), ElementText(header, 4)));
   out.append(writer.out());
   return Status();
 }

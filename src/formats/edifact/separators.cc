@@ -29,6 +29,9 @@ Result<Separators> SeparatorsFromUna(std::string_view six) {
     if (used[i] == ' ' || used[i] == '\r' || used[i] == '\n') {
       return ParseError("UNA uses whitespace as a separator");
     }
+    if (static_cast<unsigned char>(used[i]) >= 0x80) {
+      return ParseError("UNA service characters must be single ASCII characters");
+    }
     for (size_t j = i + 1; j < 5; ++j) {
       if (used[i] == used[j]) {
         return ParseError(std::string("UNA uses '") + used[i] + "' for two service characters");

@@ -532,8 +532,21 @@ class StreamParser::Impl {
     return Status();
   }
 
+  // Trailers hold a count and a reference, nothing more.
+  Status CheckTrailerShape(FindingLevel level) {
+    bool simple = view_.element_count <= 3;
+    for (const Piece& piece : view_.pieces) {
+      simple = simple && piece.component == 0 && piece.repetition == 0;
+    }
+    if (simple) {
+      return Status();
+    }
+    return Report(At(16, std::string(tag_) + " has more than a count and a reference", level));
+  }
+
   Status OnUnt() {
     ++message_segments_;
+    ERPHUB_TRY(CheckTrailerShape(FindingLevel::kMessage));
     std::string count = Data(1, 0);
     auto parsed = CountOf(count);
     if (!parsed || *parsed != message_segments_) {
@@ -577,6 +590,7 @@ class StreamParser::Impl {
   }
 
   Status OnUne() {
+    ERPHUB_TRY(CheckTrailerShape(FindingLevel::kGroup));
     std::string count = Data(1, 0);
     auto parsed = CountOf(count);
     if (!parsed || *parsed != group_messages_) {
@@ -605,6 +619,7 @@ class StreamParser::Impl {
   }
 
   Status OnUnz() {
+    ERPHUB_TRY(CheckTrailerShape(FindingLevel::kInterchange));
     std::string count = Data(1, 0);
     auto parsed = CountOf(count);
     size_t expected = group_count_ > 0 ? group_count_ : direct_messages_;
