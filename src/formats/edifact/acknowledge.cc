@@ -65,6 +65,7 @@ class ReceiptRecorder final : public MessageHandler {
     return Status();
   }
   Status OnInterchangeEnd(const Value&) override { return Status(); }
+  bool WantsSegments() const override { return false; }
 
   std::vector<ReceivedInterchange> interchanges;
 

@@ -21,7 +21,9 @@ class MessageGrouper {
     kUnexpected,       // not allowed at this point (kept where it is)
   };
 
-  explicit MessageGrouper(const MessageDefinition* definition);
+  // Starts a message of the given definition (nullptr: flat), reusing memory of the last one.
+  // Without `keep_segments` only placement is checked and Finish() gives an empty body.
+  void Reset(const MessageDefinition* definition, bool keep_segments = true);
 
   Placement Add(std::string_view tag, Value segment);
   // The body: segments and {"group": "SG2", "segments": [...]} items in order.
@@ -29,7 +31,7 @@ class MessageGrouper {
 
  private:
   struct Frame {
-    const StructureNode* node;
+    const StructureNode* node = nullptr;
     size_t position = 0;
     std::vector<uint32_t> counts;
     Array items;
@@ -38,8 +40,11 @@ class MessageGrouper {
   void OpenFrame(const StructureNode* node);
   void CloseFrame();
 
-  const MessageDefinition* definition_;
+  const MessageDefinition* definition_ = nullptr;
+  bool keep_segments_ = true;
+  // Frames [0, depth_) are open; the vector keeps closed ones to reuse their memory.
   std::vector<Frame> stack_;
+  size_t depth_ = 0;
 };
 
 }  // namespace erphub::formats::edifact

@@ -14,6 +14,12 @@ namespace erphub::formats::edifact {
 namespace {
 
 constexpr size_t kNone = std::string_view::npos;
+constexpr uint32_t kUnb = ('U' << 16) | ('N' << 8) | 'B';
+constexpr uint32_t kUng = ('U' << 16) | ('N' << 8) | 'G';
+constexpr uint32_t kUnh = ('U' << 16) | ('N' << 8) | 'H';
+constexpr uint32_t kUnt = ('U' << 16) | ('N' << 8) | 'T';
+constexpr uint32_t kUne = ('U' << 16) | ('N' << 8) | 'E';
+constexpr uint32_t kUnz = ('U' << 16) | ('N' << 8) | 'Z';
 // A segment longer than this is not EDIFACT (and would make memory unbounded).
 constexpr size_t kMaxSegmentBytes = 16u << 20;
 // Findings kept in lenient and collect modes; a file broken everywhere reports this many.
@@ -272,9 +278,10 @@ class StreamParser::Impl {
 
   Status Dispatch() {
     std::string_view tag = tag_;
+    const uint32_t code = TagCode(tag);
     switch (state_) {
       case State::kOutside:
-        if (tag == "UNB") {
+        if (code == kUnb) {
           return OnUnb();
         }
         if (!seen_interchange_) {
@@ -286,43 +293,43 @@ class StreamParser::Impl {
         return Report(At(18, "stray segment after UNZ", FindingLevel::kInterchange));
       case State::kInterchange:
       case State::kGroup:
-        if (tag == "UNH") {
+        if (code == kUnh) {
           return OnUnh();
         }
-        if (tag == "UNB") {
+        if (code == kUnb) {
           ERPHUB_TRY(CloseOpenEnvelopes());
           return OnUnb();
         }
-        if (tag == "UNG") {
+        if (code == kUng) {
           if (state_ == State::kGroup) {
             ERPHUB_TRY(Report(At(13, "UNE missing before the next UNG", FindingLevel::kGroup)));
             ERPHUB_TRY(CloseGroup(Value()));
           }
           return OnUng();
         }
-        if (tag == "UNE") {
+        if (code == kUne) {
           if (state_ != State::kGroup) {
             return Report(At(15, "UNE without UNG", FindingLevel::kInterchange));
           }
           return OnUne();
         }
-        if (tag == "UNZ") {
+        if (code == kUnz) {
           if (state_ == State::kGroup) {
             ERPHUB_TRY(Report(At(13, "UNE missing before UNZ", FindingLevel::kGroup)));
             ERPHUB_TRY(CloseGroup(Value()));
           }
           return OnUnz();
         }
-        if (tag == "UNT") {
+        if (code == kUnt) {
           return Report(At(15, "UNT without UNH", FindingLevel::kInterchange));
         }
         return Report(
             At(15, "segment outside a message (between UNH and UNT)", FindingLevel::kInterchange));
       case State::kMessage:
-        if (tag == "UNT") {
+        if (code == kUnt) {
           return OnUnt();
         }
-        if (tag == "UNH" || tag == "UNB" || tag == "UNG" || tag == "UNE" || tag == "UNZ") {
+        if (code == kUnh || code == kUnb || code == kUng || code == kUne || code == kUnz) {
           ERPHUB_TRY(
               Report(At(13, "UNT missing before " + std::string(tag), FindingLevel::kMessage)));
           ERPHUB_TRY(CloseMessage(Value()));
@@ -442,18 +449,23 @@ class StreamParser::Impl {
     message_reference_ = Data(1, 0);
     message_type_ = Data(2, 0);
     message_header_ = SegmentToValue(view_, seps_);
-    grouper_.emplace(FindMessageDefinition(message_type_));
+    if (message_type_ != definition_type_) {
+      // Interchanges usually repeat one message type: look its definition up once.
+      definition_type_ = message_type_;
+      definition_ = FindMessageDefinition(message_type_);
+    }
+    grouper_.Reset(definition_, handler_.WantsSegments());
     if (message_reference_.empty()) {
       Finding f = At(13, "UNH message reference (0062) missing", FindingLevel::kMessage);
       f.element = 1;
       ERPHUB_TRY(Report(std::move(f)));
-    } else if (references_.count(message_reference_) > 0) {
+    } else if (references_.count(std::hash<std::string>()(message_reference_)) > 0) {
       Finding f = At(26, "message reference '" + message_reference_ + "' used twice",
                      FindingLevel::kMessage);
       f.element = 1;
       ERPHUB_TRY(Report(std::move(f)));
     } else if (references_.size() < kMaxRememberedReferences) {
-      references_.insert(message_reference_);
+      references_.insert(std::hash<std::string>()(message_reference_));
     }
     if (message_type_.empty()) {
       Finding f = At(13, "UNH message identifier (S009) missing", FindingLevel::kMessage);
@@ -473,7 +485,8 @@ class StreamParser::Impl {
     if (const SegmentRules* rules = FindSegmentRules(tag)) {
       ERPHUB_TRY(CheckContent(*rules));
     }
-    switch (grouper_->Add(tag, SegmentToValue(view_, seps_))) {
+    Value segment = handler_.WantsSegments() ? SegmentToValue(view_, seps_) : Value();
+    switch (grouper_.Add(tag, std::move(segment))) {
       case MessageGrouper::Placement::kOk:
         break;
       case MessageGrouper::Placement::kTooManySegments:
@@ -573,11 +586,10 @@ class StreamParser::Impl {
     message.Reserve(4);
     message.Append("type", Value::Str(message_type_.substr(0, message_type_.find(':'))));
     message.Append("header", std::move(message_header_));
-    message.Append("segments", grouper_->Finish());
+    message.Append("segments", grouper_.Finish());
     if (!trailer.is_undefined()) {
       message.Append("trailer", std::move(trailer));
     }
-    grouper_.reset();
     message_header_ = Value();
     if (in_group_) {
       ++group_messages_;
@@ -675,7 +687,8 @@ class StreamParser::Impl {
   size_t group_count_ = 0;
   size_t direct_messages_ = 0;
   size_t messages_ = 0;
-  std::unordered_set<std::string> references_;
+  // Hashes of the message references seen in the interchange (a collision is vanishingly rare).
+  std::unordered_set<size_t> references_;
   std::string group_reference_;
   size_t group_messages_ = 0;
   size_t message_index_ = 0;
@@ -683,7 +696,9 @@ class StreamParser::Impl {
   std::string message_reference_;
   std::string message_type_;
   Value message_header_;
-  std::optional<MessageGrouper> grouper_;
+  MessageGrouper grouper_;
+  std::string definition_type_ = "-";
+  const MessageDefinition* definition_ = nullptr;
 };
 
 StreamParser::StreamParser(FaultPolicy policy, MessageHandler& handler)

@@ -64,6 +64,9 @@ class MessageHandler {
   virtual Status OnGroupEnd(const Value& une) = 0;
   // `unz` is undefined when the interchange had no UNZ.
   virtual Status OnInterchangeEnd(const Value& unz) = 0;
+  // False when only envelopes and findings matter (acknowledgments): message bodies are then
+  // validated without building their JSON, and "segments" is empty.
+  virtual bool WantsSegments() const { return true; }
 };
 
 // How faults end the parse: strict stops at the first, lenient at the first that is not
