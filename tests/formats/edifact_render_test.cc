@@ -103,6 +103,15 @@ TEST(EdifactRenderTest, GroupsRenderWithUneCounts) {
   EXPECT_TRUE(Parse(text, ParseOptions{}).ok());
 }
 
+TEST(EdifactRenderTest, ReadingAndWritingKeepsTheBytes) {
+  // Zero-padded counts are kept as spelled; the syntax version "04" still means 4.
+  std::string text =
+      "UNB+UNOA:04+S+R+20240101:1200+9'UNH+1+PAORES:93:1:IA'COM+a*b?*c'UNT+0003+1'UNZ+01+9'";
+  auto parsed = Parse(text, ParseOptions{});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(RenderOk(*parsed), text);
+}
+
 TEST(EdifactRenderTest, RejectsDocumentsOfAnotherShape) {
   EXPECT_FALSE(Render(Json(R"({"rows": []})"), RenderOptions{}).ok());
   EXPECT_FALSE(Render(Json(R"({"interchanges": [{"header": {"tag": "UNH"}}]})"), {}).ok());
