@@ -64,7 +64,7 @@ class Converter {
       }
     }
     if (!root) {
-      return ParseError("no root element", "line 1, column 1");
+      return ParseError("no root element", PlaceOf(bytes_, static_cast<ptrdiff_t>(bytes_.size())));
     }
     prefixes_.push_back("xml");
     ERPHUB_ASSIGN_OR_RETURN(Value value, Convert(root, 1));
@@ -74,8 +74,13 @@ class Converter {
   }
 
  private:
+  // An element's offset is that of its name: point at its '<' instead.
   std::string Place(const pugi::xml_node& node) const {
-    return PlaceOf(bytes_, node.offset_debug());
+    ptrdiff_t offset = node.offset_debug();
+    if (node.type() == pugi::node_element && offset > 0) {
+      --offset;
+    }
+    return PlaceOf(bytes_, offset);
   }
 
   Status CheckPrefix(std::string_view name, const pugi::xml_node& node) {
@@ -239,9 +244,11 @@ Result<Value> ParseXml(std::string_view bytes, const XmlOptions& options, bool l
       return ParseError("invalid UTF-8", PlaceOf(bytes, static_cast<ptrdiff_t>(bad)));
     }
   }
+  // As a fragment, so that text outside the root reaches the checks in Run().
   pugi::xml_document doc;
   pugi::xml_parse_result parsed = doc.load_buffer(
-      bytes.data(), bytes.size(), pugi::parse_default | pugi::parse_ws_pcdata, pugi::encoding_auto);
+      bytes.data(), bytes.size(),
+      pugi::parse_default | pugi::parse_ws_pcdata | pugi::parse_fragment, pugi::encoding_auto);
   if (!parsed) {
     return ParseError(parsed.description(), PlaceOf(bytes, parsed.offset));
   }
