@@ -22,6 +22,10 @@ bool CsvWriter::NeedsQuotes(std::string_view field, bool first, bool only) const
   if (first && options_.comment != '\0' && field.front() == options_.comment) {
     return true;
   }
+  // At the start of a file, a leading U+FEFF would be read as a byte order mark.
+  if (first && field.substr(0, 3) == "\xEF\xBB\xBF") {
+    return true;
+  }
   auto blank = [](char c) { return c == ' ' || c == '\t'; };
   if (options_.trim && (blank(field.front()) || blank(field.back()))) {
     return true;

@@ -100,6 +100,14 @@ class Converter {
     return Status();
   }
 
+  // Character references can name code points UTF-8 cannot hold (surrogates).
+  Status CheckUtf8(std::string_view text, const pugi::xml_node& node) const {
+    if (InvalidUtf8Offset(text) != std::string_view::npos) {
+      return ParseError("not a valid character (a surrogate?)", Place(node));
+    }
+    return Status();
+  }
+
   bool AlwaysArray(std::string_view name) const {
     return std::find(options_.always_array.begin(), options_.always_array.end(), name) !=
            options_.always_array.end();
@@ -119,8 +127,11 @@ class Converter {
       }
     }
     ERPHUB_TRY(CheckPrefix(element.name(), element));
+    ERPHUB_TRY(CheckUtf8(element.name(), element));
     for (pugi::xml_attribute attribute : element.attributes()) {
       ERPHUB_TRY(CheckPrefix(attribute.name(), element));
+      ERPHUB_TRY(CheckUtf8(attribute.name(), element));
+      ERPHUB_TRY(CheckUtf8(attribute.value(), element));
       std::string key = "@";
       key += attribute.name();
       if (object.Contains(key)) {
@@ -142,6 +153,7 @@ class Converter {
     std::vector<std::string_view> names;
     for (pugi::xml_node node : element.children()) {
       if (IsText(node)) {
+        ERPHUB_TRY(CheckUtf8(node.value(), node));
         if (children.empty() || children.back().element) {
           children.push_back({});
         }
