@@ -1,5 +1,7 @@
 // CSV bytes -> JSON must not crash in any dialect; chunked streaming must write what the
 // whole-document parse returns; and what parses (strictly) must render and parse back the same.
+// Inputs (and the seeds in tests/data/formats/csv/, written for these tests) start with two bytes
+// that choose the dialect, encoding, bad-row policy and chunk size; the CSV text follows.
 #include <cstdint>
 #include <cstdlib>
 #include <string>

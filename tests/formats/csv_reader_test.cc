@@ -163,6 +163,14 @@ TEST(CsvReaderTest, TabSeparatedWithLoneCarriageReturns) {
   EXPECT_EQ(out.records, (Records{{"a", "b"}, {"1", "2"}}));
 }
 
+TEST(CsvReaderTest, TrimKeepsATabDelimiter) {
+  CsvOptions options;
+  options.delimiter = '\t';
+  options.trim = true;
+  auto out = ReadAll("a\t\t b \n", options);
+  EXPECT_EQ(out.records, (Records{{"a", "", "b"}}));
+}
+
 TEST(CsvReaderTest, OverlongRecordEndsTheInput) {
   CsvOptions options;
   options.max_row_bytes = 16;

@@ -11,8 +11,6 @@ namespace {
 
 constexpr size_t kLargestRecord = (size_t{1} << 31) - 1;  // spans hold 32-bit offsets
 
-bool IsBlank(char c) { return c == ' ' || c == '\t'; }
-
 }  // namespace
 
 CsvReader::CsvReader(const CsvOptions& options) : options_(options), encoding_(options.encoding) {
@@ -178,6 +176,8 @@ CsvReader::Scan CsvReader::ScanRecord(const size_t start) {
   const bool distinct_escape = escape != quote;
   const bool trim = options_.trim;
   const bool quoting = quote != '\0';
+  // Trimming removes spaces and tabs, unless the tab is the delimiter.
+  auto is_blank = [delimiter](char c) { return (c == ' ' || c == '\t') && c != delimiter; };
   spans_.clear();
   offsets_.clear();
   scratch_.clear();
@@ -186,7 +186,7 @@ CsvReader::Scan CsvReader::ScanRecord(const size_t start) {
   while (true) {
     offsets_.push_back(static_cast<uint32_t>(i - start));
     if (trim) {
-      while (i < n && IsBlank(b[i])) {
+      while (i < n && is_blank(b[i])) {
         ++i;
       }
     }
@@ -257,11 +257,15 @@ CsvReader::Scan CsvReader::ScanRecord(const size_t start) {
       }
       ++i;  // the closing quote
       if (trim) {
-        while (i < n && IsBlank(b[i])) {
+        while (i < n && is_blank(b[i])) {
           ++i;
         }
       }
       if (i < n && b[i] != delimiter && b[i] != '\n' && b[i] != '\r') {
+        // The bad record ends at the line break: wait for it, so that chunking does not matter.
+        if (!finished_ && buffer_.find('\n', i) == std::string::npos) {
+          return Scan::kNeedMore;
+        }
         error_ = ErrorAt(start, i, "unexpected character after a closing quote");
         SkipLine(i);
         return Scan::kError;
@@ -306,14 +310,14 @@ CsvReader::Scan CsvReader::ScanRecord(const size_t start) {
         scratch_.append(b + segment, field_end - segment);
         size_t size = scratch_.size() - scratch_begin;
         if (trim) {
-          while (size > 0 && IsBlank(scratch_[scratch_begin + size - 1])) {
+          while (size > 0 && is_blank(scratch_[scratch_begin + size - 1])) {
             --size;
           }
         }
         spans_.push_back({scratch_begin, static_cast<uint32_t>(size), true});
       } else {
         if (trim) {
-          while (field_end > field_begin && IsBlank(b[field_end - 1])) {
+          while (field_end > field_begin && is_blank(b[field_end - 1])) {
             --field_end;
           }
         }

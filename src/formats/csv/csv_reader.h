@@ -74,7 +74,6 @@ class CsvReader {
 
   // The current record.
   int64_t record_line_ = 1;
-  size_t record_start_ = 0;
   std::string_view raw_;
   std::vector<std::string_view> fields_;
   std::vector<uint32_t> offsets_;  // start of each field, from the record's start

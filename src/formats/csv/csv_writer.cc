@@ -26,7 +26,7 @@ bool CsvWriter::NeedsQuotes(std::string_view field, bool first, bool only) const
   if (first && field.substr(0, 3) == "\xEF\xBB\xBF") {
     return true;
   }
-  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  auto blank = [this](char c) { return (c == ' ' || c == '\t') && c != options_.delimiter; };
   if (options_.trim && (blank(field.front()) || blank(field.back()))) {
     return true;
   }
