@@ -2,6 +2,7 @@
 
 #include "core/json.h"
 #include "formats/csv/csv_document.h"
+#include "formats/edifact/edifact.h"
 #include "formats/xml/xml_document.h"
 
 namespace erphub::formats {
@@ -53,6 +54,18 @@ csv::CsvOptions CsvOptionsFor(const CodecOptions& options) {
   return csv;
 }
 
+Result<Value> ParseEdifact(std::string_view bytes, const CodecOptions& options) {
+  ERPHUB_ASSIGN_OR_RETURN(Value document,
+                          edifact::Parse(bytes, edifact::ParseOptions{.lenient = options.lenient}));
+  const Value& warnings = document.Get("warnings");
+  if (options.report && warnings.is_array()) {
+    for (const Value& warning : warnings.as_array()) {
+      options.report(edifact::WarningToStatus(warning));
+    }
+  }
+  return document;
+}
+
 }  // namespace
 
 Result<Value> ParseDocument(Format format, std::string_view bytes, const CodecOptions& options) {
@@ -68,7 +81,7 @@ Result<Value> ParseDocument(Format format, std::string_view bytes, const CodecOp
     case Format::kX12:
       return Unbuilt("x12");
     case Format::kEdifact:
-      return Unbuilt("edifact");
+      return ParseEdifact(bytes, options);
   }
   return InvalidArgumentError("unknown format");
 }
@@ -87,7 +100,7 @@ Result<std::string> RenderDocument(Format format, const Value& document,
     case Format::kX12:
       return Unbuilt("x12");
     case Format::kEdifact:
-      return Unbuilt("edifact");
+      return edifact::Render(document, edifact::RenderOptions());
   }
   return InvalidArgumentError("unknown format");
 }

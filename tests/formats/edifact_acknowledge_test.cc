@@ -44,7 +44,7 @@ TEST_P(EdifactCorpusAckTest, MatchesTheCorpusAcknowledgment) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Pairs, EdifactCorpusAckTest,
+    EdifactPairs, EdifactCorpusAckTest,
     ::testing::Values(Pair{"ORDERS_erphub_d96a.edi", "CONTRL_erphub_accept.edi", "ACK000123"},
                       Pair{"ORDERS_erphub_malformed-unt-count.edi",
                            "CONTRL_erphub_reject-message.edi", "ACK000124"},

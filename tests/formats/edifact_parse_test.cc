@@ -147,7 +147,7 @@ TEST_P(EdifactStrictTest, RejectsWithPlaceAndReason) {
 const std::string kHead = "UNB+UNOA:3+S+R+240101:1200+9'UNH+1+ORDERS:D:96A:UN'BGM+220+1+9'";
 
 INSTANTIATE_TEST_SUITE_P(
-    Faults, EdifactStrictTest,
+    EdifactFaults, EdifactStrictTest,
     ::testing::Values(
         StrictCase{"UntCount", kHead + "UNT+2+1'UNZ+1+9'", "segment 4 (UNT), element 1",
                    "UNT01 is '2' but the message has 3 segments"},
@@ -157,7 +157,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "UNZ01 is '2'"},
         StrictCase{"UnzReference", kHead + "UNT+3+1'UNZ+1+8'", "(UNZ), element 2",
                    "differs from UNB reference"},
-        StrictCase{"MissingUnz", kHead + "UNT+3+1'", "segment 5, at byte 78", "UNZ missing"},
+        StrictCase{"MissingUnz", kHead + "UNT+3+1'", "segment 5, at byte 71", "UNZ missing"},
         StrictCase{"MissingUnt", kHead + "UNZ+1+9'", "segment 4 (UNZ)", "UNT missing"},
         StrictCase{"MissingFinalTerminator", kHead + "UNT+3+1'UNZ+1+9", "segment 5 (UNZ)",
                    "no terminator"},

@@ -25,6 +25,10 @@ struct ParseOptions {
 // Parses every interchange in `bytes` (UTF-8 with or without BOM; ISO-8859-1 text is converted).
 Result<Value> Parse(std::string_view bytes, const ParseOptions& options);
 
+// One entry of a parsed document's "warnings" as a Status: kParse, the reason as message and its
+// place ("segment 21 (UNT), element 1, at byte 489") as context.
+Status WarningToStatus(const Value& warning);
+
 struct RenderOptions {
   // A line break after each segment terminator (layout only; readers ignore it).
   bool line_breaks = true;
