@@ -172,6 +172,12 @@ INSTANTIATE_TEST_SUITE_P(
         StrictCase{"OutOfPlace", kHead + "UNS+S'BGM+220+2+9'UNT+5+1'UNZ+1+9'", "segment 5 (BGM)",
                    "not expected"},
         StrictCase{"EmptyInput", "", "segment 1", "UNB missing"},
+        StrictCase{"UnaClash", "UNA::.? 'UNB:UNOA:3'", "(UNA)", "for two service characters"},
+        StrictCase{"DuplicateReference",
+                   kHead + "UNT+3+1'UNH+1+ORDERS:D:96A:UN'BGM+220+1+9'UNT+3+1'UNZ+2+9'",
+                   "segment 5 (UNH), element 1", "used twice"},
+        StrictCase{"TooManyComponents", kHead + "DTM+137:20240101:102:X'UNT+4+1'UNZ+1+9'",
+                   "segment 4 (DTM), element 1, component 4", "at most 3"},
         StrictCase{"UneCount",
                    "UNB+UNOA:3+S+R+240101:1200+9'UNG+X+S+R+240101:1200+G1'UNH+1+X:1:1:UN'"
                    "UNT+2+1'UNE+2+G1'UNZ+1+9'",
