@@ -172,6 +172,8 @@ INSTANTIATE_TEST_SUITE_P(
         StrictCase{"OutOfPlace", kHead + "UNS+S'BGM+220+2+9'UNT+5+1'UNZ+1+9'", "segment 5 (BGM)",
                    "not expected"},
         StrictCase{"EmptyInput", "", "segment 1", "UNB missing"},
+        StrictCase{"CompositeTag", kHead + "DTM:2+137:20240101:102'UNT+4+1'UNZ+1+9'",
+                   "segment 4 (DTM)", "has components"},
         StrictCase{"UnaClash", "UNA::.? 'UNB:UNOA:3'", "(UNA)", "for two service characters"},
         StrictCase{"DuplicateReference",
                    kHead + "UNT+3+1'UNH+1+ORDERS:D:96A:UN'BGM+220+1+9'UNT+3+1'UNZ+2+9'",
