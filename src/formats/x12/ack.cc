@@ -160,8 +160,7 @@ class AckWriter {
     std::string control = Padded(numbers_.interchange++, 9);
     Segment({"ISA", "00", std::string(10, ' '), "00", std::string(10, ' '), PadRight(isa[7], 2),
              PadRight(isa[8], 15), PadRight(isa[5], 2), PadRight(isa[6], 15), date, time, "U",
-             version, control, "0", isa[15].empty() ? "P" : isa[15],
-             std::string(1, d_.component)});
+             version, control, "0", isa[15].empty() ? "P" : isa[15], std::string(1, d_.component)});
     if (ta1) {
       Segment({"TA1", isa[13], isa[9], isa[10],
                worst == nullptr ? "A" : std::string(1, worst->ack_action),
@@ -204,8 +203,7 @@ class AckWriter {
     std::string set_control = Padded(numbers_.transaction++, 4);
     std::string gs_date = group.date.size() == 8 ? group.date.substr(0, 2) + date : "20" + date;
     std::string version = group.version.size() >= 6 ? group.version.substr(0, 6) : "004010";
-    Segment({"GS", "FA", group.receiver, group.sender, gs_date, time, group_control, "X",
-             version});
+    Segment({"GS", "FA", group.receiver, group.sender, gs_date, time, group_control, "X", version});
     set_segments_ = 0;
     Segment({"ST", "997", set_control});
     Segment({"AK1", group.functional_id, group.control});
@@ -231,8 +229,8 @@ class AckWriter {
             Segment({"AK3", f.tag, std::to_string(f.set_position), f.loop_id,
                      f.element_position != 0 ? "8" : f.ack_code});
             if (f.element_position != 0) {
-              Segment({"AK4", std::to_string(f.element_position), "", f.element_code,
-                       f.element_value});
+              Segment(
+                  {"AK4", std::to_string(f.element_position), "", f.element_code, f.element_value});
             }
           } else {
             AddCode(set_codes, f.ack_code);
@@ -257,8 +255,8 @@ class AckWriter {
     } else {
       status = "P";
     }
-    std::string declared = group.declared_sets.empty() ? std::to_string(received)
-                                                       : group.declared_sets;
+    std::string declared =
+        group.declared_sets.empty() ? std::to_string(received) : group.declared_sets;
     std::vector<std::string> ak9 = {"AK9", status, declared, std::to_string(received),
                                     std::to_string(accepted)};
     ak9.insert(ak9.end(), group_codes.begin(), group_codes.end());

@@ -38,7 +38,8 @@ constexpr std::array<uint16_t, 256> kCp500 = {
 
 bool LooksLikeEbcdicIsa(std::string_view bytes) {
   return bytes.size() >= 3 && static_cast<unsigned char>(bytes[0]) == 0xC9 &&
-         static_cast<unsigned char>(bytes[1]) == 0xE2 && static_cast<unsigned char>(bytes[2]) == 0xC1;
+         static_cast<unsigned char>(bytes[1]) == 0xE2 &&
+         static_cast<unsigned char>(bytes[2]) == 0xC1;
 }
 
 void AppendEbcdicAsUtf8(std::string_view bytes, std::string& out) {

@@ -12,7 +12,7 @@ namespace erphub::formats::x12 {
 
 // Widths of ISA01..ISA16 in characters.
 inline constexpr std::array<int, 16> kIsaWidths = {2, 10, 2, 10, 2, 15, 2, 15,
-                                                   6, 4,  1, 5, 9,  1, 1, 1};
+                                                   6, 4,  1, 5,  9, 1,  1, 1};
 
 struct IsaHeader {
   enum class Outcome { kOk, kNeedMore, kInvalid };

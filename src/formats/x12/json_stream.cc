@@ -21,8 +21,8 @@ void AppendText(std::string& out, std::string_view text, bool needs_escape) {
 }
 
 // One element or repeat: a string, or an array of components when it has any.
-void AppendComposite(std::string& out, std::string_view text, bool has_component,
-                     bool needs_escape, char component) {
+void AppendComposite(std::string& out, std::string_view text, bool has_component, bool needs_escape,
+                     char component) {
   if (!has_component || text.find(component) == std::string_view::npos) {
     AppendText(out, text, needs_escape);
     return;

@@ -67,8 +67,7 @@ Status LoopMatcher::PopTo(size_t depth, Handler& handler) {
   return Status::Ok();
 }
 
-Status LoopMatcher::Open(const SegmentEntry& entry, const SegmentView& segment,
-                         Handler& handler) {
+Status LoopMatcher::Open(const SegmentEntry& entry, const SegmentView& segment, Handler& handler) {
   const Frame& parent = frames_.back();
   uint32_t offset = parent.count_offset + static_cast<uint32_t>(parent.loop->entries.size());
   size_t needed = offset + entry.loop->entries.size();
@@ -137,8 +136,8 @@ void LoopMatcher::CheckElements(const SegmentEntry& entry, const SegmentView& se
       issue.element_value = std::string(value);
       char position[8];
       snprintf(position, sizeof(position), "%02u", rule.position);
-      issue.message = std::string(segment.tag()) + position + ": " + what + " '" +
-                      std::string(value) + "'";
+      issue.message =
+          std::string(segment.tag()) + position + ": " + what + " '" + std::string(value) + "'";
       return;
     }
   }
@@ -191,8 +190,8 @@ Status LoopMatcher::Place(const SegmentView& segment, Handler& handler, SegmentI
   for (size_t d = frames_.size(); d-- > 0;) {
     Frame& frame = frames_[d];
     // Inside nested HL loops only the innermost one takes segments; the outer ones wait for HL.
-    bool outer_hl = frame.loop->hierarchical && d + 1 < frames_.size() &&
-                    frames_[d + 1].loop == frame.loop;
+    bool outer_hl =
+        frame.loop->hierarchical && d + 1 < frames_.size() && frames_[d + 1].loop == frame.loop;
     const auto& entries = frame.loop->entries;
     uint32_t start = (d > 0 && frame.position == 0) ? 1 : frame.position;
     for (uint32_t i = start; i < entries.size(); ++i) {

@@ -119,8 +119,9 @@ struct Reader::State {
     }
     return handler.Warning(finding);
   }
-  // A fault that strict mode tolerates too (it is reported, never fatal).
-  Status Note(Finding finding) { return handler.Warning(finding); }
+  // A fault tolerated in both modes: a warning in lenient mode, silent in strict mode (where the
+  // output of a valid file carries no warnings, so that it round-trips).
+  Status Note(Finding finding) { return options.lenient ? handler.Warning(finding) : Status::Ok(); }
 
   Finding At(const SegmentView* at, FaultLevel level, std::string code, std::string ack_code,
              std::string message) {
@@ -291,9 +292,8 @@ struct Reader::State {
       SegmentIssue issue;
       ERPHUB_TRY(matcher.Place(view, handler, issue));
       if (!issue.code.empty()) {
-        Finding f = At(&view, FaultLevel::kSegment, "segment_" + std::string(issue.code == "8"
-                                                                                 ? "element"
-                                                                                 : "placement"),
+        Finding f = At(&view, FaultLevel::kSegment,
+                       "segment_" + std::string(issue.code == "8" ? "element" : "placement"),
                        issue.code, issue.message);
         f.set_position = set_segments;
         f.loop_id = issue.loop_id;
@@ -329,22 +329,22 @@ struct Reader::State {
     sets_seen.clear();
     ERPHUB_TRY(handler.StartGroup(gs));
     if (gs.elements.size() < 9) {
-      ERPHUB_TRY(Fault(At(&gs, FaultLevel::kGroup, "gs_incomplete", "6",
-                          "GS has " + std::to_string(gs.elements.size() - 1) +
-                              " elements, expected 8")));
+      ERPHUB_TRY(
+          Fault(At(&gs, FaultLevel::kGroup, "gs_incomplete", "6",
+                   "GS has " + std::to_string(gs.elements.size() - 1) + " elements, expected 8")));
     }
     if (!groups_seen.insert(HashOf(gs06)).second) {
       // Reported, never fatal: real senders reuse numbers (duplicate detection is the store's).
       ERPHUB_TRY(Note(At(&gs, FaultLevel::kGroup, "duplicate_group", "6",
-                          "group control number " + gs06 + " repeats in interchange " + isa13)));
+                         "group control number " + gs06 + " repeats in interchange " + isa13)));
     }
     return Status::Ok();
   }
 
   Status HandleGe(const SegmentView& ge) {
     if (!in_group) {
-      return Fault(At(&ge, FaultLevel::kInterchange, "ge_without_gs", "024",
-                      "GE without a GS header"));
+      return Fault(
+          At(&ge, FaultLevel::kInterchange, "ge_without_gs", "024", "GE without a GS header"));
     }
     if (in_set) {
       ERPHUB_TRY(CloseSet(&ge));
@@ -355,9 +355,9 @@ struct Reader::State {
                               std::to_string(set_count) + " transaction sets")));
     }
     if (ElementAt(ge, 2) != gs06) {
-      ERPHUB_TRY(Fault(At(&ge, FaultLevel::kGroup, "ge_control_mismatch", "4",
-                          "GE02 " + std::string(ElementAt(ge, 2)) + " does not match GS06 " +
-                              gs06)));
+      ERPHUB_TRY(
+          Fault(At(&ge, FaultLevel::kGroup, "ge_control_mismatch", "4",
+                   "GE02 " + std::string(ElementAt(ge, 2)) + " does not match GS06 " + gs06)));
     }
     in_group = false;
     return handler.EndGroup(&ge);
@@ -387,8 +387,7 @@ struct Reader::State {
                           "ST02 (transaction set control number) is missing")));
     } else if (!sets_seen.insert(HashOf(st02)).second) {
       ERPHUB_TRY(Note(At(&st, FaultLevel::kTransaction, "duplicate_set", "23",
-                          "transaction set control number " + st02 + " repeats in group " +
-                              gs06)));
+                         "transaction set control number " + st02 + " repeats in group " + gs06)));
     }
     if (sets_seen.size() > kMaxRemembered) {
       sets_seen.clear();
@@ -407,9 +406,9 @@ struct Reader::State {
                               std::to_string(set_segments) + " segments")));
     }
     if (ElementAt(se, 2) != st02) {
-      ERPHUB_TRY(Fault(At(&se, FaultLevel::kTransaction, "se_control_mismatch", "3",
-                          "SE02 " + std::string(ElementAt(se, 2)) + " does not match ST02 " +
-                              st02)));
+      ERPHUB_TRY(
+          Fault(At(&se, FaultLevel::kTransaction, "se_control_mismatch", "3",
+                   "SE02 " + std::string(ElementAt(se, 2)) + " does not match ST02 " + st02)));
     }
     ERPHUB_TRY(matcher.Close(handler));
     in_set = false;
@@ -428,9 +427,9 @@ struct Reader::State {
       ERPHUB_TRY(Fault(std::move(f)));
     }
     if (ElementAt(iea, 2) != isa13) {
-      ERPHUB_TRY(Fault(At(&iea, FaultLevel::kInterchange, "iea_control_mismatch", "001",
-                          "IEA02 " + std::string(ElementAt(iea, 2)) + " does not match ISA13 " +
-                              isa13)));
+      ERPHUB_TRY(
+          Fault(At(&iea, FaultLevel::kInterchange, "iea_control_mismatch", "001",
+                   "IEA02 " + std::string(ElementAt(iea, 2)) + " does not match ISA13 " + isa13)));
     }
     in_interchange = false;
     phase = Phase::kSeekIsa;

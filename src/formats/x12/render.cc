@@ -104,9 +104,9 @@ class Writer {
       if (c == d_.element || (c == d_.component && d_.component != 0) ||
           (c == d_.repetition && d_.repetition != 0) ||
           (d_.segment.size() == 1 && c == d_.segment[0])) {
-        return InvalidArgumentError("data contains a delimiter ('" + std::string(1, c) +
-                                        "'), which X12 cannot escape",
-                                    where);
+        return InvalidArgumentError(
+            "data contains a delimiter ('" + std::string(1, c) + "'), which X12 cannot escape",
+            where);
       }
     }
     if (d_.segment.size() > 1 && text.find(d_.segment) != std::string_view::npos) {
@@ -126,8 +126,7 @@ class Writer {
     if (v.is_undefined() || v.is_null()) {
       return Status::Ok();
     }
-    return InvalidArgumentError("an element value must be a string, a number or components",
-                                where);
+    return InvalidArgumentError("an element value must be a string, a number or components", where);
   }
 
   Status Composite(const Value& v, const std::string& where) {
@@ -201,9 +200,8 @@ class Writer {
       return InvalidArgumentError(std::string(tag) + " must be a segment array", where);
     }
     Array elements = segment.as_array();
-    size_t skip = (!elements.empty() && elements[0].is_string() && elements[0].as_string() == tag)
-                      ? 1
-                      : 0;
+    size_t skip =
+        (!elements.empty() && elements[0].is_string() && elements[0].as_string() == tag) ? 1 : 0;
     Array fixed(elements.begin() + static_cast<ptrdiff_t>(skip), elements.end());
     fixed.insert(fixed.begin(), Value::Str(tag));
     while (fixed.size() < min_elements + 1) {
@@ -243,8 +241,7 @@ class Writer {
     }
     if (d_.repetition != 0) {
       fields[10] = std::string(1, d_.repetition);
-    } else if (fields[10].empty() ||
-               !std::isalnum(static_cast<unsigned char>(fields[10][0]))) {
+    } else if (fields[10].empty() || !std::isalnum(static_cast<unsigned char>(fields[10][0]))) {
       fields[10] = "U";
     }
     fields[15] = d_.component != 0 ? std::string(1, d_.component) : "";
@@ -291,8 +288,7 @@ class Writer {
 
   Status Transaction(const Value& set, const std::string& where) {
     ERPHUB_ASSIGN_OR_RETURN(std::string control,
-                            Header(set.Get("ST"), "ST", 2, 2, next_.transaction, 4,
-                                   where + ".ST"));
+                            Header(set.Get("ST"), "ST", 2, 2, next_.transaction, 4, where + ".ST"));
     uint64_t count = 2;
     ERPHUB_TRY(Body(set.Get("segments"), where + ".segments", count));
     Envelope("SE", {CountText(set.Get("SE"), 1, count), control});

@@ -79,8 +79,9 @@ Result<SegmentEntry> ReadEntry(const Value& json, const std::string& where, SetD
   entry.tag = PackTag(json.Get("tag").as_string());
   if (json.Get("elements").is_array()) {
     for (const Value& rule : json.Get("elements").as_array()) {
-      ERPHUB_ASSIGN_OR_RETURN(ElementRule parsed,
-                              ReadElementRule(rule, where + "." + std::string(json.Get("tag").as_string())));
+      ERPHUB_ASSIGN_OR_RETURN(
+          ElementRule parsed,
+          ReadElementRule(rule, where + "." + std::string(json.Get("tag").as_string())));
       entry.elements.push_back(std::move(parsed));
     }
   }

@@ -29,8 +29,8 @@ struct ElementRule {
 struct LoopDefinition;
 
 struct SegmentEntry {
-  uint32_t tag = 0;          // the segment's tag, or the loop's first segment's tag
-  uint32_t max_use = 0;      // 0: unbounded
+  uint32_t tag = 0;                      // the segment's tag, or the loop's first segment's tag
+  uint32_t max_use = 0;                  // 0: unbounded
   const LoopDefinition* loop = nullptr;  // set when this entry is a loop
   std::vector<ElementRule> elements;
 };
