@@ -3,6 +3,8 @@
 #include <cctype>
 #include <string>
 
+#include "core/json.h"
+
 namespace erphub::formats::x12 {
 namespace {
 
@@ -10,7 +12,11 @@ namespace {
 // before giving up on finding its 16 separators.
 constexpr size_t kMaxIsaBytes = 512;
 
+// Characters when `s` is UTF-8; bytes otherwise (JSON would change such bytes anyway).
 size_t CountCharacters(std::string_view s) {
+  if (InvalidUtf8Offset(s) != std::string_view::npos) {
+    return s.size();
+  }
   size_t n = 0;
   for (unsigned char c : s) {
     n += (c & 0xC0) != 0x80;
@@ -19,6 +25,14 @@ size_t CountCharacters(std::string_view s) {
 }
 
 bool IsAlnum(unsigned char c) { return std::isalnum(c) != 0; }
+
+// One well-formed UTF-8 character (JSON keeps it unchanged, so it round-trips).
+bool IsUtf8Character(std::string_view s) {
+  if (s.size() == 1) {
+    return static_cast<unsigned char>(s[0]) < 0x80;
+  }
+  return InvalidUtf8Offset(s) == std::string_view::npos;
+}
 
 }  // namespace
 
@@ -85,7 +99,8 @@ IsaHeader ReadIsaHeader(std::string_view input, bool more_may_come) {
   unsigned char component = static_cast<unsigned char>(input[isa16_at]);
   unsigned char term0 = static_cast<unsigned char>(terminator[0]);
   if (IsAlnum(term0) || term0 == static_cast<unsigned char>(separator) || term0 == component ||
-      IsAlnum(component) || component == sep) {
+      term0 == ' ' || IsAlnum(component) || component == sep || component == ' ' ||
+      component >= 0x80) {
     // No ISA16: the character after ISA15 is the terminator (seen in real files).
     std::string_view isa15 = isa.elements[14];
     if (isa15.size() >= 2 && !IsAlnum(static_cast<unsigned char>(isa15[1])) &&
@@ -106,6 +121,18 @@ IsaHeader ReadIsaHeader(std::string_view input, bool more_may_come) {
     }
     isa.error = "ISA16 and the segment terminator must be distinct non-alphanumeric characters";
     return isa;
+  }
+  if (!IsUtf8Character(terminator)) {
+    isa.error = "the segment terminator is not a UTF-8 character";
+    return isa;
+  }
+  for (int i = 0; i < 15; ++i) {
+    std::string_view e = isa.elements[i];
+    if (e.find(terminator) != std::string_view::npos ||
+        (i != 10 && e.find(static_cast<char>(component)) != std::string_view::npos)) {
+      isa.error = "ISA element " + std::to_string(i + 1) + " contains a delimiter";
+      return isa;
+    }
   }
   isa.delimiters.element = separator;
   isa.delimiters.component = static_cast<char>(component);

@@ -6,6 +6,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "core/json.h"
 #include "formats/x12/ebcdic.h"
 #include "formats/x12/isa.h"
 #include "formats/x12/loop_matcher.h"
@@ -287,6 +288,28 @@ struct Reader::State {
     }
     ++segment_index;
     SegmentView view = View(offset);
+    if (text.empty()) {
+      return Fault(At(&view, in_set ? FaultLevel::kSegment : FaultLevel::kInterchange,
+                      "empty_segment", in_set ? "1" : "024", "empty segment (two terminators)"));
+    }
+    bool high_bytes = false;
+    for (uint8_t f : flags) high_bytes |= (f & 4) != 0;
+    if (high_bytes && InvalidUtf8Offset(text) != std::string_view::npos) {
+      // JSON carries such bytes as U+FFFD: lenient mode goes on with that, strict mode refuses.
+      Finding f = At(&view, in_set ? FaultLevel::kSegment : FaultLevel::kInterchange,
+                     "invalid_utf8", in_set ? "8" : "024",
+                     "segment data is not UTF-8 (at byte " +
+                         std::to_string(offset + InvalidUtf8Offset(text)) + ")");
+      f.set_position = set_segments + 1;
+      ERPHUB_TRY(Fault(std::move(f)));
+    }
+    if (in_set && !IsValidTag(tag)) {
+      Finding f = At(&view, FaultLevel::kSegment, "invalid_tag", "1",
+                     "invalid segment tag '" + std::string(tag) + "'");
+      f.set_position = set_segments + 1;
+      ERPHUB_TRY(Fault(std::move(f)));
+      return Status::Ok();  // lenient: left out, it cannot be written back
+    }
     if (in_set && tag != "SE" && tag != "GE" && tag != "IEA" && tag != "GS" && tag != "ST") {
       ++set_segments;
       SegmentIssue issue;
@@ -309,7 +332,7 @@ struct Reader::State {
     if (tag == "GS") return HandleGs(view);
     if (tag == "GE") return HandleGe(view);
     if (tag == "IEA") return HandleIea(view);
-    if (tag == "TA1" && !in_group) {
+    if (tag == "TA1" && group_count == 0) {
       return handler.InterchangeSegment(view);
     }
     std::string what = IsValidTag(tag) ? "segment " + std::string(tag) : "invalid segment tag";

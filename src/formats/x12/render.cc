@@ -13,18 +13,25 @@ bool IsAuto(const Value& v) {
          (v.is_string() && (v.as_string().empty() || v.as_string() == "auto"));
 }
 
-// The count to write in a trailer: the received text when it already says `count` ("0002" for
-// 2 stays), else the number.
+// The count to write in a trailer: the received text when it already says `count` ("0002" or
+// " 2" for 2 stay as they are), else the number.
 std::string CountText(const Value& trailer, size_t at, uint64_t count) {
-  std::string computed = std::to_string(count);
   if (trailer.is_array() && at < trailer.size() && trailer[at].is_string()) {
     std::string_view given = trailer[at].as_string();
-    size_t zeros = given.find_first_not_of('0');
-    if (zeros != std::string_view::npos && given.substr(zeros) == computed) {
+    std::string_view digits = given;
+    while (!digits.empty() && digits.front() == ' ') digits.remove_prefix(1);
+    while (!digits.empty() && digits.back() == ' ') digits.remove_suffix(1);
+    uint64_t value = 0;
+    bool numeric = !digits.empty() && digits.size() <= 18;
+    for (char c : digits) {
+      numeric = numeric && c >= '0' && c <= '9';
+      value = value * 10 + static_cast<uint64_t>(c - '0');
+    }
+    if (numeric && value == count) {
       return std::string(given);
     }
   }
-  return computed;
+  return std::to_string(count);
 }
 
 std::string Padded(int64_t number, size_t width) {
@@ -95,7 +102,11 @@ class Writer {
       return InvalidArgumentError("delimiters must be distinct and not letters, digits or space",
                                   where);
     }
-    line_break_ = (d_.segment == "\n" || d_.segment == "\r") ? "" : options_.line_break;
+    // No layout after the terminator when a delimiter is itself a layout character.
+    auto layout = [](char c) { return c == '\n' || c == '\r' || c == ' ' || c == '\t'; };
+    bool plain = !layout(d_.segment[0]) && !layout(d_.element) && !layout(d_.component) &&
+                 !layout(d_.repetition);
+    line_break_ = plain ? options_.line_break : "";
     return Status::Ok();
   }
 
@@ -181,14 +192,24 @@ class Writer {
     return Status::Ok();
   }
 
-  // Writes `tag` with the given elements (envelope trailers and headers we complete).
-  void Envelope(std::string_view tag, std::initializer_list<std::string_view> elements) {
+  // Writes a trailer: its count and control number, then any further elements it was given.
+  Status Trailer(std::string_view tag, const std::string& count, const std::string& control,
+                 const Value& given, const std::string& where) {
     out_.append(tag);
-    for (std::string_view e : elements) {
+    out_.push_back(d_.element);
+    out_.append(count);
+    out_.push_back(d_.element);
+    out_.append(control);
+    size_t first_extra = (given.is_array() && given.size() > 0 && given[0].is_string() &&
+                          given[0].as_string() == tag)
+                             ? 3
+                             : 2;
+    for (size_t i = first_extra; given.is_array() && i < given.size(); ++i) {
       out_.push_back(d_.element);
-      out_.append(e);
+      ERPHUB_TRY(Element(given[i], where + "[" + std::to_string(i) + "]"));
     }
     EndSegment();
+    return Status::Ok();
   }
 
   // Writes a header segment whose element `control_at` is the control number, assigning one
@@ -291,7 +312,8 @@ class Writer {
                             Header(set.Get("ST"), "ST", 2, 2, next_.transaction, 4, where + ".ST"));
     uint64_t count = 2;
     ERPHUB_TRY(Body(set.Get("segments"), where + ".segments", count));
-    Envelope("SE", {CountText(set.Get("SE"), 1, count), control});
+    ERPHUB_TRY(
+        Trailer("SE", CountText(set.Get("SE"), 1, count), control, set.Get("SE"), where + ".SE"));
     return Status::Ok();
   }
 
@@ -305,7 +327,8 @@ class Writer {
     for (size_t i = 0; i < sets.size(); ++i) {
       ERPHUB_TRY(Transaction(sets[i], where + ".transactions[" + std::to_string(i) + "]"));
     }
-    Envelope("GE", {CountText(group.Get("GE"), 1, sets.size()), control});
+    ERPHUB_TRY(Trailer("GE", CountText(group.Get("GE"), 1, sets.size()), control, group.Get("GE"),
+                       where + ".GE"));
     return Status::Ok();
   }
 
@@ -330,7 +353,8 @@ class Writer {
       }
       group_count = groups.size();
     }
-    Envelope("IEA", {CountText(interchange.Get("IEA"), 1, group_count), control});
+    ERPHUB_TRY(Trailer("IEA", CountText(interchange.Get("IEA"), 1, group_count), control,
+                       interchange.Get("IEA"), where + ".IEA"));
     return Status::Ok();
   }
 
