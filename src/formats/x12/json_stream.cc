@@ -1,5 +1,6 @@
 // The JSON form written straight from the reader's events, without building Values: this is the
 // fast path (and Parse reads its output back into a Value).
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,34 @@ void AppendComposite(std::string& out, std::string_view text, bool has_component
   out.push_back(']');
 }
 
+// Segments whose elements are all plain text (the usual case): one resize, then copies.
+bool AppendPlainSegment(std::string& out, const SegmentView& segment) {
+  size_t n = segment.elements.size();
+  size_t bytes = 1 + n * 3;  // "[" + per element two quotes and a comma (the last one "]")
+  for (size_t i = 0; i < n; ++i) {
+    if (segment.flags[i] != 0) return false;
+    bytes += segment.elements[i].size();
+  }
+  size_t at = out.size();
+  out.resize(at + bytes);
+  char* p = out.data() + at;
+  *p++ = '[';
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view e = segment.elements[i];
+    *p++ = '"';
+    std::memcpy(p, e.data(), e.size());
+    p += e.size();
+    *p++ = '"';
+    *p++ = ',';
+  }
+  p[-1] = ']';
+  return true;
+}
+
 void AppendSegment(std::string& out, const SegmentView& segment) {
+  if (AppendPlainSegment(out, segment)) {
+    return;
+  }
   const Delimiters& d = *segment.delimiters;
   out.push_back('[');
   for (size_t i = 0; i < segment.elements.size(); ++i) {
@@ -96,7 +124,7 @@ class JsonWriter final : public Handler {
  public:
   explicit JsonWriter(JsonStream::Sink sink) : sink_(std::move(sink)) {
     out_.append("{\"interchanges\":[");
-    first_.push_back(true);
+    first_.push_back(1);
   }
 
   Status StartInterchange(const SegmentView& isa) override {
@@ -113,7 +141,7 @@ class JsonWriter final : public Handler {
   Status InterchangeSegment(const SegmentView& segment) override {
     if (!ta1_open_) {
       out_.append(",\"TA1\":[");
-      first_.push_back(true);
+      first_.push_back(1);
       ta1_open_ = true;
     }
     Item();
@@ -125,14 +153,14 @@ class JsonWriter final : public Handler {
     CloseTa1();
     if (!groups_open_) {
       out_.append(",\"groups\":[");
-      first_.push_back(true);
+      first_.push_back(1);
       groups_open_ = true;
     }
     Item();
     out_.append("{\"GS\":");
     AppendSegment(out_, gs);
     out_.append(",\"transactions\":[");
-    first_.push_back(true);
+    first_.push_back(1);
     return Status::Ok();
   }
 
@@ -141,16 +169,16 @@ class JsonWriter final : public Handler {
     out_.append("{\"ST\":");
     AppendSegment(out_, st);
     out_.append(",\"segments\":[");
-    first_.push_back(true);
+    first_.push_back(1);
     return Status::Ok();
   }
 
   Status StartLoop(std::string_view loop_id) override {
     Item();
-    out_.append("{\"loop\":");
-    AppendJsonString(out_, loop_id);
-    out_.append(",\"segments\":[");
-    first_.push_back(true);
+    out_.append("{\"loop\":\"");
+    out_.append(loop_id);  // ids come from the definitions: letters and digits
+    out_.append("\",\"segments\":[");
+    first_.push_back(1);
     return Status::Ok();
   }
 
@@ -236,10 +264,10 @@ class JsonWriter final : public Handler {
 
  private:
   void Item() {
-    if (!first_.back()) {
+    if (first_.back() == 0) {
       out_.push_back(',');
     }
-    first_.back() = false;
+    first_.back() = 0;
   }
   void CloseTa1() {
     if (ta1_open_) {
@@ -257,7 +285,7 @@ class JsonWriter final : public Handler {
   JsonStream::Sink sink_;
   std::string out_;
   std::string warnings_;
-  std::vector<bool> first_;
+  std::vector<uint8_t> first_;  // per open array: no item yet
   bool ta1_open_ = false;
   bool groups_open_ = false;
 };

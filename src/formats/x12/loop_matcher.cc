@@ -83,7 +83,7 @@ Status LoopMatcher::Open(const SegmentEntry& entry, const SegmentView& segment, 
 
 void LoopMatcher::CheckElements(const SegmentEntry& entry, const SegmentView& segment,
                                 SegmentIssue& issue) {
-  if (!issue.code.empty()) {
+  if (entry.elements.empty() || !issue.code.empty()) {
     return;
   }
   for (const ElementRule& rule : entry.elements) {
@@ -99,22 +99,22 @@ void LoopMatcher::CheckElements(const SegmentEntry& entry, const SegmentView& se
       }
     } else if (segment.flags[rule.position] & 3) {
       continue;  // composites and repeats are not checked here
-    } else if (rule.type.size() == 2 && rule.type[0] == 'N' && IsDigit(rule.type[1])) {
+    } else if (rule.kind == ElementKind::kNumeric) {
       if (!IsNumeric(value, false, length)) {
         code = "6";
         what = "invalid character in numeric element";
       }
-    } else if (rule.type == "R") {
+    } else if (rule.kind == ElementKind::kDecimal) {
       if (!IsNumeric(value, true, length)) {
         code = "6";
         what = "invalid character in decimal element";
       }
-    } else if (rule.type == "DT") {
+    } else if (rule.kind == ElementKind::kDate) {
       if (!IsDate(value)) {
         code = "8";
         what = "invalid date";
       }
-    } else if (rule.type == "TM") {
+    } else if (rule.kind == ElementKind::kTime) {
       if (!IsTime(value)) {
         code = "9";
         what = "invalid time";
@@ -172,8 +172,10 @@ Status LoopMatcher::PlaceHierarchical(size_t depth, uint32_t index, const Segmen
       issue.message = "loop HL occurs more than " + std::to_string(entry.max_use) + " times";
     }
   }
-  issue.loop_id = entry.loop->id;
   CheckElements(entry.loop->entries[0], segment, issue);
+  if (!issue.code.empty()) {
+    issue.loop_id = entry.loop->id;
+  }
   ERPHUB_TRY(Open(entry, segment, handler));
   frames_.back().hl_id = std::string(id);
   if (hl_ids_seen_.size() < 100000) {
@@ -213,12 +215,16 @@ Status LoopMatcher::Place(const SegmentView& segment, Handler& handler, SegmentI
                         std::to_string(entry.max_use) + " times";
       }
       if (entry.loop != nullptr) {
-        issue.loop_id = entry.loop->id;
         CheckElements(entry.loop->entries[0], segment, issue);
+        if (!issue.code.empty()) {
+          issue.loop_id = entry.loop->id;
+        }
         return Open(entry, segment, handler);
       }
-      issue.loop_id = owner.loop == &set_->body ? "" : owner.loop->id;
       CheckElements(entry, segment, issue);
+      if (!issue.code.empty() && owner.loop != &set_->body) {
+        issue.loop_id = owner.loop->id;
+      }
       return handler.Segment(segment);
     }
   }

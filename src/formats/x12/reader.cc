@@ -20,6 +20,14 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 // on endless streams).
 constexpr size_t kMaxRemembered = 1 << 20;
 
+constexpr uint32_t kIsa = PackTag("ISA");
+constexpr uint32_t kIea = PackTag("IEA");
+constexpr uint32_t kGs = PackTag("GS");
+constexpr uint32_t kGe = PackTag("GE");
+constexpr uint32_t kSt = PackTag("ST");
+constexpr uint32_t kSe = PackTag("SE");
+constexpr uint32_t kTa1 = PackTag("TA1");
+
 bool IsLayout(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 bool IsValidTag(std::string_view tag) {
@@ -62,6 +70,40 @@ uint64_t HashOf(std::string_view a, std::string_view b = {}) {
   return static_cast<uint64_t>(h1) * 0x9E3779B97F4A7C15ull ^ h2;
 }
 
+// Splits `segment` at the bytes of class 1 into at most `capacity` elements, recording per
+// element which other classes occur in it; returns the number of elements (which may exceed
+// `capacity`, in which case the caller grows its buffers and calls again).
+size_t Split(std::string_view segment, const uint8_t* classes, std::string_view* elements,
+             uint8_t* flags, size_t capacity) {
+  const unsigned char* data = reinterpret_cast<const unsigned char*>(segment.data());
+  const size_t n = segment.size();
+  size_t count = 0;
+  size_t start = 0;
+  unsigned f = 0;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned k = classes[data[i]];
+    if (k == 0) [[likely]] {
+      continue;
+    }
+    if (k == 1) {
+      if (count < capacity) {
+        elements[count] = std::string_view(segment.data() + start, i - start);
+        flags[count] = static_cast<uint8_t>(f);
+      }
+      ++count;
+      start = i + 1;
+      f = 0;
+    } else {
+      f |= k == 2 ? 1u : k == 3 ? 2u : 4u;
+    }
+  }
+  if (count < capacity) {
+    elements[count] = std::string_view(segment.data() + start, n - start);
+    flags[count] = static_cast<uint8_t>(f);
+  }
+  return count + 1;
+}
+
 std::string_view ElementAt(const SegmentView& s, size_t i) {
   return i < s.elements.size() ? s.elements[i] : std::string_view();
 }
@@ -93,8 +135,12 @@ struct Reader::State {
   bool any_interchange = false;
   Phase phase = Phase::kSeekIsa;
   Delimiters delimiters;
-  std::vector<std::string_view> elements;
-  std::vector<uint8_t> flags;
+  uint8_t classes[256] = {};
+  std::vector<std::string_view> element_buffer = std::vector<std::string_view>(64);
+  std::vector<uint8_t> flag_buffer = std::vector<uint8_t>(64);
+  // The current segment (views into element_buffer / flag_buffer).
+  std::span<const std::string_view> elements;
+  std::span<const uint8_t> flags;
   std::string isa_elements_copy;
 
   // Envelope state.
@@ -143,38 +189,30 @@ struct Reader::State {
     return f;
   }
 
-  void Tokenize(std::string_view segment, bool is_isa) {
-    elements.clear();
-    flags.clear();
-    const char element = delimiters.element;
-    const char component = delimiters.component != 0 ? delimiters.component : element;
-    const char repetition = delimiters.repetition != 0 ? delimiters.repetition : element;
-    size_t start = 0;
-    uint8_t f = 0;
-    const char* data = segment.data();
-    const size_t n = segment.size();
-    for (size_t i = 0; i < n; ++i) {
-      const char c = data[i];
-      const unsigned char u = static_cast<unsigned char>(c);
-      if (c == element) {
-        elements.emplace_back(data + start, i - start);
-        flags.push_back(f);
-        start = i + 1;
-        f = 0;
-      } else if (c == component) {
-        f |= 1;
-      } else if (c == repetition) {
-        f |= 2;
-      } else if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
-        f |= 4;
-      }
+  // Byte classes for the tokenizer: 1 element separator, 2 component separator, 3 repetition
+  // separator, 4 a byte a JSON string must escape (or any non-ASCII byte), 0 anything else.
+  void SetDelimiters(const Delimiters& d) {
+    delimiters = d;
+    for (int c = 0; c < 256; ++c) {
+      classes[c] = (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') ? 4 : 0;
     }
-    elements.emplace_back(data + start, n - start);
-    flags.push_back(f);
-    if (is_isa) {
-      for (uint8_t& flag : flags) {
-        flag &= 4;
+    if (d.repetition != 0) classes[static_cast<unsigned char>(d.repetition)] = 3;
+    if (d.component != 0) classes[static_cast<unsigned char>(d.component)] = 2;
+    classes[static_cast<unsigned char>(d.element)] = 1;
+  }
+
+  // Splits a segment into elements (views into the input; no allocation once grown).
+  void Tokenize(std::string_view segment) {
+    while (true) {
+      size_t count =
+          Split(segment, classes, element_buffer.data(), flag_buffer.data(), element_buffer.size());
+      if (count <= element_buffer.size()) {
+        elements = std::span<const std::string_view>(element_buffer.data(), count);
+        flags = std::span<const uint8_t>(flag_buffer.data(), count);
+        return;
       }
+      element_buffer.resize(count);
+      flag_buffer.resize(count);
     }
   }
 
@@ -219,25 +257,23 @@ struct Reader::State {
   }
 
   Status StartInterchange(const IsaHeader& isa, uint64_t offset) {
-    delimiters = isa.delimiters;
+    SetDelimiters(isa.delimiters);
     ++segment_index;
     // The ISA's elements as a segment view (ISA11 and ISA16 are data here, never split).
-    elements.clear();
-    flags.clear();
-    elements.emplace_back("ISA");
-    flags.push_back(0);
-    for (std::string_view e : isa.elements) {
-      elements.push_back(e);
+    size_t count = isa.isa16_missing ? 16 : 17;
+    element_buffer[0] = "ISA";
+    flag_buffer[0] = 0;
+    for (size_t i = 1; i < count; ++i) {
+      std::string_view e = isa.elements[i - 1];
+      element_buffer[i] = e;
       uint8_t f = 0;
       for (unsigned char c : e) {
         if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') f = 4;
       }
-      flags.push_back(f);
+      flag_buffer[i] = f;
     }
-    if (isa.isa16_missing) {
-      elements.pop_back();
-      flags.pop_back();
-    }
+    elements = std::span<const std::string_view>(element_buffer.data(), count);
+    flags = std::span<const uint8_t>(flag_buffer.data(), count);
     SegmentView view = View(offset);
     last_offset = offset;
     if (isa.isa16_missing) {
@@ -279,9 +315,10 @@ struct Reader::State {
   // interchange lacked its IEA), which the caller reads again with fresh delimiter detection.
   Status HandleSegment(std::string_view text, uint64_t offset, bool& restart) {
     last_offset = offset;
-    Tokenize(text, false);
+    Tokenize(text);
     std::string_view tag = elements[0];
-    if (tag == "ISA") {
+    const uint32_t packed = PackTag(tag);
+    if (packed == kIsa) {
       ERPHUB_TRY(CloseInterchange(nullptr));
       restart = true;
       return Status::Ok();
@@ -293,7 +330,7 @@ struct Reader::State {
                       "empty_segment", in_set ? "1" : "024", "empty segment (two terminators)"));
     }
     bool high_bytes = false;
-    for (uint8_t f : flags) high_bytes |= (f & 4) != 0;
+    for (uint8_t f : flags) high_bytes = high_bytes || (f & 4) != 0;
     if (high_bytes && InvalidUtf8Offset(text) != std::string_view::npos) {
       // JSON carries such bytes as U+FFFD: lenient mode goes on with that, strict mode refuses.
       Finding f = At(&view, in_set ? FaultLevel::kSegment : FaultLevel::kInterchange,
@@ -310,7 +347,8 @@ struct Reader::State {
       ERPHUB_TRY(Fault(std::move(f)));
       return Status::Ok();  // lenient: left out, it cannot be written back
     }
-    if (in_set && tag != "SE" && tag != "GE" && tag != "IEA" && tag != "GS" && tag != "ST") {
+    if (in_set && packed != kSe && packed != kGe && packed != kIea && packed != kGs &&
+        packed != kSt) {
       ++set_segments;
       SegmentIssue issue;
       ERPHUB_TRY(matcher.Place(view, handler, issue));
@@ -327,12 +365,12 @@ struct Reader::State {
       }
       return Status::Ok();
     }
-    if (tag == "ST") return HandleSt(view);
-    if (tag == "SE") return HandleSe(view);
-    if (tag == "GS") return HandleGs(view);
-    if (tag == "GE") return HandleGe(view);
-    if (tag == "IEA") return HandleIea(view);
-    if (tag == "TA1" && group_count == 0) {
+    if (packed == kSt) return HandleSt(view);
+    if (packed == kSe) return HandleSe(view);
+    if (packed == kGs) return HandleGs(view);
+    if (packed == kGe) return HandleGe(view);
+    if (packed == kIea) return HandleIea(view);
+    if (packed == kTa1 && group_count == 0) {
       return handler.InterchangeSegment(view);
     }
     std::string what = IsValidTag(tag) ? "segment " + std::string(tag) : "invalid segment tag";

@@ -44,6 +44,18 @@ Result<ElementRule> ReadElementRule(const Value& json, const std::string& where)
   if (json.Get("type").is_string()) {
     rule.type = std::string(json.Get("type").as_string());
   }
+  const std::string& t = rule.type;
+  if (t.size() == 2 && t[0] == 'N' && t[1] >= '0' && t[1] <= '9') {
+    rule.kind = ElementKind::kNumeric;
+  } else if (t == "R") {
+    rule.kind = ElementKind::kDecimal;
+  } else if (t == "DT") {
+    rule.kind = ElementKind::kDate;
+  } else if (t == "TM") {
+    rule.kind = ElementKind::kTime;
+  } else if (t != "AN" && t != "ID") {
+    return ParseError("unknown element type \"" + t + "\"", where);
+  }
   return rule;
 }
 
@@ -148,14 +160,6 @@ const Registry& GetRegistry() {
 }
 
 }  // namespace
-
-uint32_t PackTag(std::string_view tag) {
-  uint32_t packed = 0;
-  for (size_t i = 0; i < tag.size() && i < 3; ++i) {
-    packed = (packed << 8) | static_cast<unsigned char>(tag[i]);
-  }
-  return packed | (static_cast<uint32_t>(tag.size() > 3 ? 3 : tag.size()) << 24);
-}
 
 Result<std::unique_ptr<SetDefinition>> SetDefinitionFromJson(const Value& json) {
   auto set = std::make_unique<SetDefinition>();

@@ -14,7 +14,17 @@
 namespace erphub::formats::x12 {
 
 // A segment tag packed into an integer for fast comparison ("PO1" -> 'P' << 16 | 'O' << 8 | '1').
-uint32_t PackTag(std::string_view tag);
+// The length is in the top byte so that "AB" and "AB\0" differ.
+constexpr uint32_t PackTag(std::string_view tag) {
+  uint32_t packed = 0;
+  size_t n = tag.size() < 3 ? tag.size() : 3;
+  for (size_t i = 0; i < n; ++i) {
+    packed = (packed << 8) | static_cast<unsigned char>(tag[i]);
+  }
+  return packed | (static_cast<uint32_t>(tag.size() > 3 ? 4 : tag.size()) << 24);
+}
+
+enum class ElementKind { kText, kNumeric, kDecimal, kDate, kTime };
 
 // A check on one element of a segment, reported as an AK4 error when it fails.
 struct ElementRule {
@@ -24,6 +34,7 @@ struct ElementRule {
   uint32_t max_length = 0;  // 0: no limit
   // "AN" (any), "ID", "N0".."N9" (implied decimals), "R" (decimal), "DT" (date), "TM" (time).
   std::string type = "AN";
+  ElementKind kind = ElementKind::kText;  // what `type` checks
 };
 
 struct LoopDefinition;
