@@ -1,6 +1,9 @@
 #include "formats/x12/reader.h"
 
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <functional>
 #include <string>
 #include <unordered_set>
@@ -73,36 +76,81 @@ uint64_t HashOf(std::string_view a, std::string_view b = {}) {
 // Splits `segment` at the bytes of class 1 into at most `capacity` elements, recording per
 // element which other classes occur in it; returns the number of elements (which may exceed
 // `capacity`, in which case the caller grows its buffers and calls again).
-size_t Split(std::string_view segment, const uint8_t* classes, std::string_view* elements,
-             uint8_t* flags, size_t capacity) {
-  const unsigned char* data = reinterpret_cast<const unsigned char*>(segment.data());
-  const size_t n = segment.size();
-  size_t count = 0;
-  size_t start = 0;
-  unsigned f = 0;
-  for (size_t i = 0; i < n; ++i) {
-    unsigned k = classes[data[i]];
-    if (k == 0) [[likely]] {
-      continue;
-    }
+class Splitter {
+ public:
+  Splitter(std::string_view segment, const uint8_t* classes, std::string_view* elements,
+           uint8_t* flags, size_t capacity)
+      : segment_(segment),
+        classes_(classes),
+        elements_(elements),
+        flags_(flags),
+        capacity_(capacity) {}
+
+  // Handles the special byte at `i` (class k != 0).
+  void Special(size_t i, unsigned k) {
     if (k == 1) {
-      if (count < capacity) {
-        elements[count] = std::string_view(segment.data() + start, i - start);
-        flags[count] = static_cast<uint8_t>(f);
+      if (count_ < capacity_) {
+        elements_[count_] = segment_.substr(start_, i - start_);
+        flags_[count_] = static_cast<uint8_t>(f_);
       }
-      ++count;
-      start = i + 1;
-      f = 0;
+      ++count_;
+      start_ = i + 1;
+      f_ = 0;
     } else {
-      f |= k == 2 ? 1u : k == 3 ? 2u : 4u;
+      f_ |= k == 2 ? 1u : k == 3 ? 2u : 4u;
     }
   }
-  if (count < capacity) {
-    elements[count] = std::string_view(segment.data() + start, n - start);
-    flags[count] = static_cast<uint8_t>(f);
+
+  size_t Run(char element, char component, char repetition) {
+    const unsigned char* data = reinterpret_cast<const unsigned char*>(segment_.data());
+    const size_t n = segment_.size();
+    size_t i = 0;
+#ifdef __SSE2__
+    // 16 bytes at a time: most blocks hold a few separators and nothing to escape.
+    const __m128i sep = _mm_set1_epi8(element);
+    const __m128i comp = _mm_set1_epi8(component);
+    const __m128i rep = _mm_set1_epi8(repetition);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    for (; i + 16 <= n; i += 16) {
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+      // Signed compare: bytes below 0x20 and bytes from 0x80 on (negative) both match.
+      __m128i hit =
+          _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, sep), _mm_cmpeq_epi8(x, comp)),
+                                    _mm_or_si128(_mm_cmpeq_epi8(x, rep), _mm_cmpeq_epi8(x, quote))),
+                       _mm_or_si128(_mm_cmpeq_epi8(x, backslash), _mm_cmplt_epi8(x, space)));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      while (mask != 0) {
+        unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+        mask &= mask - 1;
+        Special(i + bit, classes_[data[i + bit]]);
+      }
+    }
+#endif
+    for (; i < n; ++i) {
+      unsigned k = classes_[data[i]];
+      if (k != 0) {
+        Special(i, k);
+      }
+    }
+    if (count_ < capacity_) {
+      elements_[count_] = segment_.substr(start_);
+      flags_[count_] = static_cast<uint8_t>(f_);
+    }
+    return count_ + 1;
   }
-  return count + 1;
-}
+
+ private:
+  std::string_view segment_;
+  const uint8_t* classes_;
+  std::string_view* elements_;
+  uint8_t* flags_;
+  size_t capacity_;
+  size_t count_ = 0;
+  size_t start_ = 0;
+  unsigned f_ = 0;
+};
 
 std::string_view ElementAt(const SegmentView& s, size_t i) {
   return i < s.elements.size() ? s.elements[i] : std::string_view();
@@ -204,8 +252,13 @@ struct Reader::State {
   // Splits a segment into elements (views into the input; no allocation once grown).
   void Tokenize(std::string_view segment) {
     while (true) {
-      size_t count =
-          Split(segment, classes, element_buffer.data(), flag_buffer.data(), element_buffer.size());
+      // Unused delimiters (no component or repetition separator) fall back to the element
+      // separator, which is matched first.
+      char element = delimiters.element;
+      size_t count = Splitter(segment, classes, element_buffer.data(), flag_buffer.data(),
+                              element_buffer.size())
+                         .Run(element, delimiters.component != 0 ? delimiters.component : element,
+                              delimiters.repetition != 0 ? delimiters.repetition : element);
       if (count <= element_buffer.size()) {
         elements = std::span<const std::string_view>(element_buffer.data(), count);
         flags = std::span<const uint8_t>(flag_buffer.data(), count);
