@@ -2,9 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "core/json.h"
+#include "formats/codec.h"
 #include "formats/x12/x12.h"
+#include "formats/x12_test_util.h"
 
 namespace erphub::formats::x12 {
 namespace {
@@ -103,3 +106,27 @@ TEST(X12RenderTest, MalformedDocumentsAreErrors) {
 
 }  // namespace
 }  // namespace erphub::formats::x12
+
+namespace erphub::formats {
+namespace {
+
+TEST(X12CodecTest, DispatchesAndReportsLenientFaults) {
+  std::string bytes =
+      x12::testing::ReadFile(x12::testing::RepoCopies() / "850_derived_bad-counts.edi");
+  EXPECT_FALSE(ParseDocument(Format::kX12, bytes, CodecOptions{}).ok());
+  CodecOptions options;
+  options.lenient = true;
+  std::vector<std::string> reported;
+  options.report = [&reported](const Status& fault) { reported.push_back(fault.ToString()); };
+  auto document = ParseDocument(Format::kX12, bytes, options);
+  ASSERT_TRUE(document.ok()) << document.status().ToString();
+  ASSERT_EQ(reported.size(), 2u);
+  EXPECT_EQ(reported[0].rfind("segment 36 (GE) at byte ", 0), 0u) << reported[0];
+  auto rendered = RenderDocument(Format::kX12, *document, CodecOptions{});
+  ASSERT_TRUE(rendered.ok());
+  // The writer recomputes the counts: the interchange is valid now.
+  EXPECT_TRUE(ParseDocument(Format::kX12, *rendered, CodecOptions{}).ok());
+}
+
+}  // namespace
+}  // namespace erphub::formats
