@@ -112,7 +112,7 @@ int StreamCsv(const DocumentArgs& args, const formats::CodecOptions& options) {
     }
     return std::string_view(chunk.data(), n);
   };
-  auto report = [&](const Status& bad) {
+  auto report = [&](const Status& bad, std::string_view) {
     std::fprintf(stderr, "%s: quarantined: %s\n", args.file.c_str(), bad.ToString().c_str());
   };
   Status status = formats::csv::StreamCsvToJson(options.csv, read, Write, report);

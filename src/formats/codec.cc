@@ -83,7 +83,11 @@ Result<Value> ParseDocument(Format format, std::string_view bytes, const CodecOp
     case Format::kNdjson:
       return ParseNdjson(bytes);
     case Format::kCsv:
-      return csv::ParseCsv(bytes, CsvOptionsFor(options), options.report);
+      return csv::ParseCsv(bytes, CsvOptionsFor(options), [&](const Status& bad, auto) {
+        if (options.report) {
+          options.report(bad);
+        }
+      });
     case Format::kXml:
       return xml::ParseXml(bytes, options.xml, options.lenient, options.report);
     case Format::kX12:

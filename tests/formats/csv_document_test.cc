@@ -45,7 +45,7 @@ std::string Streamed(std::string_view csv, const CsvOptions& options, size_t chu
   };
   Status status = StreamCsvToJson(
       options, read, [&](std::string_view text) { out.append(text); },
-      [&](const Status& bad) {
+      [&](const Status& bad, std::string_view) {
         if (quarantined) {
           quarantined->push_back(bad.ToString());
         }
@@ -95,8 +95,12 @@ TEST(CsvDocumentTest, QuarantinedRowsAreReportedAndSkipped) {
   options.on_bad_row = OnBadRow::kQuarantine;
   options.columns = {Typed("qty", ColumnType::kInteger)};
   std::vector<std::string> bad;
+  std::vector<std::string> texts;
   auto parsed = ParseCsv("sku,qty\nA,1\nB,x2\nC\nD,4\n\"E,5\n", options,
-                         [&](const Status& status) { bad.push_back(status.ToString()); });
+                         [&](const Status& status, std::string_view text) {
+                           bad.push_back(status.ToString());
+                           texts.emplace_back(text);
+                         });
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(ToJson(*parsed), R"([{"sku":"A","qty":1},{"sku":"D","qty":4}])");
   EXPECT_EQ(bad, (std::vector<std::string>{
@@ -104,6 +108,7 @@ TEST(CsvDocumentTest, QuarantinedRowsAreReportedAndSkipped) {
                      "line 4, column 1: expected 2 fields, found 1",
                      "line 6, column 1: unterminated quoted field",
                  }));
+  EXPECT_EQ(texts, (std::vector<std::string>{"B,x2\n", "C\n", "\"E,5\n"}));
 }
 
 TEST(CsvDocumentTest, BadTypedValueFailsTheFileByDefault) {

@@ -44,7 +44,7 @@ Result<CsvReader::Step> Drain(CsvReader& reader, RowShaper& shaper, const CsvOpt
       return bad;
     }
     if (report) {
-      report(bad);
+      report(bad, reader.raw());
     }
   }
 }

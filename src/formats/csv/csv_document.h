@@ -10,8 +10,9 @@
 
 namespace erphub::formats::csv {
 
-// Receives each row quarantined (on_bad_row: quarantine): its error, with line and column.
-using BadRowReport = std::function<void(const Status&)>;
+// Receives each row quarantined (on_bad_row: quarantine): its error, with line and column, and
+// its text as read (UTF-8), to be kept aside.
+using BadRowReport = std::function<void(const Status& error, std::string_view row_text)>;
 
 // A whole CSV document -> a JSON array of rows: objects keyed by the header, or arrays when the
 // options say there is no header. A bad row fails the document (kParse with its line and column)
