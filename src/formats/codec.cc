@@ -2,15 +2,12 @@
 
 #include "core/json.h"
 #include "formats/csv/csv_document.h"
+#include "formats/edifact/edifact.h"
 #include "formats/x12/x12.h"
 #include "formats/xml/xml_document.h"
 
 namespace erphub::formats {
 namespace {
-
-Status Unbuilt(std::string_view family) {
-  return Status(StatusCode::kUnimplemented, std::string(family) + " codec not built yet");
-}
 
 Result<Value> ParseNdjson(std::string_view bytes) {
   Array items;
@@ -74,6 +71,18 @@ Result<Value> ParseX12(std::string_view bytes, const CodecOptions& options) {
   return document;
 }
 
+Result<Value> ParseEdifact(std::string_view bytes, const CodecOptions& options) {
+  ERPHUB_ASSIGN_OR_RETURN(Value document,
+                          edifact::Parse(bytes, edifact::ParseOptions{.lenient = options.lenient}));
+  const Value& warnings = document.Get("warnings");
+  if (options.report && warnings.is_array()) {
+    for (const Value& warning : warnings.as_array()) {
+      options.report(edifact::WarningToStatus(warning));
+    }
+  }
+  return document;
+}
+
 }  // namespace
 
 Result<Value> ParseDocument(Format format, std::string_view bytes, const CodecOptions& options) {
@@ -93,7 +102,7 @@ Result<Value> ParseDocument(Format format, std::string_view bytes, const CodecOp
     case Format::kX12:
       return ParseX12(bytes, options);
     case Format::kEdifact:
-      return Unbuilt("edifact");
+      return ParseEdifact(bytes, options);
   }
   return InvalidArgumentError("unknown format");
 }
@@ -112,7 +121,7 @@ Result<std::string> RenderDocument(Format format, const Value& document,
     case Format::kX12:
       return x12::Render(document, x12::RenderOptions{});
     case Format::kEdifact:
-      return Unbuilt("edifact");
+      return edifact::Render(document, edifact::RenderOptions());
   }
   return InvalidArgumentError("unknown format");
 }
