@@ -11,6 +11,7 @@ packages=(
   clang-14 libclang-rt-14-dev
   nodejs npm
   wrk nginx-light openssl
+  miller time
 )
 
 missing=()

@@ -9,6 +9,8 @@ namespace erphub::cli {
 void AddDlqCommand(CLI::App& app, int& exit_code);
 void AddLintCommand(CLI::App& app, int& exit_code);
 void AddMapCommand(CLI::App& app, int& exit_code);
+void AddParseCommand(CLI::App& app, int& exit_code);
+void AddRenderCommand(CLI::App& app, int& exit_code);
 void AddRunCommand(CLI::App& app, int& exit_code);
 void AddTraceCommand(CLI::App& app, int& exit_code);
 void AddVersionCommand(CLI::App& app, int& exit_code);

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   erphub::cli::AddLintCommand(app, exit_code);
   erphub::cli::AddMapCommand(app, exit_code);
+  erphub::cli::AddParseCommand(app, exit_code);
+  erphub::cli::AddRenderCommand(app, exit_code);
   erphub::cli::AddRunCommand(app, exit_code);
   erphub::cli::AddDlqCommand(app, exit_code);
   erphub::cli::AddTraceCommand(app, exit_code);

@@ -118,6 +118,9 @@ struct Failure {
   int http_status = 0;
   std::optional<std::chrono::milliseconds> retry_after;  // the target asked for this pause
   std::vector<std::string> details;  // e.g. each failing field with its JSON pointer
+  // Bad data rather than a failed attempt (e.g. a failed validation): the message goes to
+  // quarantine with the details instead of being retried or dead-lettered.
+  bool quarantine = false;
 };
 
 // Transforms a message on its way: validate, map... Thread-safe: one instance serves every

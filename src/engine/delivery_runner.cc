@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "core/json.h"
 #include "engine/backoff.h"
 #include "engine/engine_metrics.h"
 
@@ -82,7 +83,10 @@ DeliveryRunner::Outcome DeliveryRunner::RunSteps(const FlowRuntime& flow,
       continue;
     }
     outcome.failure = std::move(result).error();
-    event.outcome = outcome.failure.transient ? "transient failure" : "failed";
+    outcome.failed_payload = payload;
+    event.outcome = outcome.failure.quarantine  ? "quarantined"
+                    : outcome.failure.transient ? "transient failure"
+                                                : "failed";
     event.detail = Describe(outcome.failure);
     outcome.report.events.push_back(std::move(event));
     outcome.failed_at = step.name;
@@ -152,6 +156,10 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
     metrics->failed_attempts->Inc();
   }
   const std::string error = Describe(outcome.failure);
+  if (outcome.failure.quarantine && flow != nullptr) {
+    Quarantine(*flow, delivery, outcome);
+    return;
+  }
   if (!outcome.failure.transient || flow == nullptr) {
     DeadLetter(flow, delivery, outcome, error);
     return;
@@ -217,6 +225,35 @@ void DeliveryRunner::DeadLetter(const FlowRuntime* flow, const store::ClaimedDel
        {"http_status",
         outcome.failure.http_status != 0 ? Value::Int(outcome.failure.http_status) : Value()},
        {"error", Value::Str(info.error)}});
+}
+
+void DeliveryRunner::Quarantine(const FlowRuntime& flow, const store::ClaimedDelivery& delivery,
+                                const Outcome& outcome) const {
+  const std::string id = delivery.message.id.ToString();
+  store::QuarantineEntry entry;
+  entry.flow = delivery.message.flow;
+  entry.source = "step " + outcome.failed_at + " of message " + id;
+  entry.reason = Describe(outcome.failure);
+  entry.raw = ToJson(outcome.failed_payload);
+  entry.headers = delivery.message.headers;
+  entry.received_at = delivery.message.received_at;
+  entry.message_id = delivery.message.id;
+  // Kept first: if ending the delivery fails, it runs again and quarantines again, never loses.
+  Result<int64_t> kept = deps_.store->Quarantine(entry);
+  Status status = kept.ok() ? deps_.store->Complete(delivery.lease, outcome.report) : kept.status();
+  if (!status.ok()) {
+    deps_.log->Warn("delivery.outcome_not_recorded", {{"flow", Value::Str(delivery.message.flow)},
+                                                      {"output", Value::Str(delivery.output)},
+                                                      {"message", Value::Str(id)},
+                                                      {"error", Value::Str(status.ToString())}});
+    return;
+  }
+  flow.metrics.quarantined->Inc();
+  deps_.log->Warn("delivery.quarantined", {{"flow", Value::Str(delivery.message.flow)},
+                                           {"message", Value::Str(id)},
+                                           {"step", Value::Str(outcome.failed_at)},
+                                           {"quarantine_id", Value::Int(*kept)},
+                                           {"error", Value::Str(entry.reason)}});
 }
 
 }  // namespace erphub::engine

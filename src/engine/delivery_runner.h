@@ -51,6 +51,8 @@ class DeliveryRunner {
     std::string failed_at;
     store::AttemptReport report;
     std::vector<store::FollowUp> follow_ups;
+    // The payload the failing step was given.
+    Value failed_payload;
   };
 
   Outcome RunSteps(const FlowRuntime& flow, const store::ClaimedDelivery& delivery) const;
@@ -59,6 +61,10 @@ class DeliveryRunner {
               const Outcome& outcome) const;
   void DeadLetter(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
                   const Outcome& outcome, std::string error) const;
+  // Keeps the payload the failing step saw in quarantine, with the failure's details, and ends
+  // the delivery (nothing after the step runs).
+  void Quarantine(const FlowRuntime& flow, const store::ClaimedDelivery& delivery,
+                  const Outcome& outcome) const;
 
   const Deps deps_;
 };

@@ -328,6 +328,44 @@ TEST_F(EngineTest, StepsRunOncePerMessageWhileOutputsRetry) {
   EXPECT_EQ(components_.steps[0]->total_runs(), 5);
 }
 
+// Bad data found by a step (a failed validation) is kept in quarantine with the failing
+// fields and the payload the step saw; it is neither retried, dead-lettered nor delivered.
+TEST_F(EngineTest, AFailedValidationQuarantinesTheMessage) {
+  const Config& config = Load(R"(  orders:
+    from: test-input
+    key: customer
+    steps:
+      - name: shape
+        test-step: {quarantine_on: odd}
+    to:
+      - test-output
+)");
+  ScriptedOutput& erp = components_.output("erp");
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  MessageId id = AcceptOne(*engine, R"({"customer":"c1","kind":"odd"})");
+  auto quarantined = [&] {
+    Result<std::vector<store::QuarantineEntry>> list = engine->store().ListQuarantine({});
+    return list.ok() ? *list : std::vector<store::QuarantineEntry>{};
+  };
+  ASSERT_TRUE(WaitFor([&] { return !quarantined().empty(); }));
+  const store::QuarantineEntry entry = quarantined()[0];
+  EXPECT_EQ(entry.flow, "orders");
+  EXPECT_EQ(entry.message_id, id);
+  EXPECT_NE(entry.reason.find("/kind: must be one of"), std::string::npos) << entry.reason;
+  EXPECT_EQ(entry.raw, R"({"customer":"c1","kind":"odd"})");
+  EXPECT_NE(entry.source.find("step shape"), std::string::npos) << entry.source;
+  ASSERT_TRUE(WaitFor([&] {
+    Result<store::MessageTrace> trace = engine->store().Trace(id);
+    return trace.ok() && !trace->deliveries.empty() &&
+           trace->deliveries[0].state == store::DeliveryState::kDone;
+  }));
+  EXPECT_TRUE(DeadLetters(*engine).empty());
+  EXPECT_TRUE(erp.calls().empty());
+  EXPECT_EQ(components_.steps[0]->runs(id), 1);
+  EXPECT_EQ(MetricValue(R"(erphub_quarantined_total{flow="orders"})"), 1);
+}
+
 TEST_F(EngineTest, PermanentStepFailureDeadLettersNamingTheStep) {
   const Config& config = Load(R"(  orders:
     from: test-input

@@ -83,8 +83,10 @@ class TestInput final : public components::Input {
 // Adds "steps": the number of steps run so far to the payload, and counts runs per message.
 class CountingStep final : public components::Step {
  public:
-  explicit CountingStep(std::string fail_permanently_on)
-      : fail_on_(std::move(fail_permanently_on)) {}
+  // A payload whose "kind" is `fail_permanently_on` fails; one whose "kind" is `quarantine_on`
+  // fails as bad data (quarantined).
+  CountingStep(std::string fail_permanently_on, std::string quarantine_on)
+      : fail_on_(std::move(fail_permanently_on)), quarantine_on_(std::move(quarantine_on)) {}
 
   Result<Value, Failure> Process(const Message& message, const Value& payload) const override {
     {
@@ -96,6 +98,14 @@ class CountingStep final : public components::Step {
       Failure failure;
       failure.error = "validation failed";
       failure.details = {"/kind: not allowed"};
+      return failure;
+    }
+    if (!quarantine_on_.empty() && payload.Get("kind").is_string() &&
+        payload.Get("kind").as_string() == quarantine_on_) {
+      Failure failure;
+      failure.error = "the payload does not match the schema";
+      failure.details = {"/kind: must be one of the allowed values"};
+      failure.quarantine = true;
       return failure;
     }
     Value out = payload;
@@ -121,6 +131,7 @@ class CountingStep final : public components::Step {
 
  private:
   const std::string fail_on_;
+  const std::string quarantine_on_;
   mutable std::mutex mu_;
   mutable std::map<std::string, int> runs_;
 };
@@ -271,15 +282,18 @@ class TestComponents {
           return std::unique_ptr<Component>(std::move(input));
         });
     EXPECT_TRUE(s.ok()) << s.ToString();
-    s = registry.Register(
-        ComponentSpec::Step("test-step").Field(StringField("fail_on")),
-        [this](const ComponentConfig& config,
-               const ComponentEnv&) -> Result<std::unique_ptr<Component>> {
-          auto step = std::make_unique<CountingStep>(std::string(config.GetString("fail_on")));
-          std::lock_guard<std::mutex> lock(mu_);
-          steps.push_back(step.get());
-          return std::unique_ptr<Component>(std::move(step));
-        });
+    s = registry.Register(ComponentSpec::Step("test-step")
+                              .Field(StringField("fail_on"))
+                              .Field(StringField("quarantine_on")),
+                          [this](const ComponentConfig& config,
+                                 const ComponentEnv&) -> Result<std::unique_ptr<Component>> {
+                            auto step = std::make_unique<CountingStep>(
+                                std::string(config.GetString("fail_on")),
+                                std::string(config.GetString("quarantine_on")));
+                            std::lock_guard<std::mutex> lock(mu_);
+                            steps.push_back(step.get());
+                            return std::unique_ptr<Component>(std::move(step));
+                          });
     EXPECT_TRUE(s.ok()) << s.ToString();
     s = registry.Register(
         ComponentSpec::Output("test-output").Field(StringField("target").Default("erp")),

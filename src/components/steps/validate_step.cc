@@ -20,6 +20,7 @@ class ValidateStep final : public Step {
       return payload;
     }
     Failure failure;
+    failure.quarantine = true;
     failure.error = "the payload does not match " + schema_name_ + ": " +
                     std::to_string(failures.size()) +
                     (failures.size() == 1 ? " problem" : " problems");

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "core/value.h"
+#include "formats/csv/csv_options.h"
+#include "formats/format.h"
+#include "formats/xml/xml_options.h"
+
+namespace erphub::formats {
+
+struct CodecOptions {
+  // Accept common real-world faults instead of rejecting the document; each one accepted is
+  // passed to `report` (CSV: bad rows are quarantined, ragged rows allowed).
+  bool lenient = false;
+  // Receives each fault accepted in lenient mode and each quarantined CSV row, with its place.
+  std::function<void(const Status&)> report;
+  csv::CsvOptions csv;
+  xml::XmlOptions xml;
+};
+
+// Bytes of a document -> its JSON form (see docs/formats/). Errors are kParse with the place
+// ("line 3, column 7"), or kUnimplemented for a codec not built.
+Result<Value> ParseDocument(Format format, std::string_view bytes, const CodecOptions& options);
+
+// JSON form -> document bytes. ParseDocument of the result gives back `document` (with the same
+// options). kInvalidArgument when `document` does not have the shape the format needs.
+Result<std::string> RenderDocument(Format format, const Value& document,
+                                   const CodecOptions& options);
+
+}  // namespace erphub::formats
