@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <deque>
+#include <new>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -103,16 +104,32 @@ Array CopyItems(std::span<const Value* const> items) {
 // Values a path computed (rather than found in its input), kept at stable addresses until the
 // path is done.
 struct Evaluator::PathState {
-  // Enough for the computed values of most paths over an order's lines without the arena.
+  // Enough for the computed values of most paths over an order's lines without the arena. Raw
+  // storage: only the values kept are constructed and destroyed.
   static constexpr size_t kInline = 16;
-  Value inline_values[kInline];
+  alignas(Value) unsigned char storage[kInline * sizeof(Value)];
   size_t inline_count = 0;
   std::optional<std::deque<Value>> arena;
 
+  PathState() = default;
+  PathState(const PathState&) = delete;
+  PathState& operator=(const PathState&) = delete;
+  ~PathState() {
+    for (size_t i = 0; i < inline_count; i++) {
+      inline_values()[i].~Value();
+    }
+  }
+
+  Value* inline_values() { return std::launder(reinterpret_cast<Value*>(storage)); }
+  const Value* inline_values() const {
+    return std::launder(reinterpret_cast<const Value*>(storage));
+  }
+
   const Value* Keep(Value v) {
     if (inline_count < kInline) {
-      inline_values[inline_count] = std::move(v);
-      return &inline_values[inline_count++];
+      Value* slot = new (&inline_values()[inline_count]) Value(std::move(v));
+      inline_count++;
+      return slot;
     }
     if (!arena) {
       arena.emplace();
@@ -120,7 +137,7 @@ struct Evaluator::PathState {
     arena->push_back(std::move(v));
     return &arena->back();
   }
-  const Value* Last() const { return arena ? &arena->back() : &inline_values[inline_count - 1]; }
+  const Value* Last() const { return arena ? &arena->back() : &inline_values()[inline_count - 1]; }
 };
 
 JResult<Value> Evaluator::EvaluatePath(const Node* expr, const Value& input, Frame* env) {
