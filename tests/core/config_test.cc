@@ -310,7 +310,7 @@ flows:
                 "/etc/erphub/hub.yaml:2:14: store.url: expected sqlite:PATH or postgres://HOST/DB",
                 "/etc/erphub/hub.yaml:2:42: store.fsync: \"always\" is not one of full, normal",
                 "/etc/erphub/hub.yaml:3:1: colour: unknown field; known fields: listen, store, "
-                "systems",
+                "systems, value_maps",
                 "/etc/erphub/hub.yaml:5:3: systems.erp.url: required field is missing",
                 "/etc/erphub/hub.yaml:5:9: systems.erp.auth: \"password\" is required when type "
                 "is basic",
