@@ -176,7 +176,8 @@ void AppendDelimiters(TextBuffer& out, const Delimiters& d) {
 
 class JsonWriter final : public Handler {
  public:
-  explicit JsonWriter(JsonStream::Sink sink) : sink_(std::move(sink)) {
+  JsonWriter(JsonStream::Sink sink, JsonStream::Report report)
+      : sink_(std::move(sink)), report_(std::move(report)) {
     out_.append("{\"interchanges\":[");
     first_.push_back(1);
   }
@@ -288,6 +289,9 @@ class JsonWriter final : public Handler {
   }
 
   Status Warning(const Finding& finding) override {
+    if (report_) {
+      report_(FindingStatus(finding));
+    }
     warnings_.push_back(warnings_.empty() ? '[' : ',');
     warnings_.append("{\"code\":");
     AppendJsonString(warnings_, finding.code);
@@ -337,6 +341,7 @@ class JsonWriter final : public Handler {
   }
 
   JsonStream::Sink sink_;
+  JsonStream::Report report_;
   TextBuffer out_;
   std::string warnings_;
   std::vector<uint8_t> first_;  // per open array: no item yet
@@ -347,13 +352,14 @@ class JsonWriter final : public Handler {
 }  // namespace
 
 struct JsonStream::Impl {
-  Impl(const ParseOptions& options, Sink sink) : writer(std::move(sink)), reader(options, writer) {}
+  Impl(const ParseOptions& options, Sink sink, Report report)
+      : writer(std::move(sink), std::move(report)), reader(options, writer) {}
   JsonWriter writer;
   Reader reader;
 };
 
-JsonStream::JsonStream(const ParseOptions& options, Sink sink)
-    : impl_(std::make_unique<Impl>(options, std::move(sink))) {}
+JsonStream::JsonStream(const ParseOptions& options, Sink sink, Report report)
+    : impl_(std::make_unique<Impl>(options, std::move(sink), std::move(report))) {}
 
 JsonStream::~JsonStream() = default;
 

@@ -173,6 +173,7 @@ struct Reader::State {
 
   ParseOptions options;
   Handler& handler;
+  std::string head;  // the first bytes, until there are enough to tell the encoding
   std::string pending;
   std::string decoded;
   uint64_t consumed = 0;  // bytes of input before the buffer being processed
@@ -676,10 +677,23 @@ Reader::~Reader() = default;
 
 Status Reader::Feed(std::string_view chunk) {
   State& s = *state_;
-  if (!s.started && !chunk.empty()) {
+  if (!s.started) {
+    // The first three bytes tell EBCDIC ("ISA" is C9 E2 C1) from ASCII.
+    if (s.head.size() + chunk.size() < 3) {
+      s.head.append(chunk);
+      return Status::Ok();
+    }
     s.started = true;
-    s.ebcdic = LooksLikeEbcdicIsa(chunk);
+    std::string first = std::move(s.head);
+    first.append(chunk);
+    s.ebcdic = LooksLikeEbcdicIsa(first);
+    return FeedStarted(first);
   }
+  return FeedStarted(chunk);
+}
+
+Status Reader::FeedStarted(std::string_view chunk) {
+  State& s = *state_;
   if (s.ebcdic) {
     s.decoded.clear();
     AppendEbcdicAsUtf8(chunk, s.decoded);
@@ -700,6 +714,11 @@ Status Reader::Feed(std::string_view chunk) {
 
 Status Reader::Finish() {
   State& s = *state_;
+  if (!s.started) {
+    s.started = true;
+    std::string head = std::move(s.head);
+    ERPHUB_TRY(FeedStarted(head));
+  }
   std::string rest = std::move(s.pending);
   s.pending.clear();
   ERPHUB_ASSIGN_OR_RETURN(size_t used, s.Process(rest, true));
