@@ -89,7 +89,10 @@ FieldSpec TopLevelSpec() {
                             .Description("full: every commit reaches the disk before a source is "
                                          "acknowledged; normal: faster, may lose the last commits "
                                          "on power loss.")))
-      .Field(MapField("systems", SystemSpec()).Description("External applications by name."));
+      .Field(MapField("systems", SystemSpec()).Description("External applications by name."))
+      .Field(MapField("value_maps", MapField("table", AnyField("value")))
+                 .Description("Lookup tables for mappings' $valueMap(name, key): name -> "
+                              "{key: value}."));
 }
 
 // A flow's own settings besides its components.
@@ -176,6 +179,8 @@ class ConfigBuilder {
             ? FsyncMode::kNormal
             : FsyncMode::kFull;
     BuildSystems(root, settings.Get("systems"));
+    config_.value_maps =
+        settings.Get("value_maps").is_object() ? settings.Get("value_maps") : Value::MakeObject();
 
     const ConfigEntry* flows = root.Find("flows");
     if (flows == nullptr || flows->value.is_null()) {
@@ -378,6 +383,9 @@ Value Config::ToDisplayValue() const {
       systems_out.Append(system.name, DisplayValue(spec, system.fields));
     }
     top.Append("systems", Value::MakeObject(std::move(systems_out)));
+  }
+  if (value_maps.is_object() && value_maps.as_object().size() > 0) {
+    top.Append("value_maps", value_maps);
   }
   Object flows_out;
   for (const FlowConfig& flow : flows) {

@@ -23,6 +23,8 @@ namespace erphub {
 //     fsync: full                                # full (default) | normal
 //   systems:                                     # named external applications
 //     erp: {url: https://erp.example.com, auth: {type: bearer, token: ${ERP_TOKEN}}}
+//   value_maps:                                  # tables for $valueMap(name, key)
+//     uom: {pcs: Unit, kg: Kilogram}
 //   flows:
 //     shop-orders:
 //       from: {webhook: {path: /webhooks/shop/orders}}   # exactly one input
@@ -90,6 +92,8 @@ struct Config {
   std::string listen;
   StoreConfig store;
   std::vector<SystemConfig> systems;
+  // name -> {key: value}: the tables of $valueMap(name, key) in mappings.
+  Value value_maps = Value::MakeObject();
   std::vector<FlowConfig> flows;
 
   // nullptr when there is no such flow or system.

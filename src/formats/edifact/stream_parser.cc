@@ -273,7 +273,19 @@ class StreamParser::Impl {
       }
       ERPHUB_TRY(Report(At(18, "the last segment has no terminator", FindingLevel::kInterchange)));
     }
+    // Syntax 4's explicit nesting ("LIN:1:2+...") is not read: the tag must stand alone.
+    composite_tag_ = view_.pieces.size() > 1 && view_.pieces[1].element == 0;
+    if (composite_tag_ && (state_ != State::kMessage || tag_.substr(0, 2) == "UN")) {
+      ERPHUB_TRY(Report(CompositeTagFinding(FindingLevel::kInterchange)));
+    }
     return Dispatch();
+  }
+
+  Finding CompositeTagFinding(FindingLevel level) {
+    return At(15,
+              "segment tag '" + std::string(view_.text.substr(0, 16)) +
+                  "' has components (explicit nesting is not supported)",
+              level);
   }
 
   Status Dispatch() {
@@ -478,6 +490,9 @@ class StreamParser::Impl {
   Status OnBodySegment() {
     ++message_segments_;
     std::string_view tag = tag_;
+    if (composite_tag_) {
+      ERPHUB_TRY(Report(CompositeTagFinding(FindingLevel::kSegment)));
+    }
     if (!IsValidTag(tag)) {
       ERPHUB_TRY(Report(At(15, "invalid segment tag '" + std::string(tag.substr(0, 16)) + "'",
                            FindingLevel::kSegment)));
@@ -676,6 +691,7 @@ class StreamParser::Impl {
   SegmentView view_;
   size_t segment_index_ = 0;
   std::string_view tag_;
+  bool composite_tag_ = false;
   size_t offset_ = 0;
   std::vector<Finding> findings_;
 
