@@ -135,10 +135,7 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
   if (outcome.ok) {
     Status status = deps_.store->Complete(delivery.lease, outcome.report, outcome.follow_ups);
     if (!status.ok()) {
-      log.Warn("delivery.outcome_not_recorded", {{"flow", Value::Str(delivery.message.flow)},
-                                                 {"output", Value::Str(delivery.output)},
-                                                 {"message", Value::Str(id)},
-                                                 {"error", Value::Str(status.ToString())}});
+      NotRecorded(delivery, status);
       return;
     }
     if (metrics != nullptr) {
@@ -175,10 +172,7 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
   Status status =
       deps_.store->RetryLater(delivery.lease, decision.not_before, error, outcome.report);
   if (!status.ok()) {
-    log.Warn("delivery.outcome_not_recorded", {{"flow", Value::Str(delivery.message.flow)},
-                                               {"output", Value::Str(delivery.output)},
-                                               {"message", Value::Str(id)},
-                                               {"error", Value::Str(status.ToString())}});
+    NotRecorded(delivery, status);
     return;
   }
   if (deps_.note_due) {
@@ -205,10 +199,7 @@ void DeliveryRunner::DeadLetter(const FlowRuntime* flow, const store::ClaimedDel
   Status status = deps_.store->DeadLetter(delivery.lease, info, outcome.report);
   const std::string id = delivery.message.id.ToString();
   if (!status.ok()) {
-    deps_.log->Warn("delivery.outcome_not_recorded", {{"flow", Value::Str(delivery.message.flow)},
-                                                      {"output", Value::Str(delivery.output)},
-                                                      {"message", Value::Str(id)},
-                                                      {"error", Value::Str(status.ToString())}});
+    NotRecorded(delivery, status);
     return;
   }
   const OutputMetrics* metrics = flow != nullptr ? flow->metrics.Output(delivery.output) : nullptr;
@@ -242,10 +233,7 @@ void DeliveryRunner::Quarantine(const FlowRuntime& flow, const store::ClaimedDel
   Result<int64_t> kept = deps_.store->Quarantine(entry);
   Status status = kept.ok() ? deps_.store->Complete(delivery.lease, outcome.report) : kept.status();
   if (!status.ok()) {
-    deps_.log->Warn("delivery.outcome_not_recorded", {{"flow", Value::Str(delivery.message.flow)},
-                                                      {"output", Value::Str(delivery.output)},
-                                                      {"message", Value::Str(id)},
-                                                      {"error", Value::Str(status.ToString())}});
+    NotRecorded(delivery, status);
     return;
   }
   flow.metrics.quarantined->Inc();
@@ -254,6 +242,16 @@ void DeliveryRunner::Quarantine(const FlowRuntime& flow, const store::ClaimedDel
                                            {"step", Value::Str(outcome.failed_at)},
                                            {"quarantine_id", Value::Int(*kept)},
                                            {"error", Value::Str(entry.reason)}});
+}
+
+void DeliveryRunner::NotRecorded(const store::ClaimedDelivery& delivery,
+                                 const Status& status) const {
+  // The lease is lost or the store failed: the delivery runs again after its lease expires.
+  deps_.log->Warn("delivery.outcome_not_recorded",
+                  {{"flow", Value::Str(delivery.message.flow)},
+                   {"output", Value::Str(delivery.output)},
+                   {"message", Value::Str(delivery.message.id.ToString())},
+                   {"error", Value::Str(status.ToString())}});
 }
 
 }  // namespace erphub::engine
