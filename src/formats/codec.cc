@@ -97,3 +97,20 @@ Result<std::string> RenderDocument(Format format, const Value& document,
 }
 
 }  // namespace erphub::formats
+
+namespace erphub::formats {
+
+Result<std::string> AcknowledgeDocument(Format format, std::string_view bytes) {
+  (void)bytes;
+  switch (format) {
+    case Format::kX12:
+      return Unbuilt("x12");
+    case Format::kEdifact:
+      return Unbuilt("edifact");
+    default:
+      return Status(StatusCode::kUnimplemented,
+                    std::string(FormatName(format)) + " documents have no acknowledgement");
+  }
+}
+
+}  // namespace erphub::formats

@@ -33,7 +33,9 @@ void RegisterTestComponents(ComponentRegistry& registry) {
                            .Field(MapField("headers", StringField("h")))
                            .Field(HttpAuthField())
                            .Field(DurationField("timeout").Default("30s"))));
-  ok(registry.Register(ComponentSpec::Output("file").Field(StringField("path").Required())));
+  ok(registry.Register(ComponentSpec::Output("file")
+                           .Field(StringField("path").Required())
+                           .Field(StringField("partner"))));
 }
 
 class ConfigTest : public ::testing::Test {
@@ -429,6 +431,56 @@ TEST_F(ConfigTest, LoadConfigFileReportsAnUnreadableFile) {
   auto loaded = LoadConfigFile("/ok/hub.yaml", registry_, options_);
   ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
   EXPECT_EQ(loaded->base_dir, "/ok");
+}
+
+TEST_F(ConfigTest, PartnersAreValidatedAndComponentsMustNameOne) {
+  const std::string flows = R"(flows:
+  edi:
+    from: {file: {path: in}}
+    to:
+      - file: {path: out, partner: acme}
+      - name: second
+        file: {path: out2, partner: globex}
+)";
+  auto config = Load(R"(partners:
+  acme: {sender_id: ERPHUB, receiver_id: ACME, delimiters: {element: "|"}, ack: "997"}
+)" + flows);
+  ASSERT_FALSE(config.ok());
+  ASSERT_EQ(config.error().size(), 1u);
+  EXPECT_EQ(config.error().begin()->ToString(),
+            "/etc/erphub/hub.yaml:9:34: flows.edi.to[1].partner: unknown partner \"globex\"; "
+            "partners are: acme");
+
+  auto good = Load(R"(partners:
+  acme: {sender_id: ERPHUB, receiver_id: ACME, delimiters: {element: "|"}, ack: "997"}
+  globex: {sender_id: ERPHUB, receiver_id: GLOBEX, test: true}
+)" + flows);
+  ASSERT_TRUE(good.ok()) << good.error().ToString();
+  const Value& acme = good->partners.Get("acme");
+  EXPECT_EQ(acme.Get("sender_qualifier").as_string(), "ZZ");
+  EXPECT_EQ(acme.Get("version").as_string(), "00401");
+  EXPECT_EQ(acme.Get("delimiters").Get("element").as_string(), "|");
+  EXPECT_EQ(ToJson(good->ToDisplayValue().Get("partners").Get("globex").Get("test")), "true");
+
+  std::vector<std::string> errors = Errors(R"(partners:
+  acme: {sender_id: ERPHUB, delimiters: {element: "||"}, color: red}
+)" + flows);
+  ASSERT_EQ(errors.size(), 3u);
+  for (const std::string& error : errors) {
+    EXPECT_NE(error.find("partners.acme"), std::string::npos) << error;
+  }
+}
+
+TEST_F(ConfigTest, UnknownPartnerWithoutAPartnersSection) {
+  std::vector<std::string> errors = Errors(R"(flows:
+  edi:
+    from: {file: {path: in}}
+    to: [{file: {path: out, partner: acme}}]
+)");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0],
+            "/etc/erphub/hub.yaml:4:33: flows.edi.to[0].partner: unknown partner \"acme\"; the "
+            "config has no `partners:`");
 }
 
 TEST(DiagnosticTest, FormatsWhatIsKnown) {
