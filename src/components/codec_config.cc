@@ -18,8 +18,9 @@ FieldSpec ColumnSpec() {
       .Field(EnumField("type", {"string", "decimal", "integer", "date", "boolean"})
                  .Default("string")
                  .Description("decimal: exact number; date: read with `format`."))
-      .Field(StringField("format").Default("%Y-%m-%d").Description(
-          "date: the pattern of %Y %m %d %H %M %S and literal characters."));
+      .Field(StringField("format")
+                 .Default("%Y-%m-%d")
+                 .Description("date: the pattern of %Y %m %d %H %M %S and literal characters."));
 }
 
 // One character of the CSV dialect; "tab" and "\t" both mean a tab.
@@ -57,8 +58,7 @@ ComponentSpec WithCodecFields(ComponentSpec spec) {
                  .Default(",")
                  .Min(1)
                  .Description("CSV: the field separator, one character (\"tab\" for a tab)."))
-      .Field(StringField("quote").Default("\"").Min(1).Description(
-          "CSV: the quote character."))
+      .Field(StringField("quote").Default("\"").Min(1).Description("CSV: the quote character."))
       .Field(StringField("escape").Min(1).Description(
           "CSV: the character escaping the next one; by default the quote itself (\"\" as in "
           "RFC 4180)."))

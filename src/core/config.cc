@@ -230,10 +230,10 @@ class ConfigBuilder {
         known += name;
       }
       SourcePlace at = component.PlaceOf("partner");
-      validator_.Report(at, component.path + ".partner",
-                        "unknown partner \"" + std::string(partner.as_string()) + "\"; " +
-                            (known.empty() ? "the config has no `partners:`"
-                                           : "partners are: " + known));
+      validator_.Report(
+          at, component.path + ".partner",
+          "unknown partner \"" + std::string(partner.as_string()) + "\"; " +
+              (known.empty() ? "the config has no `partners:`" : "partners are: " + known));
     };
     for (const FlowConfig& flow : config_.flows) {
       check(flow.from);
@@ -390,25 +390,28 @@ FieldSpec PartnerSpec() {
   return ObjectField("partner")
       .Field(EnumField("standard", {"x12", "edifact"})
                  .Description("The EDI standard exchanged with the partner."))
-      .Field(StringField("sender_id").Required().Min(1).Description(
-          "Our interchange id (X12 ISA06 / GS02, EDIFACT UNB sender)."))
+      .Field(StringField("sender_id")
+                 .Required()
+                 .Min(1)
+                 .Description("Our interchange id (X12 ISA06 / GS02, EDIFACT UNB sender)."))
       .Field(StringField("sender_qualifier")
                  .Default("ZZ")
                  .Description("Qualifier of our id (X12 ISA05; EDIFACT e.g. 14)."))
-      .Field(StringField("receiver_id").Required().Min(1).Description(
-          "The partner's interchange id (X12 ISA08 / GS03, EDIFACT UNB recipient)."))
+      .Field(StringField("receiver_id")
+                 .Required()
+                 .Min(1)
+                 .Description(
+                     "The partner's interchange id (X12 ISA08 / GS03, EDIFACT UNB recipient)."))
       .Field(StringField("receiver_qualifier")
                  .Default("ZZ")
                  .Description("Qualifier of the partner's id (X12 ISA07)."))
-      .Field(StringField("version")
-                 .Default("00401")
-                 .Description("X12 interchange version (ISA12)."))
+      .Field(
+          StringField("version").Default("00401").Description("X12 interchange version (ISA12)."))
       .Field(StringField("group_version")
                  .Default("004010")
                  .Description("X12 functional group version (GS08)."))
-      .Field(StringField("syntax")
-                 .Default("UNOC:3")
-                 .Description("EDIFACT syntax identifier and version (UNB S001)."))
+      .Field(StringField("syntax").Default("UNOC:3").Description(
+          "EDIFACT syntax identifier and version (UNB S001)."))
       .Field(ObjectField("delimiters")
                  .Description("Separators written to the partner; the standard's by default.")
                  .Field(SeparatorField("element", "X12 element / EDIFACT data element separator."))

@@ -3,8 +3,8 @@
 #include <chrono>
 #include <optional>
 #include <span>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "core/json.h"
 #include "engine/backoff.h"

@@ -50,8 +50,9 @@ TEST(ControlNumbersTest, ARetriedDeliveryGetsItsOwnNumbersAgain) {
 
 TEST(ControlNumbersTest, LostRacesAreRetriedAndNumbersWrapAfterTheMaximum) {
   FakeStateStore state;
-  ASSERT_TRUE(state.CompareAndSet(std::vector<StateChange>{
-                                      {"edi/control/acme/isa", std::nullopt, "999999998"}})
+  ASSERT_TRUE(state
+                  .CompareAndSet(
+                      std::vector<StateChange>{{"edi/control/acme/isa", std::nullopt, "999999998"}})
                   .ok());
   state.LoseNextRaces(3);
   auto first = ReserveControlNumbers(state, Format::kX12, "acme", "d1", {1, 1, 1});

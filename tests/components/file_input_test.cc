@@ -202,8 +202,7 @@ TEST_F(FileInputTest, CsvBadRowIsQuarantinedWithItsLineAndTheRestGoesOn) {
   EXPECT_NE(quarantined[0].reason.find("expected 2 fields, found 3"), std::string::npos)
       << quarantined[0].reason;
   EXPECT_EQ(quarantined[1].source, "file orders.csv:5");
-  EXPECT_NE(quarantined[1].reason.find("unterminated"), std::string::npos)
-      << quarantined[1].reason;
+  EXPECT_NE(quarantined[1].reason.find("unterminated"), std::string::npos) << quarantined[1].reason;
 }
 
 TEST_F(FileInputTest, CsvBadRowFailsTheWholeFileByDefault) {
@@ -260,12 +259,12 @@ TEST_F(FileInputTest, EdiFileThatIsNeitherX12NorEdifactFails) {
   StartInput();
   Drop("mystery.edi", "HELLO*WORLD~");
   ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "failed/mystery.edi.error"); }));
-  EXPECT_NE(ReadFile(inbox() / "failed/mystery.edi.error").find("neither X12"),
-            std::string::npos);
+  EXPECT_NE(ReadFile(inbox() / "failed/mystery.edi.error").find("neither X12"), std::string::npos);
 }
 
 TEST_F(FileInputTest, SplitRecordIsRefusedForXml) {
-  auto input = Build<Input>(ComponentKind::kInput, "file: {path: inbox, format: xml, split: record}");
+  auto input =
+      Build<Input>(ComponentKind::kInput, "file: {path: inbox, format: xml, split: record}");
   ASSERT_FALSE(input.ok());
   EXPECT_NE(input.error().message().find("split"), std::string::npos) << input.error().ToString();
 }
@@ -273,8 +272,7 @@ TEST_F(FileInputTest, SplitRecordIsRefusedForXml) {
 TEST_F(FileInputTest, AckNeedsAMatchingFormatAndAFolder) {
   auto wrong = Build<Input>(ComponentKind::kInput, "file: {path: inbox, format: csv, ack: 997}");
   ASSERT_FALSE(wrong.ok());
-  EXPECT_NE(wrong.error().message().find("997 acknowledges x12 files, not csv"),
-            std::string::npos)
+  EXPECT_NE(wrong.error().message().find("997 acknowledges x12 files, not csv"), std::string::npos)
       << wrong.error().ToString();
 }
 

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <string>
-#include <algorithm>
 #include <thread>
 
 #include "component_harness.h"
@@ -144,8 +144,8 @@ TEST_F(FileOutputTest, CsvAppendFromConcurrentWorkersHasOneHeader) {
   for (int t = 0; t < 4; ++t) {
     workers.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i) {
-        Value row = *ParseJson("{\"t\": " + std::to_string(t) + ", \"i\": " + std::to_string(i) +
-                               "}");
+        Value row =
+            *ParseJson("{\"t\": " + std::to_string(t) + ", \"i\": " + std::to_string(i) + "}");
         EXPECT_TRUE(Deliver(*output, row).ok());
       }
     });
@@ -164,12 +164,11 @@ TEST_F(FileOutputTest, XmlPerMessageGetsTheXmlExtension) {
   ASSERT_NE(output, nullptr);
   Value payload = *ParseJson(R"({"Order": {"@id": "7", "Sku": "A"}})");
   Message message = TestMessage(payload);
-  ASSERT_TRUE(output
-                  ->Deliver(Delivery{.message = &message,
-                                     .payload = &payload,
-                                     .idempotency_key = "k",
-                                     .attempt = 1})
-                  .ok());
+  ASSERT_TRUE(
+      output
+          ->Deliver(Delivery{
+              .message = &message, .payload = &payload, .idempotency_key = "k", .attempt = 1})
+          .ok());
   std::string xml = ReadFile(dir_.path() / "out" / (message.id.ToString() + ".xml"));
   EXPECT_NE(xml.find("<Order id=\"7\"><Sku>A</Sku></Order>"), std::string::npos) << xml;
 }
@@ -205,13 +204,16 @@ TEST_F(FileOutputTest, X12SetsGetControlNumbersPerPartnerThatNeverRepeat) {
   ASSERT_TRUE(built.ok()) << built.error().ToString();
   testing::FakeStateStore state;
   auto send = [&](int n, const std::string& key) {
-    Value set = *ParseJson(R"({"n": )" + std::to_string(n) +
-                           R"(, "ST": ["ST", "850", "auto"], "segments": [["BEG", "00", "SA", "PO-)" +
-                           std::to_string(n) + R"(", "", "20240315"]]})");
+    Value set =
+        *ParseJson(R"({"n": )" + std::to_string(n) +
+                   R"(, "ST": ["ST", "850", "auto"], "segments": [["BEG", "00", "SA", "PO-)" +
+                   std::to_string(n) + R"(", "", "20240315"]]})");
     Message message = TestMessage(set);
-    return (*built)->Deliver(Delivery{
-        .message = &message, .payload = &set, .idempotency_key = key, .attempt = 1,
-        .state = &state});
+    return (*built)->Deliver(Delivery{.message = &message,
+                                      .payload = &set,
+                                      .idempotency_key = key,
+                                      .attempt = 1,
+                                      .state = &state});
   };
   auto first = send(1, "k1");
   if (!first.ok() && first.error().error.find("not built") != std::string::npos) {

@@ -312,7 +312,7 @@ flows:
                 "/etc/erphub/hub.yaml:2:14: store.url: expected sqlite:PATH or postgres://HOST/DB",
                 "/etc/erphub/hub.yaml:2:42: store.fsync: \"always\" is not one of full, normal",
                 "/etc/erphub/hub.yaml:3:1: colour: unknown field; known fields: listen, store, "
-                "systems",
+                "systems, partners",
                 "/etc/erphub/hub.yaml:5:3: systems.erp.url: required field is missing",
                 "/etc/erphub/hub.yaml:5:9: systems.erp.auth: \"password\" is required when type "
                 "is basic",
@@ -448,7 +448,7 @@ TEST_F(ConfigTest, PartnersAreValidatedAndComponentsMustNameOne) {
   ASSERT_FALSE(config.ok());
   ASSERT_EQ(config.error().size(), 1u);
   EXPECT_EQ(config.error().begin()->ToString(),
-            "/etc/erphub/hub.yaml:9:34: flows.edi.to[1].partner: unknown partner \"globex\"; "
+            "/etc/erphub/hub.yaml:9:37: flows.edi.to[1].partner: unknown partner \"globex\"; "
             "partners are: acme");
 
   auto good = Load(R"(partners:
@@ -465,10 +465,11 @@ TEST_F(ConfigTest, PartnersAreValidatedAndComponentsMustNameOne) {
   std::vector<std::string> errors = Errors(R"(partners:
   acme: {sender_id: ERPHUB, delimiters: {element: "||"}, color: red}
 )" + flows);
-  ASSERT_EQ(errors.size(), 3u);
-  for (const std::string& error : errors) {
-    EXPECT_NE(error.find("partners.acme"), std::string::npos) << error;
-  }
+  ASSERT_EQ(errors.size(), 4u) << ::testing::PrintToString(errors);
+  EXPECT_NE(errors[0].find("partners.acme.receiver_id: required"), std::string::npos);
+  EXPECT_NE(errors[1].find("partners.acme.delimiters.element"), std::string::npos);
+  EXPECT_NE(errors[2].find("partners.acme.color: unknown field"), std::string::npos);
+  EXPECT_NE(errors[3].find("unknown partner \"globex\""), std::string::npos);
 }
 
 TEST_F(ConfigTest, UnknownPartnerWithoutAPartnersSection) {
@@ -479,7 +480,7 @@ TEST_F(ConfigTest, UnknownPartnerWithoutAPartnersSection) {
 )");
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0],
-            "/etc/erphub/hub.yaml:4:33: flows.edi.to[0].partner: unknown partner \"acme\"; the "
+            "/etc/erphub/hub.yaml:4:38: flows.edi.to[0].partner: unknown partner \"acme\"; the "
             "config has no `partners:`");
 }
 

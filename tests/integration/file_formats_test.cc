@@ -45,14 +45,15 @@ flows:
     to:
       - file: {path: out/prices.ndjson}
 )");
-  ASSERT_EQ(RunErphub("lint erphub.yaml"), 0) << err_;
+  ASSERT_EQ(RunErphub("lint erphub.yaml", "ERPHUB_LISTEN=127.0.0.1:0 ERPHUB_STORE=sqlite:x.db"), 0)
+      << err_;
   StartHub(Dir("erphub.yaml"));
 
   std::string csv = "sku,price\n";
   const int rows = 50;
   for (int i = 1; i <= rows; ++i) {
-    csv += i == 17 ? "SKU-17,not-a-price\n" : "SKU-" + std::to_string(i) + "," +
-                                                 std::to_string(i) + ".25\n";
+    csv += i == 17 ? "SKU-17,not-a-price\n"
+                   : "SKU-" + std::to_string(i) + "," + std::to_string(i) + ".25\n";
   }
   fs::create_directories(Dir("inbox"));
   WriteFile("inbox/.prices.csv.partial", csv);

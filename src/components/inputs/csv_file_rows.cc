@@ -9,8 +9,7 @@ namespace {
 constexpr size_t kChunkBytes = 1 << 20;
 }  // namespace
 
-CsvFileRows::CsvFileRows(const std::filesystem::path& path,
-                         const formats::csv::CsvOptions& options,
+CsvFileRows::CsvFileRows(const std::filesystem::path& path, const formats::csv::CsvOptions& options,
                          std::function<void(std::string_view)> on_chunk)
     : in_(path, std::ios::binary),
       path_(path),

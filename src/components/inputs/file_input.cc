@@ -315,8 +315,7 @@ class FileInput final : public Input {
   }
 
   // Parses a JSON or NDJSON file into intake items, or the first record that is not JSON.
-  Result<std::vector<IntakeItem>, RecordError> ParseJsonRecords(const fs::path& path,
-                                                                Format format,
+  Result<std::vector<IntakeItem>, RecordError> ParseJsonRecords(const fs::path& path, Format format,
                                                                 std::string_view content) const {
     std::string name = path.filename().string();
     std::string id_base = name + "@" + Sha256Prefix(content);
@@ -546,9 +545,8 @@ class FileInput final : public Input {
           return Outcome::kHandled;
         }
         if (accepted.error().code() == StatusCode::kInvalidArgument) {
-          MoveToFailed(path,
-                       path.filename().string() + ": " + std::string(accepted.error().message()),
-                       "");
+          MoveToFailed(
+              path, path.filename().string() + ": " + std::string(accepted.error().message()), "");
           return Outcome::kHandled;
         }
       }

@@ -83,8 +83,7 @@ void AddEdifactMessages(const Value& unb, const Value& messages,
     const Value& type = message.Get("type");
     AddHeader(part.headers, "EDIFACT-Message",
               type.is_string() ? std::string(type.as_string()) : "");
-    AddHeader(part.headers, "EDIFACT-Message-Reference",
-              EdifactElement(message.Get("header"), 1));
+    AddHeader(part.headers, "EDIFACT-Message-Reference", EdifactElement(message.Get("header"), 1));
     parts.push_back(std::move(part));
   }
 }

@@ -52,9 +52,9 @@ Result<ControlStart> ReserveControlNumbers(StateStore& state, formats::Format fo
                                            std::string_view idempotency_key,
                                            const ControlCounts& counts) {
   const std::string base = "edi/control/" + std::string(partner) + "/";
-  const std::array<std::string, 3> names =
-      format == formats::Format::kX12 ? std::array<std::string, 3>{"isa", "gs", "st"}
-                                      : std::array<std::string, 3>{"unb", "ung", "unh"};
+  const std::array<std::string, 3> names = format == formats::Format::kX12
+                                               ? std::array<std::string, 3>{"isa", "gs", "st"}
+                                               : std::array<std::string, 3>{"unb", "ung", "unh"};
   const std::string sent_key = base + "sent/" + std::string(idempotency_key);
   const int64_t needed[3] = {counts.interchanges, counts.groups, counts.sets};
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {

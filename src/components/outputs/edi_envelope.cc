@@ -24,11 +24,10 @@ std::string Text(const Value& value) {
 // The functional identifier code (GS01) of a transaction set (ST01).
 std::optional<std::string_view> FunctionalGroupOf(std::string_view set) {
   static constexpr std::pair<std::string_view, std::string_view> kGroups[] = {
-      {"810", "IN"}, {"820", "RA"}, {"824", "AG"}, {"830", "PS"}, {"846", "IB"},
-      {"850", "PO"}, {"852", "PD"}, {"855", "PR"}, {"856", "SH"}, {"860", "PC"},
-      {"862", "SS"}, {"865", "CA"}, {"940", "OW"}, {"943", "AR"}, {"944", "RE"},
-      {"945", "SW"}, {"947", "AW"}, {"997", "FA"}, {"999", "FA"}, {"204", "SM"},
-      {"210", "IM"}, {"214", "QM"}, {"990", "GF"},
+      {"810", "IN"}, {"820", "RA"}, {"824", "AG"}, {"830", "PS"}, {"846", "IB"}, {"850", "PO"},
+      {"852", "PD"}, {"855", "PR"}, {"856", "SH"}, {"860", "PC"}, {"862", "SS"}, {"865", "CA"},
+      {"940", "OW"}, {"943", "AR"}, {"944", "RE"}, {"945", "SW"}, {"947", "AW"}, {"997", "FA"},
+      {"999", "FA"}, {"204", "SM"}, {"210", "IM"}, {"214", "QM"}, {"990", "GF"},
   };
   for (const auto& [code, group] : kGroups) {
     if (code == set) {
@@ -40,8 +39,8 @@ std::optional<std::string_view> FunctionalGroupOf(std::string_view set) {
 
 // "%y%m%d" and similar of `now` in UTC.
 std::string Utc(Timestamp now, const char* pattern) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(
-      std::chrono::time_point_cast<std::chrono::seconds>(now));
+  std::time_t seconds =
+      std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(now));
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char text[32];
@@ -74,20 +73,17 @@ Result<Value> X12Envelope(const Value& set, const EdiPartner& partner, Timestamp
     delimiters.Append("repetition", Str(std::string(1, partner.repetition.value_or('^'))));
   }
   delimiters.Append("segment", Str(partner.segment.empty() ? "~" : partner.segment));
-  Value isa = Value::MakeArray({Str("ISA"), Str("00"), Str(""), Str("00"), Str(""),
-                                Str(partner.sender_qualifier), Str(partner.sender_id),
-                                Str(partner.receiver_qualifier), Str(partner.receiver_id),
-                                Str(Utc(now, "%y%m%d")), Str(Utc(now, "%H%M")),
-                                Str(repeats ? std::string(1, partner.repetition.value_or('^'))
-                                            : std::string("U")),
-                                Str(partner.version), Str("auto"),
-                                Str(partner.ack_requested ? "1" : "0"),
-                                Str(partner.test ? "T" : "P"),
-                                Str(std::string(1, partner.component.value_or('>')))});
-  Value gs = Value::MakeArray({Str("GS"), Str(*group), Str(partner.sender_id),
-                               Str(partner.receiver_id), Str(Utc(now, "%Y%m%d")),
-                               Str(Utc(now, "%H%M")), Str("auto"), Str("X"),
-                               Str(partner.group_version)});
+  Value isa = Value::MakeArray(
+      {Str("ISA"), Str("00"), Str(""), Str("00"), Str(""), Str(partner.sender_qualifier),
+       Str(partner.sender_id), Str(partner.receiver_qualifier), Str(partner.receiver_id),
+       Str(Utc(now, "%y%m%d")), Str(Utc(now, "%H%M")),
+       Str(repeats ? std::string(1, partner.repetition.value_or('^')) : std::string("U")),
+       Str(partner.version), Str("auto"), Str(partner.ack_requested ? "1" : "0"),
+       Str(partner.test ? "T" : "P"), Str(std::string(1, partner.component.value_or('>')))});
+  Value gs =
+      Value::MakeArray({Str("GS"), Str(*group), Str(partner.sender_id), Str(partner.receiver_id),
+                        Str(Utc(now, "%Y%m%d")), Str(Utc(now, "%H%M")), Str("auto"), Str("X"),
+                        Str(partner.group_version)});
   Object group_object;
   group_object.Append("GS", std::move(gs));
   group_object.Append("transactions", Value::MakeArray({set}));
@@ -121,8 +117,8 @@ Result<Value> EdifactEnvelope(const Value& message, const EdiPartner& partner, T
                Value::MakeArray({Str(Utc(now, "%y%m%d")), Str(Utc(now, "%H%M"))}), Str("auto")};
   if (partner.ack_requested || partner.test) {
     // S005, 0026, 0029, 0031 (acknowledgement request), 0032, 0035 (test indicator).
-    unb.insert(unb.end(), {Str(""), Str(""), Str(""), Str(partner.ack_requested ? "1" : ""),
-                           Str("")});
+    unb.insert(unb.end(),
+               {Str(""), Str(""), Str(""), Str(partner.ack_requested ? "1" : ""), Str("")});
     if (partner.test) {
       unb.push_back(Str("1"));
     }
@@ -275,8 +271,8 @@ EdiPartner EdiPartnerFrom(std::string id, const Value& fields) {
   partner.repetition = OneChar(delimiters.Get("repetition"));
   partner.release = OneChar(delimiters.Get("release"));
   partner.segment = Text(delimiters.Get("segment"));
-  partner.ack_requested = fields.Get("ack_requested").is_bool() &&
-                          fields.Get("ack_requested").as_bool();
+  partner.ack_requested =
+      fields.Get("ack_requested").is_bool() && fields.Get("ack_requested").as_bool();
   partner.test = fields.Get("test").is_bool() && fields.Get("test").as_bool();
   return partner;
 }

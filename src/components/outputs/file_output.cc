@@ -187,13 +187,12 @@ class FileOutput final : public Output {
 
   // The EDI document of a payload, addressed to the partner, with fresh control numbers
   // reserved in the store for this delivery (the same ones again when it is retried).
-  Result<Value, Failure> NumberedEdiDocument(const Delivery& delivery,
-                                             const Value& payload) const {
+  Result<Value, Failure> NumberedEdiDocument(const Delivery& delivery, const Value& payload) const {
     formats::Format format = *settings_.format;
     const EdiPartner& partner = *settings_.partner;
-    auto document = EdiDocumentFor(format, payload, partner,
-                                   settings_.clock != nullptr ? settings_.clock->Now()
-                                                              : SystemClock::Default().Now());
+    auto document = EdiDocumentFor(
+        format, payload, partner,
+        settings_.clock != nullptr ? settings_.clock->Now() : SystemClock::Default().Now());
     if (!document.ok()) {
       return BadData(document.status());
     }
@@ -313,8 +312,8 @@ Result<std::unique_ptr<Component>> MakeFileOutput(const ComponentConfig& config,
   }
   settings.clock = &EnvClock(env);
   ERPHUB_ASSIGN_OR_RETURN(settings.codec, CodecOptionsFrom(config));
-  bool edi = settings.format == formats::Format::kX12 ||
-             settings.format == formats::Format::kEdifact;
+  bool edi =
+      settings.format == formats::Format::kX12 || settings.format == formats::Format::kEdifact;
   if (settings.mode == WriteMode::kAppend &&
       (settings.format == formats::Format::kXml || settings.format == formats::Format::kJson)) {
     return ConfigProblem(config, "format",

@@ -36,8 +36,7 @@ class ParseStep final : public Step {
   ParseStep(formats::Format format, formats::CodecOptions options, std::string field)
       : format_(format), options_(std::move(options)), field_(std::move(field)) {}
 
-  Result<Value, Failure> Process(const Message& /*message*/,
-                                 const Value& payload) const override {
+  Result<Value, Failure> Process(const Message& /*message*/, const Value& payload) const override {
     const Value& source = field_.empty() ? payload : payload.Get(field_);
     std::string_view text;
     if (source.is_string()) {
@@ -55,8 +54,8 @@ class ParseStep final : public Step {
     auto parsed = formats::ParseDocument(format_, text, options_);
     if (!parsed.ok()) {
       Failure failure;
-      failure.error = "parse " + std::string(formats::FormatName(format_)) + ": " +
-                      parsed.status().ToString();
+      failure.error =
+          "parse " + std::string(formats::FormatName(format_)) + ": " + parsed.status().ToString();
       // A codec that is not built is a problem of this hub, not of the message.
       failure.quarantine = parsed.status().code() != StatusCode::kUnimplemented;
       return failure;

@@ -14,8 +14,7 @@ class RenderStep final : public Step {
   RenderStep(formats::Format format, formats::CodecOptions options)
       : format_(format), options_(std::move(options)) {}
 
-  Result<Value, Failure> Process(const Message& /*message*/,
-                                 const Value& payload) const override {
+  Result<Value, Failure> Process(const Message& /*message*/, const Value& payload) const override {
     auto rendered = formats::RenderDocument(format_, payload, options_);
     if (!rendered.ok()) {
       Failure failure;
