@@ -2,14 +2,12 @@
 
 #include "core/json.h"
 #include "formats/csv/csv_document.h"
+#include "formats/edifact/edifact.h"
+#include "formats/x12/x12.h"
 #include "formats/xml/xml_document.h"
 
 namespace erphub::formats {
 namespace {
-
-Status Unbuilt(std::string_view family) {
-  return Status(StatusCode::kUnimplemented, std::string(family) + " codec not built yet");
-}
 
 Result<Value> ParseNdjson(std::string_view bytes) {
   Array items;
@@ -53,6 +51,38 @@ csv::CsvOptions CsvOptionsFor(const CodecOptions& options) {
   return csv;
 }
 
+// X12 lists the faults lenient mode accepted under "warnings" in the document; each is also
+// passed to `report`.
+Result<Value> ParseX12(std::string_view bytes, const CodecOptions& options) {
+  x12::ParseOptions parse_options;
+  parse_options.lenient = options.lenient;
+  ERPHUB_ASSIGN_OR_RETURN(Value document, x12::Parse(bytes, parse_options));
+  const Value& warnings = document.Get("warnings");
+  if (options.report && warnings.is_array()) {
+    for (const Value& warning : warnings.as_array()) {
+      std::string place = "segment " + ToJson(warning.Get("segment"));
+      if (warning.Get("tag").is_string()) {
+        place += " (" + std::string(warning.Get("tag").as_string()) + ")";
+      }
+      place += " at byte " + ToJson(warning.Get("offset"));
+      options.report(ParseError(std::string(warning.Get("message").as_string()), place));
+    }
+  }
+  return document;
+}
+
+Result<Value> ParseEdifact(std::string_view bytes, const CodecOptions& options) {
+  ERPHUB_ASSIGN_OR_RETURN(Value document,
+                          edifact::Parse(bytes, edifact::ParseOptions{.lenient = options.lenient}));
+  const Value& warnings = document.Get("warnings");
+  if (options.report && warnings.is_array()) {
+    for (const Value& warning : warnings.as_array()) {
+      options.report(edifact::WarningToStatus(warning));
+    }
+  }
+  return document;
+}
+
 }  // namespace
 
 Result<Value> ParseDocument(Format format, std::string_view bytes, const CodecOptions& options) {
@@ -70,9 +100,9 @@ Result<Value> ParseDocument(Format format, std::string_view bytes, const CodecOp
     case Format::kXml:
       return xml::ParseXml(bytes, options.xml, options.lenient, options.report);
     case Format::kX12:
-      return Unbuilt("x12");
+      return ParseX12(bytes, options);
     case Format::kEdifact:
-      return Unbuilt("edifact");
+      return ParseEdifact(bytes, options);
   }
   return InvalidArgumentError("unknown format");
 }
@@ -89,9 +119,9 @@ Result<std::string> RenderDocument(Format format, const Value& document,
     case Format::kXml:
       return xml::RenderXml(document, options.xml);
     case Format::kX12:
-      return Unbuilt("x12");
+      return x12::Render(document, x12::RenderOptions{});
     case Format::kEdifact:
-      return Unbuilt("edifact");
+      return edifact::Render(document, edifact::RenderOptions());
   }
   return InvalidArgumentError("unknown format");
 }
