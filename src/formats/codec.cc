@@ -131,12 +131,11 @@ Result<std::string> RenderDocument(Format format, const Value& document,
 namespace erphub::formats {
 
 Result<std::string> AcknowledgeDocument(Format format, std::string_view bytes) {
-  (void)bytes;
   switch (format) {
     case Format::kX12:
-      return Unbuilt("x12");
+      return x12::Acknowledge(bytes);
     case Format::kEdifact:
-      return Unbuilt("edifact");
+      return edifact::Acknowledge(bytes);
     default:
       return Status(StatusCode::kUnimplemented,
                     std::string(FormatName(format)) + " documents have no acknowledgement");

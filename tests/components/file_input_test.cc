@@ -276,5 +276,85 @@ TEST_F(FileInputTest, AckNeedsAMatchingFormatAndAFolder) {
       << wrong.error().ToString();
 }
 
+std::string FormatsSample(const std::string& relative) {
+  return ReadFile(fs::path(ERPHUB_SOURCE_DIR) / "tests/data/formats" / relative);
+}
+
+size_t CountSegments(const std::string& text, const std::string& start) {
+  size_t count = 0;
+  for (size_t at = text.find(start); at != std::string::npos; at = text.find(start, at + 1)) {
+    count += at == 0 || text[at - 1] == '\n' || text[at - 1] == '~' || text[at - 1] == '\'';
+  }
+  return count;
+}
+
+TEST_F(FileInputTest, X12FileGivesOneMessagePerTransactionSetAndA997) {
+  StartInput(", ack: \"997\", ack_dir: acks");
+  std::string x12 = FormatsSample("x12/850_nodex12_two-interchanges.edi");
+  Drop("po.edi", x12);
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "done/po.edi"); }));
+  std::vector<IntakeItem> accepted = intake_.accepted();
+  ASSERT_EQ(accepted.size(), CountSegments(x12, "ST*"));
+  ASSERT_GE(accepted.size(), 2u);
+  EXPECT_EQ(accepted[0].source, "file po.edi#0");
+  EXPECT_EQ(accepted[1].event_id.substr(accepted[1].event_id.size() - 2), "#1");
+  EXPECT_EQ(ToJson(accepted[0].payload.Get("ST")), R"(["ST","850","000000010"])");
+  EXPECT_EQ(*FindHeader(accepted[0].headers, "X12-Sender"), "4405197800");
+  EXPECT_EQ(*FindHeader(accepted[0].headers, "X12-Set"), "850");
+  EXPECT_EQ(*FindHeader(accepted[0].headers, "X12-Interchange"), "000003438");
+  std::string ack = ReadFile(dir_.path() / "acks/po.edi.997");
+  EXPECT_EQ(ack.rfind("ISA", 0), 0u) << ack;
+  EXPECT_NE(ack.find("ST*997*"), std::string::npos) << ack;
+  EXPECT_NE(ack.find("AK9*A"), std::string::npos) << ack;
+}
+
+TEST_F(FileInputTest, MalformedX12FailsAndItsRejectionIsAcknowledged) {
+  StartInput(", ack: \"997\", ack_dir: acks");
+  Drop("bad.edi", FormatsSample("x12/850_derived_bad-counts.edi"));
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "failed/bad.edi.error"); }));
+  EXPECT_TRUE(intake_.accepted().empty());
+  std::string error = ReadFile(inbox() / "failed/bad.edi.error");
+  EXPECT_EQ(error.rfind("bad.edi: segment ", 0), 0u) << error;
+  std::string ack = ReadFile(dir_.path() / "acks/bad.edi.997");
+  EXPECT_NE(ack.find("ST*997*"), std::string::npos) << ack;
+  EXPECT_EQ(ack.find("AK9*A"), std::string::npos) << ack;
+}
+
+TEST_F(FileInputTest, EdifactFileGivesOneMessagePerMessageAndAContrl) {
+  StartInput(", ack: contrl, ack_dir: acks, lenient: true");  // the sample repeats a reference
+  std::string edifact = FormatsSample("edifact/INVOIC_edifabric_multiple-messages.edi");
+  Drop("invoices.edi", edifact);
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "done/invoices.edi"); }));
+  std::vector<IntakeItem> accepted = intake_.accepted();
+  ASSERT_EQ(accepted.size(), CountSegments(edifact, "UNH+"));
+  ASSERT_GE(accepted.size(), 2u);
+  EXPECT_EQ(accepted[0].payload.Get("type").as_string(), "INVOIC");
+  EXPECT_EQ(*FindHeader(accepted[0].headers, "EDIFACT-Sender"), "102096559TEST");
+  EXPECT_EQ(*FindHeader(accepted[0].headers, "EDIFACT-Message"), "INVOIC");
+  EXPECT_EQ(*FindHeader(accepted[0].headers, "EDIFACT-Message-Reference"), "509010117");
+  std::string ack = ReadFile(dir_.path() / "acks/invoices.edi.contrl");
+  EXPECT_NE(ack.find("CONTRL"), std::string::npos) << ack;
+  EXPECT_NE(ack.find("UCI+"), std::string::npos) << ack;
+}
+
+TEST_F(FileInputTest, SplitDocumentKeepsTheWholeInterchange) {
+  StartInput(", format: x12, split: document");
+  Drop("po.x12", FormatsSample("x12/850_nodex12_two-interchanges.edi"));
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "done/po.x12"); }));
+  std::vector<IntakeItem> accepted = intake_.accepted();
+  ASSERT_EQ(accepted.size(), 1u);
+  EXPECT_EQ(accepted[0].payload.Get("interchanges").size(), 2u);
+}
+
+TEST_F(FileInputTest, PartnersAckPolicyIsTheDefault) {
+  Value partners = *ParseJson(R"({"acme": {"ack": "997"}})");
+  auto input = Build<Input>(
+      ComponentKind::kInput, "file: {path: inbox, partner: acme}",
+      ComponentEnv{.base_dir = dir_.path().string(), .clock = nullptr, .partners = &partners});
+  ASSERT_FALSE(input.ok());
+  EXPECT_NE(input.error().message().find("ack_dir: is required with ack: 997"), std::string::npos)
+      << input.error().ToString();
+}
+
 }  // namespace
 }  // namespace erphub::components

@@ -233,5 +233,31 @@ TEST_F(FileOutputTest, X12SetsGetControlNumbersPerPartnerThatNeverRepeat) {
   EXPECT_EQ(state.values()["edi/control/acme/isa"], "2");
 }
 
+TEST_F(FileOutputTest, EdifactMessagesAreAppendedAsInterchangesWithFreshReferences) {
+  Value partners = *ParseJson(R"({"acme": {"sender_id": "5412345000013",
+      "sender_qualifier": "14", "receiver_id": "4012345000009", "receiver_qualifier": "14",
+      "syntax": "UNOC:3", "ack": "none", "ack_requested": false, "test": false}})");
+  auto built = Build<Output>(
+      ComponentKind::kOutput, "file: {path: out/orders.edi, format: edifact, partner: acme}",
+      ComponentEnv{.base_dir = dir_.path().string(), .clock = nullptr, .partners = &partners});
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  testing::FakeStateStore state;
+  Value message = *ParseJson(R"({"type": "ORDERS", "header": {"tag": "UNH", "elements":
+      ["1", ["ORDERS", "D", "96A", "UN"]]}, "segments": [{"tag": "BGM", "elements":
+      ["220", "PO-1", "9"]}]})");
+  for (const char* key : {"k1", "k2"}) {
+    Message m = TestMessage(message);
+    auto result = (*built)->Deliver(Delivery{
+        .message = &m, .payload = &message, .idempotency_key = key, .attempt = 1, .state = &state});
+    ASSERT_TRUE(result.ok()) << result.error().error;
+  }
+  std::string edi = ReadFile(dir_.path() / "out/orders.edi");
+  EXPECT_NE(edi.find("UNB+UNOC:3+5412345000013:14+4012345000009:14+"), std::string::npos) << edi;
+  EXPECT_NE(edi.find("+1'"), std::string::npos) << edi;
+  EXPECT_NE(edi.find("UNZ+1+2'"), std::string::npos) << edi;
+  EXPECT_NE(edi.find("UNH+2+ORDERS:D:96A:UN'"), std::string::npos) << edi;
+  EXPECT_EQ(state.values()["edi/control/acme/unb"], "2");
+}
+
 }  // namespace
 }  // namespace erphub::components
