@@ -95,6 +95,9 @@ FieldSpec TopLevelSpec() {
                                          "acknowledged; normal: faster, may lose the last commits "
                                          "on power loss.")))
       .Field(MapField("systems", SystemSpec()).Description("External applications by name."))
+      .Field(MapField("value_maps", MapField("table", AnyField("value")))
+                 .Description("Lookup tables for mappings' $valueMap(name, key): name -> "
+                              "{key: value}."))
       .Field(MapField("partners", PartnerSpec())
                  .Description("EDI trading partners by id, named by `partner:` in components."));
 }
@@ -183,6 +186,8 @@ class ConfigBuilder {
             ? FsyncMode::kNormal
             : FsyncMode::kFull;
     BuildSystems(root, settings.Get("systems"));
+    config_.value_maps =
+        settings.Get("value_maps").is_object() ? settings.Get("value_maps") : Value::MakeObject();
     if (settings.Get("partners").is_object()) {
       config_.partners = settings.Get("partners");
     }
@@ -461,6 +466,9 @@ Value Config::ToDisplayValue() const {
       systems_out.Append(system.name, DisplayValue(spec, system.fields));
     }
     top.Append("systems", Value::MakeObject(std::move(systems_out)));
+  }
+  if (value_maps.is_object() && value_maps.as_object().size() > 0) {
+    top.Append("value_maps", value_maps);
   }
   if (!partners.as_object().empty()) {
     FieldSpec spec = PartnerSpec();

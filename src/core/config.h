@@ -25,6 +25,8 @@ namespace erphub {
 //     erp: {url: https://erp.example.com, auth: {type: bearer, token: ${ERP_TOKEN}}}
 //   partners:                                    # EDI trading partners by id
 //     acme: {sender_id: ERPHUB, receiver_id: ACME, version: "00401"}
+//   value_maps:                                  # tables for $valueMap(name, key)
+//     uom: {pcs: Unit, kg: Kilogram}
 //   flows:
 //     shop-orders:
 //       from: {webhook: {path: /webhooks/shop/orders}}   # exactly one input
@@ -93,6 +95,8 @@ struct Config {
   std::string listen;
   StoreConfig store;
   std::vector<SystemConfig> systems;
+  // name -> {key: value}: the tables of $valueMap(name, key) in mappings.
+  Value value_maps = Value::MakeObject();
   std::vector<FlowConfig> flows;
   // Trading partners: an object of validated fields (see PartnerSpec) by partner id; empty
   // object when the config has none. Components get it through ComponentEnv::partners.

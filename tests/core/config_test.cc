@@ -312,7 +312,7 @@ flows:
                 "/etc/erphub/hub.yaml:2:14: store.url: expected sqlite:PATH or postgres://HOST/DB",
                 "/etc/erphub/hub.yaml:2:42: store.fsync: \"always\" is not one of full, normal",
                 "/etc/erphub/hub.yaml:3:1: colour: unknown field; known fields: listen, store, "
-                "systems, partners",
+                "systems, value_maps, partners",
                 "/etc/erphub/hub.yaml:5:3: systems.erp.url: required field is missing",
                 "/etc/erphub/hub.yaml:5:9: systems.erp.auth: \"password\" is required when type "
                 "is basic",
@@ -497,6 +497,43 @@ TEST(DiagnosticTest, FormatsWhatIsKnown) {
   EXPECT_EQ(list.ToString(), "a:1:5: first\na:2:1: second\n");
   EXPECT_EQ(list.ToStatus().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(list.ToStatus().message(), "a:1:5: first\na:2:1: second");
+}
+
+}  // namespace
+}  // namespace erphub
+
+namespace erphub {
+namespace {
+
+constexpr char kValueMapsConfig[] = R"(value_maps:
+  uom: {pcs: Unit, kg: Kilogram}
+  tax_rate: {"0.19": DE-VAT-19}
+flows:
+  f:
+    from: {file: {path: in}}
+    to:
+      - file: {path: out}
+)";
+
+TEST_F(ConfigTest, ValueMapsAreTablesForMappings) {
+  auto config = Load(kValueMapsConfig);
+  ASSERT_TRUE(config.ok()) << config.error().ToString();
+  EXPECT_EQ(config->value_maps.Get("uom").Get("kg").as_string(), "Kilogram");
+  EXPECT_EQ(config->value_maps.Get("tax_rate").Get("0.19").as_string(), "DE-VAT-19");
+  EXPECT_EQ(config->ToDisplayValue().Get("value_maps").Get("uom").Get("pcs").as_string(), "Unit");
+}
+
+TEST_F(ConfigTest, AValueMapMustBeAMapping) {
+  std::vector<std::string> errors = Errors(R"(value_maps:
+  uom: [pcs, kg]
+flows:
+  f:
+    from: {file: {path: in}}
+    to:
+      - file: {path: out}
+)");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("hub.yaml:2:8: value_maps.uom"), std::string::npos) << errors[0];
 }
 
 }  // namespace
