@@ -1,7 +1,10 @@
 #include "engine/delivery_runner.h"
 
 #include <chrono>
+#include <optional>
+#include <span>
 #include <utility>
+#include <vector>
 
 #include "core/json.h"
 #include "engine/backoff.h"
@@ -27,6 +30,30 @@ std::string Describe(const components::Failure& failure) {
   }
   return text;
 }
+
+// Outputs reach the store's key/value state through this narrow door (control numbers).
+class StoreState final : public components::StateStore {
+ public:
+  explicit StoreState(store::Store& store) : store_(store) {}
+
+  Result<std::optional<std::string>> Get(std::string_view key) override {
+    return store_.GetState(key);
+  }
+
+  Status CompareAndSet(std::span<const components::StateChange> changes) override {
+    std::vector<store::StateWrite> writes;
+    writes.reserve(changes.size());
+    for (const components::StateChange& change : changes) {
+      writes.push_back(change.expected.has_value()
+                           ? store::StateWrite::Replace(change.key, *change.expected, change.value)
+                           : store::StateWrite::Create(change.key, change.value));
+    }
+    return store_.PutState(writes);
+  }
+
+ private:
+  store::Store& store_;
+};
 
 components::Failure Permanent(std::string error) {
   components::Failure failure;
@@ -109,6 +136,11 @@ DeliveryRunner::Outcome DeliveryRunner::RunOutput(const FlowRuntime& flow,
   request.payload = &delivery.payload;
   request.idempotency_key = delivery.idempotency_key;
   request.attempt = delivery.attempt;
+  std::optional<StoreState> state;
+  if (deps_.store != nullptr) {
+    state.emplace(*deps_.store);
+    request.state = &*state;
+  }
   Result<components::Delivered, components::Failure> result =
       flow.FindOutput(delivery.output)->Deliver(request);
   if (result.ok()) {
