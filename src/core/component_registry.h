@@ -12,6 +12,7 @@
 #include "core/component_spec.h"
 #include "core/lookups.h"
 #include "core/result.h"
+#include "core/value.h"
 
 namespace erphub {
 
@@ -30,6 +31,8 @@ struct ComponentEnv {
   const Clock* clock = nullptr;
   // Value maps and cross-references for mappings; nullptr where the hub offers none (lint, map).
   const Lookups* lookups = nullptr;
+  // The config's `partners:` section (validated fields by partner id); null when it has none.
+  const Value* partners = nullptr;
 };
 
 // Builds a component from its validated config. Runs only after the whole config validated.

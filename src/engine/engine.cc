@@ -147,7 +147,7 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
 
 Status Engine::Build(const Config& config, const ComponentRegistry& registry) {
   Diagnostics problems;
-  const ComponentEnv env{config.base_dir, &clock_, lookups_.get()};
+  const ComponentEnv env{config.base_dir, &clock_, lookups_.get(), &config.partners};
   for (const FlowConfig& flow_config : config.flows) {
     Result<BusinessKey, Diagnostic> key = BusinessKey::Compile(flow_config, config.file);
     if (!key.ok()) {
