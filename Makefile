@@ -3,6 +3,10 @@
 
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
+# ccache keys on paths relative to the checkout, so another clone of the repo (a CI run) reuses
+# what this one compiled.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 FUZZ_SECONDS ?= 120
 
 .PHONY: all deps build debug asan test test-release test-asan bench fuzz demo format clean

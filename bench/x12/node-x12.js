@@ -20,5 +20,6 @@ console.log(JSON.stringify({
   seconds,
   cpu_seconds: cpuSeconds,
   mb_per_s: bytes / 1e6 / cpuSeconds,
+  wall_mb_per_s: bytes / 1e6 / seconds,
   peak_rss_mb: process.resourceUsage().maxRSS / 1024,
 }));

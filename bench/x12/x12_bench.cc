@@ -1,6 +1,7 @@
 // X12 reading throughput and memory: tokenize + validate + JSON serialization, as the CLI does.
 //   x12_bench generate BYTES        writes an 850 mailbag of at least BYTES to stdout
-//   x12_bench parse FILE [SECONDS]  parses FILE from memory repeatedly; best MB/s as JSON
+//   x12_bench parse FILE [SECONDS]  parses FILE from memory repeatedly; best MB/s (processor
+//                                   and wall time) as JSON
 //   x12_bench stream                parses stdin in 1 MiB chunks; MB/s and peak RSS as JSON
 #include <sys/resource.h>
 #include <time.h>
@@ -76,6 +77,12 @@ double CpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
+double WallSeconds() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 double PeakRssMb() {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
@@ -88,12 +95,14 @@ int Parse(const char* path, double min_seconds) {
   text << in.rdbuf();
   std::string bytes = text.str();
   double best = 1e30;
+  double best_wall = 1e30;
   uint64_t json_bytes = 0;
   double total = 0;
   int runs = 0;
   while (total < min_seconds || runs < 3) {
     json_bytes = 0;
     double cpu_start = CpuSeconds();
+    double wall_start = WallSeconds();
     x12::JsonStream stream(x12::ParseOptions{}, [&json_bytes](std::string_view piece) {
       json_bytes += piece.size();
       return erphub::Status::Ok();
@@ -101,17 +110,22 @@ int Parse(const char* path, double min_seconds) {
     erphub::Status status = stream.Feed(bytes);
     if (status.ok()) status = stream.Finish();
     double seconds = CpuSeconds() - cpu_start;
+    double wall = WallSeconds() - wall_start;
     if (!status.ok()) {
       fprintf(stderr, "%s\n", status.ToString().c_str());
       return 1;
     }
     best = seconds < best ? seconds : best;
+    best_wall = wall < best_wall ? wall : best_wall;
     total += seconds;
     ++runs;
   }
-  printf("{\"bytes\":%zu,\"json_bytes\":%llu,\"cpu_seconds\":%.6f,\"mb_per_s\":%.1f,\"runs\":%d}\n",
-         bytes.size(), static_cast<unsigned long long>(json_bytes), best,
-         static_cast<double>(bytes.size()) / 1e6 / best, runs);
+  printf(
+      "{\"bytes\":%zu,\"json_bytes\":%llu,\"cpu_seconds\":%.6f,\"mb_per_s\":%.1f,"
+      "\"wall_seconds\":%.6f,\"wall_mb_per_s\":%.1f,\"runs\":%d}\n",
+      bytes.size(), static_cast<unsigned long long>(json_bytes), best,
+      static_cast<double>(bytes.size()) / 1e6 / best, best_wall,
+      static_cast<double>(bytes.size()) / 1e6 / best_wall, runs);
   return 0;
 }
 

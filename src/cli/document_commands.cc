@@ -126,7 +126,8 @@ int StreamCsv(const DocumentArgs& args, const formats::CodecOptions& options) {
 
 // X12 is read in 1 MiB chunks and its JSON printed as it comes, so a file of any size runs in
 // bounded memory. Output is held back until 1 MiB has gathered: a small malformed file prints
-// nothing on stdout. Lenient mode lists the faults it accepted under "warnings" in the JSON.
+// nothing on stdout. Lenient mode lists the faults it accepted under "warnings" in the JSON and
+// on stderr.
 int StreamX12(const DocumentArgs& args) {
   auto file = Open(args.file);
   if (!file.ok()) {
@@ -136,14 +137,19 @@ int StreamX12(const DocumentArgs& args) {
   std::string pending;
   formats::x12::ParseOptions options;
   options.lenient = args.lenient;
-  formats::x12::JsonStream stream(options, [&pending](std::string_view json) {
-    pending.append(json);
-    if (pending.size() >= (1 << 20)) {
-      Write(pending);
-      pending.clear();
-    }
-    return Status::Ok();
-  });
+  formats::x12::JsonStream stream(
+      options,
+      [&pending](std::string_view json) {
+        pending.append(json);
+        if (pending.size() >= (1 << 20)) {
+          Write(pending);
+          pending.clear();
+        }
+        return Status::Ok();
+      },
+      [&args](const Status& fault) {
+        std::fprintf(stderr, "%s: accepted: %s\n", args.file.c_str(), fault.ToString().c_str());
+      });
   std::vector<char> chunk(1 << 20);
   Status status;
   size_t n = 0;

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   erphub::cli::AddLintCommand(app, exit_code);
   erphub::cli::AddMapCommand(app, exit_code);
+  erphub::cli::AddAckCommand(app, exit_code);
   erphub::cli::AddParseCommand(app, exit_code);
   erphub::cli::AddRenderCommand(app, exit_code);
   erphub::cli::AddRunCommand(app, exit_code);

@@ -5,6 +5,8 @@
 #include "components/outputs/file_output.h"
 #include "components/outputs/http_output.h"
 #include "components/steps/map_step.h"
+#include "components/steps/parse_step.h"
+#include "components/steps/render_step.h"
 #include "components/steps/validate_step.h"
 
 namespace erphub::components {
@@ -16,6 +18,8 @@ Status RegisterBuiltins(ComponentRegistry& registry) {
   // Steps.
   ERPHUB_TRY(registry.Register(ValidateStepSpec(), MakeValidateStep));
   ERPHUB_TRY(registry.Register(MapStepSpec(), MakeMapStep));
+  ERPHUB_TRY(registry.Register(ParseStepSpec(), MakeParseStep));
+  ERPHUB_TRY(registry.Register(RenderStepSpec(), MakeRenderStep));
   // Outputs.
   ERPHUB_TRY(registry.Register(HttpOutputSpec(), MakeHttpOutput));
   ERPHUB_TRY(registry.Register(FileOutputSpec(), MakeFileOutput));

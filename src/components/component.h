@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -131,11 +132,30 @@ class Step : public Component {
   virtual Result<Value, Failure> Process(const Message& message, const Value& payload) const = 0;
 };
 
+// One conditional write of durable state: `key` becomes `value` if it now holds `expected`
+// (nullopt: the key must be absent).
+struct StateChange {
+  std::string key;
+  std::optional<std::string> expected;
+  std::string value;
+};
+
+// Small durable key/value state in the hub's store, shared by all its processes: control numbers
+// an output hands out, cursors. Thread-safe.
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+  virtual Result<std::optional<std::string>> Get(std::string_view key) = 0;
+  // Applies every change or none; kConflict when a key does not hold what was expected.
+  virtual Status CompareAndSet(std::span<const StateChange> changes) = 0;
+};
+
 struct Delivery {
   const Message* message = nullptr;
   const Value* payload = nullptr;  // after the flow's steps
   std::string idempotency_key;     // the same on every attempt of this (flow, message, output)
   int attempt = 1;
+  StateStore* state = nullptr;  // null when the hub runs without a store (some tests)
 };
 
 // What an output's delivery did: the target's status and answer on success, for lineage.

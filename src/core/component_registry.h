@@ -10,7 +10,9 @@
 
 #include "core/component_config.h"
 #include "core/component_spec.h"
+#include "core/lookups.h"
 #include "core/result.h"
+#include "core/value.h"
 
 namespace erphub {
 
@@ -27,6 +29,10 @@ struct ComponentEnv {
   // Folder of the config file: relative paths in component fields resolve against it.
   std::string base_dir;
   const Clock* clock = nullptr;
+  // Value maps and cross-references for mappings; nullptr where the hub offers none (lint, map).
+  const Lookups* lookups = nullptr;
+  // The config's `partners:` section (validated fields by partner id); null when it has none.
+  const Value* partners = nullptr;
 };
 
 // Builds a component from its validated config. Runs only after the whole config validated.

@@ -71,6 +71,11 @@ FieldSpec SystemSpec() {
                  .Description("Time limit of one request."));
 }
 
+// One separator character of an EDI partner.
+FieldSpec SeparatorField(std::string name, std::string description) {
+  return StringField(std::move(name)).Min(1).Max(1).Description(std::move(description));
+}
+
 // The top level except `flows`, whose components need the registry.
 FieldSpec TopLevelSpec() {
   return ObjectField("config")
@@ -89,7 +94,12 @@ FieldSpec TopLevelSpec() {
                             .Description("full: every commit reaches the disk before a source is "
                                          "acknowledged; normal: faster, may lose the last commits "
                                          "on power loss.")))
-      .Field(MapField("systems", SystemSpec()).Description("External applications by name."));
+      .Field(MapField("systems", SystemSpec()).Description("External applications by name."))
+      .Field(MapField("value_maps", MapField("table", AnyField("value")))
+                 .Description("Lookup tables for mappings' $valueMap(name, key): name -> "
+                              "{key: value}."))
+      .Field(MapField("partners", PartnerSpec())
+                 .Description("EDI trading partners by id, named by `partner:` in components."));
 }
 
 // A flow's own settings besides its components.
@@ -176,6 +186,11 @@ class ConfigBuilder {
             ? FsyncMode::kNormal
             : FsyncMode::kFull;
     BuildSystems(root, settings.Get("systems"));
+    config_.value_maps =
+        settings.Get("value_maps").is_object() ? settings.Get("value_maps") : Value::MakeObject();
+    if (settings.Get("partners").is_object()) {
+      config_.partners = settings.Get("partners");
+    }
 
     const ConfigEntry* flows = root.Find("flows");
     if (flows == nullptr || flows->value.is_null()) {
@@ -193,6 +208,7 @@ class ConfigBuilder {
         BuildFlow(flow);
       }
     }
+    CheckPartnerReferences();
     return Finish();
   }
 
@@ -204,6 +220,35 @@ class ConfigBuilder {
       return diagnostics;
     }
     return std::move(config_);
+  }
+
+  // Every component field `partner` names an entry of `partners:`.
+  void CheckPartnerReferences() {
+    auto check = [&](const ComponentConfig& component) {
+      const Value& partner = component.Get("partner");
+      if (!partner.is_string() || config_.partners.as_object().Contains(partner.as_string())) {
+        return;
+      }
+      std::string known;
+      for (const auto& [name, fields] : config_.partners.as_object()) {
+        known += known.empty() ? "" : ", ";
+        known += name;
+      }
+      SourcePlace at = component.PlaceOf("partner");
+      validator_.Report(
+          at, component.path + ".partner",
+          "unknown partner \"" + std::string(partner.as_string()) + "\"; " +
+              (known.empty() ? "the config has no `partners:`" : "partners are: " + known));
+    };
+    for (const FlowConfig& flow : config_.flows) {
+      check(flow.from);
+      for (const ComponentConfig& step : flow.steps) {
+        check(step);
+      }
+      for (const ComponentConfig& output : flow.to) {
+        check(output);
+      }
+    }
   }
 
   void BuildSystems(const ConfigNode& root, const Value& systems) {
@@ -346,6 +391,49 @@ Value ComponentDisplay(const ComponentConfig& component) {
 
 }  // namespace
 
+FieldSpec PartnerSpec() {
+  return ObjectField("partner")
+      .Field(EnumField("standard", {"x12", "edifact"})
+                 .Description("The EDI standard exchanged with the partner."))
+      .Field(StringField("sender_id")
+                 .Required()
+                 .Min(1)
+                 .Description("Our interchange id (X12 ISA06 / GS02, EDIFACT UNB sender)."))
+      .Field(StringField("sender_qualifier")
+                 .Default("ZZ")
+                 .Description("Qualifier of our id (X12 ISA05; EDIFACT e.g. 14)."))
+      .Field(StringField("receiver_id")
+                 .Required()
+                 .Min(1)
+                 .Description(
+                     "The partner's interchange id (X12 ISA08 / GS03, EDIFACT UNB recipient)."))
+      .Field(StringField("receiver_qualifier")
+                 .Default("ZZ")
+                 .Description("Qualifier of the partner's id (X12 ISA07)."))
+      .Field(
+          StringField("version").Default("00401").Description("X12 interchange version (ISA12)."))
+      .Field(StringField("group_version")
+                 .Default("004010")
+                 .Description("X12 functional group version (GS08)."))
+      .Field(StringField("syntax").Default("UNOC:3").Description(
+          "EDIFACT syntax identifier and version (UNB S001)."))
+      .Field(ObjectField("delimiters")
+                 .Description("Separators written to the partner; the standard's by default.")
+                 .Field(SeparatorField("element", "X12 element / EDIFACT data element separator."))
+                 .Field(SeparatorField("component", "Component (sub-element) separator."))
+                 .Field(SeparatorField("repetition", "Repetition separator."))
+                 .Field(SeparatorField("segment", "Segment terminator."))
+                 .Field(SeparatorField("release", "EDIFACT release character.")))
+      .Field(EnumField("ack", {"none", "997", "contrl"})
+                 .Default("none")
+                 .Description("The acknowledgement the partner expects for what it sends us."))
+      .Field(BoolField("ack_requested")
+                 .Default(false)
+                 .Description("Whether our interchanges ask the partner for one (X12 ISA14)."))
+      .Field(BoolField("test").Default(false).Description(
+          "Mark our interchanges as test data (X12 ISA15 T, EDIFACT UNB test indicator)."));
+}
+
 const FlowConfig* Config::FindFlow(std::string_view name) const {
   for (const FlowConfig& flow : flows) {
     if (flow.name == name) {
@@ -378,6 +466,17 @@ Value Config::ToDisplayValue() const {
       systems_out.Append(system.name, DisplayValue(spec, system.fields));
     }
     top.Append("systems", Value::MakeObject(std::move(systems_out)));
+  }
+  if (value_maps.is_object() && value_maps.as_object().size() > 0) {
+    top.Append("value_maps", value_maps);
+  }
+  if (!partners.as_object().empty()) {
+    FieldSpec spec = PartnerSpec();
+    Object partners_out;
+    for (const auto& [name, fields] : partners.as_object()) {
+      partners_out.Append(name, DisplayValue(spec, fields));
+    }
+    top.Append("partners", Value::MakeObject(std::move(partners_out)));
   }
   Object flows_out;
   for (const FlowConfig& flow : flows) {

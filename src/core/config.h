@@ -23,6 +23,10 @@ namespace erphub {
 //     fsync: full                                # full (default) | normal
 //   systems:                                     # named external applications
 //     erp: {url: https://erp.example.com, auth: {type: bearer, token: ${ERP_TOKEN}}}
+//   partners:                                    # EDI trading partners by id
+//     acme: {sender_id: ERPHUB, receiver_id: ACME, version: "00401"}
+//   value_maps:                                  # tables for $valueMap(name, key)
+//     uom: {pcs: Unit, kg: Kilogram}
 //   flows:
 //     shop-orders:
 //       from: {webhook: {path: /webhooks/shop/orders}}   # exactly one input
@@ -40,6 +44,7 @@ namespace erphub {
 // and outputs may add `name: LABEL` beside that key; outputs of one flow need distinct names
 // (the default name is the component's). Any scalar may use ${VAR} and ${VAR:-default}; fields
 // marked secret also accept file:/path. Problem paths index lists from 0: flows.x.steps[0].
+// A component field named `partner` must name an entry of `partners:`.
 
 enum class FsyncMode { kFull, kNormal };
 enum class DeadLetterPolicy { kContinue, kBlockKey };
@@ -90,7 +95,12 @@ struct Config {
   std::string listen;
   StoreConfig store;
   std::vector<SystemConfig> systems;
+  // name -> {key: value}: the tables of $valueMap(name, key) in mappings.
+  Value value_maps = Value::MakeObject();
   std::vector<FlowConfig> flows;
+  // Trading partners: an object of validated fields (see PartnerSpec) by partner id; empty
+  // object when the config has none. Components get it through ComponentEnv::partners.
+  Value partners = Value::MakeObject();
 
   // nullptr when there is no such flow or system.
   const FlowConfig* FindFlow(std::string_view name) const;
@@ -100,6 +110,9 @@ struct Config {
   // text, secrets (and passwords in URLs) replaced by "[redacted]".
   Value ToDisplayValue() const;
 };
+
+// The fields of one entry of `partners:` (ids, qualifiers, delimiters, versions, ack policy).
+FieldSpec PartnerSpec();
 
 struct ConfigLoadOptions {
   EnvLookup env = ProcessEnv();

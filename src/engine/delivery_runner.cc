@@ -1,7 +1,10 @@
 #include "engine/delivery_runner.h"
 
 #include <chrono>
+#include <optional>
+#include <span>
 #include <utility>
+#include <vector>
 
 #include "core/json.h"
 #include "engine/backoff.h"
@@ -27,6 +30,30 @@ std::string Describe(const components::Failure& failure) {
   }
   return text;
 }
+
+// Outputs reach the store's key/value state through this narrow door (control numbers).
+class StoreState final : public components::StateStore {
+ public:
+  explicit StoreState(store::Store& store) : store_(store) {}
+
+  Result<std::optional<std::string>> Get(std::string_view key) override {
+    return store_.GetState(key);
+  }
+
+  Status CompareAndSet(std::span<const components::StateChange> changes) override {
+    std::vector<store::StateWrite> writes;
+    writes.reserve(changes.size());
+    for (const components::StateChange& change : changes) {
+      writes.push_back(change.expected.has_value()
+                           ? store::StateWrite::Replace(change.key, *change.expected, change.value)
+                           : store::StateWrite::Create(change.key, change.value));
+    }
+    return store_.PutState(writes);
+  }
+
+ private:
+  store::Store& store_;
+};
 
 components::Failure Permanent(std::string error) {
   components::Failure failure;
@@ -109,6 +136,11 @@ DeliveryRunner::Outcome DeliveryRunner::RunOutput(const FlowRuntime& flow,
   request.payload = &delivery.payload;
   request.idempotency_key = delivery.idempotency_key;
   request.attempt = delivery.attempt;
+  std::optional<StoreState> state;
+  if (deps_.store != nullptr) {
+    state.emplace(*deps_.store);
+    request.state = &*state;
+  }
   Result<components::Delivered, components::Failure> result =
       flow.FindOutput(delivery.output)->Deliver(request);
   if (result.ok()) {
@@ -135,10 +167,7 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
   if (outcome.ok) {
     Status status = deps_.store->Complete(delivery.lease, outcome.report, outcome.follow_ups);
     if (!status.ok()) {
-      log.Warn("delivery.outcome_not_recorded", {{"flow", Value::Str(delivery.message.flow)},
-                                                 {"output", Value::Str(delivery.output)},
-                                                 {"message", Value::Str(id)},
-                                                 {"error", Value::Str(status.ToString())}});
+      NotRecorded(delivery, status);
       return;
     }
     if (metrics != nullptr) {
@@ -175,10 +204,7 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
   Status status =
       deps_.store->RetryLater(delivery.lease, decision.not_before, error, outcome.report);
   if (!status.ok()) {
-    log.Warn("delivery.outcome_not_recorded", {{"flow", Value::Str(delivery.message.flow)},
-                                               {"output", Value::Str(delivery.output)},
-                                               {"message", Value::Str(id)},
-                                               {"error", Value::Str(status.ToString())}});
+    NotRecorded(delivery, status);
     return;
   }
   if (deps_.note_due) {
@@ -205,10 +231,7 @@ void DeliveryRunner::DeadLetter(const FlowRuntime* flow, const store::ClaimedDel
   Status status = deps_.store->DeadLetter(delivery.lease, info, outcome.report);
   const std::string id = delivery.message.id.ToString();
   if (!status.ok()) {
-    deps_.log->Warn("delivery.outcome_not_recorded", {{"flow", Value::Str(delivery.message.flow)},
-                                                      {"output", Value::Str(delivery.output)},
-                                                      {"message", Value::Str(id)},
-                                                      {"error", Value::Str(status.ToString())}});
+    NotRecorded(delivery, status);
     return;
   }
   const OutputMetrics* metrics = flow != nullptr ? flow->metrics.Output(delivery.output) : nullptr;
@@ -242,10 +265,7 @@ void DeliveryRunner::Quarantine(const FlowRuntime& flow, const store::ClaimedDel
   Result<int64_t> kept = deps_.store->Quarantine(entry);
   Status status = kept.ok() ? deps_.store->Complete(delivery.lease, outcome.report) : kept.status();
   if (!status.ok()) {
-    deps_.log->Warn("delivery.outcome_not_recorded", {{"flow", Value::Str(delivery.message.flow)},
-                                                      {"output", Value::Str(delivery.output)},
-                                                      {"message", Value::Str(id)},
-                                                      {"error", Value::Str(status.ToString())}});
+    NotRecorded(delivery, status);
     return;
   }
   flow.metrics.quarantined->Inc();
@@ -254,6 +274,16 @@ void DeliveryRunner::Quarantine(const FlowRuntime& flow, const store::ClaimedDel
                                            {"step", Value::Str(outcome.failed_at)},
                                            {"quarantine_id", Value::Int(*kept)},
                                            {"error", Value::Str(entry.reason)}});
+}
+
+void DeliveryRunner::NotRecorded(const store::ClaimedDelivery& delivery,
+                                 const Status& status) const {
+  // The lease is lost or the store failed: the delivery runs again after its lease expires.
+  deps_.log->Warn("delivery.outcome_not_recorded",
+                  {{"flow", Value::Str(delivery.message.flow)},
+                   {"output", Value::Str(delivery.output)},
+                   {"message", Value::Str(delivery.message.id.ToString())},
+                   {"error", Value::Str(status.ToString())}});
 }
 
 }  // namespace erphub::engine

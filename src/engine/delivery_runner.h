@@ -65,6 +65,8 @@ class DeliveryRunner {
   // the delivery (nothing after the step runs).
   void Quarantine(const FlowRuntime& flow, const store::ClaimedDelivery& delivery,
                   const Outcome& outcome) const;
+  // Logs an outcome the store did not take.
+  void NotRecorded(const store::ClaimedDelivery& delivery, const Status& status) const;
 
   const Deps deps_;
 };

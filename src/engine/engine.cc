@@ -97,6 +97,7 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
                                                EngineOptions options) {
   Logger& log = options.log != nullptr ? *options.log : Logger::Default();
   std::unique_ptr<Engine> engine(new Engine(std::move(options), log));
+  engine->lookups_ = std::make_unique<HubLookups>(config.value_maps);
   ERPHUB_TRY(engine->Build(config, registry));
 
   store::StoreOptions store_options;
@@ -107,6 +108,7 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
   ERPHUB_ASSIGN_OR_RETURN(
       engine->store_,
       store::OpenStore(ResolveStoreUrl(config.store.url, config.base_dir), store_options));
+  engine->lookups_->BindStore(engine->store_.get());
 
   engine->committer_ =
       std::make_unique<IntakeCommitter>(*engine->store_, engine->options_.intake_threads);
@@ -145,7 +147,7 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
 
 Status Engine::Build(const Config& config, const ComponentRegistry& registry) {
   Diagnostics problems;
-  const ComponentEnv env{config.base_dir, &clock_};
+  const ComponentEnv env{config.base_dir, &clock_, lookups_.get(), &config.partners};
   for (const FlowConfig& flow_config : config.flows) {
     Result<BusinessKey, Diagnostic> key = BusinessKey::Compile(flow_config, config.file);
     if (!key.ok()) {

@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/message.h"
 #include "core/random.h"
+#include "engine/hub_lookups.h"
 #include "ops/metrics.h"
 #include "store/store.h"
 
@@ -133,6 +134,8 @@ class Engine {
   std::unique_ptr<MessageIdGenerator> ids_;
 
   // Declared in teardown order's reverse: the store outlives everything that uses it.
+  // Before store_: components built with it may still run while the store closes.
+  std::unique_ptr<HubLookups> lookups_;
   std::unique_ptr<store::Store> store_;
   std::map<std::string, std::unique_ptr<FlowRuntime>, std::less<>> flows_;
   std::unique_ptr<IntakeCommitter> committer_;

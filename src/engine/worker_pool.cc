@@ -1,5 +1,9 @@
 #include "engine/worker_pool.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -14,6 +18,16 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr milliseconds kStopCheckInterval{100};
 // Pause after the store failed a claim (e.g. disk full), before trying again.
 constexpr milliseconds kClaimErrorPause{1000};
+
+// Workers and recorders yield the CPU to intake when both want it: a burst is acknowledged at
+// full speed (callers time out and resend otherwise) and worked off after, within the backlog
+// bound. Linux niceness is per thread; without CPU contention it changes nothing.
+constexpr int kWorkerNice = 5;
+
+void LowerThreadPriority() {
+  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  ::setpriority(PRIO_PROCESS, tid, kWorkerNice);  // best effort: a failure leaves it as it was
+}
 
 }  // namespace
 
@@ -188,6 +202,7 @@ void WorkerPool::AwaitWork(uint64_t seen) {
 }
 
 void WorkerPool::Work() {
+  LowerThreadPriority();
   while (true) {
     store::ClaimedDelivery delivery;
     {
@@ -212,6 +227,7 @@ void WorkerPool::Work() {
 }
 
 void WorkerPool::Record() {
+  LowerThreadPriority();
   while (true) {
     Finished item;
     {

@@ -127,3 +127,19 @@ Result<std::string> RenderDocument(Format format, const Value& document,
 }
 
 }  // namespace erphub::formats
+
+namespace erphub::formats {
+
+Result<std::string> AcknowledgeDocument(Format format, std::string_view bytes) {
+  switch (format) {
+    case Format::kX12:
+      return x12::Acknowledge(bytes);
+    case Format::kEdifact:
+      return edifact::Acknowledge(bytes);
+    default:
+      return Status(StatusCode::kUnimplemented,
+                    std::string(FormatName(format)) + " documents have no acknowledgement");
+  }
+}
+
+}  // namespace erphub::formats

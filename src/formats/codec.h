@@ -31,4 +31,9 @@ Result<Value> ParseDocument(Format format, std::string_view bytes, const CodecOp
 Result<std::string> RenderDocument(Format format, const Value& document,
                                    const CodecOptions& options);
 
+// The acknowledgement a conforming receiver sends back for the interchange(s) in `bytes`: a 997
+// (and TA1) for X12, a CONTRL for EDIFACT. Succeeds also when it rejects; kUnimplemented for
+// formats without acknowledgements.
+Result<std::string> AcknowledgeDocument(Format format, std::string_view bytes);
+
 }  // namespace erphub::formats

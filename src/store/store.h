@@ -402,6 +402,18 @@ class Store {
   // All or nothing; kConflict when a check fails.
   virtual Status PutState(std::span<const StateWrite> writes) = 0;
 
+  // --- cross-references ---
+
+  // The id `system` uses for the `entity` known elsewhere as `external_id` (e.g. the Tryton
+  // party id of "shopify:5849301229845"); nullopt when there is no such link.
+  virtual Result<std::optional<std::string>> LookupXref(std::string_view system,
+                                                        std::string_view entity,
+                                                        std::string_view external_id) = 0;
+  // Records the link, replacing an earlier one for the same (system, entity, external id);
+  // durable on return.
+  virtual Status PutXref(std::string_view system, std::string_view entity,
+                         std::string_view external_id, std::string_view system_id) = 0;
+
   // --- figures ---
 
   // Flows with unfinished work, by name.

@@ -290,6 +290,55 @@ class FakeIntake : public Intake {
   int accept_calls_ = 0;
 };
 
+// The store's key/value state in memory, with compare-and-set as the store does it. Can be told
+// to lose the next `n` races (answer kConflict) to exercise retries.
+class FakeStateStore : public StateStore {
+ public:
+  Result<std::optional<std::string>> Get(std::string_view key) override {
+    std::lock_guard lock(mu_);
+    auto it = values_.find(std::string(key));
+    if (it == values_.end()) {
+      return std::optional<std::string>();
+    }
+    return std::optional<std::string>(it->second);
+  }
+
+  Status CompareAndSet(std::span<const StateChange> changes) override {
+    std::lock_guard lock(mu_);
+    if (conflicts_ > 0) {
+      --conflicts_;
+      return Status(StatusCode::kConflict, "lost a race");
+    }
+    for (const StateChange& change : changes) {
+      auto it = values_.find(change.key);
+      bool matches = change.expected.has_value()
+                         ? it != values_.end() && it->second == *change.expected
+                         : it == values_.end();
+      if (!matches) {
+        return Status(StatusCode::kConflict, "state changed: " + change.key);
+      }
+    }
+    for (const StateChange& change : changes) {
+      values_[change.key] = change.value;
+    }
+    return Status::Ok();
+  }
+
+  void LoseNextRaces(int n) {
+    std::lock_guard lock(mu_);
+    conflicts_ = n;
+  }
+  std::map<std::string, std::string> values() const {
+    std::lock_guard lock(mu_);
+    return values_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> values_;
+  int conflicts_ = 0;
+};
+
 // A message as the engine would hand it to steps and outputs.
 inline Message TestMessage(Value payload, std::string flow = "orders") {
   static FakeClock clock;

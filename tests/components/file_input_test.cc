@@ -172,5 +172,189 @@ TEST_F(FileInputTest, DoneFolderMustDifferFromTheWatchedOne) {
       << input.error().ToString();
 }
 
+TEST_F(FileInputTest, CsvRowsBecomeMessagesKeyedByTheHeaderWithTypedColumns) {
+  StartInput(", columns: [{name: qty, type: integer}, {name: price, type: decimal}]");
+  Drop("orders.csv", "sku,qty,price\nA-1,2,9.90\n\"B,2\",10,0.10\n");
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "done/orders.csv"); }));
+  std::vector<IntakeItem> accepted = intake_.accepted();
+  ASSERT_EQ(accepted.size(), 2u);
+  EXPECT_EQ(ToJson(accepted[0].payload), R"({"sku":"A-1","qty":2,"price":9.9})");
+  EXPECT_EQ(ToJson(accepted[1].payload), R"({"sku":"B,2","qty":10,"price":0.1})");
+  EXPECT_EQ(accepted[0].source, "file orders.csv:2");
+  EXPECT_EQ(accepted[1].source, "file orders.csv:3");
+  EXPECT_EQ(accepted[1].event_id.rfind("orders.csv@", 0), 0u);
+  EXPECT_EQ(accepted[1].event_id.substr(accepted[1].event_id.size() - 2), ":3");
+}
+
+TEST_F(FileInputTest, CsvBadRowIsQuarantinedWithItsLineAndTheRestGoesOn) {
+  StartInput(", on_bad_row: quarantine");
+  Drop("orders.csv", "sku,qty\nA,1\nB,2,extra\nC,3\n\"D,4\n");
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "done/orders.csv"); }));
+  std::vector<IntakeItem> accepted = intake_.accepted();
+  ASSERT_EQ(accepted.size(), 2u);
+  EXPECT_EQ(ToJson(accepted[0].payload), R"({"sku":"A","qty":"1"})");
+  EXPECT_EQ(ToJson(accepted[1].payload), R"({"sku":"C","qty":"3"})");
+  std::vector<QuarantineItem> quarantined = intake_.quarantined();
+  ASSERT_EQ(quarantined.size(), 2u);
+  EXPECT_EQ(quarantined[0].raw, "B,2,extra");
+  EXPECT_EQ(quarantined[0].source, "file orders.csv:3");
+  EXPECT_EQ(quarantined[0].reason.rfind("orders.csv:3: column ", 0), 0u) << quarantined[0].reason;
+  EXPECT_NE(quarantined[0].reason.find("expected 2 fields, found 3"), std::string::npos)
+      << quarantined[0].reason;
+  EXPECT_EQ(quarantined[1].source, "file orders.csv:5");
+  EXPECT_NE(quarantined[1].reason.find("unterminated"), std::string::npos) << quarantined[1].reason;
+}
+
+TEST_F(FileInputTest, CsvBadRowFailsTheWholeFileByDefault) {
+  StartInput();
+  Drop("orders.csv", "sku,qty\nA,1\nB\nC,3\n");
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "failed/orders.csv"); }));
+  std::string error = ReadFile(inbox() / "failed/orders.csv.error");
+  EXPECT_EQ(error.rfind("orders.csv:3: column ", 0), 0u) << error;
+  EXPECT_NE(error.find("expected 2 fields, found 1"), std::string::npos) << error;
+  EXPECT_TRUE(intake_.accepted().empty());
+  ASSERT_EQ(intake_.quarantined().size(), 1u);
+  EXPECT_EQ(intake_.quarantined()[0].raw, "B");
+}
+
+TEST_F(FileInputTest, LargeCsvIsCommittedInBatches) {
+  StartInput(", batch_rows: 100");
+  std::string csv = "n,text\n";
+  for (int i = 0; i < 2500; ++i) {
+    csv += std::to_string(i) + ",row " + std::to_string(i) + "\n";
+  }
+  Drop("big.csv", csv);
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "done/big.csv"); }));
+  std::vector<IntakeItem> accepted = intake_.accepted();
+  ASSERT_EQ(accepted.size(), 2500u);
+  EXPECT_EQ(intake_.accept_calls(), 25);
+  EXPECT_EQ(ToJson(accepted[2499].payload), R"({"n":"2499","text":"row 2499"})");
+}
+
+TEST_F(FileInputTest, CsvDialectSplitDocumentAndLatin1) {
+  StartInput(", format: csv, delimiter: ';', encoding: latin-1, split: document");
+  Drop("prices.txt", "name;city\nJos\xE9;K\xF6ln\n");
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "done/prices.txt"); }));
+  std::vector<IntakeItem> accepted = intake_.accepted();
+  ASSERT_EQ(accepted.size(), 1u);
+  EXPECT_EQ(ToJson(accepted[0].payload), "[{\"name\":\"Jos\xC3\xA9\",\"city\":\"K\xC3\xB6ln\"}]");
+}
+
+TEST_F(FileInputTest, XmlFileIsOneMessageWithAlwaysArrayHints) {
+  StartInput(", always_array: [Line]");
+  Drop("order.xml", "<?xml version=\"1.0\"?>\n<Order id=\"7\"><Line>A</Line></Order>");
+  Drop("broken.xml", "<Order><Line></Order>");
+  ASSERT_TRUE(WaitUntil([&] {
+    return fs::exists(inbox() / "done/order.xml") && fs::exists(inbox() / "failed/broken.xml");
+  }));
+  std::vector<IntakeItem> accepted = intake_.accepted();
+  ASSERT_EQ(accepted.size(), 1u);
+  EXPECT_EQ(ToJson(accepted[0].payload), R"({"Order":{"@id":"7","Line":["A"]}})");
+  EXPECT_EQ(accepted[0].source, "file order.xml");
+  std::string error = ReadFile(inbox() / "failed/broken.xml.error");
+  EXPECT_NE(error.find("line 1"), std::string::npos) << error;
+}
+
+TEST_F(FileInputTest, EdiFileThatIsNeitherX12NorEdifactFails) {
+  StartInput();
+  Drop("mystery.edi", "HELLO*WORLD~");
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "failed/mystery.edi.error"); }));
+  EXPECT_NE(ReadFile(inbox() / "failed/mystery.edi.error").find("neither X12"), std::string::npos);
+}
+
+TEST_F(FileInputTest, SplitRecordIsRefusedForXml) {
+  auto input =
+      Build<Input>(ComponentKind::kInput, "file: {path: inbox, format: xml, split: record}");
+  ASSERT_FALSE(input.ok());
+  EXPECT_NE(input.error().message().find("split"), std::string::npos) << input.error().ToString();
+}
+
+TEST_F(FileInputTest, AckNeedsAMatchingFormatAndAFolder) {
+  auto wrong = Build<Input>(ComponentKind::kInput, "file: {path: inbox, format: csv, ack: 997}");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message().find("997 acknowledges x12 files, not csv"), std::string::npos)
+      << wrong.error().ToString();
+}
+
+std::string FormatsSample(const std::string& relative) {
+  return ReadFile(fs::path(ERPHUB_SOURCE_DIR) / "tests/data/formats" / relative);
+}
+
+size_t CountSegments(const std::string& text, const std::string& start) {
+  size_t count = 0;
+  for (size_t at = text.find(start); at != std::string::npos; at = text.find(start, at + 1)) {
+    count += at == 0 || text[at - 1] == '\n' || text[at - 1] == '~' || text[at - 1] == '\'';
+  }
+  return count;
+}
+
+TEST_F(FileInputTest, X12FileGivesOneMessagePerTransactionSetAndA997) {
+  StartInput(", ack: \"997\", ack_dir: acks");
+  std::string x12 = FormatsSample("x12/850_nodex12_two-interchanges.edi");
+  Drop("po.edi", x12);
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "done/po.edi"); }));
+  std::vector<IntakeItem> accepted = intake_.accepted();
+  ASSERT_EQ(accepted.size(), CountSegments(x12, "ST*"));
+  ASSERT_GE(accepted.size(), 2u);
+  EXPECT_EQ(accepted[0].source, "file po.edi#0");
+  EXPECT_EQ(accepted[1].event_id.substr(accepted[1].event_id.size() - 2), "#1");
+  EXPECT_EQ(ToJson(accepted[0].payload.Get("ST")), R"(["ST","850","000000010"])");
+  EXPECT_EQ(*FindHeader(accepted[0].headers, "X12-Sender"), "4405197800");
+  EXPECT_EQ(*FindHeader(accepted[0].headers, "X12-Set"), "850");
+  EXPECT_EQ(*FindHeader(accepted[0].headers, "X12-Interchange"), "000003438");
+  std::string ack = ReadFile(dir_.path() / "acks/po.edi.997");
+  EXPECT_EQ(ack.rfind("ISA", 0), 0u) << ack;
+  EXPECT_NE(ack.find("ST*997*"), std::string::npos) << ack;
+  EXPECT_NE(ack.find("AK9*A"), std::string::npos) << ack;
+}
+
+TEST_F(FileInputTest, MalformedX12FailsAndItsRejectionIsAcknowledged) {
+  StartInput(", ack: \"997\", ack_dir: acks");
+  Drop("bad.edi", FormatsSample("x12/850_derived_bad-counts.edi"));
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "failed/bad.edi.error"); }));
+  EXPECT_TRUE(intake_.accepted().empty());
+  std::string error = ReadFile(inbox() / "failed/bad.edi.error");
+  EXPECT_EQ(error.rfind("bad.edi: segment ", 0), 0u) << error;
+  std::string ack = ReadFile(dir_.path() / "acks/bad.edi.997");
+  EXPECT_NE(ack.find("ST*997*"), std::string::npos) << ack;
+  EXPECT_EQ(ack.find("AK9*A"), std::string::npos) << ack;
+}
+
+TEST_F(FileInputTest, EdifactFileGivesOneMessagePerMessageAndAContrl) {
+  StartInput(", ack: contrl, ack_dir: acks, lenient: true");  // the sample repeats a reference
+  std::string edifact = FormatsSample("edifact/INVOIC_edifabric_multiple-messages.edi");
+  Drop("invoices.edi", edifact);
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "done/invoices.edi"); }));
+  std::vector<IntakeItem> accepted = intake_.accepted();
+  ASSERT_EQ(accepted.size(), CountSegments(edifact, "UNH+"));
+  ASSERT_GE(accepted.size(), 2u);
+  EXPECT_EQ(accepted[0].payload.Get("type").as_string(), "INVOIC");
+  EXPECT_EQ(*FindHeader(accepted[0].headers, "EDIFACT-Sender"), "102096559TEST");
+  EXPECT_EQ(*FindHeader(accepted[0].headers, "EDIFACT-Message"), "INVOIC");
+  EXPECT_EQ(*FindHeader(accepted[0].headers, "EDIFACT-Message-Reference"), "509010117");
+  std::string ack = ReadFile(dir_.path() / "acks/invoices.edi.contrl");
+  EXPECT_NE(ack.find("CONTRL"), std::string::npos) << ack;
+  EXPECT_NE(ack.find("UCI+"), std::string::npos) << ack;
+}
+
+TEST_F(FileInputTest, SplitDocumentKeepsTheWholeInterchange) {
+  StartInput(", format: x12, split: document");
+  Drop("po.x12", FormatsSample("x12/850_nodex12_two-interchanges.edi"));
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "done/po.x12"); }));
+  std::vector<IntakeItem> accepted = intake_.accepted();
+  ASSERT_EQ(accepted.size(), 1u);
+  EXPECT_EQ(accepted[0].payload.Get("interchanges").size(), 2u);
+}
+
+TEST_F(FileInputTest, PartnersAckPolicyIsTheDefault) {
+  Value partners = *ParseJson(R"({"acme": {"ack": "997"}})");
+  auto input = Build<Input>(
+      ComponentKind::kInput, "file: {path: inbox, partner: acme}",
+      ComponentEnv{.base_dir = dir_.path().string(), .clock = nullptr, .partners = &partners});
+  ASSERT_FALSE(input.ok());
+  EXPECT_NE(input.error().message().find("ack_dir: is required with ack: 997"), std::string::npos)
+      << input.error().ToString();
+}
+
 }  // namespace
 }  // namespace erphub::components

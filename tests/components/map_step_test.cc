@@ -137,3 +137,79 @@ TEST(MapStepTest, MissingFileIsAConfigError) {
 
 }  // namespace
 }  // namespace erphub::components
+
+namespace erphub::components {
+namespace {
+
+// Lookups as the hub offers them: one value map, cross-references in memory, and a switch that
+// makes the cross-reference store fail.
+class FakeLookups final : public Lookups {
+ public:
+  FakeLookups() {
+    Object uom;
+    uom.Append("pcs", Value::Str("Unit"));
+    uom.Append("10", Value::Str("ten"));
+    Object maps;
+    maps.Append("uom", Value::MakeObject(std::move(uom)));
+    maps_ = Value::MakeObject(std::move(maps));
+  }
+  const Value* ValueMap(std::string_view name) const override {
+    return maps_.as_object().Find(name);
+  }
+  Result<std::optional<std::string>> Xref(std::string_view system, std::string_view entity,
+                                          std::string_view external_id) const override {
+    if (store_down) return UnavailableError("database is locked");
+    if (system == "tryton" && entity == "party" && external_id == "shopify:1") {
+      return std::optional<std::string>("42");
+    }
+    return std::optional<std::string>();
+  }
+  bool store_down = false;
+
+ private:
+  Value maps_;
+};
+
+Result<Value, Failure> MapWith(const FakeLookups& lookups, const std::string& expression,
+                               const Value& input) {
+  auto step = testing::Build<Step>(ComponentKind::kStep, "map: {expression: '" + expression + "'}",
+                                   ComponentEnv{.base_dir = ".", .lookups = &lookups});
+  EXPECT_TRUE(step.ok()) << step.error().ToString();
+  if (!step.ok()) return Failure{};
+  return (*step)->Process(testing::TestMessage(input), input);
+}
+
+TEST(MapStepLookupsTest, ValueMapsComeFromTheConfig) {
+  FakeLookups lookups;
+  auto input = ParseJson(R"({"unit": "pcs", "n": 10, "other": "box"})");
+  auto result = MapWith(lookups,
+                        R"({"unit": $valueMap("uom", unit), "n": $valueMap("uom", n),)"
+                        R"( "other": $valueMap("uom", other)})",
+                        *input);
+  ASSERT_TRUE(result.ok()) << result.error().error;
+  EXPECT_EQ(ToJson(*result), R"({"unit":"Unit","n":"ten"})");
+  auto missing = MapWith(lookups, R"($valueMap("colours", unit))", *input);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().error.find("D3800"), std::string::npos) << missing.error().error;
+}
+
+TEST(MapStepLookupsTest, XrefReadsTheStoresCrossReferences) {
+  FakeLookups lookups;
+  auto input = ParseJson(R"({"customer": "shopify:1", "other": "shopify:2"})");
+  auto result = MapWith(lookups,
+                        R"({"party": $xref("tryton", "party", customer),)"
+                        R"( "new": $xref("tryton", "party", other)})",
+                        *input);
+  ASSERT_TRUE(result.ok()) << result.error().error;
+  EXPECT_EQ(ToJson(*result), R"({"party":"42"})");
+
+  // A store that cannot answer now makes the step fail transiently: it is retried.
+  lookups.store_down = true;
+  auto failed = MapWith(lookups, R"($xref("tryton", "party", customer))", *input);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_TRUE(failed.error().transient);
+  EXPECT_NE(failed.error().error.find("database is locked"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace erphub::components

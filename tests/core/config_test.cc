@@ -33,7 +33,9 @@ void RegisterTestComponents(ComponentRegistry& registry) {
                            .Field(MapField("headers", StringField("h")))
                            .Field(HttpAuthField())
                            .Field(DurationField("timeout").Default("30s"))));
-  ok(registry.Register(ComponentSpec::Output("file").Field(StringField("path").Required())));
+  ok(registry.Register(ComponentSpec::Output("file")
+                           .Field(StringField("path").Required())
+                           .Field(StringField("partner"))));
 }
 
 class ConfigTest : public ::testing::Test {
@@ -310,7 +312,7 @@ flows:
                 "/etc/erphub/hub.yaml:2:14: store.url: expected sqlite:PATH or postgres://HOST/DB",
                 "/etc/erphub/hub.yaml:2:42: store.fsync: \"always\" is not one of full, normal",
                 "/etc/erphub/hub.yaml:3:1: colour: unknown field; known fields: listen, store, "
-                "systems",
+                "systems, value_maps, partners",
                 "/etc/erphub/hub.yaml:5:3: systems.erp.url: required field is missing",
                 "/etc/erphub/hub.yaml:5:9: systems.erp.auth: \"password\" is required when type "
                 "is basic",
@@ -431,6 +433,57 @@ TEST_F(ConfigTest, LoadConfigFileReportsAnUnreadableFile) {
   EXPECT_EQ(loaded->base_dir, "/ok");
 }
 
+TEST_F(ConfigTest, PartnersAreValidatedAndComponentsMustNameOne) {
+  const std::string flows = R"(flows:
+  edi:
+    from: {file: {path: in}}
+    to:
+      - file: {path: out, partner: acme}
+      - name: second
+        file: {path: out2, partner: globex}
+)";
+  auto config = Load(R"(partners:
+  acme: {sender_id: ERPHUB, receiver_id: ACME, delimiters: {element: "|"}, ack: "997"}
+)" + flows);
+  ASSERT_FALSE(config.ok());
+  ASSERT_EQ(config.error().size(), 1u);
+  EXPECT_EQ(config.error().begin()->ToString(),
+            "/etc/erphub/hub.yaml:9:37: flows.edi.to[1].partner: unknown partner \"globex\"; "
+            "partners are: acme");
+
+  auto good = Load(R"(partners:
+  acme: {sender_id: ERPHUB, receiver_id: ACME, delimiters: {element: "|"}, ack: "997"}
+  globex: {sender_id: ERPHUB, receiver_id: GLOBEX, test: true}
+)" + flows);
+  ASSERT_TRUE(good.ok()) << good.error().ToString();
+  const Value& acme = good->partners.Get("acme");
+  EXPECT_EQ(acme.Get("sender_qualifier").as_string(), "ZZ");
+  EXPECT_EQ(acme.Get("version").as_string(), "00401");
+  EXPECT_EQ(acme.Get("delimiters").Get("element").as_string(), "|");
+  EXPECT_EQ(ToJson(good->ToDisplayValue().Get("partners").Get("globex").Get("test")), "true");
+
+  std::vector<std::string> errors = Errors(R"(partners:
+  acme: {sender_id: ERPHUB, delimiters: {element: "||"}, color: red}
+)" + flows);
+  ASSERT_EQ(errors.size(), 4u) << ::testing::PrintToString(errors);
+  EXPECT_NE(errors[0].find("partners.acme.receiver_id: required"), std::string::npos);
+  EXPECT_NE(errors[1].find("partners.acme.delimiters.element"), std::string::npos);
+  EXPECT_NE(errors[2].find("partners.acme.color: unknown field"), std::string::npos);
+  EXPECT_NE(errors[3].find("unknown partner \"globex\""), std::string::npos);
+}
+
+TEST_F(ConfigTest, UnknownPartnerWithoutAPartnersSection) {
+  std::vector<std::string> errors = Errors(R"(flows:
+  edi:
+    from: {file: {path: in}}
+    to: [{file: {path: out, partner: acme}}]
+)");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0],
+            "/etc/erphub/hub.yaml:4:38: flows.edi.to[0].partner: unknown partner \"acme\"; the "
+            "config has no `partners:`");
+}
+
 TEST(DiagnosticTest, FormatsWhatIsKnown) {
   EXPECT_EQ((Diagnostic{"a.yaml", 3, 7, "flows.x", "bad"}).ToString(), "a.yaml:3:7: flows.x: bad");
   EXPECT_EQ((Diagnostic{"a.yaml", 3, 0, "", "bad"}).ToString(), "a.yaml:3: bad");
@@ -444,6 +497,43 @@ TEST(DiagnosticTest, FormatsWhatIsKnown) {
   EXPECT_EQ(list.ToString(), "a:1:5: first\na:2:1: second\n");
   EXPECT_EQ(list.ToStatus().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(list.ToStatus().message(), "a:1:5: first\na:2:1: second");
+}
+
+}  // namespace
+}  // namespace erphub
+
+namespace erphub {
+namespace {
+
+constexpr char kValueMapsConfig[] = R"(value_maps:
+  uom: {pcs: Unit, kg: Kilogram}
+  tax_rate: {"0.19": DE-VAT-19}
+flows:
+  f:
+    from: {file: {path: in}}
+    to:
+      - file: {path: out}
+)";
+
+TEST_F(ConfigTest, ValueMapsAreTablesForMappings) {
+  auto config = Load(kValueMapsConfig);
+  ASSERT_TRUE(config.ok()) << config.error().ToString();
+  EXPECT_EQ(config->value_maps.Get("uom").Get("kg").as_string(), "Kilogram");
+  EXPECT_EQ(config->value_maps.Get("tax_rate").Get("0.19").as_string(), "DE-VAT-19");
+  EXPECT_EQ(config->ToDisplayValue().Get("value_maps").Get("uom").Get("pcs").as_string(), "Unit");
+}
+
+TEST_F(ConfigTest, AValueMapMustBeAMapping) {
+  std::vector<std::string> errors = Errors(R"(value_maps:
+  uom: [pcs, kg]
+flows:
+  f:
+    from: {file: {path: in}}
+    to:
+      - file: {path: out}
+)");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("hub.yaml:2:8: value_maps.uom"), std::string::npos) << errors[0];
 }
 
 }  // namespace

@@ -207,6 +207,17 @@ TEST(X12ParseTest, EbcdicIsDecoded) {
     ebcdic.push_back(static_cast<char>(kCodes[at]));
   }
   EXPECT_EQ(ToJson(ParseOk(ebcdic)), ToJson(ParseOk(ascii)));
+  // Also when it arrives a byte at a time.
+  std::string out;
+  JsonStream stream(ParseOptions{}, [&out](std::string_view piece) {
+    out.append(piece);
+    return Status::Ok();
+  });
+  for (char c : ebcdic) {
+    ASSERT_TRUE(stream.Feed(std::string_view(&c, 1)).ok());
+  }
+  ASSERT_TRUE(stream.Finish().ok());
+  EXPECT_EQ(out, ToJson(ParseOk(ascii)));
 }
 
 TEST(X12ParseTest, StreamingInChunksGivesTheSameJson) {

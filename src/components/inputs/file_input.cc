@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -16,8 +18,12 @@
 #include <vector>
 
 #include "components/atomic_file.h"
+#include "components/codec_config.h"
 #include "components/factory_support.h"
+#include "components/inputs/csv_file_rows.h"
+#include "components/inputs/interchange_parts.h"
 #include "core/json.h"
+#include "formats/csv/csv_document.h"
 
 namespace erphub::components {
 namespace {
@@ -29,14 +35,22 @@ using std::chrono::milliseconds;
 // keeps; the file itself is kept whole in failed/.
 constexpr size_t kMaxQuarantinedBytes = 64 << 10;
 
-enum class FileFormat { kJson, kNdjson };
+using formats::Format;
+
+enum class Split { kAuto, kRecord, kDocument };
 
 struct FileInputSettings {
   fs::path dir;
   fs::path done_dir;
   fs::path failed_dir;
-  std::string format;  // auto, json, ndjson
+  std::string format;  // auto, or a format's name
+  Split split = Split::kAuto;
+  formats::CodecOptions codec;
+  bool quarantine_bad_rows = false;  // CSV on_bad_row: quarantine
+  std::optional<Format> ack;         // write the acknowledgement of this format's files
+  fs::path ack_dir;
   milliseconds poll_interval{1000};
+  size_t batch_rows = 1000;  // CSV rows per commit
 };
 
 // Why a file cannot become messages: where (the line, for ndjson) and what is wrong.
@@ -45,10 +59,7 @@ struct RecordError {
   std::string raw;     // the offending record's text
 };
 
-std::string Sha256Prefix(std::string_view content) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(content.data(), content.size(), digest, &size, EVP_sha256(), nullptr);
+std::string HexPrefix(const unsigned char* digest, unsigned int size) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (unsigned int i = 0; i < 8 && i < size; ++i) {
@@ -57,6 +68,31 @@ std::string Sha256Prefix(std::string_view content) {
   }
   return out;
 }
+
+std::string Sha256Prefix(std::string_view content) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(content.data(), content.size(), digest, &size, EVP_sha256(), nullptr);
+  return HexPrefix(digest, size);
+}
+
+// SHA-256 over data that arrives in pieces.
+class Sha256Stream {
+ public:
+  Sha256Stream() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+  }
+  void Update(std::string_view data) { EVP_DigestUpdate(ctx_.get(), data.data(), data.size()); }
+  std::string Prefix() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(ctx_.get(), digest, &size);
+    return HexPrefix(digest, size);
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+};
 
 std::string_view TrimLine(std::string_view line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
@@ -116,6 +152,25 @@ fs::path Normal(const fs::path& path) {
   return normal.has_filename() ? normal : normal.parent_path();
 }
 
+// The format of a ".edi" file, from its first segment.
+std::optional<Format> SniffEdi(std::string_view content) {
+  if (content.starts_with("\xEF\xBB\xBF")) {
+    content.remove_prefix(3);
+  }
+  size_t start = content.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) {
+    return std::nullopt;
+  }
+  content.remove_prefix(start);
+  if (content.starts_with("ISA")) {
+    return Format::kX12;
+  }
+  if (content.starts_with("UNA") || content.starts_with("UNB")) {
+    return Format::kEdifact;
+  }
+  return std::nullopt;
+}
+
 class FileInput final : public Input {
  public:
   explicit FileInput(FileInputSettings settings) : settings_(std::move(settings)) {}
@@ -126,7 +181,11 @@ class FileInput final : public Input {
       return InternalError("file input started without an intake");
     }
     context_ = context;
-    for (const fs::path& dir : {settings_.dir, settings_.done_dir, settings_.failed_dir}) {
+    std::vector<fs::path> dirs = {settings_.dir, settings_.done_dir, settings_.failed_dir};
+    if (settings_.ack.has_value()) {
+      dirs.push_back(settings_.ack_dir);
+    }
+    for (const fs::path& dir : dirs) {
       std::error_code ec;
       fs::create_directories(dir, ec);
       if (ec) {
@@ -157,33 +216,72 @@ class FileInput final : public Input {
     bool operator==(const Snapshot&) const = default;
   };
 
+  // What became of a file: handled (moved to done/ or failed/), or left for a later scan.
+  enum class Outcome { kHandled, kPause };
+
   bool stopping() {
     std::lock_guard lock(mu_);
     return stopping_;
   }
 
+  // Waits one poll interval; false when stopping.
+  bool Pause() {
+    std::unique_lock lock(mu_);
+    return !wake_.wait_for(lock, settings_.poll_interval, [this] { return stopping_; });
+  }
+
   void Run() {
     while (true) {
       Scan();
-      std::unique_lock lock(mu_);
-      if (wake_.wait_for(lock, settings_.poll_interval, [this] { return stopping_; })) {
+      if (!Pause()) {
         return;
       }
     }
   }
 
-  std::optional<FileFormat> FormatOf(const fs::path& path) const {
+  // The format a file is read in, or nullopt for files this input leaves alone. ".edi" files
+  // read as kX12 here; their first segment decides (SniffEdi).
+  std::optional<Format> FormatOf(const fs::path& path) const {
     std::string ext = path.extension().string();
-    if (ext != ".json" && ext != ".ndjson" && ext != ".jsonl") {
-      return std::nullopt;
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    bool json_ext = ext == ".json" || ext == ".ndjson" || ext == ".jsonl";
+    if (settings_.format == "json" || settings_.format == "ndjson") {
+      if (!json_ext) {
+        return std::nullopt;
+      }
+      return settings_.format == "json" ? Format::kJson : Format::kNdjson;
     }
-    if (settings_.format == "json") {
-      return FileFormat::kJson;
+    if (settings_.format != "auto") {
+      // An explicit document format reads every file dropped in, whatever its name.
+      return formats::FormatFromName(settings_.format);
     }
-    if (settings_.format == "ndjson") {
-      return FileFormat::kNdjson;
+    if (ext == ".json") {
+      return Format::kJson;
     }
-    return ext == ".json" ? FileFormat::kJson : FileFormat::kNdjson;
+    if (ext == ".ndjson" || ext == ".jsonl") {
+      return Format::kNdjson;
+    }
+    if (ext == ".csv") {
+      return Format::kCsv;
+    }
+    if (ext == ".xml") {
+      return Format::kXml;
+    }
+    if (ext == ".x12" || ext == ".edi") {
+      return Format::kX12;
+    }
+    if (ext == ".edifact") {
+      return Format::kEdifact;
+    }
+    return std::nullopt;
+  }
+
+  bool WholeFile(Format format) const {
+    if (settings_.split == Split::kDocument) {
+      return true;
+    }
+    return settings_.split == Split::kAuto && format == Format::kXml;
   }
 
   void Scan() {
@@ -210,22 +308,22 @@ class FileInput final : public Input {
     seen_ = std::move(seen);
     std::sort(ready.begin(), ready.end());
     for (const fs::path& path : ready) {
-      if (stopping() || !ProcessFile(path)) {
+      if (stopping() || ProcessFile(path) == Outcome::kPause) {
         return;
       }
     }
   }
 
-  // Parses a file into intake items, or the first record that is not JSON.
-  Result<std::vector<IntakeItem>, RecordError> ParseRecords(const fs::path& path,
-                                                            std::string_view content) const {
+  // Parses a JSON or NDJSON file into intake items, or the first record that is not JSON.
+  Result<std::vector<IntakeItem>, RecordError> ParseJsonRecords(const fs::path& path, Format format,
+                                                                std::string_view content) const {
     std::string name = path.filename().string();
     std::string id_base = name + "@" + Sha256Prefix(content);
     if (content.starts_with("\xEF\xBB\xBF")) {  // a byte order mark some editors write
       content.remove_prefix(3);
     }
     std::vector<IntakeItem> items;
-    if (FormatOf(path) == FileFormat::kNdjson) {
+    if (format == Format::kNdjson && !WholeFile(format)) {
       size_t line_number = 0;
       size_t pos = 0;
       while (pos < content.size()) {
@@ -253,12 +351,13 @@ class FileInput final : public Input {
       }
       return items;
     }
-    auto document = ParseJson(content);
+    auto document = format == Format::kNdjson ? formats::ParseDocument(format, content, {})
+                                              : ParseJson(content);
     if (!document.ok()) {
       return RecordError{name + ": " + JsonErrorText(document.error(), document.error().context()),
                          std::string(content.substr(0, kMaxQuarantinedBytes))};
     }
-    if (!document->is_array()) {
+    if (!document->is_array() || WholeFile(format)) {
       items.push_back(IntakeItem{.payload = std::move(*document),
                                  .headers = {},
                                  .event_id = id_base,
@@ -276,38 +375,207 @@ class FileInput final : public Input {
     return items;
   }
 
-  // Handles one file. False when scanning should pause (overload, store trouble) and the file
-  // stays for the next scan.
-  bool ProcessFile(const fs::path& path) {
+  // Parses an XML, X12, EDIFACT or (whole) CSV file into intake items: the whole document, or
+  // one per transaction set / message.
+  Result<std::vector<IntakeItem>, RecordError> ParseDocumentRecords(
+      const fs::path& path, Format format, std::string_view content) const {
+    std::string name = path.filename().string();
+    std::string id_base = name + "@" + Sha256Prefix(content);
+    Result<Value> document = Status();
+    if (format == Format::kCsv) {
+      formats::csv::CsvOptions csv = settings_.codec.csv;
+      csv.on_bad_row = formats::csv::OnBadRow::kFailFile;
+      document = formats::csv::ParseCsv(content, csv);
+    } else {
+      document = formats::ParseDocument(format, content, settings_.codec);
+    }
+    if (!document.ok()) {
+      return RecordError{name + ": " + document.status().ToString(),
+                         std::string(content.substr(0, kMaxQuarantinedBytes))};
+    }
+    std::vector<IntakeItem> items;
+    if (WholeFile(format) || (format != Format::kX12 && format != Format::kEdifact)) {
+      items.push_back(IntakeItem{.payload = std::move(*document),
+                                 .headers = {},
+                                 .event_id = id_base,
+                                 .source = "file " + name});
+      return items;
+    }
+    std::vector<InterchangePart> parts = SplitInterchanges(format, *document);
+    for (size_t i = 0; i < parts.size(); ++i) {
+      std::string index = "#" + std::to_string(i);
+      items.push_back(IntakeItem{.payload = std::move(parts[i].payload),
+                                 .headers = std::move(parts[i].headers),
+                                 .event_id = id_base + index,
+                                 .source = "file " + name + index});
+    }
+    return items;
+  }
+
+  // Handles one file read whole (everything but CSV read by rows).
+  Outcome ProcessFile(const fs::path& path) {
     if (context_.intake->Overloaded()) {
-      return false;
+      return Outcome::kPause;
+    }
+    std::optional<Format> format = FormatOf(path);
+    if (format == Format::kCsv && !WholeFile(*format)) {
+      return ProcessCsvRows(path);
     }
     auto content = ReadWholeFile(path);
     if (!content.ok()) {
-      return true;  // gone or unreadable now; the next scan tries again
+      return Outcome::kHandled;  // gone or unreadable now; the next scan tries again
     }
-    auto items = ParseRecords(path, *content);
+    std::string name = path.filename().string();
+    if (format == Format::kX12 && path.extension() == ".edi" && settings_.format == "auto") {
+      format = SniffEdi(*content);
+      if (!format.has_value()) {
+        MoveToFailed(path, name + ": neither X12 (ISA) nor EDIFACT (UNA, UNB) at the start",
+                     content->substr(0, kMaxQuarantinedBytes));
+        return Outcome::kHandled;
+      }
+    }
+    if (settings_.ack.has_value() && *settings_.ack == *format && !WriteAck(path, *content)) {
+      return Outcome::kPause;
+    }
+    auto items = *format == Format::kJson || *format == Format::kNdjson
+                     ? ParseJsonRecords(path, *format, *content)
+                     : ParseDocumentRecords(path, *format, *content);
     if (!items.ok()) {
       MoveToFailed(path, items.error().reason, items.error().raw);
-      return true;
+      return Outcome::kHandled;
     }
     if (!items->empty()) {
       auto accepted = context_.intake->Accept(std::move(*items));
       if (!accepted.ok()) {
         if (accepted.error().code() != StatusCode::kInvalidArgument) {
-          return false;
+          return Outcome::kPause;
         }
-        MoveToFailed(path,
-                     path.filename().string() + ": " + std::string(accepted.error().message()),
+        MoveToFailed(path, name + ": " + std::string(accepted.error().message()),
                      content->substr(0, kMaxQuarantinedBytes));
-        return true;
+        return Outcome::kHandled;
       }
     }
+    MoveToDone(path);
+    return Outcome::kHandled;
+  }
+
+  // A CSV file, one message per row, read in bounded memory. A first pass hashes the file (for
+  // the event ids) and finds what fails the whole file, so that such a file gives no message;
+  // the second commits rows in batches and quarantines bad rows.
+  Outcome ProcessCsvRows(const fs::path& path) {
+    std::string name = path.filename().string();
+    const formats::csv::CsvOptions& csv = settings_.codec.csv;
+    Sha256Stream hash;
+    {
+      CsvFileRows rows(path, csv, [&](std::string_view chunk) { hash.Update(chunk); });
+      while (true) {
+        auto event = rows.Next();
+        if (!event.ok()) {
+          if (event.status().code() == StatusCode::kUnavailable) {
+            return Outcome::kHandled;  // unreadable now; the next scan tries again
+          }
+          MoveToFailed(path, RowProblemText(name, rows.line(), event.status()),
+                       std::string(rows.raw()));
+          return Outcome::kHandled;
+        }
+        if (*event == CsvFileRows::Event::kEnd) {
+          break;
+        }
+        if (*event == CsvFileRows::Event::kBadRow && !settings_.quarantine_bad_rows) {
+          MoveToFailed(path, RowProblemText(name, rows.line(), rows.problem()),
+                       std::string(rows.raw()));
+          return Outcome::kHandled;
+        }
+      }
+    }
+    std::string id_base = name + "@" + hash.Prefix();
+    CsvFileRows rows(path, csv);
+    std::vector<IntakeItem> batch;
+    while (true) {
+      auto event = rows.Next();
+      if (!event.ok()) {
+        return Outcome::kPause;  // the file changed or went away since the first pass
+      }
+      if (*event == CsvFileRows::Event::kEnd) {
+        break;
+      }
+      std::string at = name + ":" + std::to_string(rows.line());
+      if (*event == CsvFileRows::Event::kBadRow) {
+        auto quarantined = context_.intake->Quarantine(
+            QuarantineItem{.raw = std::string(rows.raw()),
+                           .reason = RowProblemText(name, rows.line(), rows.problem()),
+                           .source = "file " + at,
+                           .headers = {}});
+        if (!quarantined.ok()) {
+          return Outcome::kPause;
+        }
+        continue;
+      }
+      batch.push_back(IntakeItem{.payload = rows.row(),
+                                 .headers = {},
+                                 .event_id = id_base + ":" + std::to_string(rows.line()),
+                                 .source = "file " + at});
+      if (batch.size() >= settings_.batch_rows) {
+        if (Outcome outcome = Commit(path, batch); outcome == Outcome::kPause || !batch.empty()) {
+          return outcome;
+        }
+      }
+    }
+    if (!batch.empty()) {
+      if (Outcome outcome = Commit(path, batch); outcome == Outcome::kPause || !batch.empty()) {
+        return outcome;
+      }
+    }
+    MoveToDone(path);
+    return Outcome::kHandled;
+  }
+
+  // Accepts a batch of a file's rows, waiting while the flow is overloaded or the store fails.
+  // Empties `batch` once committed; kHandled with `batch` still full when the file was moved to
+  // failed/ (a key expression failed); kPause when stopping.
+  Outcome Commit(const fs::path& path, std::vector<IntakeItem>& batch) {
+    while (true) {
+      if (stopping()) {
+        return Outcome::kPause;
+      }
+      if (!context_.intake->Overloaded()) {
+        auto accepted = context_.intake->Accept(batch);
+        if (accepted.ok()) {
+          batch.clear();
+          return Outcome::kHandled;
+        }
+        if (accepted.error().code() == StatusCode::kInvalidArgument) {
+          MoveToFailed(
+              path, path.filename().string() + ": " + std::string(accepted.error().message()), "");
+          return Outcome::kHandled;
+        }
+      }
+      if (!Pause()) {
+        return Outcome::kPause;
+      }
+    }
+  }
+
+  // Writes the acknowledgement of `content` into ack_dir as NAME.997 or NAME.contrl. False when
+  // it could not be written (the file stays for the next scan).
+  bool WriteAck(const fs::path& path, std::string_view content) {
+    auto ack = formats::AcknowledgeDocument(*settings_.ack, content);
+    if (!ack.ok()) {
+      // Nothing to answer (no interchange header): the parse below names the fault.
+      return true;
+    }
+    if (ack->empty()) {
+      return true;  // e.g. a file of CONTRL messages, which are never acknowledged
+    }
+    std::string suffix = *settings_.ack == Format::kX12 ? ".997" : ".contrl";
+    return WriteFileAtomically(settings_.ack_dir / (path.filename().string() + suffix), *ack).ok();
+  }
+
+  void MoveToDone(const fs::path& path) {
     std::error_code ec;
     fs::rename(path, FreeName(settings_.done_dir, path.filename()), ec);
     // Should the move fail, the next scan reads the file again and the event ids keep it from
     // being stored twice.
-    return true;
   }
 
   // Keeps the reason in quarantine, writes NAME.error into failed/ and moves the file beside it.
@@ -339,23 +607,50 @@ class FileInput final : public Input {
 }  // namespace
 
 ComponentSpec FileInputSpec() {
-  return ComponentSpec::Input("file")
-      .Summary("Reads .json and .ndjson files dropped into a folder; each record is a message.")
-      .Field(StringField("path").Required().Min(1).Description(
-          "Folder to watch, relative to the config."))
-      .Field(EnumField("format", {"auto", "json", "ndjson"})
-                 .Default("auto")
-                 .Description("auto decides by file extension (.json; .ndjson or .jsonl)."))
-      .Field(DurationField("poll_interval")
-                 .Default("1s")
-                 .Min(milliseconds(10))
-                 .Description("How often the folder is scanned."))
-      .Field(StringField("done_dir")
-                 .Default("done")
-                 .Description("Where committed files move (relative to path)."))
-      .Field(StringField("failed_dir")
-                 .Default("failed")
-                 .Description("Where unreadable files move, with a .error file beside them."));
+  return WithCodecFields(
+      ComponentSpec::Input("file")
+          .Summary("Reads files dropped into a folder (JSON, NDJSON, CSV, XML, X12, EDIFACT); "
+                   "each record is a message.")
+          .Field(StringField("path").Required().Min(1).Description(
+              "Folder to watch, relative to the config."))
+          .Field(EnumField("format", {"auto", "json", "ndjson", "csv", "xml", "x12", "edifact"})
+                     .Default("auto")
+                     .Description("auto decides by extension: .json; .ndjson or .jsonl; .csv; "
+                                  ".xml; .x12; .edifact; .edi (X12 or EDIFACT by its first "
+                                  "segment). Another format reads every file in the folder."))
+          .Field(EnumField("split", {"auto", "record", "document"})
+                     .Default("auto")
+                     .Description("record: one message per JSON array element, NDJSON line, CSV "
+                                  "row, X12 transaction set or EDIFACT message; document: the "
+                                  "whole file as one message. auto: document for XML, record "
+                                  "otherwise."))
+          .Field(EnumField("on_bad_row", {"fail_file", "quarantine"})
+                     .Default("fail_file")
+                     .Description("CSV: a bad row sends the whole file to failed/ (fail_file), "
+                                  "or becomes a quarantine entry while the other rows go on."))
+          .Field(EnumField("ack", {"none", "997", "contrl"})
+                     .Default("none")
+                     .Description("Write the acknowledgement of each X12 (997) or EDIFACT "
+                                  "(CONTRL) file into ack_dir; by default the partner's `ack`."))
+          .Field(StringField("ack_dir").Min(1).Description(
+              "Folder for acknowledgements (relative to the config), NAME.997 / NAME.contrl."))
+          .Field(StringField("partner").Min(1).Description(
+              "The trading partner (of `partners:`) that sends these files."))
+          .Field(IntField("batch_rows")
+                     .Default(1000)
+                     .Min(1)
+                     .Max(1000000)
+                     .Description("CSV: rows committed together."))
+          .Field(DurationField("poll_interval")
+                     .Default("1s")
+                     .Min(milliseconds(10))
+                     .Description("How often the folder is scanned."))
+          .Field(StringField("done_dir")
+                     .Default("done")
+                     .Description("Where committed files move (relative to path)."))
+          .Field(StringField("failed_dir")
+                     .Default("failed")
+                     .Description("Where unreadable files move, with a .error file beside them.")));
 }
 
 Result<std::unique_ptr<Component>> MakeFileInput(const ComponentConfig& config,
@@ -366,6 +661,42 @@ Result<std::unique_ptr<Component>> MakeFileInput(const ComponentConfig& config,
   settings.failed_dir = settings.dir / std::string(config.GetString("failed_dir"));
   settings.format = std::string(config.GetString("format"));
   settings.poll_interval = config.GetDuration("poll_interval");
+  settings.batch_rows = static_cast<size_t>(config.GetInt("batch_rows"));
+  std::string_view split = config.GetString("split");
+  settings.split = split == "record"     ? Split::kRecord
+                   : split == "document" ? Split::kDocument
+                                         : Split::kAuto;
+  if (settings.split == Split::kRecord && settings.format == "xml") {
+    return ConfigProblem(config, "split", "XML files are read as one document each");
+  }
+  ERPHUB_ASSIGN_OR_RETURN(settings.codec, CodecOptionsFrom(config));
+  settings.quarantine_bad_rows = config.GetString("on_bad_row") == "quarantine";
+  std::string ack(config.GetString("ack"));
+  bool ack_configured = config.places.count("ack") > 0;
+  if (!ack_configured && config.Has("partner") && env.partners != nullptr) {
+    const Value& partner_ack = env.partners->Get(config.GetString("partner")).Get("ack");
+    if (partner_ack.is_string()) {
+      ack = std::string(partner_ack.as_string());
+    }
+  }
+  if (ack != "none") {
+    Format ack_format = ack == "997" ? Format::kX12 : Format::kEdifact;
+    if (settings.format != "auto" && settings.format != formats::FormatName(ack_format)) {
+      return ConfigProblem(config, "ack",
+                           ack + " acknowledges " + std::string(formats::FormatName(ack_format)) +
+                               " files, not " + settings.format);
+    }
+    if (!config.Has("ack_dir")) {
+      return ConfigProblem(config, "ack_dir", "is required with ack: " + ack);
+    }
+    if (formats::AcknowledgeDocument(ack_format, "").status().code() ==
+        StatusCode::kUnimplemented) {
+      return ConfigProblem(config, "ack",
+                           "this build cannot write " + ack + " acknowledgements yet");
+    }
+    settings.ack = ack_format;
+    settings.ack_dir = ResolveConfigPath(env, config.GetString("ack_dir"));
+  }
   fs::path watched = Normal(settings.dir);
   if (Normal(settings.done_dir) == watched) {
     return ConfigProblem(config, "done_dir", "must differ from the watched folder");
@@ -375,6 +706,9 @@ Result<std::unique_ptr<Component>> MakeFileInput(const ComponentConfig& config,
   }
   if (Normal(settings.done_dir) == Normal(settings.failed_dir)) {
     return ConfigProblem(config, "failed_dir", "must differ from done_dir");
+  }
+  if (settings.ack.has_value() && Normal(settings.ack_dir) == watched) {
+    return ConfigProblem(config, "ack_dir", "must differ from the watched folder");
   }
   return std::unique_ptr<Component>(std::make_unique<FileInput>(std::move(settings)));
 }

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "components/factory_support.h"
+#include "components/lookup_host.h"
 #include "components/message_variables.h"
 #include "components/text_template.h"
 #include "mapping/jsonata.h"
@@ -23,8 +24,12 @@ struct MapLimits {
 
 class MapStep final : public Step {
  public:
-  MapStep(jsonata::Expression expression, std::string origin, MapLimits limits)
-      : expression_(std::move(expression)), origin_(std::move(origin)), limits_(limits) {}
+  MapStep(jsonata::Expression expression, std::string origin, MapLimits limits,
+          const Lookups* lookups)
+      : expression_(std::move(expression)),
+        origin_(std::move(origin)),
+        limits_(limits),
+        lookups_(lookups) {}
 
   Result<Value, Failure> Process(const Message& message, const Value& payload) const override {
     Object variables = MessageVariables(message);
@@ -32,10 +37,14 @@ class MapStep final : public Step {
     options.time_limit = limits_.time_limit;
     options.max_depth = limits_.max_depth;
     options.bindings = &variables;
+    LookupHost host(lookups_);
+    options.host = &host;
     auto result = expression_.Evaluate(payload, options);
     if (!result.ok()) {
       Failure failure;
       failure.error = "mapping " + origin_ + " failed: " + result.error().ToString();
+      // A cross-reference the store could not answer now may be answered later.
+      failure.transient = host.transient_failure();
       return failure;
     }
     if (result->is_undefined()) {
@@ -50,6 +59,7 @@ class MapStep final : public Step {
   jsonata::Expression expression_;
   std::string origin_;  // the file, or "expression" for inline ones: for failure messages
   MapLimits limits_;
+  const Lookups* lookups_;
 };
 
 Result<std::string> ReadText(const std::filesystem::path& path) {
@@ -101,8 +111,8 @@ Result<std::unique_ptr<Component>> MakeMapStep(const ComponentConfig& config,
                            path.string() + ":" + std::to_string(at.line) + ":" +
                                std::to_string(at.column) + ": " + expression.error().ToString());
     }
-    return std::unique_ptr<Component>(
-        std::make_unique<MapStep>(std::move(*expression), path.filename().string(), limits));
+    return std::unique_ptr<Component>(std::make_unique<MapStep>(
+        std::move(*expression), path.filename().string(), limits, env.lookups));
   }
   std::string_view text = config.GetString("expression");
   auto expression = jsonata::Expression::Compile(text);
@@ -113,7 +123,7 @@ Result<std::unique_ptr<Component>> MakeMapStep(const ComponentConfig& config,
                              " of the expression)");
   }
   return std::unique_ptr<Component>(
-      std::make_unique<MapStep>(std::move(*expression), "expression", limits));
+      std::make_unique<MapStep>(std::move(*expression), "expression", limits, env.lookups));
 }
 
 }  // namespace erphub::components

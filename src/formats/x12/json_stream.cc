@@ -1,5 +1,6 @@
 // The JSON form written straight from the reader's events, without building Values: this is the
 // fast path (and Parse reads its output back into a Value).
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -11,9 +12,63 @@
 namespace erphub::formats::x12 {
 namespace {
 
-void AppendText(std::string& out, std::string_view text, bool needs_escape) {
+// Copies a few bytes with fixed-size moves (elements are mostly short), longer runs with memcpy.
+inline void CopyBytes(char* dst, const char* src, size_t n) {
+  if (n <= 16) {
+    if (n >= 8) {
+      std::memcpy(dst, src, 8);
+      std::memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n >= 4) {
+      std::memcpy(dst, src, 4);
+      std::memcpy(dst + n - 4, src + n - 4, 4);
+    } else if (n > 0) {
+      dst[0] = src[0];
+      dst[n / 2] = src[n / 2];
+      dst[n - 1] = src[n - 1];
+    }
+    return;
+  }
+  std::memcpy(dst, src, n);
+}
+
+// Output text: appends without bounds checks per byte, grows geometrically, and never
+// zero-fills the bytes it is about to write (as std::string::resize would).
+class TextBuffer {
+ public:
+  void append(std::string_view s) {
+    CopyBytes(Room(s.size()), s.data(), s.size());
+    size_ += s.size();
+  }
+  void push_back(char c) {
+    *Room(1) = c;
+    ++size_;
+  }
+  // Space for `n` more bytes; Commit(n) once they are written.
+  char* Room(size_t n) {
+    if (size_ + n > buffer_.size()) {
+      buffer_.resize(std::max(size_ + n, 2 * buffer_.size() + 4096));
+    }
+    return buffer_.data() + size_;
+  }
+  void Commit(size_t n) { size_ += n; }
+  // `s` as a JSON string literal, escaped.
+  void AppendEscaped(std::string_view s) {
+    scratch_.clear();
+    AppendJsonString(scratch_, s);
+    append(scratch_);
+  }
+  std::string_view view() const { return std::string_view(buffer_.data(), size_); }
+  void clear() { size_ = 0; }
+
+ private:
+  std::string buffer_;
+  std::string scratch_;
+  size_t size_ = 0;
+};
+
+void AppendText(TextBuffer& out, std::string_view text, bool needs_escape) {
   if (needs_escape) {
-    AppendJsonString(out, text);
+    out.AppendEscaped(text);
     return;
   }
   out.push_back('"');
@@ -22,7 +77,7 @@ void AppendText(std::string& out, std::string_view text, bool needs_escape) {
 }
 
 // One element or repeat: a string, or an array of components when it has any.
-void AppendComposite(std::string& out, std::string_view text, bool has_component, bool needs_escape,
+void AppendComposite(TextBuffer& out, std::string_view text, bool has_component, bool needs_escape,
                      char component) {
   if (!has_component || text.find(component) == std::string_view::npos) {
     AppendText(out, text, needs_escape);
@@ -44,30 +99,29 @@ void AppendComposite(std::string& out, std::string_view text, bool has_component
 }
 
 // Segments whose elements are all plain text (the usual case): one resize, then copies.
-bool AppendPlainSegment(std::string& out, const SegmentView& segment) {
+bool AppendPlainSegment(TextBuffer& out, const SegmentView& segment) {
   size_t n = segment.elements.size();
   size_t bytes = 1 + n * 3;  // "[" + per element two quotes and a comma (the last one "]")
   for (size_t i = 0; i < n; ++i) {
     if (segment.flags[i] != 0) return false;
     bytes += segment.elements[i].size();
   }
-  size_t at = out.size();
-  out.resize(at + bytes);
-  char* p = out.data() + at;
+  char* p = out.Room(bytes);
   *p++ = '[';
   for (size_t i = 0; i < n; ++i) {
     std::string_view e = segment.elements[i];
     *p++ = '"';
-    std::memcpy(p, e.data(), e.size());
+    CopyBytes(p, e.data(), e.size());
     p += e.size();
     *p++ = '"';
     *p++ = ',';
   }
   p[-1] = ']';
+  out.Commit(bytes);
   return true;
 }
 
-void AppendSegment(std::string& out, const SegmentView& segment) {
+void AppendSegment(TextBuffer& out, const SegmentView& segment) {
   if (AppendPlainSegment(out, segment)) {
     return;
   }
@@ -104,25 +158,26 @@ void AppendSegment(std::string& out, const SegmentView& segment) {
   out.push_back(']');
 }
 
-void AppendDelimiters(std::string& out, const Delimiters& d) {
+void AppendDelimiters(TextBuffer& out, const Delimiters& d) {
   out.append("{\"element\":");
-  AppendJsonString(out, std::string_view(&d.element, 1));
+  out.AppendEscaped(std::string_view(&d.element, 1));
   if (d.component != 0) {
     out.append(",\"component\":");
-    AppendJsonString(out, std::string_view(&d.component, 1));
+    out.AppendEscaped(std::string_view(&d.component, 1));
   }
   if (d.repetition != 0) {
     out.append(",\"repetition\":");
-    AppendJsonString(out, std::string_view(&d.repetition, 1));
+    out.AppendEscaped(std::string_view(&d.repetition, 1));
   }
   out.append(",\"segment\":");
-  AppendJsonString(out, d.segment);
+  out.AppendEscaped(d.segment);
   out.push_back('}');
 }
 
 class JsonWriter final : public Handler {
  public:
-  explicit JsonWriter(JsonStream::Sink sink) : sink_(std::move(sink)) {
+  JsonWriter(JsonStream::Sink sink, JsonStream::Report report)
+      : sink_(std::move(sink)), report_(std::move(report)) {
     out_.append("{\"interchanges\":[");
     first_.push_back(1);
   }
@@ -234,6 +289,9 @@ class JsonWriter final : public Handler {
   }
 
   Status Warning(const Finding& finding) override {
+    if (report_) {
+      report_(FindingStatus(finding));
+    }
     warnings_.push_back(warnings_.empty() ? '[' : ',');
     warnings_.append("{\"code\":");
     AppendJsonString(warnings_, finding.code);
@@ -277,13 +335,14 @@ class JsonWriter final : public Handler {
     }
   }
   Status Flush() {
-    Status status = sink_(out_);
+    Status status = sink_(out_.view());
     out_.clear();
     return status;
   }
 
   JsonStream::Sink sink_;
-  std::string out_;
+  JsonStream::Report report_;
+  TextBuffer out_;
   std::string warnings_;
   std::vector<uint8_t> first_;  // per open array: no item yet
   bool ta1_open_ = false;
@@ -293,13 +352,14 @@ class JsonWriter final : public Handler {
 }  // namespace
 
 struct JsonStream::Impl {
-  Impl(const ParseOptions& options, Sink sink) : writer(std::move(sink)), reader(options, writer) {}
+  Impl(const ParseOptions& options, Sink sink, Report report)
+      : writer(std::move(sink), std::move(report)), reader(options, writer) {}
   JsonWriter writer;
   Reader reader;
 };
 
-JsonStream::JsonStream(const ParseOptions& options, Sink sink)
-    : impl_(std::make_unique<Impl>(options, std::move(sink))) {}
+JsonStream::JsonStream(const ParseOptions& options, Sink sink, Report report)
+    : impl_(std::make_unique<Impl>(options, std::move(sink), std::move(report))) {}
 
 JsonStream::~JsonStream() = default;
 

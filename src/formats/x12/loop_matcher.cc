@@ -195,10 +195,15 @@ Status LoopMatcher::Place(const SegmentView& segment, Handler& handler, SegmentI
     bool outer_hl =
         frame.loop->hierarchical && d + 1 < frames_.size() && frames_[d + 1].loop == frame.loop;
     const auto& entries = frame.loop->entries;
+    const uint32_t* tags = frame.loop->tags.data();
+    const uint32_t size = static_cast<uint32_t>(entries.size());
     uint32_t start = (d > 0 && frame.position == 0) ? 1 : frame.position;
-    for (uint32_t i = start; i < entries.size(); ++i) {
+    for (uint32_t i = start; i < size; ++i) {
+      if (tags[i] != tag) {
+        continue;
+      }
       const SegmentEntry& entry = entries[i];
-      if (entry.tag != tag || (outer_hl && !(entry.loop && entry.loop->hierarchical))) {
+      if (outer_hl && !(entry.loop && entry.loop->hierarchical)) {
         continue;
       }
       if (entry.loop != nullptr && entry.loop->hierarchical) {

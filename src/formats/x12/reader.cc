@@ -74,83 +74,82 @@ uint64_t HashOf(std::string_view a, std::string_view b = {}) {
 }
 
 // Splits `segment` at the bytes of class 1 into at most `capacity` elements, recording per
-// element which other classes occur in it; returns the number of elements (which may exceed
-// `capacity`, in which case the caller grows its buffers and calls again).
-class Splitter {
- public:
-  Splitter(std::string_view segment, const uint8_t* classes, std::string_view* elements,
-           uint8_t* flags, size_t capacity)
-      : segment_(segment),
-        classes_(classes),
-        elements_(elements),
-        flags_(flags),
-        capacity_(capacity) {}
-
-  // Handles the special byte at `i` (class k != 0).
-  void Special(size_t i, unsigned k) {
+// element which other classes occur in it (and in `all_flags`, all elements' together); returns
+// the number of elements, which may exceed `capacity` (the caller then grows its buffers and
+// calls again). `readable_end` ends the memory that may be read: 16-byte loads may pass the
+// segment's end, their extra bits masked off. State lives in locals so that the byte stores
+// into `flags` cannot make the compiler reload it.
+size_t Split(std::string_view segment, const char* readable_end, const uint8_t* classes,
+             const Delimiters& delimiters, std::string_view* elements, uint8_t* flags,
+             size_t capacity, unsigned& all_flags) {
+  const char* base = segment.data();
+  const unsigned char* data = reinterpret_cast<const unsigned char*>(base);
+  const size_t n = segment.size();
+  size_t count = 0;
+  size_t start = 0;
+  unsigned f = 0;
+  unsigned all = 0;
+  auto special = [&](size_t at, unsigned k) {
     if (k == 1) {
-      if (count_ < capacity_) {
-        elements_[count_] = segment_.substr(start_, i - start_);
-        flags_[count_] = static_cast<uint8_t>(f_);
+      if (count < capacity) {
+        elements[count] = std::string_view(base + start, at - start);
+        flags[count] = static_cast<uint8_t>(f);
       }
-      ++count_;
-      start_ = i + 1;
-      f_ = 0;
+      ++count;
+      start = at + 1;
+      f = 0;
     } else {
-      f_ |= k == 2 ? 1u : k == 3 ? 2u : 4u;
+      unsigned bit = k == 2 ? 1u : k == 3 ? 2u : 4u;
+      f |= bit;
+      all |= bit;
     }
-  }
-
-  size_t Run(char element, char component, char repetition) {
-    const unsigned char* data = reinterpret_cast<const unsigned char*>(segment_.data());
-    const size_t n = segment_.size();
-    size_t i = 0;
+  };
+  size_t i = 0;
 #ifdef __SSE2__
-    // 16 bytes at a time: most blocks hold a few separators and nothing to escape.
-    const __m128i sep = _mm_set1_epi8(element);
-    const __m128i comp = _mm_set1_epi8(component);
-    const __m128i rep = _mm_set1_epi8(repetition);
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i space = _mm_set1_epi8(0x20);
-    for (; i + 16 <= n; i += 16) {
-      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-      // Signed compare: bytes below 0x20 and bytes from 0x80 on (negative) both match.
-      __m128i hit =
-          _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, sep), _mm_cmpeq_epi8(x, comp)),
-                                    _mm_or_si128(_mm_cmpeq_epi8(x, rep), _mm_cmpeq_epi8(x, quote))),
-                       _mm_or_si128(_mm_cmpeq_epi8(x, backslash), _mm_cmplt_epi8(x, space)));
-      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-      while (mask != 0) {
-        unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
-        mask &= mask - 1;
-        Special(i + bit, classes_[data[i + bit]]);
-      }
+  // Unused delimiters (no component or repetition separator) fall back to the element
+  // separator, which is matched first.
+  const char element = delimiters.element;
+  const __m128i sep = _mm_set1_epi8(element);
+  const __m128i comp = _mm_set1_epi8(delimiters.component != 0 ? delimiters.component : element);
+  const __m128i rep = _mm_set1_epi8(delimiters.repetition != 0 ? delimiters.repetition : element);
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  const size_t readable = static_cast<size_t>(readable_end - base);
+  for (; i < n && i + 16 <= readable; i += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    // Signed compare: bytes below 0x20 and bytes from 0x80 on (negative) both match.
+    __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, sep), _mm_cmpeq_epi8(x, comp)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(x, rep), _mm_cmpeq_epi8(x, quote))),
+                     _mm_or_si128(_mm_cmpeq_epi8(x, backslash), _mm_cmplt_epi8(x, space)));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    if (n - i < 16) {
+      mask &= (1u << (n - i)) - 1;
     }
-#endif
-    for (; i < n; ++i) {
-      unsigned k = classes_[data[i]];
-      if (k != 0) {
-        Special(i, k);
-      }
+    while (mask != 0) {
+      unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+      mask &= mask - 1;
+      special(i + bit, classes[data[i + bit]]);
     }
-    if (count_ < capacity_) {
-      elements_[count_] = segment_.substr(start_);
-      flags_[count_] = static_cast<uint8_t>(f_);
-    }
-    return count_ + 1;
   }
-
- private:
-  std::string_view segment_;
-  const uint8_t* classes_;
-  std::string_view* elements_;
-  uint8_t* flags_;
-  size_t capacity_;
-  size_t count_ = 0;
-  size_t start_ = 0;
-  unsigned f_ = 0;
-};
+#else
+  (void)readable_end;
+  (void)delimiters;
+#endif
+  for (; i < n; ++i) {
+    unsigned k = classes[data[i]];
+    if (k != 0) {
+      special(i, k);
+    }
+  }
+  if (count < capacity) {
+    elements[count] = std::string_view(base + start, n - start);
+    flags[count] = static_cast<uint8_t>(f);
+  }
+  all_flags = all;
+  return count + 1;
+}
 
 std::string_view ElementAt(const SegmentView& s, size_t i) {
   return i < s.elements.size() ? s.elements[i] : std::string_view();
@@ -174,6 +173,7 @@ struct Reader::State {
 
   ParseOptions options;
   Handler& handler;
+  std::string head;  // the first bytes, until there are enough to tell the encoding
   std::string pending;
   std::string decoded;
   uint64_t consumed = 0;  // bytes of input before the buffer being processed
@@ -186,6 +186,8 @@ struct Reader::State {
   uint8_t classes[256] = {};
   std::vector<std::string_view> element_buffer = std::vector<std::string_view>(64);
   std::vector<uint8_t> flag_buffer = std::vector<uint8_t>(64);
+  // End of the buffer being read: the tokenizer may read up to here.
+  const char* readable_end = nullptr;
   // The current segment (views into element_buffer / flag_buffer).
   std::span<const std::string_view> elements;
   std::span<const uint8_t> flags;
@@ -249,20 +251,17 @@ struct Reader::State {
     classes[static_cast<unsigned char>(d.element)] = 1;
   }
 
-  // Splits a segment into elements (views into the input; no allocation once grown).
-  void Tokenize(std::string_view segment) {
+  // Splits a segment into elements (views into the input; no allocation once grown). Returns
+  // the flags of all elements together.
+  unsigned Tokenize(std::string_view segment) {
+    unsigned all_flags = 0;
     while (true) {
-      // Unused delimiters (no component or repetition separator) fall back to the element
-      // separator, which is matched first.
-      char element = delimiters.element;
-      size_t count = Splitter(segment, classes, element_buffer.data(), flag_buffer.data(),
-                              element_buffer.size())
-                         .Run(element, delimiters.component != 0 ? delimiters.component : element,
-                              delimiters.repetition != 0 ? delimiters.repetition : element);
+      size_t count = Split(segment, readable_end, classes, delimiters, element_buffer.data(),
+                           flag_buffer.data(), element_buffer.size(), all_flags);
       if (count <= element_buffer.size()) {
         elements = std::span<const std::string_view>(element_buffer.data(), count);
         flags = std::span<const uint8_t>(flag_buffer.data(), count);
-        return;
+        return all_flags;
       }
       element_buffer.resize(count);
       flag_buffer.resize(count);
@@ -368,7 +367,7 @@ struct Reader::State {
   // interchange lacked its IEA), which the caller reads again with fresh delimiter detection.
   Status HandleSegment(std::string_view text, uint64_t offset, bool& restart) {
     last_offset = offset;
-    Tokenize(text);
+    unsigned all_flags = Tokenize(text);
     std::string_view tag = elements[0];
     const uint32_t packed = PackTag(tag);
     if (packed == kIsa) {
@@ -382,9 +381,7 @@ struct Reader::State {
       return Fault(At(&view, in_set ? FaultLevel::kSegment : FaultLevel::kInterchange,
                       "empty_segment", in_set ? "1" : "024", "empty segment (two terminators)"));
     }
-    bool high_bytes = false;
-    for (uint8_t f : flags) high_bytes = high_bytes || (f & 4) != 0;
-    if (high_bytes && InvalidUtf8Offset(text) != std::string_view::npos) {
+    if ((all_flags & 4) != 0 && InvalidUtf8Offset(text) != std::string_view::npos) {
       // JSON carries such bytes as U+FFFD: lenient mode goes on with that, strict mode refuses.
       Finding f = At(&view, in_set ? FaultLevel::kSegment : FaultLevel::kInterchange,
                      "invalid_utf8", in_set ? "8" : "024",
@@ -579,6 +576,7 @@ struct Reader::State {
 
   // Handles the complete segments of `buf`; returns how many bytes were used.
   Result<size_t> Process(std::string_view buf, bool final) {
+    readable_end = buf.data() + buf.size();
     size_t pos = 0;
     while (true) {
       if (phase != Phase::kInterchange) {
@@ -679,10 +677,23 @@ Reader::~Reader() = default;
 
 Status Reader::Feed(std::string_view chunk) {
   State& s = *state_;
-  if (!s.started && !chunk.empty()) {
+  if (!s.started) {
+    // The first three bytes tell EBCDIC ("ISA" is C9 E2 C1) from ASCII.
+    if (s.head.size() + chunk.size() < 3) {
+      s.head.append(chunk);
+      return Status::Ok();
+    }
     s.started = true;
-    s.ebcdic = LooksLikeEbcdicIsa(chunk);
+    std::string first = std::move(s.head);
+    first.append(chunk);
+    s.ebcdic = LooksLikeEbcdicIsa(first);
+    return FeedStarted(first);
   }
+  return FeedStarted(chunk);
+}
+
+Status Reader::FeedStarted(std::string_view chunk) {
+  State& s = *state_;
   if (s.ebcdic) {
     s.decoded.clear();
     AppendEbcdicAsUtf8(chunk, s.decoded);
@@ -703,6 +714,11 @@ Status Reader::Feed(std::string_view chunk) {
 
 Status Reader::Finish() {
   State& s = *state_;
+  if (!s.started) {
+    s.started = true;
+    std::string head = std::move(s.head);
+    ERPHUB_TRY(FeedStarted(head));
+  }
   std::string rest = std::move(s.pending);
   s.pending.clear();
   ERPHUB_ASSIGN_OR_RETURN(size_t used, s.Process(rest, true));

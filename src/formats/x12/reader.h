@@ -86,6 +86,8 @@ class Reader {
   Status Finish();
 
  private:
+  Status FeedStarted(std::string_view chunk);
+
   struct State;
   std::unique_ptr<State> state_;
 };

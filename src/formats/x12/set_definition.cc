@@ -107,6 +107,7 @@ Status ReadEntries(const Value& list, const std::string& where, SetDefinition& s
   }
   for (const Value& item : list.as_array()) {
     ERPHUB_ASSIGN_OR_RETURN(SegmentEntry entry, ReadEntry(item, where, set));
+    loop.tags.push_back(entry.tag);
     loop.entries.push_back(std::move(entry));
   }
   return Status::Ok();

@@ -51,6 +51,7 @@ struct LoopDefinition {
   // HL loops nest by their parent reference (HL02) instead of by position.
   bool hierarchical = false;
   std::vector<SegmentEntry> entries;  // entries[0] starts the loop (none for the set's body)
+  std::vector<uint32_t> tags;         // entries[i].tag, packed together for fast scans
 };
 
 struct SetDefinition {

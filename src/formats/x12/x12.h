@@ -83,7 +83,9 @@ Result<std::string> Acknowledge(std::string_view bytes, const AckOptions& option
 class JsonStream {
  public:
   using Sink = std::function<Status(std::string_view json)>;
-  JsonStream(const ParseOptions& options, Sink sink);
+  // Receives each fault lenient mode accepts (also listed under "warnings"), with its place.
+  using Report = std::function<void(const Status& fault)>;
+  JsonStream(const ParseOptions& options, Sink sink, Report report = {});
   ~JsonStream();
   JsonStream(const JsonStream&) = delete;
   JsonStream& operator=(const JsonStream&) = delete;

@@ -89,6 +89,18 @@ CREATE TABLE state (
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+      // 2: cross-references: the id each system uses for a record known by an external id.
+      R"sql(
+CREATE TABLE xref (
+  system TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  external_id TEXT NOT NULL,        -- e.g. shopify:5849301229845
+  system_id TEXT NOT NULL,          -- the id `system` gave the record
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (system, entity, external_id)
+) WITHOUT ROWID;
+CREATE INDEX xref_by_system_id ON xref (system, entity, system_id);
+)sql",
   };
   return migrations;
 }

@@ -358,6 +358,10 @@ class SqliteStore final : public Store {
                                                    std::string_view flow, int limit) override;
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Status PutState(std::span<const StateWrite> writes) override;
+  Result<std::optional<std::string>> LookupXref(std::string_view system, std::string_view entity,
+                                                std::string_view external_id) override;
+  Status PutXref(std::string_view system, std::string_view entity, std::string_view external_id,
+                 std::string_view system_id) override;
   Result<std::vector<FlowBacklog>> Backlog() override;
   StoreStats Stats() const override;
 
@@ -1471,6 +1475,42 @@ Result<std::vector<FlowBacklog>> SqliteStore::Backlog() {
       }
     }
     return list;
+  });
+}
+
+Result<std::optional<std::string>> SqliteStore::LookupXref(std::string_view system,
+                                                           std::string_view entity,
+                                                           std::string_view external_id) {
+  // Straight on the read connection: links are not written through the intake log.
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
+                          reader_->Prepare("SELECT system_id FROM xref WHERE system = ?1 AND "
+                                           "entity = ?2 AND external_id = ?3"));
+  q.Bind(1, system).Bind(2, entity).Bind(3, external_id);
+  ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
+  if (!found) {
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(q.Text(0));
+}
+
+Status SqliteStore::PutXref(std::string_view system, std::string_view entity,
+                            std::string_view external_id, std::string_view system_id) {
+  if (system.empty() || entity.empty() || external_id.empty() || system_id.empty()) {
+    return InvalidArgumentError("a cross-reference needs a system, an entity and both ids");
+  }
+  return Write([&](SqliteDb& db) -> Status {
+    ERPHUB_ASSIGN_OR_RETURN(
+        SqliteStatement q,
+        db.Prepare("INSERT INTO xref (system, entity, external_id, system_id, updated_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (system, entity, external_id) DO "
+                   "UPDATE SET system_id = excluded.system_id, updated_at = excluded.updated_at"));
+    return q.Bind(1, system)
+        .Bind(2, entity)
+        .Bind(3, external_id)
+        .Bind(4, system_id)
+        .Bind(5, ToUnixMicros(clock_.Now()))
+        .Run();
   });
 }
 
