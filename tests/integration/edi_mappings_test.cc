@@ -1,12 +1,16 @@
 // The EDI mappings of examples/edi-orders: real X12 850 and EDIFACT ORDERS samples, split into
 // messages as the file input splits them, map to the committed golden sales orders, which the
 // canonical schema accepts; canonical invoices map to X12 810 sets that the codec writes, reads
-// back unchanged and acknowledges as accepted. The example's config lints.
+// back unchanged and acknowledges as accepted. The example's config lints, and runs: an 850
+// dropped in reaches the ERP as the golden sales order, an invoice leaves as the golden 810.
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <ostream>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "components/inputs/interchange_parts.h"
@@ -94,6 +98,8 @@ struct OrderCase {
   bool lenient;
   std::string golden;  // under examples/edi-orders/golden/
 };
+
+void PrintTo(const OrderCase& c, std::ostream* os) { *os << c.sample; }
 
 class SalesOrderMappingTest : public ::testing::TestWithParam<OrderCase> {};
 
@@ -368,6 +374,68 @@ TEST_F(EdiExampleTest, ConfigLints) {
   EXPECT_NE(out_.find("ok: 3 flows (acme-orders, nordwaren-orders, acme-invoices)"),
             std::string::npos)
       << out_;
+}
+
+// Waits until `path` exists and is not empty.
+bool WaitForFile(const fs::path& path) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::error_code ec;
+  while (!(fs::exists(path, ec) && fs::file_size(path, ec) > 0)) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+// The example's config run as written, with its mappings and schemas read from the repository.
+TEST_F(EdiExampleTest, OrdersReachTheErpAndInvoicesLeaveAs810s) {
+  std::string config = ReadFile(Source(kExample + "erphub.yaml"));
+  auto replace_all = [&config](const std::string& from, const std::string& to) {
+    for (size_t at = config.find(from); at != std::string::npos;
+         at = config.find(from, at + to.size())) {
+      config.replace(at, from.size(), to);
+    }
+  };
+  replace_all("{file: ", "{file: " + Source(kExample));
+  replace_all("../../schemas/", Source("schemas/"));
+  WriteFile("erphub.yaml", config);
+  StartReceiver();
+  StartHub(Dir("erphub.yaml"));
+
+  fs::create_directories(Dir("edi/acme/in"));
+  fs::copy_file(Source("tests/data/formats/x12/850_nodex12_vics.edi"), Dir("edi/acme/in/po.edi"));
+  ASSERT_TRUE(WaitForReceived(1)) << HubLog();
+  std::vector<Value> received = Received();
+  EXPECT_EQ(received[0].Get("path").as_string(), "/sales-orders");
+  auto order = ParseJson(received[0].Get("body").as_string());
+  ASSERT_TRUE(order.ok()) << order.status().ToString();
+  ExpectGolden(*order, "850_nodex12_vics.sales_order.json");
+  ASSERT_TRUE(WaitForFile(Dir("edi/acme/ack/po.edi.997"))) << HubLog();
+  EXPECT_NE(ReadFile(Dir("edi/acme/ack/po.edi.997")).find("AK5*A~"), std::string::npos);
+
+  fs::create_directories(Dir("erp/invoices"));
+  fs::copy_file(Source(kExample + "samples/invoice-90017-usd.json"),
+                Dir("erp/invoices/invoice.json"));
+  fs::path out = Dir("edi/acme/out");
+  auto deadline = std::chrono::steady_clock::now() + kDeadline;
+  std::error_code ec;
+  while ((!fs::exists(out, ec) || fs::is_empty(out, ec)) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(fs::exists(out, ec) && !fs::is_empty(out, ec)) << HubLog();
+  fs::path written = fs::directory_iterator(out)->path();
+  ASSERT_TRUE(WaitForFile(written));
+  auto parsed = formats::x12::Parse(ReadFile(written.string()), {});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const Value& interchange = parsed->Get("interchanges")[0];
+  EXPECT_EQ(interchange.Get("ISA")[8].as_string(), "4405197800     ");
+  const Value& transaction = interchange.Get("groups")[0].Get("transactions")[0];
+  EXPECT_TRUE(DeepEqual(transaction.Get("segments"),
+                        JsonFile(kExample + "golden/invoice-90017-usd.810.json").Get("segments")));
+  ASSERT_EQ(StopHub(), 0);
 }
 
 }  // namespace
