@@ -62,7 +62,7 @@ TEST(GroupCommitterTest, AFailedOperationDoesNotSpoilItsBatch) {
   ASSERT_TRUE((*db)->Exec("CREATE TABLE t (v INTEGER)").ok());
   std::vector<Status> results(6);
   {
-    GroupCommitter committer(**db, std::chrono::milliseconds(200), 100, true);
+    GroupCommitter committer(**db, std::chrono::milliseconds(200), 100);
     std::vector<std::thread> threads;
     for (int i = 0; i < 6; ++i) {
       threads.emplace_back([&, i] {
@@ -96,7 +96,7 @@ TEST(GroupCommitterTest, RunsOperationsQueuedBeforeItStops) {
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE((*db)->Exec("CREATE TABLE t (v INTEGER)").ok());
   {
-    GroupCommitter committer(**db, std::chrono::microseconds(0), 1, true);
+    GroupCommitter committer(**db, std::chrono::microseconds(0), 1);
     for (int i = 0; i < 3; ++i) {
       EXPECT_TRUE(
           committer.Run([](SqliteDb& conn) { return conn.Exec("INSERT INTO t VALUES (1)"); }).ok());

@@ -4,14 +4,10 @@
 
 namespace erphub::store {
 
-GroupCommitter::GroupCommitter(SqliteDb& db, std::chrono::microseconds window, int max_operations,
-                               bool can_sync, Hooks hooks)
+GroupCommitter::GroupCommitter(SqliteDb& db, std::chrono::microseconds window, int max_operations)
     : db_(db),
       window_(window),
       max_operations_(max_operations > 0 ? static_cast<size_t>(max_operations) : 1),
-      can_sync_(can_sync),
-      hooks_(std::move(hooks)),
-      synchronous_full_(can_sync),
       committer_([this] { CommitLoop(); }) {}
 
 GroupCommitter::~GroupCommitter() {
@@ -23,8 +19,8 @@ GroupCommitter::~GroupCommitter() {
   committer_.join();
 }
 
-Status GroupCommitter::Run(const Operation& op, bool sync) {
-  Pending pending{&op, sync, Status::Ok()};
+Status GroupCommitter::Run(const Operation& op) {
+  Pending pending{&op, Status::Ok()};
   std::unique_lock<std::mutex> lock(mu_);
   if (stopping_) {
     return Status(StatusCode::kCancelled, "the store is closing");
@@ -37,22 +33,13 @@ Status GroupCommitter::Run(const Operation& op, bool sync) {
   return std::move(pending.status);
 }
 
-void GroupCommitter::Nudge() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    nudged_ = true;
-  }
-  work_cv_.notify_one();
-}
-
 void GroupCommitter::CommitLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty() || nudged_; });
-    if (queue_.empty() && !nudged_) {
+    work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) {
       return;  // stopping, nothing left
     }
-    nudged_ = false;
     if (window_.count() > 0 && !stopping_) {
       work_cv_.wait_for(lock, window_,
                         [this] { return stopping_ || queue_.size() >= max_operations_; });
@@ -72,50 +59,13 @@ void GroupCommitter::CommitLoop() {
   }
 }
 
-Status GroupCommitter::SetSync(bool sync) {
-  sync = sync && can_sync_;
-  if (sync == synchronous_full_) {
-    return Status::Ok();
-  }
-  ERPHUB_TRY(db_.Exec(sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
-  synchronous_full_ = sync;
-  return Status::Ok();
-}
-
 void GroupCommitter::RunBatch(std::deque<Pending*>& batch) {
-  bool sync = hooks_.wants_sync && hooks_.wants_sync();
-  for (const Pending* pending : batch) {
-    sync = sync || pending->sync;
-  }
-  Status begin = SetSync(sync);
-  if (begin.ok()) {
-    begin = db_.Exec("BEGIN IMMEDIATE");
-  }
+  Status begin = db_.Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) {
     for (Pending* pending : batch) {
       pending->status = begin;
     }
     return;
-  }
-  if (hooks_.prelude) {
-    Status status = db_.Exec("SAVEPOINT prelude");
-    if (status.ok()) {
-      status = hooks_.prelude(db_);
-      if (db_.InTransaction()) {
-        db_.Exec(status.ok() ? "RELEASE prelude" : "ROLLBACK TO prelude; RELEASE prelude").ok();
-      }
-    }
-    if (!db_.InTransaction()) {
-      // SQLite rolled the transaction back (disk full, I/O error): start the operations afresh;
-      // the prelude's work waits for the next transaction.
-      Status again = db_.Exec("BEGIN IMMEDIATE");
-      if (!again.ok()) {
-        for (Pending* pending : batch) {
-          pending->status = again;
-        }
-        return;
-      }
-    }
   }
   bool transaction_lost = false;
   for (Pending* pending : batch) {
@@ -164,9 +114,6 @@ void GroupCommitter::RunBatch(std::deque<Pending*>& batch) {
   }
   transactions_.fetch_add(1);
   operations_.fetch_add(batch.size());
-  if (hooks_.committed) {
-    hooks_.committed(synchronous_full_ || !can_sync_);
-  }
 }
 
 }  // namespace erphub::store

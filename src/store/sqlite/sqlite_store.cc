@@ -1,13 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -18,9 +12,6 @@
 
 #include "core/json.h"
 #include "store/sqlite/group_commit.h"
-#include "store/sqlite/intake_log.h"
-#include "store/sqlite/intake_record.h"
-#include "store/sqlite/logged_intake.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_db.h"
 
@@ -290,47 +281,13 @@ struct RawClaim {
 
 class SqliteStore final : public Store {
  public:
-  // `log`: the intake log this process owns, with the records it held at start-up; nullptr
-  // when another process owns it (acceptances then commit to the tables directly).
   SqliteStore(const Clock& clock, std::unique_ptr<SqliteDb> writer,
-              std::unique_ptr<SqliteDb> reader, const StoreOptions& options,
-              std::unique_ptr<IntakeLog> log, std::vector<LoggedIntake::Entry> recovered)
+              std::unique_ptr<SqliteDb> reader, const StoreOptions& options)
       : clock_(clock),
         writer_(std::move(writer)),
         reader_(std::move(reader)),
-        log_(std::move(log)) {
-    if (log_ != nullptr) {
-      intake_ = std::make_unique<LoggedIntake>(
-          *log_,
-          [this](const std::string& flow, const std::string& event_id) {
-            return FindEvent(flow, event_id);
-          },
-          [this](const std::string& id) { return HasMessage(id); }, [this] { committer_->Nudge(); },
-          std::move(recovered));
-    }
-    GroupCommitter::Hooks hooks;
-    if (intake_ != nullptr) {
-      hooks.prelude = [this](SqliteDb& db) { return ApplyIntake(db); };
-      hooks.committed = [this](bool synced) { IntakeCommitted(synced); };
-      hooks.wants_sync = [this] { return IntakeWantsSync(); };
-    }
-    committer_ = std::make_unique<GroupCommitter>(
-        *writer_, options.group_commit_window, options.max_operations_per_transaction,
-        options.fsync == FsyncMode::kFull, std::move(hooks));
-  }
-
-  ~SqliteStore() override {
-    if (intake_ != nullptr) {
-      // No more acceptances; copy what the log holds into the tables, durably, so the log is
-      // empty after a clean stop.
-      intake_->Stop();
-      FlushIntake(/*sync=*/true).ok();
-      committer_.reset();
-    }
-  }
-
-  // Makes everything accepted so far visible in the tables (reads look there).
-  Status FlushIntake(bool sync = false);
+        committer_(std::make_unique<GroupCommitter>(*writer_, options.group_commit_window,
+                                                    options.max_operations_per_transaction)) {}
 
   Result<std::vector<Accepted>> Accept(std::span<const Acceptance> items,
                                        std::span<const StateWrite> state) override;
@@ -366,16 +323,11 @@ class SqliteStore final : public Store {
   StoreStats Stats() const override;
 
  private:
-  // `sync`: see GroupCommitter::Run. Work that is redone with the same idempotency key when
-  // lost (claims, outcomes, lineage) does not wait for the disk.
-  Status Write(const GroupCommitter::Operation& op, bool sync = true) {
-    return committer_->Run(op, sync);
-  }
+  Status Write(const GroupCommitter::Operation& op) { return committer_->Run(op); }
 
   // Runs `fn` on the read connection inside one read transaction (a consistent snapshot).
   template <typename T>
   Result<T> Read(const std::function<Result<T>(SqliteDb&)>& fn) {
-    ERPHUB_TRY(FlushIntake());
     std::lock_guard<std::mutex> lock(reader_mu_);
     ERPHUB_TRY(reader_->Exec("BEGIN"));
     Result<T> result = fn(*reader_);
@@ -394,36 +346,12 @@ class SqliteStore final : public Store {
   Result<DeadLetterEntry> ReadDeadLetter(SqliteDb& db, int64_t id, int64_t* message_seq,
                                          std::string* payload_json);
 
-  // The intake log's side of the writer's transactions (committer thread only).
-  Status ApplyIntake(SqliteDb& db);
-  Status ApplyIntakeRecords(SqliteDb& db);
-  void IntakeCommitted(bool synced);
-  bool IntakeWantsSync() const;
-  Result<std::string> FindEvent(const std::string& flow, const std::string& event_id);
-  Result<bool> HasMessage(const std::string& id);
-  Result<std::vector<Accepted>> AcceptDirect(std::span<const Acceptance> items,
-                                             std::span<const StateWrite> state,
-                                             std::vector<std::string>& payloads,
-                                             std::vector<std::string>& headers);
-
   const Clock& clock_;
   std::unique_ptr<SqliteDb> writer_;
   std::unique_ptr<SqliteDb> reader_;
   std::mutex reader_mu_;
-  std::unique_ptr<IntakeLog> log_;
-  std::unique_ptr<LoggedIntake> intake_;
-  // Declared after writer_ and intake_: stops before them.
+  // Declared after writer_: stops before the connection closes.
   std::unique_ptr<GroupCommitter> committer_;
-
-  // Committer thread only: the last sequence the current transaction's prelude applied, and
-  // what is applied but not yet on the disk (released from the log once it is).
-  uint64_t prelude_applied_ = 0;
-  uint64_t applied_ = 0;
-  uint64_t unsynced_records_ = 0;
-  std::chrono::steady_clock::time_point unsynced_since_;
-  // Why the last copy of logged acceptances into the tables failed (ok when it did not).
-  std::mutex apply_mu_;
-  Status apply_error_;
 
   std::mutex work_mu_;
   std::condition_variable work_cv_;
@@ -450,82 +378,6 @@ Status ValidateAcceptance(const Acceptance& item) {
   return Status::Ok();
 }
 
-// The records an acceptance becomes.
-IntakeRecord RecordOf(const Acceptance& item, std::string payload, std::string headers,
-                      Timestamp now) {
-  const Message& m = item.message;
-  IntakeRecord r;
-  r.id = m.id.ToString();
-  r.flow = m.flow;
-  r.business_key = m.business_key;
-  r.event_id = item.event_id;
-  r.payload_json = std::move(payload);
-  r.headers_json = std::move(headers);
-  r.received_at_us = ToUnixMicros(m.received_at);
-  r.accepted_at_us = ToUnixMicros(now);
-  r.outputs = item.outputs;
-  r.source = item.source;
-  return r;
-}
-
-// Journals a new message with its first deliveries and its "received" event.
-Status InsertMessage(SqliteDb& db, const IntakeRecord& r) {
-  ERPHUB_ASSIGN_OR_RETURN(
-      SqliteStatement insert,
-      db.Prepare("INSERT INTO messages (id, flow, business_key, event_id, payload, headers, "
-                 "received_at, accepted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-  Status inserted = insert.Bind(1, r.id)
-                        .Bind(2, r.flow)
-                        .Bind(3, r.business_key)
-                        .BindTextOrNull(4, r.event_id)
-                        .Bind(5, r.payload_json)
-                        .Bind(6, r.headers_json)
-                        .Bind(7, r.received_at_us)
-                        .Bind(8, r.accepted_at_us)
-                        .Run();
-  if (!inserted.ok()) {
-    return inserted.code() == StatusCode::kAlreadyExists
-               ? Status(StatusCode::kAlreadyExists, "message id already stored", r.id)
-               : inserted;
-  }
-  const int64_t seq = db.LastInsertRowid();
-  const Timestamp accepted_at = FromUnixMicros(r.accepted_at_us);
-  for (const std::string& output : r.outputs) {
-    ERPHUB_TRY(InsertDelivery(db,
-                              NewDelivery{seq, r.flow, output, r.business_key, std::nullopt,
-                                          static_cast<int64_t>(r.payload_json.size())},
-                              accepted_at));
-  }
-  LineageEvent received{LineageKind::kReceived,
-                        FromUnixMicros(r.received_at_us),
-                        "",
-                        0,
-                        microseconds(0),
-                        "",
-                        r.source};
-  return AddLineage(db, seq, received);
-}
-
-// Records a repeated provider event in the lineage of the message `seq` it repeats.
-Status InsertDuplicate(SqliteDb& db, int64_t seq, const IntakeRecord& r) {
-  LineageEvent e{LineageKind::kDuplicate,
-                 FromUnixMicros(r.accepted_at_us),
-                 "",
-                 0,
-                 microseconds(0),
-                 "",
-                 "event " + r.event_id + (r.source.empty() ? "" : " from " + r.source)};
-  return AddLineage(db, seq, e);
-}
-
-// The journal sequence of a stored message, or 0.
-Result<int64_t> MessageSeq(SqliteDb& db, std::string_view id) {
-  ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q, db.Prepare("SELECT seq FROM messages WHERE id = ?1"));
-  q.Bind(1, id);
-  ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
-  return found ? q.Int(0) : 0;
-}
-
 Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> items,
                                                   std::span<const StateWrite> state) {
   // Serialize before entering the shared transaction, so it stays short.
@@ -539,29 +391,6 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
     payloads.push_back(std::move(payload));
     headers.push_back(HeadersToJson(item.message.headers));
   }
-  if (intake_ == nullptr || !state.empty()) {
-    // State writes are checked against the tables, so such an acceptance commits there.
-    return AcceptDirect(items, state, payloads, headers);
-  }
-  const Timestamp now = clock_.Now();
-  std::vector<IntakeRecord> records;
-  records.reserve(items.size());
-  for (size_t i = 0; i < items.size(); ++i) {
-    records.push_back(RecordOf(items[i], std::move(payloads[i]), std::move(headers[i]), now));
-  }
-  ERPHUB_ASSIGN_OR_RETURN(std::vector<Accepted> results, intake_->Accept(std::move(records)));
-  const uint64_t duplicates = static_cast<uint64_t>(
-      std::count_if(results.begin(), results.end(), [](const Accepted& a) { return a.duplicate; }));
-  accepted_.fetch_add(results.size() - duplicates);
-  duplicates_.fetch_add(duplicates);
-  NotifyWork();
-  return results;
-}
-
-Result<std::vector<Accepted>> SqliteStore::AcceptDirect(std::span<const Acceptance> items,
-                                                        std::span<const StateWrite> state,
-                                                        std::vector<std::string>& payloads,
-                                                        std::vector<std::string>& headers) {
   std::vector<Accepted> results;
   uint64_t duplicates = 0;
   Status status = Write([&](SqliteDb& db) -> Status {
@@ -570,23 +399,60 @@ Result<std::vector<Accepted>> SqliteStore::AcceptDirect(std::span<const Acceptan
     const Timestamp now = clock_.Now();
     for (size_t i = 0; i < items.size(); ++i) {
       const Acceptance& item = items[i];
-      const IntakeRecord r = RecordOf(item, payloads[i], headers[i], now);
+      const Message& m = item.message;
       if (!item.event_id.empty()) {
         ERPHUB_ASSIGN_OR_RETURN(
             SqliteStatement q,
             db.Prepare("SELECT id, seq FROM messages WHERE flow = ?1 AND event_id = ?2"));
-        q.Bind(1, r.flow).Bind(2, r.event_id);
+        q.Bind(1, m.flow).Bind(2, item.event_id);
         ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
         if (found) {
           ERPHUB_ASSIGN_OR_RETURN(MessageId original, IdFromText(q.Text(0)));
-          ERPHUB_TRY(InsertDuplicate(db, q.Int(1), r));
+          const int64_t seq = q.Int(1);
+          LineageEvent e{
+              LineageKind::kDuplicate,
+              now,
+              "",
+              0,
+              microseconds(0),
+              "",
+              "event " + item.event_id + (item.source.empty() ? "" : " from " + item.source)};
+          ERPHUB_TRY(AddLineage(db, seq, e));
           results.push_back(Accepted{original, true});
           ++duplicates;
           continue;
         }
       }
-      ERPHUB_TRY(InsertMessage(db, r));
-      results.push_back(Accepted{item.message.id, false});
+      ERPHUB_ASSIGN_OR_RETURN(
+          SqliteStatement insert,
+          db.Prepare("INSERT INTO messages (id, flow, business_key, event_id, payload, headers, "
+                     "received_at, accepted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+      Status inserted = insert.Bind(1, m.id.ToString())
+                            .Bind(2, m.flow)
+                            .Bind(3, m.business_key)
+                            .BindTextOrNull(4, item.event_id)
+                            .Bind(5, payloads[i])
+                            .Bind(6, headers[i])
+                            .Bind(7, ToUnixMicros(m.received_at))
+                            .Bind(8, ToUnixMicros(now))
+                            .Run();
+      if (!inserted.ok()) {
+        return inserted.code() == StatusCode::kAlreadyExists
+                   ? Status(StatusCode::kAlreadyExists, "message id already stored",
+                            m.id.ToString())
+                   : inserted;
+      }
+      const int64_t seq = db.LastInsertRowid();
+      for (const std::string& output : item.outputs) {
+        ERPHUB_TRY(InsertDelivery(db,
+                                  NewDelivery{seq, m.flow, output, m.business_key, std::nullopt,
+                                              static_cast<int64_t>(payloads[i].size())},
+                                  now));
+      }
+      LineageEvent received{
+          LineageKind::kReceived, m.received_at, "", 0, microseconds(0), "", item.source};
+      ERPHUB_TRY(AddLineage(db, seq, received));
+      results.push_back(Accepted{m.id, false});
     }
     return ApplyStateWrites(db, state, now);
   });
@@ -595,109 +461,6 @@ Result<std::vector<Accepted>> SqliteStore::AcceptDirect(std::span<const Acceptan
   duplicates_.fetch_add(duplicates);
   NotifyWork();
   return results;
-}
-
-// At most this many logged acceptances are copied into the tables per transaction, so other
-// writers still get their turn under a flood.
-constexpr size_t kApplyBatch = 2048;
-// Applied acceptances are made durable in the tables (and released from the log) after this
-// many, or this long: a bound on the log's size and on the work redone after a power loss.
-constexpr uint64_t kSyncAfterRecords = 8192;
-constexpr std::chrono::milliseconds kSyncAfter{250};
-
-Status SqliteStore::ApplyIntake(SqliteDb& db) {
-  prelude_applied_ = 0;
-  Status status = ApplyIntakeRecords(db);
-  std::lock_guard<std::mutex> lock(apply_mu_);
-  apply_error_ = status;
-  return status;
-}
-
-Status SqliteStore::ApplyIntakeRecords(SqliteDb& db) {
-  std::vector<const LoggedIntake::Entry*> entries = intake_->Unapplied(kApplyBatch);
-  for (const LoggedIntake::Entry* entry : entries) {
-    const IntakeRecord& r = entry->record;
-    if (r.kind == IntakeRecord::Kind::kDuplicate) {
-      ERPHUB_ASSIGN_OR_RETURN(int64_t seq, MessageSeq(db, r.id));
-      if (seq != 0) {
-        ERPHUB_TRY(InsertDuplicate(db, seq, r));
-      }
-      continue;
-    }
-    if (entry->recovered) {
-      // Copied before the last stop but not yet released from the log.
-      ERPHUB_ASSIGN_OR_RETURN(int64_t seq, MessageSeq(db, r.id));
-      if (seq != 0) continue;
-    }
-    ERPHUB_TRY(InsertMessage(db, r));
-  }
-  if (!entries.empty()) {
-    prelude_applied_ = entries.back()->sequence;
-  }
-  return Status::Ok();
-}
-
-void SqliteStore::IntakeCommitted(bool synced) {
-  if (prelude_applied_ != 0) {
-    const size_t before = intake_->unapplied();
-    intake_->MarkApplied(prelude_applied_);
-    if (unsynced_records_ == 0) unsynced_since_ = std::chrono::steady_clock::now();
-    unsynced_records_ += before - intake_->unapplied();
-    applied_ = prelude_applied_;
-    prelude_applied_ = 0;
-    if (intake_->has_unapplied()) {
-      committer_->Nudge();
-    }
-  }
-  if (synced && unsynced_records_ > 0) {
-    log_->Release(applied_).ok();  // a file left behind is deleted at the next release
-    unsynced_records_ = 0;
-  }
-}
-
-bool SqliteStore::IntakeWantsSync() const {
-  return unsynced_records_ >= kSyncAfterRecords ||
-         (unsynced_records_ > 0 &&
-          std::chrono::steady_clock::now() - unsynced_since_ >= kSyncAfter);
-}
-
-Status SqliteStore::FlushIntake(bool sync) {
-  if (intake_ == nullptr) return Status::Ok();
-  const uint64_t target = intake_->last_sequence();
-  while (!intake_->AppliedThrough(target)) {
-    const size_t before = intake_->unapplied();
-    ERPHUB_TRY(committer_->Run([](SqliteDb&) { return Status::Ok(); }, false));
-    if (intake_->unapplied() >= before) {
-      std::lock_guard<std::mutex> lock(apply_mu_);
-      if (!apply_error_.ok()) {
-        // Kept in the log, applied by a later transaction or at the next start.
-        return Status(apply_error_.code(),
-                      "accepted messages cannot be copied into the store's tables yet: " +
-                          std::string(apply_error_.message()),
-                      std::string(apply_error_.context()));
-      }
-    }
-  }
-  if (sync) {
-    return committer_->Run([](SqliteDb&) { return Status::Ok(); }, true);
-  }
-  return Status::Ok();
-}
-
-Result<bool> SqliteStore::HasMessage(const std::string& id) {
-  std::lock_guard<std::mutex> lock(reader_mu_);
-  ERPHUB_ASSIGN_OR_RETURN(int64_t seq, MessageSeq(*reader_, id));
-  return seq != 0;
-}
-
-Result<std::string> SqliteStore::FindEvent(const std::string& flow, const std::string& event_id) {
-  std::lock_guard<std::mutex> lock(reader_mu_);
-  ERPHUB_ASSIGN_OR_RETURN(
-      SqliteStatement q,
-      reader_->Prepare("SELECT id FROM messages WHERE flow = ?1 AND event_id = ?2"));
-  q.Bind(1, flow).Bind(2, event_id);
-  ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
-  return found ? q.Text(0) : std::string();
 }
 
 Result<int64_t> SqliteStore::Quarantine(const QuarantineEntry& entry) {
@@ -749,116 +512,113 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOpt
   const std::string claim_sql = ClaimQuery(options);
   std::vector<RawClaim> raw;
   bool returned_expired = false;
-  ERPHUB_TRY(Write(
-      [&](SqliteDb& db) -> Status {
-        raw.clear();
-        returned_expired = false;
-        const Timestamp now = clock_.Now();
-        const int64_t now_us = ToUnixMicros(now);
+  ERPHUB_TRY(Write([&](SqliteDb& db) -> Status {
+    raw.clear();
+    returned_expired = false;
+    const Timestamp now = clock_.Now();
+    const int64_t now_us = ToUnixMicros(now);
 
-        // Leases that expired: their owners are gone or too slow; the work returns to ready.
-        struct Expired {
-          int64_t id;
-          LeasedRow row;
-          std::string owner;
-          Timestamp expired_at;
-        };
-        std::vector<Expired> expired;
-        {
-          ERPHUB_ASSIGN_OR_RETURN(
-              SqliteStatement q,
-              db.Prepare("SELECT id, message_seq, output, attempts - budget_base, claimed_at, "
-                         "coalesce(lease_owner, ''), lease_expires_at FROM deliveries "
-                         "WHERE state = 2 AND lease_expires_at <= ?1"));
-          q.Bind(1, now_us);
-          while (true) {
-            ERPHUB_ASSIGN_OR_RETURN(bool row, q.Step());
-            if (!row) {
-              break;
-            }
-            LeasedRow leased{q.Int(1),          "", q.Text(2), "", static_cast<int>(q.Int(3)),
-                             OptionalTime(q, 4)};
-            expired.push_back(Expired{q.Int(0), std::move(leased), q.Text(5), OptionalTime(q, 6)});
-          }
+    // Leases that expired: their owners are gone or too slow; the work returns to ready.
+    struct Expired {
+      int64_t id;
+      LeasedRow row;
+      std::string owner;
+      Timestamp expired_at;
+    };
+    std::vector<Expired> expired;
+    {
+      ERPHUB_ASSIGN_OR_RETURN(
+          SqliteStatement q,
+          db.Prepare("SELECT id, message_seq, output, attempts - budget_base, claimed_at, "
+                     "coalesce(lease_owner, ''), lease_expires_at FROM deliveries "
+                     "WHERE state = 2 AND lease_expires_at <= ?1"));
+      q.Bind(1, now_us);
+      while (true) {
+        ERPHUB_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) {
+          break;
         }
-        for (const Expired& e : expired) {
-          const std::string error =
-              "lease held by " + e.owner + " expired at " + FormatUtc(e.expired_at);
-          ERPHUB_ASSIGN_OR_RETURN(
-              SqliteStatement u,
-              db.Prepare("UPDATE deliveries SET state = 1, not_before = ?2, last_error = ?3, "
-                         "lease_owner = NULL, lease_expires_at = NULL, claimed_at = NULL "
-                         "WHERE id = ?1"));
-          ERPHUB_TRY(u.Bind(1, e.id).Bind(2, now_us).Bind(3, error).Run());
-          ERPHUB_TRY(RecordAttempt(db, e.row, AttemptReport{}, "lease expired", error, now));
-          returned_expired = true;
-        }
+        LeasedRow leased{q.Int(1),          "", q.Text(2), "", static_cast<int>(q.Int(3)),
+                         OptionalTime(q, 4)};
+        expired.push_back(Expired{q.Int(0), std::move(leased), q.Text(5), OptionalTime(q, 6)});
+      }
+    }
+    for (const Expired& e : expired) {
+      const std::string error =
+          "lease held by " + e.owner + " expired at " + FormatUtc(e.expired_at);
+      ERPHUB_ASSIGN_OR_RETURN(
+          SqliteStatement u,
+          db.Prepare("UPDATE deliveries SET state = 1, not_before = ?2, last_error = ?3, "
+                     "lease_owner = NULL, lease_expires_at = NULL, claimed_at = NULL "
+                     "WHERE id = ?1"));
+      ERPHUB_TRY(u.Bind(1, e.id).Bind(2, now_us).Bind(3, error).Run());
+      ERPHUB_TRY(RecordAttempt(db, e.row, AttemptReport{}, "lease expired", error, now));
+      returned_expired = true;
+    }
 
-        std::vector<int64_t> ids;
-        {
-          ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q, db.Prepare(claim_sql));
-          q.Bind(1, now_us).Bind(2, options.limit);
-          int param = 3;
-          for (const std::string& flow : options.flows) {
-            q.Bind(param++, flow);
-          }
-          for (const OutputRef& paused : options.paused) {
-            q.Bind(param, paused.flow).Bind(param + 1, paused.output);
-            param += 2;
-          }
-          while (true) {
-            ERPHUB_ASSIGN_OR_RETURN(bool row, q.Step());
-            if (!row) {
-              break;
-            }
-            ids.push_back(q.Int(0));
-          }
+    std::vector<int64_t> ids;
+    {
+      ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q, db.Prepare(claim_sql));
+      q.Bind(1, now_us).Bind(2, options.limit);
+      int param = 3;
+      for (const std::string& flow : options.flows) {
+        q.Bind(param++, flow);
+      }
+      for (const OutputRef& paused : options.paused) {
+        q.Bind(param, paused.flow).Bind(param + 1, paused.output);
+        param += 2;
+      }
+      while (true) {
+        ERPHUB_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) {
+          break;
         }
-        const Timestamp expires =
-            now + std::chrono::duration_cast<microseconds>(options.lease_duration);
-        for (int64_t id : ids) {
-          {
-            ERPHUB_ASSIGN_OR_RETURN(
-                SqliteStatement u,
-                db.Prepare(
-                    "UPDATE deliveries SET state = 2, attempts = attempts + 1, "
-                    "lease_owner = ?2, lease_expires_at = ?3, claimed_at = ?4 WHERE id = ?1"));
-            ERPHUB_TRY(u.Bind(1, id)
-                           .Bind(2, options.owner)
-                           .Bind(3, ToUnixMicros(expires))
-                           .Bind(4, now_us)
-                           .Run());
-          }
-          ERPHUB_ASSIGN_OR_RETURN(
-              SqliteStatement q,
-              db.Prepare("SELECT d.output, d.payload, d.attempts, d.attempts - d.budget_base, "
-                         "d.eligible_since, d.last_error, m.id, m.flow, m.business_key, m.payload, "
-                         "m.headers, m.received_at FROM deliveries d "
-                         "JOIN messages m ON m.seq = d.message_seq WHERE d.id = ?1"));
-          q.Bind(1, id);
-          ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
-          if (!found) {
-            return InternalError("claimed delivery vanished");
-          }
-          RawClaim c;
-          c.lease = Lease{id, q.Int(2), options.owner, expires};
-          c.output = q.Text(0);
-          c.has_delivery_payload = !q.IsNull(1);
-          c.delivery_payload = q.Text(1);
-          c.attempt = static_cast<int>(q.Int(3));
-          c.eligible_since = FromUnixMicros(q.Int(4));
-          c.last_error = q.Text(5);
-          c.message_id = q.Text(6);
-          c.flow = q.Text(7);
-          c.business_key = q.Text(8);
-          c.message_payload = q.Text(9);
-          c.headers = q.Text(10);
-          c.received_at = FromUnixMicros(q.Int(11));
-          raw.push_back(std::move(c));
-        }
-        return Status::Ok();
-      },
-      /*sync=*/false));
+        ids.push_back(q.Int(0));
+      }
+    }
+    const Timestamp expires =
+        now + std::chrono::duration_cast<microseconds>(options.lease_duration);
+    for (int64_t id : ids) {
+      {
+        ERPHUB_ASSIGN_OR_RETURN(
+            SqliteStatement u,
+            db.Prepare("UPDATE deliveries SET state = 2, attempts = attempts + 1, "
+                       "lease_owner = ?2, lease_expires_at = ?3, claimed_at = ?4 WHERE id = ?1"));
+        ERPHUB_TRY(u.Bind(1, id)
+                       .Bind(2, options.owner)
+                       .Bind(3, ToUnixMicros(expires))
+                       .Bind(4, now_us)
+                       .Run());
+      }
+      ERPHUB_ASSIGN_OR_RETURN(
+          SqliteStatement q,
+          db.Prepare("SELECT d.output, d.payload, d.attempts, d.attempts - d.budget_base, "
+                     "d.eligible_since, d.last_error, m.id, m.flow, m.business_key, m.payload, "
+                     "m.headers, m.received_at FROM deliveries d "
+                     "JOIN messages m ON m.seq = d.message_seq WHERE d.id = ?1"));
+      q.Bind(1, id);
+      ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
+      if (!found) {
+        return InternalError("claimed delivery vanished");
+      }
+      RawClaim c;
+      c.lease = Lease{id, q.Int(2), options.owner, expires};
+      c.output = q.Text(0);
+      c.has_delivery_payload = !q.IsNull(1);
+      c.delivery_payload = q.Text(1);
+      c.attempt = static_cast<int>(q.Int(3));
+      c.eligible_since = FromUnixMicros(q.Int(4));
+      c.last_error = q.Text(5);
+      c.message_id = q.Text(6);
+      c.flow = q.Text(7);
+      c.business_key = q.Text(8);
+      c.message_payload = q.Text(9);
+      c.headers = q.Text(10);
+      c.received_at = FromUnixMicros(q.Int(11));
+      raw.push_back(std::move(c));
+    }
+    return Status::Ok();
+  }));
   if (returned_expired) {
     NotifyWork();
   }
@@ -895,17 +655,14 @@ Result<Lease> SqliteStore::RenewLease(const Lease& lease, std::chrono::milliseco
     return InvalidArgumentError("a lease duration must be positive");
   }
   Lease renewed = lease;
-  ERPHUB_TRY(Write(
-      [&](SqliteDb& db) -> Status {
-        ERPHUB_ASSIGN_OR_RETURN(LeasedRow row, CheckLease(db, lease));
-        (void)row;
-        renewed.expires_at = clock_.Now() + std::chrono::duration_cast<microseconds>(duration);
-        ERPHUB_ASSIGN_OR_RETURN(
-            SqliteStatement u,
-            db.Prepare("UPDATE deliveries SET lease_expires_at = ?2 WHERE id = ?1"));
-        return u.Bind(1, lease.delivery_id).Bind(2, ToUnixMicros(renewed.expires_at)).Run();
-      },
-      /*sync=*/false));
+  ERPHUB_TRY(Write([&](SqliteDb& db) -> Status {
+    ERPHUB_ASSIGN_OR_RETURN(LeasedRow row, CheckLease(db, lease));
+    (void)row;
+    renewed.expires_at = clock_.Now() + std::chrono::duration_cast<microseconds>(duration);
+    ERPHUB_ASSIGN_OR_RETURN(
+        SqliteStatement u, db.Prepare("UPDATE deliveries SET lease_expires_at = ?2 WHERE id = ?1"));
+    return u.Bind(1, lease.delivery_id).Bind(2, ToUnixMicros(renewed.expires_at)).Run();
+  }));
   return renewed;
 }
 
@@ -924,122 +681,113 @@ Status SqliteStore::Complete(const Lease& lease, const AttemptReport& report,
       payloads.emplace_back(std::move(json));
     }
   }
-  ERPHUB_TRY(Write(
-      [&](SqliteDb& db) -> Status {
-        const Timestamp now = clock_.Now();
-        ERPHUB_ASSIGN_OR_RETURN(LeasedRow row, CheckLease(db, lease));
+  ERPHUB_TRY(Write([&](SqliteDb& db) -> Status {
+    const Timestamp now = clock_.Now();
+    ERPHUB_ASSIGN_OR_RETURN(LeasedRow row, CheckLease(db, lease));
+    ERPHUB_ASSIGN_OR_RETURN(
+        SqliteStatement u,
+        db.Prepare("UPDATE deliveries SET state = 3, finished_at = ?2, lease_owner = NULL, "
+                   "lease_expires_at = NULL WHERE id = ?1"));
+    ERPHUB_TRY(u.Bind(1, lease.delivery_id).Bind(2, ToUnixMicros(now)).Run());
+    ERPHUB_TRY(RecordAttempt(db, row, report, "done", "", now));
+    if (!follow_ups.empty()) {
+      std::string business_key;
+      int64_t message_bytes = 0;
+      {
         ERPHUB_ASSIGN_OR_RETURN(
-            SqliteStatement u,
-            db.Prepare("UPDATE deliveries SET state = 3, finished_at = ?2, lease_owner = NULL, "
-                       "lease_expires_at = NULL WHERE id = ?1"));
-        ERPHUB_TRY(u.Bind(1, lease.delivery_id).Bind(2, ToUnixMicros(now)).Run());
-        ERPHUB_TRY(RecordAttempt(db, row, report, "done", "", now));
-        if (!follow_ups.empty()) {
-          std::string business_key;
-          int64_t message_bytes = 0;
-          {
-            ERPHUB_ASSIGN_OR_RETURN(
-                SqliteStatement q,
-                db.Prepare("SELECT business_key, length(CAST(payload AS BLOB)) FROM messages "
-                           "WHERE seq = ?1"));
-            q.Bind(1, row.message_seq);
-            ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
-            if (!found) {
-              return InternalError("delivery without message");
-            }
-            business_key = q.Text(0);
-            message_bytes = q.Int(1);
-          }
-          for (size_t i = 0; i < follow_ups.size(); ++i) {
-            const int64_t bytes =
-                payloads[i] ? static_cast<int64_t>(payloads[i]->size()) : message_bytes;
-            ERPHUB_TRY(InsertDelivery(db,
-                                      NewDelivery{row.message_seq, row.flow, follow_ups[i].output,
-                                                  business_key, payloads[i], bytes},
-                                      now));
-          }
+            SqliteStatement q,
+            db.Prepare("SELECT business_key, length(CAST(payload AS BLOB)) FROM messages "
+                       "WHERE seq = ?1"));
+        q.Bind(1, row.message_seq);
+        ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
+        if (!found) {
+          return InternalError("delivery without message");
         }
-        return PromoteNext(db, row.lane).status();
-      },
-      /*sync=*/false));
+        business_key = q.Text(0);
+        message_bytes = q.Int(1);
+      }
+      for (size_t i = 0; i < follow_ups.size(); ++i) {
+        const int64_t bytes =
+            payloads[i] ? static_cast<int64_t>(payloads[i]->size()) : message_bytes;
+        ERPHUB_TRY(InsertDelivery(db,
+                                  NewDelivery{row.message_seq, row.flow, follow_ups[i].output,
+                                              business_key, payloads[i], bytes},
+                                  now));
+      }
+    }
+    return PromoteNext(db, row.lane).status();
+  }));
   NotifyWork();
   return Status::Ok();
 }
 
 Status SqliteStore::RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
                                const AttemptReport& report) {
-  ERPHUB_TRY(Write(
-      [&](SqliteDb& db) -> Status {
-        const Timestamp now = clock_.Now();
-        ERPHUB_ASSIGN_OR_RETURN(LeasedRow row, CheckLease(db, lease));
-        ERPHUB_ASSIGN_OR_RETURN(
-            SqliteStatement u,
-            db.Prepare("UPDATE deliveries SET state = 1, not_before = ?2, last_error = ?3, "
-                       "lease_owner = NULL, lease_expires_at = NULL, claimed_at = NULL "
-                       "WHERE id = ?1"));
-        ERPHUB_TRY(
-            u.Bind(1, lease.delivery_id).Bind(2, ToUnixMicros(not_before)).Bind(3, error).Run());
-        return RecordAttempt(
-            db, row, report, "retry",
-            std::string(error) + " (next attempt at " + FormatUtc(not_before) + ")", now);
-      },
-      /*sync=*/false));
+  ERPHUB_TRY(Write([&](SqliteDb& db) -> Status {
+    const Timestamp now = clock_.Now();
+    ERPHUB_ASSIGN_OR_RETURN(LeasedRow row, CheckLease(db, lease));
+    ERPHUB_ASSIGN_OR_RETURN(
+        SqliteStatement u,
+        db.Prepare("UPDATE deliveries SET state = 1, not_before = ?2, last_error = ?3, "
+                   "lease_owner = NULL, lease_expires_at = NULL, claimed_at = NULL "
+                   "WHERE id = ?1"));
+    ERPHUB_TRY(u.Bind(1, lease.delivery_id).Bind(2, ToUnixMicros(not_before)).Bind(3, error).Run());
+    return RecordAttempt(db, row, report, "retry",
+                         std::string(error) + " (next attempt at " + FormatUtc(not_before) + ")",
+                         now);
+  }));
   NotifyWork();
   return Status::Ok();
 }
 
 Status SqliteStore::DeadLetter(const Lease& lease, const DeadLetterInfo& info,
                                const AttemptReport& report) {
-  ERPHUB_TRY(Write(
-      [&](SqliteDb& db) -> Status {
-        const Timestamp now = clock_.Now();
-        ERPHUB_ASSIGN_OR_RETURN(LeasedRow row, CheckLease(db, lease));
-        const bool blocks = info.on_dead_letter == OnDeadLetter::kBlockKey;
-        ERPHUB_ASSIGN_OR_RETURN(
-            SqliteStatement u,
-            db.Prepare("UPDATE deliveries SET state = 4, last_error = ?2, response_body = ?3, "
-                       "failed_at = ?4, blocks_lane = ?5, finished_at = ?6, lease_owner = NULL, "
-                       "lease_expires_at = NULL WHERE id = ?1"));
-        ERPHUB_TRY(u.Bind(1, lease.delivery_id)
-                       .Bind(2, info.error)
-                       .Bind(3, info.response_body)
-                       .Bind(4, info.failed_at.empty() ? row.output : info.failed_at)
-                       .Bind(5, blocks ? 1 : 0)
-                       .Bind(6, ToUnixMicros(now))
-                       .Run());
-        ERPHUB_TRY(RecordAttempt(db, row, report, "dead", info.error, now));
-        if (!blocks) {
-          ERPHUB_TRY(PromoteNext(db, row.lane));
-        }
-        return Status::Ok();
-      },
-      /*sync=*/false));
+  ERPHUB_TRY(Write([&](SqliteDb& db) -> Status {
+    const Timestamp now = clock_.Now();
+    ERPHUB_ASSIGN_OR_RETURN(LeasedRow row, CheckLease(db, lease));
+    const bool blocks = info.on_dead_letter == OnDeadLetter::kBlockKey;
+    ERPHUB_ASSIGN_OR_RETURN(
+        SqliteStatement u,
+        db.Prepare("UPDATE deliveries SET state = 4, last_error = ?2, response_body = ?3, "
+                   "failed_at = ?4, blocks_lane = ?5, finished_at = ?6, lease_owner = NULL, "
+                   "lease_expires_at = NULL WHERE id = ?1"));
+    ERPHUB_TRY(u.Bind(1, lease.delivery_id)
+                   .Bind(2, info.error)
+                   .Bind(3, info.response_body)
+                   .Bind(4, info.failed_at.empty() ? row.output : info.failed_at)
+                   .Bind(5, blocks ? 1 : 0)
+                   .Bind(6, ToUnixMicros(now))
+                   .Run());
+    ERPHUB_TRY(RecordAttempt(db, row, report, "dead", info.error, now));
+    if (!blocks) {
+      ERPHUB_TRY(PromoteNext(db, row.lane));
+    }
+    return Status::Ok();
+  }));
   NotifyWork();
   return Status::Ok();
 }
 
 Status SqliteStore::RecordLineage(const MessageId& id, std::span<const LineageEvent> events) {
   const std::string text = id.ToString();
-  return Write(
-      [&](SqliteDb& db) -> Status {
-        ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
-                                db.Prepare("SELECT seq FROM messages WHERE id = ?1"));
-        q.Bind(1, text);
-        ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
-        if (!found) {
-          return NotFoundError("no such message", text);
-        }
-        const int64_t seq = q.Int(0);
-        const Timestamp now = clock_.Now();
-        for (LineageEvent e : events) {
-          if (e.at == Timestamp()) {
-            e.at = now;
-          }
-          ERPHUB_TRY(AddLineage(db, seq, e));
-        }
-        return Status::Ok();
-      },
-      /*sync=*/false);
+  return Write([&](SqliteDb& db) -> Status {
+    ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
+                            db.Prepare("SELECT seq FROM messages WHERE id = ?1"));
+    q.Bind(1, text);
+    ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
+    if (!found) {
+      return NotFoundError("no such message", text);
+    }
+    const int64_t seq = q.Int(0);
+    const Timestamp now = clock_.Now();
+    for (LineageEvent e : events) {
+      if (e.at == Timestamp()) {
+        e.at = now;
+      }
+      ERPHUB_TRY(AddLineage(db, seq, e));
+    }
+    return Status::Ok();
+  });
 }
 
 uint64_t SqliteStore::WorkGeneration() const { return work_generation_.load(); }
@@ -1481,7 +1229,7 @@ Result<std::vector<FlowBacklog>> SqliteStore::Backlog() {
 Result<std::optional<std::string>> SqliteStore::LookupXref(std::string_view system,
                                                            std::string_view entity,
                                                            std::string_view external_id) {
-  // Straight on the read connection: links are not written through the intake log.
+  // On the read connection: a lookup does not wait for the writer.
   std::lock_guard<std::mutex> lock(reader_mu_);
   ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
                           reader_->Prepare("SELECT system_id FROM xref WHERE system = ?1 AND "
@@ -1516,8 +1264,7 @@ Status SqliteStore::PutXref(std::string_view system, std::string_view entity,
 
 StoreStats SqliteStore::Stats() const {
   StoreStats stats;
-  // Appends to the intake log are commits too: each makes a group of acceptances durable.
-  stats.transactions = committer_->transactions() + (intake_ ? intake_->appends() : 0);
+  stats.transactions = committer_->transactions();
   stats.write_operations = committer_->operations();
   stats.accepted_messages = accepted_.load();
   stats.duplicate_messages = duplicates_.load();
@@ -1547,24 +1294,6 @@ Status CheckIntegrity(SqliteDb& db) {
                   db.path());
   }
   return Status::Ok();
-}
-
-// The intake log belongs to one store object at a time, normally the hub's. Others opening the
-// same store (the CLI while the hub runs) commit acceptances to the tables directly. Returns the
-// locked descriptor (closing it releases the log), or -1 when someone else holds the log.
-Result<int> LockIntakeLog(const std::string& path) {
-  const std::string lock_path = path + "-intake.lock";
-  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return Status(StatusCode::kUnavailable,
-                  std::string("cannot open the intake log's lock: ") + std::strerror(errno),
-                  lock_path);
-  }
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 }  // namespace
@@ -1603,34 +1332,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   ERPHUB_TRY(MigrateSchema(*writer, options.apply_migrations, clock));
   ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> reader, SqliteDb::Open(path, false));
   ERPHUB_TRY(Configure(*reader, options));
-  std::unique_ptr<IntakeLog> log;
-  std::vector<LoggedIntake::Entry> recovered;
-  ERPHUB_ASSIGN_OR_RETURN(int lock_fd, LockIntakeLog(path));
-  if (lock_fd >= 0) {
-    std::vector<IntakeLog::Record> records;
-    Result<std::unique_ptr<IntakeLog>> opened =
-        IntakeLog::Open(path + "-intake", options.fsync == FsyncMode::kFull, lock_fd, &records);
-    if (!opened.ok()) {
-      ::close(lock_fd);
-      return opened.status();
-    }
-    log = std::move(opened).value();
-    for (IntakeLog::Record& record : records) {
-      Result<IntakeRecord> decoded = DecodeIntakeRecord(record.body);
-      if (!decoded.ok()) {
-        return Status(StatusCode::kDataLoss,  // the log closes its lock
-                      std::string(decoded.status().message()) + " (record " +
-                          std::to_string(record.sequence) + "); move the log aside to start",
-                      path + "-intake");
-      }
-      recovered.push_back(LoggedIntake::Entry{record.sequence, std::move(decoded).value(), true});
-    }
-  }
-  auto store = std::make_unique<SqliteStore>(clock, std::move(writer), std::move(reader), options,
-                                             std::move(log), std::move(recovered));
-  // Acceptances recovered from the log are in the tables before anyone reads them.
-  ERPHUB_TRY(store->FlushIntake(/*sync=*/true));
-  return std::unique_ptr<Store>(std::move(store));
+  return std::unique_ptr<Store>(
+      new SqliteStore(clock, std::move(writer), std::move(reader), options));
 }
 
 }  // namespace erphub::store
