@@ -203,7 +203,7 @@ void Evaluator::CollectFrames(const Value* result) {
 
 void Evaluator::WeakenBindings(const Value& result, const std::vector<Frame*>& marked) {
   const std::unordered_set<const LambdaFunction*> created(created_lambdas_.begin(),
-                                                         created_lambdas_.end());
+                                                          created_lambdas_.end());
   // The lambdas of the result itself (not found through frames), which will keep the others.
   std::unordered_set<const LambdaFunction*> entries;
   std::vector<const Value*> values = {&result};
