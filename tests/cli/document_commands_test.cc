@@ -1,52 +1,17 @@
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
+
+#include "cli/command_test.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
 // Runs `erphub parse` and `erphub render` in a scratch folder and captures what they print.
-class DocumentCommandsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "erphub-doc-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  void Write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-  }
-
-  static std::string Read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-
-  // Runs `erphub args` with stdout to `out_file`; returns the exit code.
-  int Run(const std::string& args, const std::string& out_file = "out.txt") {
-    std::string command = "cd '" + dir_.string() + "' && '" ERPHUB_BINARY "' " + args + " >" +
-                          out_file + " 2>err.txt";
-    int status = std::system(command.c_str());
-    out_ = Read(dir_ / out_file);
-    err_ = Read(dir_ / "err.txt");
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  fs::path dir_;
-  std::string out_;
-  std::string err_;
-};
+using DocumentCommandsTest = erphub::cli::testing::CommandTest;
 
 TEST_F(DocumentCommandsTest, ParseCsvPrintsOneObjectPerRow) {
   Write("orders.csv", "\xEF\xBB\xBFid,item,qty\r\n1,\"Bolt, M8\",10\r\n2,\"6\"\" pipe\",1\r\n");

@@ -1,13 +1,11 @@
 // `erphub parse --format x12` and `erphub render --format x12` on the real binary.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
+
+#include "cli/command_test.h"
 
 namespace {
 
@@ -15,36 +13,7 @@ namespace fs = std::filesystem;
 
 const fs::path kCorpus = fs::path(ERPHUB_SOURCE_DIR) / "tests" / "data" / "formats" / "x12";
 
-class X12CommandsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "erphub-x12-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  static std::string Read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-
-  // Runs `erphub args` with stdout to `out_file`; returns the exit code.
-  int Run(const std::string& args, const std::string& out_file = "out.txt") {
-    std::string command = "cd '" + dir_.string() + "' && '" ERPHUB_BINARY "' " + args + " >" +
-                          out_file + " 2>err.txt";
-    int status = std::system(command.c_str());
-    out_ = Read(dir_ / out_file);
-    err_ = Read(dir_ / "err.txt");
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  fs::path dir_;
-  std::string out_;
-  std::string err_;
-};
+using X12CommandsTest = erphub::cli::testing::CommandTest;
 
 TEST_F(X12CommandsTest, ParseThenRenderThenParseGivesTheSameJson) {
   std::string file = (kCorpus / "856_nodex12.edi").string();
