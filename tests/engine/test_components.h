@@ -93,15 +93,15 @@ class CountingStep final : public components::Step {
       std::lock_guard<std::mutex> lock(mu_);
       ++runs_[message.id.ToString()];
     }
-    if (!fail_on_.empty() && payload.Get("kind").is_string() &&
-        payload.Get("kind").as_string() == fail_on_) {
+    const Value& kind = payload.Get("kind");
+    const std::string_view kind_text = kind.is_string() ? kind.as_string() : std::string_view();
+    if (!fail_on_.empty() && kind_text == fail_on_) {
       Failure failure;
       failure.error = "validation failed";
       failure.details = {"/kind: not allowed"};
       return failure;
     }
-    if (!quarantine_on_.empty() && payload.Get("kind").is_string() &&
-        payload.Get("kind").as_string() == quarantine_on_) {
+    if (!quarantine_on_.empty() && kind_text == quarantine_on_) {
       Failure failure;
       failure.error = "the payload does not match the schema";
       failure.details = {"/kind: must be one of the allowed values"};
