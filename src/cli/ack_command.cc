@@ -1,12 +1,11 @@
 // `erphub ack FILE`: the acknowledgement a conforming receiver sends for an EDI interchange.
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <string_view>
 
 #include "cli/commands.h"
+#include "cli/input_file.h"
 #include "formats/edifact/edifact.h"
 #include "formats/x12/x12.h"
 
@@ -28,14 +27,12 @@ EdiKind Detect(std::string_view bytes) {
 }
 
 int RunAck(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "erphub ack: cannot read %s\n", path.c_str());
+  Result<std::string> read = ReadInput(path);
+  if (!read.ok()) {
+    std::fprintf(stderr, "erphub ack: %s\n", read.status().ToString().c_str());
     return 1;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  const std::string bytes = text.str();
+  const std::string& bytes = *read;
   Result<std::string> ack = Status(StatusCode::kInvalidArgument, "");
   switch (Detect(bytes)) {
     case EdiKind::kX12:

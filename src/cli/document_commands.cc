@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/input_file.h"
 #include "core/json.h"
 #include "formats/codec.h"
 #include "formats/csv/csv_document.h"
@@ -23,41 +24,6 @@ struct DocumentArgs {
   std::vector<std::string> arrays;
   std::vector<std::string> namespaces;
 };
-
-// Closes the file when it goes out of scope.
-struct FileCloser {
-  void operator()(std::FILE* file) const {
-    if (file != nullptr && file != stdin) {
-      std::fclose(file);
-    }
-  }
-};
-using File = std::unique_ptr<std::FILE, FileCloser>;
-
-Result<File> Open(const std::string& path) {
-  if (path == "-") {
-    return File(stdin);
-  }
-  File file(std::fopen(path.c_str(), "rb"));
-  if (!file) {
-    return NotFoundError("cannot open file", path);
-  }
-  return file;
-}
-
-Result<std::string> ReadAll(const std::string& path) {
-  ERPHUB_ASSIGN_OR_RETURN(File file, Open(path));
-  std::string text;
-  char chunk[1 << 16];
-  size_t n = 0;
-  while ((n = std::fread(chunk, 1, sizeof chunk, file.get())) > 0) {
-    text.append(chunk, n);
-  }
-  if (std::ferror(file.get())) {
-    return UnavailableError("read error", path);
-  }
-  return text;
-}
 
 void Write(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
@@ -99,7 +65,7 @@ Result<formats::CodecOptions> OptionsFrom(const DocumentArgs& args) {
 }
 
 int StreamCsv(const DocumentArgs& args, const formats::CodecOptions& options) {
-  auto file = Open(args.file);
+  auto file = OpenInput(args.file);
   if (!file.ok()) {
     std::fprintf(stderr, "%s\n", file.status().ToString().c_str());
     return 1;
@@ -129,7 +95,7 @@ int StreamCsv(const DocumentArgs& args, const formats::CodecOptions& options) {
 // nothing on stdout. Lenient mode lists the faults it accepted under "warnings" in the JSON and
 // on stderr.
 int StreamX12(const DocumentArgs& args) {
-  auto file = Open(args.file);
+  auto file = OpenInput(args.file);
   if (!file.ok()) {
     std::fprintf(stderr, "%s\n", file.status().ToString().c_str());
     return 1;
@@ -189,7 +155,7 @@ int RunParse(const DocumentArgs& args) {
   options->report = [&](const Status& fault) {
     std::fprintf(stderr, "%s: accepted: %s\n", args.file.c_str(), fault.ToString().c_str());
   };
-  auto bytes = ReadAll(args.file);
+  auto bytes = ReadInput(args.file);
   if (!bytes.ok()) {
     std::fprintf(stderr, "%s\n", bytes.status().ToString().c_str());
     return 1;
@@ -212,7 +178,7 @@ int RunRender(const DocumentArgs& args) {
     std::fprintf(stderr, "%s\n", options.status().ToString().c_str());
     return 2;
   }
-  auto text = ReadAll(args.file);
+  auto text = ReadInput(args.file);
   if (!text.ok()) {
     std::fprintf(stderr, "%s\n", text.status().ToString().c_str());
     return 1;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/input_file.h"
 #include "core/json.h"
 #include "mapping/jsonata.h"
 
@@ -20,19 +21,6 @@ struct MapArgs {
   std::string bindings;
   bool ndjson = false;
 };
-
-Result<std::string> ReadText(const std::string& path) {
-  if (path == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return NotFoundError("cannot open file", path);
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The 1-based line and column of code point `position` in `text`, and that line's text.
 struct Place {
@@ -180,7 +168,7 @@ int MapLines(const MapArgs& args, const jsonata::Expression& expression,
 }
 
 int RunMap(const MapArgs& args) {
-  auto expr_text = ReadText(args.expr_file);
+  auto expr_text = ReadInput(args.expr_file);
   if (!expr_text.ok()) {
     std::fprintf(stderr, "%s\n", expr_text.status().ToString().c_str());
     return 1;
@@ -216,7 +204,7 @@ int RunMap(const MapArgs& args) {
 
   Value input;
   if (!args.input_file.empty()) {
-    auto input_text = ReadText(args.input_file);
+    auto input_text = ReadInput(args.input_file);
     if (!input_text.ok()) {
       std::fprintf(stderr, "%s\n", input_text.status().ToString().c_str());
       return 1;
