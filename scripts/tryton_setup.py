@@ -14,7 +14,8 @@ Creates, under stable names that erphub's tests and configs look up:
   payment term   "Direct" (everything at once), set as the default customer payment term
   payment method "Cash" for invoices (journal CASH, account "Main Cash")
   category       accounting category "Goods" (revenue and expense accounts, no default taxes:
-                 the taxes of a sale line come from the order)
+                 the taxes of a sale line come from the order); the same accounts are the
+                 defaults for lines without a product (shipping, discounts)
   warehouse      the stock module's WH (checked, not created)
 Usage: tryton_setup.py CONFIG DATABASE
 """
@@ -170,13 +171,19 @@ def payment_method(company):
 
 
 def goods_category(company):
-    if first('product.category', [('name', '=', 'Goods'), ('accounting', '=', True)]):
-        return
-    Model.get('product.category')(
-        name='Goods', accounting=True,
-        account_revenue=account(company, 'type.revenue'),
-        account_expense=account(company, 'type.expense')).save()
-    say('accounting category Goods')
+    revenue = account(company, 'type.revenue')
+    expense = account(company, 'type.expense')
+    if not first('product.category', [('name', '=', 'Goods'), ('accounting', '=', True)]):
+        Model.get('product.category')(
+            name='Goods', accounting=True,
+            account_revenue=revenue, account_expense=expense).save()
+        say('accounting category Goods')
+    # Sale lines without a product (shipping, discounts) are invoiced on these accounts.
+    configuration = Model.get('account.configuration')(1)
+    if configuration.default_category_account_revenue != revenue:
+        configuration.default_category_account_revenue = revenue
+        configuration.default_category_account_expense = expense
+        configuration.save()
 
 
 def main():
