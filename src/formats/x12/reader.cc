@@ -290,6 +290,20 @@ struct Reader::State {
     return view;
   }
 
+  // Mandatory segments the matcher found missing, as AK3 code 3 at the position of `at` (the
+  // segment that showed it).
+  Status ReportMissing(const SegmentView& at) {
+    for (SegmentIssue& issue : matcher.TakeMissing()) {
+      Finding f = At(&at, FaultLevel::kSegment, "segment_missing", "3",
+                     issue.message + " (noticed at " + std::string(at.tag()) + ")");
+      f.tag = std::move(issue.missing_tag);
+      f.set_position = set_segments;
+      f.loop_id = std::move(issue.loop_id);
+      ERPHUB_TRY(Fault(std::move(f)));
+    }
+    return Status::Ok();
+  }
+
   Status CloseSet(const SegmentView* at) {
     ERPHUB_TRY(Fault(At(at, FaultLevel::kTransaction, "se_missing", "2",
                         "transaction set " + st02 + " has no SE trailer")));
@@ -416,6 +430,7 @@ struct Reader::State {
       ++set_segments;
       SegmentIssue issue;
       ERPHUB_TRY(matcher.Place(view, handler, issue));
+      ERPHUB_TRY(ReportMissing(view));
       if (!issue.code.empty()) {
         Finding f = At(&view, FaultLevel::kSegment,
                        "segment_" + std::string(issue.code == "8" ? "element" : "placement"),
@@ -536,6 +551,7 @@ struct Reader::State {
                    "SE02 " + std::string(ElementAt(se, 2)) + " does not match ST02 " + st02)));
     }
     ERPHUB_TRY(matcher.Close(handler));
+    ERPHUB_TRY(ReportMissing(se));
     in_set = false;
     return handler.EndTransaction(&se);
   }
