@@ -72,6 +72,7 @@ Result<SegmentEntry> ReadEntry(const Value& json, const std::string& where, SetD
     return ParseError("a segment entry is a tag or an object", where);
   }
   entry.max_use = ReadCount(json.Get("max"));
+  entry.required = json.Get("required").is_bool() && json.Get("required").as_bool();
   if (json.Get("loop").is_string()) {
     auto loop = std::make_unique<LoopDefinition>();
     loop->id = std::string(json.Get("loop").as_string());
@@ -107,6 +108,11 @@ Status ReadEntries(const Value& list, const std::string& where, SetDefinition& s
   }
   for (const Value& item : list.as_array()) {
     ERPHUB_ASSIGN_OR_RETURN(SegmentEntry entry, ReadEntry(item, where, set));
+    // A loop's first segment is there whenever the loop is; the body has no such entry.
+    bool starts_loop = loop.entries.empty() && &loop != &set.body;
+    if (entry.required && !starts_loop) {
+      loop.required.push_back(static_cast<uint32_t>(loop.entries.size()));
+    }
     loop.tags.push_back(entry.tag);
     loop.entries.push_back(std::move(entry));
   }
@@ -181,6 +187,15 @@ const SetDefinition* FindSetDefinition(std::string_view set_id) {
     }
   }
   return nullptr;
+}
+
+std::string UnpackTag(uint32_t packed) {
+  std::string tag;
+  uint32_t length = packed >> 24;
+  for (uint32_t i = length > 3 ? 3 : length; i-- > 0;) {
+    tag.push_back(static_cast<char>((packed >> (8 * i)) & 0xFF));
+  }
+  return tag;
 }
 
 bool IsKnownSegmentTag(std::string_view tag) { return GetRegistry().tags.count(PackTag(tag)) > 0; }

@@ -24,6 +24,9 @@ constexpr uint32_t PackTag(std::string_view tag) {
   return packed | (static_cast<uint32_t>(tag.size() > 3 ? 4 : tag.size()) << 24);
 }
 
+// The tag text of a packed tag (of two or three characters).
+std::string UnpackTag(uint32_t packed);
+
 enum class ElementKind { kText, kNumeric, kDecimal, kDate, kTime };
 
 // A check on one element of a segment, reported as an AK4 error when it fails.
@@ -42,6 +45,7 @@ struct LoopDefinition;
 struct SegmentEntry {
   uint32_t tag = 0;                      // the segment's tag, or the loop's first segment's tag
   uint32_t max_use = 0;                  // 0: unbounded
+  bool required = false;                 // mandatory: its absence is AK3 code 3
   const LoopDefinition* loop = nullptr;  // set when this entry is a loop
   std::vector<ElementRule> elements;
 };
@@ -52,6 +56,7 @@ struct LoopDefinition {
   bool hierarchical = false;
   std::vector<SegmentEntry> entries;  // entries[0] starts the loop (none for the set's body)
   std::vector<uint32_t> tags;         // entries[i].tag, packed together for fast scans
+  std::vector<uint32_t> required;     // indexes of the required entries (after the first)
 };
 
 struct SetDefinition {
