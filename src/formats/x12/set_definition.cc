@@ -1,18 +1,14 @@
 #include "formats/x12/set_definition.h"
 
 #include <array>
-#include <fstream>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
 #include "core/json.h"
-
-#ifndef ERPHUB_FORMATS_DATA_DIR
-#define ERPHUB_FORMATS_DATA_DIR "src/formats/data"
-#endif
+#include "formats/data_files.h"
 
 namespace erphub::formats::x12 {
 namespace {
@@ -137,21 +133,13 @@ void CollectTags(const LoopDefinition& loop, std::unordered_set<uint32_t>& tags)
 Registry LoadRegistry() {
   Registry registry;
   for (std::string_view id : kDefinedSets) {
-    std::ifstream file(std::string(ERPHUB_FORMATS_DATA_DIR) + "/x12/" + std::string(id) + ".json",
-                       std::ios::binary);
-    if (!file) {
-      continue;
-    }
-    std::stringstream text;
-    text << file.rdbuf();
-    auto json = ParseJson(text.str());
-    if (!json.ok()) {
-      continue;
-    }
+    // The files are compiled in and checked by tests, so a broken one is a build defect.
+    std::optional<std::string_view> text = DataFile("x12/" + std::string(id) + ".json");
+    ERPHUB_CHECK(text.has_value());
+    auto json = ParseJson(*text);
+    ERPHUB_CHECK(json.ok());
     auto set = SetDefinitionFromJson(*json);
-    if (!set.ok()) {
-      continue;
-    }
+    ERPHUB_CHECK(set.ok());
     CollectTags((*set)->body, registry.tags);
     registry.sets.emplace(std::string(id), std::move(*set));
   }

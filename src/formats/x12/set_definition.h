@@ -9,8 +9,8 @@
 #include "core/result.h"
 #include "core/value.h"
 
-// Transaction-set definitions (segment order, loops, maximum use, element rules), read from the
-// data files src/formats/data/x12/<set>.json. See docs/formats/x12.md for their format.
+// Transaction-set definitions (segment order, loops, maximum use, element rules), from the data
+// files src/formats/data/x12/<set>.json (compiled in). See docs/formats/x12.md for their format.
 namespace erphub::formats::x12 {
 
 // A segment tag packed into an integer for fast comparison ("PO1" -> 'P' << 16 | 'O' << 8 | '1').
@@ -68,8 +68,8 @@ struct SetDefinition {
 // Builds a definition from its JSON data; fails with the place of a malformed entry.
 Result<std::unique_ptr<SetDefinition>> SetDefinitionFromJson(const Value& json);
 
-// The definition of a transaction set (ST01), or nullptr when there is none. Data files are read
-// once, on first use, from ERPHUB_FORMATS_DATA_DIR; thread-safe.
+// The definition of a transaction set (ST01), or nullptr when there is none. The definitions are
+// parsed once, on first use; thread-safe.
 const SetDefinition* FindSetDefinition(std::string_view set_id);
 
 // Whether `tag` is a segment of any known definition (to tell an unknown tag from a misplaced one).
