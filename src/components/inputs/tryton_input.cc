@@ -70,17 +70,21 @@ class TrytonInput final : public Input {
     }
     context_ = context;
     for (EntitySettings& entity : settings_.entities) {
-      EntityState state;
-      state.key = "tryton-input:" + context.flow + ":" + entity.name;
+      std::unique_ptr<tryton::EntityFeed> feed;
       if (entity.name == "invoice") {
-        state.feed = tryton::InvoiceFeed(client_);
+        feed = tryton::InvoiceFeed(client_);
       } else if (entity.name == "shipment") {
-        state.feed = tryton::ShipmentFeed(client_);
+        feed = tryton::ShipmentFeed(client_);
       } else {
-        state.feed = tryton::InventoryFeed(client_, settings_.warehouses);
+        feed = tryton::InventoryFeed(client_, settings_.warehouses);
       }
-      state.settings = std::move(entity);
-      entities_.push_back(std::move(state));
+      std::string key = "tryton-input:" + context.flow + ":" + entity.name;
+      entities_.push_back(EntityState{.settings = std::move(entity),
+                                      .feed = std::move(feed),
+                                      .key = std::move(key),
+                                      .loaded = false,
+                                      .stored = std::nullopt,
+                                      .watermark = {}});
     }
     settings_.entities.clear();
     // The watermarks live in the store: an intake without one cannot run this input.

@@ -211,7 +211,7 @@ class ShipmentFeedImpl final : public EntityFeed {
     }
     ERPHUB_ASSIGN_OR_RETURN(auto moves, ReadById(client_, "stock.move", move_ids,
                                                  {"product.code", "product.name", "quantity",
-                                                  "unit.symbol", "state", "sale"}));
+                                                  "uom.symbol", "state", "sale"}));
     std::set<int64_t> sale_ids;
     for (const auto& [id, move] : moves) {
       if (auto sale = IdOf(move.Get("sale"))) {

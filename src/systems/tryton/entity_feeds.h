@@ -54,7 +54,7 @@ std::unique_ptr<EntityFeed> InvoiceFeed(Client& client);
 
 // Customer shipments (stock.shipment.out): each change is a document
 //   {shipment: {..., state, customer: {...}, delivery_address: {...}, warehouse: {code, name}},
-//    moves: [{product: {code, name}, quantity, unit: {symbol}, state}],
+//    moves: [{product: {code, name}, quantity, uom: {symbol}, state}],
 //    sales: [{number, reference, sale_date}]}.
 std::unique_ptr<EntityFeed> ShipmentFeed(Client& client);
 
