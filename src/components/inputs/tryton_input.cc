@@ -46,6 +46,8 @@ struct TrytonInputSettings {
   Start start = Start::kAll;
   std::vector<std::string> warehouses;
   milliseconds mapping_time_limit{1000};
+  // How far back each poll looks for changes committed after later ones were read.
+  milliseconds lookback{0};
 };
 
 // One entity's feed and where it has been committed up to.
@@ -56,6 +58,8 @@ struct EntityState {
   bool loaded = false;
   std::optional<std::string> stored;  // the watermark as stored; nullopt: none yet
   tryton::Watermark watermark;
+  // The changes read within the lookback window: record id -> change time.
+  std::map<int64_t, std::string> recent;
 };
 
 class TrytonInput final : public Input {
@@ -84,7 +88,8 @@ class TrytonInput final : public Input {
                                       .key = std::move(key),
                                       .loaded = false,
                                       .stored = std::nullopt,
-                                      .watermark = {}});
+                                      .watermark = {},
+                                      .recent = {}});
     }
     settings_.entities.clear();
     // The watermarks live in the store: an intake without one cannot run this input.
@@ -158,19 +163,20 @@ class TrytonInput final : public Input {
     return Status::Ok();
   }
 
-  // Reads and commits `entity`'s changes batch after batch until it has caught up.
+  // Reads and commits `entity`'s changes batch after batch until it has caught up, then looks
+  // back for changes committed late.
   Status Poll(EntityState& entity) {
     if (!entity.loaded) {
       ERPHUB_TRY(Load(entity));
     }
-    while (!stopping()) {
-      if (context_.intake->Overloaded()) {
+    while (true) {
+      if (stopping() || context_.intake->Overloaded()) {
         return Status::Ok();  // the next poll goes on
       }
       ERPHUB_ASSIGN_OR_RETURN(tryton::SourceBatch batch,
                               entity.feed->Read(entity.watermark, settings_.batch));
       if (batch.last == entity.watermark) {
-        return Status::Ok();
+        break;
       }
       std::vector<IntakeItem> items;
       items.reserve(batch.documents.size());
@@ -181,11 +187,59 @@ class TrytonInput final : public Input {
         }
       }
       ERPHUB_TRY(Commit(entity, std::move(items), batch.last));
+      Remember(entity, batch.changes);
       if (!batch.full) {
-        return Status::Ok();
+        break;
       }
     }
+    return settings_.lookback.count() > 0 ? CatchMissed(entity) : Status::Ok();
+  }
+
+  // Emits the changes within the lookback window before the watermark that were not read: ones
+  // a long transaction committed after later changes had been read.
+  Status CatchMissed(EntityState& entity) {
+    if (entity.watermark.time.empty()) {
+      return Status::Ok();
+    }
+    ERPHUB_ASSIGN_OR_RETURN(
+        std::string from, tryton::EarlierTime(entity.watermark.time,
+                                              std::chrono::duration_cast<std::chrono::microseconds>(
+                                                  settings_.lookback)));
+    std::erase_if(entity.recent, [&](const auto& entry) { return entry.second < from; });
+    auto seen = [&](const tryton::Watermark& change) {
+      auto found = entity.recent.find(change.id);
+      return found != entity.recent.end() && found->second >= change.time;
+    };
+    ERPHUB_ASSIGN_OR_RETURN(tryton::SourceBatch missed,
+                            entity.feed->ReadMissed(tryton::Watermark{from, 0}, entity.watermark,
+                                                    seen, settings_.batch * 10));
+    if (missed.changes.empty()) {
+      return Status::Ok();
+    }
+    std::vector<IntakeItem> items;
+    for (tryton::SourceDocument& document : missed.documents) {
+      ERPHUB_ASSIGN_OR_RETURN(std::optional<IntakeItem> item, Map(entity, document));
+      if (item.has_value()) {
+        items.push_back(std::move(*item));
+      }
+    }
+    // The watermark stays; writing it again fails the commit should another process have
+    // moved it meanwhile.
+    tryton::Watermark same = entity.watermark;
+    ERPHUB_TRY(Commit(entity, std::move(items), same));
+    Remember(entity, missed.changes);
+    Count("erphub_tryton_late_changes_total", static_cast<double>(missed.changes.size()));
     return Status::Ok();
+  }
+
+  void Remember(EntityState& entity, const std::vector<tryton::Watermark>& changes) {
+    if (settings_.lookback.count() == 0) {
+      return;
+    }
+    for (const tryton::Watermark& change : changes) {
+      std::string& time = entity.recent[change.id];
+      time = std::max(time, change.time);
+    }
   }
 
   // The document as a message, or nullopt once quarantined because its mapping failed.
@@ -338,6 +392,17 @@ ComponentSpec TrytonInputSpec() {
               .Description("Mappings of one's own, by entity: a JSONata file (relative to "
                            "the config) from the feed's document to the canonical record, "
                            "instead of the built-in src/systems/tryton/mappings/ENTITY.jsonata."))
+      .Field(DurationField("lookback")
+                 .Default("0s")
+                 .Description(
+                     "How far before the watermark each poll looks again for changes committed "
+                     "late. A change is stamped when its transaction writes; with SQLite one "
+                     "transaction writes at a time, so stamps follow the order of commits and "
+                     "0s is right. PostgreSQL stamps a change with its transaction's start: a "
+                     "long transaction can commit changes older than others read already, so "
+                     "set this above the longest transaction (e.g. 60s). Changes found again "
+                     "keep their event ids; after a restart, stock levels within the window may "
+                     "be sent once more."))
       .Field(DurationField("mapping_time_limit")
                  .Default("1s")
                  .Min(milliseconds(1))
@@ -360,6 +425,7 @@ Result<std::unique_ptr<Component>> MakeTrytonInput(const ComponentConfig& config
   settings.batch = config.GetInt("batch");
   settings.start = config.GetString("start") == "new" ? Start::kNew : Start::kAll;
   settings.mapping_time_limit = config.GetDuration("mapping_time_limit");
+  settings.lookback = config.GetDuration("lookback");
   const Value& warehouses = config.Get("warehouses");
   if (warehouses.is_array()) {
     for (const Value& code : warehouses.as_array()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <map>
 #include <utility>
 
@@ -136,6 +137,33 @@ Result<Watermark> ChangeOf(const Value& record) {
   }
   mark.id = *number;
   return mark;
+}
+
+Result<std::string> EarlierTime(std::string_view normal_time, std::chrono::microseconds by) {
+  ERPHUB_ASSIGN_OR_RETURN(Value tagged, DatetimeValue(normal_time));
+  auto part = [&](const char* name) {
+    return static_cast<int>(*tagged.Get(name).as_number().ToInt64());
+  };
+  using namespace std::chrono;
+  year_month_day date{year(part("year")), month(static_cast<unsigned>(part("month"))),
+                      day(static_cast<unsigned>(part("day")))};
+  if (!date.ok()) {
+    return InvalidArgumentError("not a watermark time: " + std::string(normal_time));
+  }
+  sys_time<microseconds> at = sys_days(date) + hours(part("hour")) + minutes(part("minute")) +
+                              seconds(part("second")) + microseconds(part("microsecond"));
+  at -= by;
+  sys_days day_start = floor<days>(at);
+  year_month_day earlier(day_start);
+  hh_mm_ss<microseconds> clock(at - day_start);
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u %02d:%02d:%02d.%06lld",
+                static_cast<int>(earlier.year()), static_cast<unsigned>(earlier.month()),
+                static_cast<unsigned>(earlier.day()), static_cast<int>(clock.hours().count()),
+                static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()),
+                static_cast<long long>(clock.subseconds().count()));
+  return std::string(text);
 }
 
 Result<Value> DatetimeValue(std::string_view time) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,6 +42,8 @@ struct Watermark {
 Result<std::string> NormalTime(std::string_view decoded);
 // The watermark of a decoded record read with `id`, `write_date` and `create_date`.
 Result<Watermark> ChangeOf(const Value& record);
+// The normalized time `by` before `normal_time`.
+Result<std::string> EarlierTime(std::string_view normal_time, std::chrono::microseconds by);
 // Tryton's tagged datetime for a normalized time.
 Result<Value> DatetimeValue(std::string_view normal_time);
 

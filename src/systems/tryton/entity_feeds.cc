@@ -1,6 +1,7 @@
 #include "systems/tryton/entity_feeds.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -122,25 +123,105 @@ Value InvoiceDomain() {
                            Clause("state", "in", Strings({"posted", "paid", "cancelled"}))});
 }
 
-class InvoiceFeedImpl final : public EntityFeed {
+// What every feed does alike: reading changed records (forwards from a watermark, or again
+// within a window) and turning them into documents, which each feed does its own way.
+class ModelFeed : public EntityFeed {
  public:
-  explicit InvoiceFeedImpl(Client& client) : client_(client) {}
+  ModelFeed(Client& client, std::string model, Value domain, std::vector<std::string> fields)
+      : client_(client),
+        model_(std::move(model)),
+        domain_(std::move(domain)),
+        fields_(std::move(fields)) {}
 
-  Result<SourceBatch> Read(const Watermark& after, int64_t limit) override {
-    std::vector<std::string> fields = {
-        "number",         "invoice_date",     "state",        "reference",         "description",
-        "untaxed_amount", "tax_amount",       "total_amount", "amount_to_pay",     "currency.code",
-        "party.name",     "party.email",      "party.phone",  "party.identifiers", "lines",
-        "sales",          "payment_term.name"};
-    AddAddressFields("invoice_address", fields);
+  Result<SourceBatch> Read(const Watermark& after, int64_t limit) final {
+    ERPHUB_ASSIGN_OR_RETURN(ChangeBatch changes,
+                            ReadChanges(client_, model_, domain_, fields_, after, limit));
+    SourceBatch batch;
+    batch.last = changes.last;
+    batch.full = changes.full;
+    ERPHUB_TRY(Fill(std::move(changes.records), batch));
+    return batch;
+  }
+
+  Result<SourceBatch> ReadMissed(const Watermark& from, const Watermark& upto,
+                                 const std::function<bool(const Watermark&)>& seen,
+                                 int64_t limit) final {
+    ERPHUB_ASSIGN_OR_RETURN(ChangeBatch window,
+                            ReadChanges(client_, model_, domain_, {}, from, limit));
+    std::vector<int64_t> missed;
+    for (const Value& record : window.records) {
+      ERPHUB_ASSIGN_OR_RETURN(Watermark change, ChangeOf(record));
+      if (!(upto < change) && !seen(change)) {
+        missed.push_back(change.id);
+      }
+    }
+    SourceBatch batch;
+    batch.last = upto;
+    if (missed.empty()) {
+      return batch;
+    }
+    std::vector<std::string> fields = fields_;
+    fields.push_back("write_date");
+    fields.push_back("create_date");
+    // As they are now: a record changed once more since is read with its latest change, which
+    // the forward read gives the same event id.
+    Value ids = Value::MakeArray();
+    for (int64_t id : missed) {
+      ids.push_back(Value::Int(id));
+    }
+    // search_read rather than read: a record deleted since is left out instead of failing.
     ERPHUB_ASSIGN_OR_RETURN(
-        ChangeBatch changes,
-        ReadChanges(client_, "account.invoice", InvoiceDomain(), fields, after, limit));
+        std::vector<Value> records,
+        client_.SearchRead(model_, Value::MakeArray({Clause("id", "in", std::move(ids))}), fields));
+    ERPHUB_TRY(Fill(std::move(records), batch));
+    return batch;
+  }
+
+  Result<Watermark> Latest() final { return LatestChange(client_, model_, domain_); }
+
+ protected:
+  // The documents of `records` (decoded, with id, write_date and create_date).
+  virtual Result<std::vector<SourceDocument>> Documents(std::vector<Value> records) = 0;
+
+  Client& client_;
+
+ private:
+  Status Fill(std::vector<Value> records, SourceBatch& batch) {
+    for (const Value& record : records) {
+      ERPHUB_ASSIGN_OR_RETURN(Watermark change, ChangeOf(record));
+      batch.changes.push_back(std::move(change));
+    }
+    ERPHUB_ASSIGN_OR_RETURN(batch.documents, Documents(std::move(records)));
+    return Status::Ok();
+  }
+
+  const std::string model_;
+  const Value domain_;
+  const std::vector<std::string> fields_;
+};
+
+std::vector<std::string> InvoiceFields() {
+  std::vector<std::string> fields = {
+      "number",         "invoice_date",     "state",        "reference",         "description",
+      "untaxed_amount", "tax_amount",       "total_amount", "amount_to_pay",     "currency.code",
+      "party.name",     "party.email",      "party.phone",  "party.identifiers", "lines",
+      "sales",          "payment_term.name"};
+  AddAddressFields("invoice_address", fields);
+  return fields;
+}
+
+class InvoiceFeedImpl final : public ModelFeed {
+ public:
+  explicit InvoiceFeedImpl(Client& client)
+      : ModelFeed(client, "account.invoice", InvoiceDomain(), InvoiceFields()) {}
+
+ private:
+  Result<std::vector<SourceDocument>> Documents(std::vector<Value> records) override {
     std::vector<Value> invoices;
     std::vector<Value> parties;
     std::set<int64_t> line_ids;
     std::set<int64_t> sale_ids;
-    for (const Value& record : changes.records) {
+    for (const Value& record : records) {
       invoices.push_back(ExpandRelated(record));
       parties.push_back(invoices.back().Get("party"));
       AddIds(record, "lines", line_ids);
@@ -162,9 +243,7 @@ class InvoiceFeedImpl final : public EntityFeed {
     ERPHUB_ASSIGN_OR_RETURN(auto sales, ReadById(client_, "sale.sale", sale_ids, kSaleFields));
     ERPHUB_ASSIGN_OR_RETURN(auto identifiers, IdentifiersOf(client_, parties));
 
-    SourceBatch batch;
-    batch.last = changes.last;
-    batch.full = changes.full;
+    std::vector<SourceDocument> documents;
     for (size_t i = 0; i < invoices.size(); ++i) {
       Value& invoice = invoices[i];
       invoice.Set("party", WithIdentifiers(std::move(parties[i]), identifiers));
@@ -172,39 +251,34 @@ class InvoiceFeedImpl final : public EntityFeed {
       document.Set("lines", Pick(lines, IdsIn(invoice, "lines")));
       document.Set("sales", Pick(sales, IdsIn(invoice, "sales")));
       document.Set("invoice", std::move(invoice));
-      ERPHUB_ASSIGN_OR_RETURN(Watermark change, ChangeOf(changes.records[i]));
-      batch.documents.push_back(
-          SourceDocument{std::move(document), EventId("invoice", change),
-                         "tryton account.invoice " + std::to_string(change.id)});
+      ERPHUB_ASSIGN_OR_RETURN(Watermark change, ChangeOf(records[i]));
+      documents.push_back(SourceDocument{std::move(document), EventId("invoice", change),
+                                         "tryton account.invoice " + std::to_string(change.id)});
     }
-    return batch;
+    return documents;
   }
-
-  Result<Watermark> Latest() override {
-    return LatestChange(client_, "account.invoice", InvoiceDomain());
-  }
-
- private:
-  Client& client_;
 };
 
-class ShipmentFeedImpl final : public EntityFeed {
- public:
-  explicit ShipmentFeedImpl(Client& client) : client_(client) {}
+std::vector<std::string> ShipmentFields() {
+  std::vector<std::string> fields = {"number",         "reference",      "state",
+                                     "planned_date",   "effective_date", "customer.name",
+                                     "customer.email", "customer.phone", "customer.identifiers",
+                                     "warehouse.code", "warehouse.name", "outgoing_moves"};
+  AddAddressFields("delivery_address", fields);
+  return fields;
+}
 
-  Result<SourceBatch> Read(const Watermark& after, int64_t limit) override {
-    std::vector<std::string> fields = {"number",         "reference",      "state",
-                                       "planned_date",   "effective_date", "customer.name",
-                                       "customer.email", "customer.phone", "customer.identifiers",
-                                       "warehouse.code", "warehouse.name", "outgoing_moves"};
-    AddAddressFields("delivery_address", fields);
-    ERPHUB_ASSIGN_OR_RETURN(
-        ChangeBatch changes,
-        ReadChanges(client_, "stock.shipment.out", Value::MakeArray(), fields, after, limit));
+class ShipmentFeedImpl final : public ModelFeed {
+ public:
+  explicit ShipmentFeedImpl(Client& client)
+      : ModelFeed(client, "stock.shipment.out", Value::MakeArray(), ShipmentFields()) {}
+
+ private:
+  Result<std::vector<SourceDocument>> Documents(std::vector<Value> records) override {
     std::vector<Value> shipments;
     std::vector<Value> parties;
     std::set<int64_t> move_ids;
-    for (const Value& record : changes.records) {
+    for (const Value& record : records) {
       shipments.push_back(ExpandRelated(record));
       parties.push_back(shipments.back().Get("customer"));
       AddIds(record, "outgoing_moves", move_ids);
@@ -221,9 +295,7 @@ class ShipmentFeedImpl final : public EntityFeed {
     ERPHUB_ASSIGN_OR_RETURN(auto sales, ReadById(client_, "sale.sale", sale_ids, kSaleFields));
     ERPHUB_ASSIGN_OR_RETURN(auto identifiers, IdentifiersOf(client_, parties));
 
-    SourceBatch batch;
-    batch.last = changes.last;
-    batch.full = changes.full;
+    std::vector<SourceDocument> documents;
     for (size_t i = 0; i < shipments.size(); ++i) {
       Value& shipment = shipments[i];
       shipment.Set("customer", WithIdentifiers(std::move(parties[i]), identifiers));
@@ -240,37 +312,32 @@ class ShipmentFeedImpl final : public EntityFeed {
       document.Set("moves", std::move(shipment_moves));
       document.Set("sales", Pick(sales, shipment_sales));
       document.Set("shipment", std::move(shipment));
-      ERPHUB_ASSIGN_OR_RETURN(Watermark change, ChangeOf(changes.records[i]));
-      batch.documents.push_back(
-          SourceDocument{std::move(document), EventId("shipment", change),
-                         "tryton stock.shipment.out " + std::to_string(change.id)});
+      ERPHUB_ASSIGN_OR_RETURN(Watermark change, ChangeOf(records[i]));
+      documents.push_back(SourceDocument{std::move(document), EventId("shipment", change),
+                                         "tryton stock.shipment.out " + std::to_string(change.id)});
     }
-    return batch;
+    return documents;
   }
-
-  Result<Watermark> Latest() override {
-    return LatestChange(client_, "stock.shipment.out", Value::MakeArray());
-  }
-
- private:
-  Client& client_;
 };
 
 // Done stock moves: the ones that change a quantity on hand.
 Value DoneMoves() { return Value::MakeArray({Clause("state", "=", Value::Str("done"))}); }
 
-class InventoryFeedImpl final : public EntityFeed {
+class InventoryFeedImpl final : public ModelFeed {
  public:
   InventoryFeedImpl(Client& client, std::vector<std::string> warehouses)
-      : client_(client), codes_(std::move(warehouses)) {}
+      : ModelFeed(client, "stock.move", DoneMoves(), {"product", "from_location", "to_location"}),
+        codes_(std::move(warehouses)) {}
 
-  Result<SourceBatch> Read(const Watermark& after, int64_t limit) override {
+ private:
+  Result<std::vector<SourceDocument>> Documents(std::vector<Value> moves) override {
+    std::vector<SourceDocument> documents;
+    if (moves.empty()) {
+      return documents;
+    }
     ERPHUB_TRY(LoadWarehouses());
-    ERPHUB_ASSIGN_OR_RETURN(ChangeBatch changes,
-                            ReadChanges(client_, "stock.move", DoneMoves(),
-                                        {"product", "from_location", "to_location"}, after, limit));
     std::set<int64_t> unknown;
-    for (const Value& move : changes.records) {
+    for (const Value& move : moves) {
       for (const char* field : {"from_location", "to_location"}) {
         auto location = IdOf(move.Get(field));
         if (location.has_value() && !warehouse_of_.contains(*location)) {
@@ -289,11 +356,14 @@ class InventoryFeedImpl final : public EntityFeed {
       // Locations never move between warehouses: remembered for good.
       warehouse_of_[location] = warehouse.value_or(0);
     }
-    // Per warehouse, the products whose quantity there changed, with the latest change of each.
+    // Per warehouse, the products whose quantity there changed, with the latest change of each;
+    // and the latest move of all.
     std::map<int64_t, std::map<int64_t, Watermark>> touched;
-    for (const Value& move : changes.records) {
+    Watermark last;
+    for (const Value& move : moves) {
       auto product = IdOf(move.Get("product"));
       ERPHUB_ASSIGN_OR_RETURN(Watermark change, ChangeOf(move));
+      last = std::max(last, change);
       for (const char* field : {"from_location", "to_location"}) {
         auto location = IdOf(move.Get(field));
         int64_t warehouse = location.has_value() ? warehouse_of_[*location] : 0;
@@ -303,9 +373,6 @@ class InventoryFeedImpl final : public EntityFeed {
         }
       }
     }
-    SourceBatch batch;
-    batch.last = changes.last;
-    batch.full = changes.full;
     for (const auto& [warehouse, products] : touched) {
       Array ids;
       for (const auto& [product, change] : products) {
@@ -329,7 +396,6 @@ class InventoryFeedImpl final : public EntityFeed {
         if (!product.has_value() || !products.contains(*product)) {
           continue;
         }
-        const Watermark& change = products.at(*product);
         Value record = ExpandRelated(level);
         Value document = Value::MakeObject();
         document.Set("quantity", record.Get("quantity"));
@@ -338,22 +404,18 @@ class InventoryFeedImpl final : public EntityFeed {
         record.mutable_object().Erase("forecast_quantity");
         document.Set("product", std::move(record));
         document.Set("warehouse", warehouses_.at(warehouse));
-        document.Set("changed_at", Value::Str(IsoTime(change.time)));
-        // The batch's end, not the product's own change: levels read again after a restart
-        // (later moves included) are new messages rather than duplicates of older ones.
+        document.Set("changed_at", Value::Str(IsoTime(products.at(*product).time)));
+        // Named after the last move read, not the product's own: levels read again after a
+        // restart (later moves included) are new messages rather than duplicates of older ones.
         std::string event_id = "inventory_level:" + std::to_string(*product) + "@" +
-                               std::to_string(warehouse) + ":" + batch.last.Encode();
-        batch.documents.push_back(
-            SourceDocument{std::move(document), std::move(event_id),
-                           "tryton stock.move up to " + std::to_string(batch.last.id)});
+                               std::to_string(warehouse) + ":" + last.Encode();
+        documents.push_back(SourceDocument{std::move(document), std::move(event_id),
+                                           "tryton stock.move up to " + std::to_string(last.id)});
       }
     }
-    return batch;
+    return documents;
   }
 
-  Result<Watermark> Latest() override { return LatestChange(client_, "stock.move", DoneMoves()); }
-
- private:
   // The warehouses (all, or those of the configured codes), read once.
   Status LoadWarehouses() {
     if (loaded_) {
@@ -393,7 +455,6 @@ class InventoryFeedImpl final : public EntityFeed {
     return iso + "Z";
   }
 
-  Client& client_;
   const std::vector<std::string> codes_;
   bool loaded_ = false;
   std::map<int64_t, Value> warehouses_;      // id -> {id, code, name}

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,6 +34,8 @@ struct SourceBatch {
   Watermark last;
   // More changes may follow at once.
   bool full = false;
+  // The change of every record read.
+  std::vector<Watermark> changes;
 };
 
 class EntityFeed {
@@ -40,6 +43,13 @@ class EntityFeed {
   virtual ~EntityFeed() = default;
   // The documents of the first `limit` changes after `after`.
   virtual Result<SourceBatch> Read(const Watermark& after, int64_t limit) = 0;
+  // The documents of the records that changed between `from` and `upto` (both included) but
+  // were not `seen`: changes committed after later ones had been read. (A database may stamp a
+  // change with its transaction's start, so a long transaction commits changes that are older
+  // than others read already.) At most `limit` records of the window are looked at.
+  virtual Result<SourceBatch> ReadMissed(const Watermark& from, const Watermark& upto,
+                                         const std::function<bool(const Watermark&)>& seen,
+                                         int64_t limit) = 0;
   // The watermark of the latest change so far (to start with new changes only).
   virtual Result<Watermark> Latest() = 0;
 };

@@ -353,6 +353,49 @@ TEST_F(TrytonInputTest, TheWatermarkResumesAfterARestartWithoutMissingOrRepeatin
   }
 }
 
+TEST_F(TrytonInputTest, LookbackFindsAChangeCommittedBehindTheWatermark) {
+  std::string suffix = UniqueSuffix();
+  int64_t sale = Sell(suffix, {{"LATE-" + suffix, "2", "9.95"}});
+  ASSERT_NE(sale, 0);
+  int64_t invoice = InvoiceOf(sale);
+  Button("account.invoice", "post", {invoice});
+  Value posted = Read("account.invoice", invoice, {"write_date"});
+  auto time = tryton::NormalTime(posted.Get("write_date").as_string());
+  ASSERT_TRUE(time.ok());
+  // The watermark already past the invoice, as if a later change had been read before the
+  // invoice's transaction committed.
+  std::string behind = tryton::Watermark{*time, invoice}.Encode();
+  std::string prefix = "invoice:" + std::to_string(invoice) + ":";
+  auto accepted = [&](const StateIntake& intake) {
+    size_t count = 0;
+    for (const IntakeItem& item : intake.accepted()) {
+      count += item.event_id.starts_with(prefix) ? 1 : 0;
+    }
+    return count;
+  };
+
+  StateIntake blind;
+  ASSERT_TRUE(blind.AcceptWithState({}, {StateChange{"tryton-input:f:invoice", {}, behind}}).ok());
+  auto without = StartInput(blind, "entities: [invoice]", "f");
+  ASSERT_NE(without, nullptr);
+  std::this_thread::sleep_for(milliseconds(600));
+  EXPECT_EQ(accepted(blind), 0u);
+
+  StateIntake intake;
+  ASSERT_TRUE(intake.AcceptWithState({}, {StateChange{"tryton-input:f:invoice", {}, behind}}).ok());
+  auto input = StartInput(intake, "entities: [invoice], lookback: 60s", "f");
+  ASSERT_NE(input, nullptr);
+  ASSERT_TRUE(testing::WaitUntil([&] { return accepted(intake) == 1; }));
+  EXPECT_GE(metrics_.Get("erphub_tryton_late_changes_total"), 1);
+  EXPECT_EQ(intake.GetState("tryton-input:f:invoice").value(), std::optional(behind));
+  // Restarted, it reads the window again: the event ids keep the invoice from being stored
+  // twice.
+  input->Stop();
+  input = StartInput(intake, "entities: [invoice], lookback: 60s", "f");
+  std::this_thread::sleep_for(milliseconds(600));
+  EXPECT_EQ(accepted(intake), 1u);
+}
+
 TEST_F(TrytonInputTest, ShipmentStatesAndStockLevelsPerWarehouse) {
   StateIntake intake;
   std::string suffix = UniqueSuffix();
@@ -450,6 +493,17 @@ TEST(TrytonWatermarkTest, EncodesParsesAndOrders) {
   EXPECT_EQ(ToJson(*tagged),
             R"({"__class__":"datetime","year":2026,"month":11,"day":27,"hour":1,"minute":23,)"
             R"("second":45,"microsecond":123})");
+}
+
+TEST(TrytonWatermarkTest, EarlierTimeCrossesDaysAndMonths) {
+  using std::chrono::microseconds;
+  EXPECT_EQ(*tryton::EarlierTime("2026-03-01 00:00:00.000000", microseconds(1)),
+            "2026-02-28 23:59:59.999999");
+  EXPECT_EQ(*tryton::EarlierTime("2026-11-27 01:23:45.500000", seconds(60)),
+            "2026-11-27 01:22:45.500000");
+  EXPECT_EQ(*tryton::EarlierTime("2025-01-01 00:00:30.000000", seconds(31)),
+            "2024-12-31 23:59:59.000000");
+  EXPECT_FALSE(tryton::EarlierTime("2026-02-30 00:00:00.000000", seconds(1)).ok());
 }
 
 TEST(TrytonWatermarkTest, RelatedRecordsAreExpanded) {
