@@ -237,7 +237,16 @@ Result<Value> Client::Context() {
 
 Result<Value> Client::Execute(std::string_view model, std::string_view method, Array args,
                               const Value& extra_context) {
-  std::string name = "model." + std::string(model) + "." + std::string(method);
+  return Invoke("model." + std::string(model) + "." + std::string(method), args, extra_context);
+}
+
+Result<Value> Client::ExecuteWizard(std::string_view wizard, std::string_view method, Array args,
+                                    const Value& extra_context) {
+  return Invoke("wizard." + std::string(wizard) + "." + std::string(method), args, extra_context);
+}
+
+Result<Value> Client::Invoke(const std::string& name, const Array& args,
+                             const Value& extra_context) {
   uint64_t stale = 0;
   for (int attempt = 0;; ++attempt) {
     ERPHUB_ASSIGN_OR_RETURN(Session session, EnsureSession(stale));

@@ -60,6 +60,9 @@ class Client {
   // keys, e.g. `locations`); the result decoded.
   Result<Value> Execute(std::string_view model, std::string_view method, Array args,
                         const Value& extra_context = Value());
+  // `wizard.<wizard>.<method>` (create, execute, delete) the same way.
+  Result<Value> ExecuteWizard(std::string_view wizard, std::string_view method, Array args,
+                              const Value& extra_context = Value());
 
   Result<std::vector<Value>> SearchRead(std::string_view model, const Value& domain,
                                         std::vector<std::string> fields,
@@ -93,6 +96,8 @@ class Client {
   // The current session, or a new one if there is none or it is `stale_generation`.
   Result<Session> EnsureSession(uint64_t stale_generation);
   Result<Session> Login();
+  // A call with the session's context (plus `extra_context`) appended to `args`.
+  Result<Value> Invoke(const std::string& method, const Array& args, const Value& extra_context);
   // One POST; the raw `result`, or the error mapped to a Status. `unauthorized` is set on 401.
   Result<Value> Post(std::string_view method, const Value& params, const std::string& authorization,
                      bool* unauthorized);
