@@ -220,17 +220,17 @@ struct DeadLetterApi::State {
 
   void Run() {
     while (true) {
-      std::pair<net::HttpRequest, net::Responder> item;
+      std::optional<std::pair<net::HttpRequest, net::Responder>> item;
       {
         std::unique_lock<std::mutex> lock(mu);
         cv.wait(lock, [&] { return stopped || !queue.empty(); });
         if (stopped) {
           return;
         }
-        item = std::move(queue.front());
+        item.emplace(std::move(queue.front()));
         queue.pop_front();
       }
-      item.second.Respond(Handle(item.first));
+      item->second.Respond(Handle(item->first));
     }
   }
 

@@ -1,6 +1,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -17,6 +18,9 @@
 #include "cli/store_access.h"
 #include "cli/text_table.h"
 #include "cli/time_text.h"
+#include "components/builtin.h"
+#include "components/component.h"
+#include "core/config.h"
 #include "core/json.h"
 
 namespace erphub::cli {
@@ -278,6 +282,78 @@ int RunEditor(const std::string& editor, const std::filesystem::path& file) {
   return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// The flow's validate steps that judge this payload: for the steps stage (its payload is what
+// the steps start from) the validate steps before the first other step, for an output (its
+// payload is the steps' result) those after the last other step.
+std::vector<const ComponentConfig*> ApplicableValidations(const FlowConfig& flow,
+                                                          std::string_view output) {
+  std::vector<const ComponentConfig*> steps;
+  for (const ComponentConfig& step : flow.steps) {
+    steps.push_back(&step);
+  }
+  const bool steps_stage = output == "@steps";
+  if (!steps_stage) {
+    std::reverse(steps.begin(), steps.end());
+  }
+  std::vector<const ComponentConfig*> applicable;
+  for (const ComponentConfig* step : steps) {
+    if (step->type != "validate") {
+      break;
+    }
+    applicable.push_back(step);
+  }
+  return applicable;
+}
+
+// Checks the edited payload with the flow's schemas when --config names a config that loads
+// (the hub's secrets in the environment); otherwise says why it was not checked. A failed check
+// is kInvalidArgument with every failing field.
+Status CheckAgainstFlow(const std::string& config_file, const store::DeadLetterDetail& detail,
+                        const Value& payload) {
+  if (config_file.empty()) {
+    return Status::Ok();
+  }
+  auto note = [](const std::string& why) {
+    std::string text = "erphub dlq: the payload was checked as JSON only: " + why + "\n";
+    std::fwrite(text.data(), 1, text.size(), stderr);
+    return Status::Ok();
+  };
+  ComponentRegistry registry;
+  if (!components::RegisterBuiltins(registry).ok()) {
+    return note("the components could not be registered");
+  }
+  Result<Config, Diagnostics> config = LoadConfigFile(config_file, registry);
+  if (!config.ok()) {
+    return note("the config does not load here (" + config.error().ToString() + ")");
+  }
+  const FlowConfig* flow = config->FindFlow(detail.entry.flow);
+  if (flow == nullptr) {
+    return note("the config has no flow " + detail.entry.flow);
+  }
+  const ComponentEnv env{config->base_dir, &SystemClock::Default(), nullptr, &config->partners};
+  for (const ComponentConfig* step : ApplicableValidations(*flow, detail.entry.output)) {
+    const ComponentRegistry::Entry* entry = registry.Find(step->kind, step->type);
+    if (entry == nullptr || !entry->factory) {
+      continue;
+    }
+    Result<std::unique_ptr<Component>> built = entry->factory(*step, env);
+    auto* validate = built.ok() ? dynamic_cast<components::Step*>(built->get()) : nullptr;
+    if (validate == nullptr) {
+      return note("step " + step->name + " could not be built");
+    }
+    Result<Value, components::Failure> checked = validate->Process(detail.message, payload);
+    if (!checked.ok()) {
+      std::string text =
+          "the edited payload fails step " + step->name + ": " + checked.error().error;
+      for (const std::string& field : checked.error().details) {
+        text += "\n  " + field;
+      }
+      return InvalidArgumentError(text);
+    }
+  }
+  return Status::Ok();
+}
+
 int RunEdit(const EditArgs& args) {
   Result<int64_t> id = ParseId(args.id);
   if (!id.ok()) {
@@ -324,6 +400,12 @@ int RunEdit(const EditArgs& args) {
   if (!payload.ok()) {
     // The edit is kept so that the work is not lost.
     return Fail(payload.status().WithContext("kept in " + file.string()));
+  }
+  Status valid = CheckAgainstFlow(args.store.config_file, *detail, *payload);
+  if (!valid.ok()) {
+    // Exit 1 like any other refused edit; the edit is kept.
+    return Fail(Status(StatusCode::kFailedPrecondition, std::string(valid.message()),
+                       "kept in " + file.string()));
   }
   Status saved = api::EditDeadLetter(**store, *id, *payload,
                                      args.note.empty() ? "erphub dlq edit" : args.note);
@@ -384,7 +466,8 @@ void AddDlqCommand(CLI::App& app, int& exit_code) {
   CLI::App* edit_cmd = dlq->add_subcommand(
       "edit",
       "Fix a dead letter's payload in $VISUAL or $EDITOR (vi by default), then replay it. The\n"
-      "result must be JSON; the original payload is recorded in the message's lineage.");
+      "result must be JSON and, with --config, pass the flow's validate steps that apply to it;\n"
+      "the original payload is recorded in the message's lineage.");
   edit_cmd->add_option("ID", edit->id, "The dead letter's id")->required();
   AddStoreOptions(edit_cmd, edit->store);
   edit_cmd->add_option("--note", edit->note, "Recorded in the lineage (who, why)");

@@ -242,8 +242,16 @@ std::vector<store::OutputRef> Engine::PausedOutputs() const {
   std::vector<store::OutputRef> paused;
   for (const auto& [name, flow] : flows_) {
     for (const auto& [output, breaker] : flow->breakers) {
-      if (breaker->Admit() != CircuitBreaker::Admission::kAll) {
-        paused.push_back(store::OutputRef{name, output});
+      const CircuitBreaker::Admission admission = breaker->Admit();
+      if (admission == CircuitBreaker::Admission::kAll) {
+        continue;
+      }
+      paused.push_back(store::OutputRef{name, output});
+      // Asked before every claim: the wake-up for the probe survives the claimer consuming
+      // earlier ones (e.g. the paused deliveries' own retries falling due).
+      if (admission == CircuitBreaker::Admission::kNone && pool_ &&
+          breaker->state() == CircuitState::kOpen) {
+        pool_->NoteDue(breaker->probe_due());
       }
     }
   }

@@ -241,6 +241,33 @@ TEST_F(DlqTraceCommandTest, EditRefusesWhatIsNotJsonAndKeepsTheEdit) {
   EXPECT_EQ(detail->payload.Get("total").as_string(), "9.90");
 }
 
+TEST_F(DlqTraceCommandTest, EditWithTheConfigChecksTheFlowsSchemas) {
+  AcceptAndDeadLetter("1001");
+  std::ofstream(dir_ / "total.schema.json") << R"({"type": "object", "required": ["total"],
+            "properties": {"total": {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$"}}})";
+  // The output's payload is the steps' result: the validate step after the map judges it.
+  std::ofstream(dir_ / "erphub.yaml") << R"(store: {url: "sqlite:hub.db"}
+flows:
+  shop-orders:
+    from: {webhook: {path: /orders}}
+    steps:
+      - validate: {schema: nowhere.json}
+      - map: {expression: "$"}
+      - validate: {schema: total.schema.json}
+    to:
+      - http: {url: "http://127.0.0.1:9/orders"}
+)";
+  WriteEditor(dir_ / "number.sh", R"(sed -i 's/"9.90"/19.9/' "$1")");
+  EXPECT_EQ(Run("dlq edit 1 --config erphub.yaml", "-u VISUAL EDITOR=./number.sh"), 1);
+  EXPECT_NE(err_.find("the edited payload fails step validate"), std::string::npos) << err_;
+  EXPECT_NE(err_.find("/total"), std::string::npos) << err_;
+  EXPECT_TRUE(store_->GetDeadLetter(1).ok());
+  WriteEditor(dir_ / "text.sh", R"(sed -i 's/"9.90"/"19.90"/' "$1")");
+  ASSERT_EQ(Run("dlq edit 1 --config erphub.yaml", "-u VISUAL EDITOR=./text.sh"), 0) << err_;
+  EXPECT_EQ(err_, "");
+  EXPECT_EQ(ClaimOne().payload.Get("total").as_string(), "19.90");
+}
+
 TEST_F(DlqTraceCommandTest, EditSavesNothingWhenUnchangedOrTheEditorFails) {
   AcceptAndDeadLetter("1001");
   WriteEditor(dir_ / "same.sh", "true");
