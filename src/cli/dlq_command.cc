@@ -368,9 +368,9 @@ int RunEdit(const EditArgs& args) {
     return Fail(detail.status());
   }
   const std::string original = ToJson(detail->payload, JsonWriteOptions{.indent = 2}) + "\n";
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / ("erphub-dlq-" + args.id + "-XXXXXX.json"))
-          .string();
+  std::string pattern = (std::filesystem::absolute(std::filesystem::temp_directory_path()) /
+                         ("erphub-dlq-" + args.id + "-XXXXXX.json"))
+                            .string();
   const int fd = ::mkstemps(pattern.data(), 5);
   if (fd < 0) {
     return Fail(UnavailableError("cannot create a temporary file for the editor", pattern));

@@ -198,9 +198,11 @@ void WriteEditor(const fs::path& path, const std::string& command) {
 TEST_F(DlqTraceCommandTest, EditSavesTheEditedPayloadAndReplaysKeepingTheOriginal) {
   MessageId id = AcceptAndDeadLetter("1001");
   WriteEditor(dir_ / "editor.sh", R"(sed -i 's/"9.90"/"19.90"/' "$1")");
-  ASSERT_EQ(
-      Run("dlq edit 1 --note 'price fixed' --store " + StoreUrl(), "-u VISUAL EDITOR=./editor.sh"),
-      0)
+  // Temporary files go to $TMPDIR: here, the test's folder.
+  fs::create_directories(dir_ / "tmp");
+  ASSERT_EQ(Run("dlq edit 1 --note 'price fixed' --store " + StoreUrl(),
+                "-u VISUAL EDITOR=./editor.sh TMPDIR=" + (dir_ / "tmp").string()),
+            0)
       << err_;
   EXPECT_NE(out_.find("saved the edited payload of dead letter 1 and replayed it"),
             std::string::npos)
@@ -218,16 +220,13 @@ TEST_F(DlqTraceCommandTest, EditSavesTheEditedPayloadAndReplaysKeepingTheOrigina
   }
   EXPECT_TRUE(kept);
   // The temporary file is gone.
-  for (const auto& entry : fs::directory_iterator(fs::temp_directory_path())) {
-    EXPECT_EQ(entry.path().filename().string().rfind("erphub-dlq-1-", 0), std::string::npos)
-        << entry.path();
-  }
+  EXPECT_TRUE(fs::is_empty(dir_ / "tmp"));
 }
 
 TEST_F(DlqTraceCommandTest, EditRefusesWhatIsNotJsonAndKeepsTheEdit) {
   AcceptAndDeadLetter("1001");
   WriteEditor(dir_ / "editor.sh", R"(printf '{"id": 1001, "total": ' > "$1")");
-  EXPECT_EQ(Run("dlq edit 1 --store " + StoreUrl(), "-u VISUAL EDITOR=./editor.sh"), 1);
+  EXPECT_EQ(Run("dlq edit 1 --store " + StoreUrl(), "-u VISUAL EDITOR=./editor.sh TMPDIR=."), 1);
   EXPECT_NE(err_.find("the edited payload is not JSON"), std::string::npos) << err_;
   const size_t kept_at = err_.find("kept in ");
   ASSERT_NE(kept_at, std::string::npos) << err_;
@@ -258,7 +257,7 @@ flows:
       - http: {url: "http://127.0.0.1:9/orders"}
 )";
   WriteEditor(dir_ / "number.sh", R"(sed -i 's/"9.90"/19.9/' "$1")");
-  EXPECT_EQ(Run("dlq edit 1 --config erphub.yaml", "-u VISUAL EDITOR=./number.sh"), 1);
+  EXPECT_EQ(Run("dlq edit 1 --config erphub.yaml", "-u VISUAL EDITOR=./number.sh TMPDIR=."), 1);
   EXPECT_NE(err_.find("the edited payload fails step validate"), std::string::npos) << err_;
   EXPECT_NE(err_.find("/total"), std::string::npos) << err_;
   EXPECT_TRUE(store_->GetDeadLetter(1).ok());
