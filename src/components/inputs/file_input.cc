@@ -184,25 +184,6 @@ fs::path Normal(const fs::path& path) {
   return normal.has_filename() ? normal : normal.parent_path();
 }
 
-// The format of a ".edi" file, from its first segment.
-std::optional<Format> SniffEdi(std::string_view content) {
-  if (content.starts_with("\xEF\xBB\xBF")) {
-    content.remove_prefix(3);
-  }
-  size_t start = content.find_first_not_of(" \t\r\n");
-  if (start == std::string_view::npos) {
-    return std::nullopt;
-  }
-  content.remove_prefix(start);
-  if (content.starts_with("ISA")) {
-    return Format::kX12;
-  }
-  if (content.starts_with("UNA") || content.starts_with("UNB")) {
-    return Format::kEdifact;
-  }
-  return std::nullopt;
-}
-
 class FileInput final : public Input {
  public:
   explicit FileInput(FileInputSettings settings) : settings_(std::move(settings)) {}
@@ -272,7 +253,7 @@ class FileInput final : public Input {
   }
 
   // The format a file is read in, or nullopt for files this input leaves alone. ".edi" files
-  // read as kX12 here; their first segment decides (SniffEdi).
+  // read as kX12 here; their first segment decides (DetectInterchange).
   std::optional<Format> FormatOf(const fs::path& path) const {
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(),
@@ -444,7 +425,7 @@ class FileInput final : public Input {
     std::string name = path.filename().string();
     if (format == Format::kX12 && path.extension() == ".edi" && settings_.format == "auto") {
       std::string head = ReadHead(path, kMaxQuarantinedBytes);
-      format = SniffEdi(head);
+      format = formats::DetectInterchange(head);
       if (!format.has_value()) {
         MoveToFailed(path, name + ": neither X12 (ISA) nor EDIFACT (UNA, UNB) at the start",
                      std::move(head));
