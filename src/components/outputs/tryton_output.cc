@@ -52,6 +52,9 @@ class TrytonOutput final : public Output {
     if (operation_ == "upsert_product") {
       return operations_.UpsertProduct(payload);
     }
+    if (operation_ == "record_payment") {
+      return operations_.RecordPayment(payload);
+    }
     return operations_.CreateSale(payload);
   }
 
@@ -64,16 +67,19 @@ class TrytonOutput final : public Output {
 
 ComponentSpec TrytonOutputSpec() {
   return ComponentSpec::Output("tryton")
-      .Summary("Writes canonical customers, products and sales orders into Tryton (JSON-RPC).")
+      .Summary(
+          "Writes canonical customers, products, sales orders and payments into Tryton "
+          "(JSON-RPC).")
       .Field(StringField("url").Required().Check(IsHttpUrl).Description(
           "Tryton's address, e.g. http://127.0.0.1:8000/."))
       .Field(StringField("database").Required().Min(1).Description("Tryton database name."))
       .Field(StringField("user").Required().Min(1).Description("Tryton login."))
       .Field(StringField("password").Required().Secret().Description("Password of the login."))
-      .Field(EnumField("operation", {"upsert_customer", "upsert_product", "create_sales_order"})
+      .Field(EnumField("operation", {"upsert_customer", "upsert_product", "create_sales_order",
+                                     "record_payment"})
                  .Required()
-                 .Description("What each payload is: a canonical customer, product or "
-                              "sales_order."))
+                 .Description("What each payload is: a canonical customer, product, "
+                              "sales_order or payment."))
       .Field(
           ObjectField("options")
               .Description("How records are written.")
@@ -121,6 +127,7 @@ Result<std::unique_ptr<Component>> MakeTrytonOutput(const ComponentConfig& confi
   text("options.accounting_category", options.accounting_category);
   text("options.payment_term", options.payment_term);
   text("options.sale_state", options.sale_state);
+  text("options.payment_method", options.payment_method);
   if (config.Get("options.check_total").is_bool()) {
     options.check_total = config.Get("options.check_total").as_bool();
   }

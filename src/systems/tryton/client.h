@@ -60,6 +60,9 @@ class Client {
   // keys, e.g. `locations`); the result decoded.
   Result<Value> Execute(std::string_view model, std::string_view method, Array args,
                         const Value& extra_context = Value());
+  // `wizard.<wizard>.<method>` (create, execute, delete) the same way.
+  Result<Value> ExecuteWizard(std::string_view wizard, std::string_view method, Array args,
+                              const Value& extra_context = Value());
 
   Result<std::vector<Value>> SearchRead(std::string_view model, const Value& domain,
                                         std::vector<std::string> fields,
@@ -69,7 +72,9 @@ class Client {
   // The records in the order of `ids` (Tryton returns them by id); kNotFound names a missing id.
   Result<std::vector<Value>> Read(std::string_view model, const std::vector<int64_t>& ids,
                                   std::vector<std::string> fields);
-  // One `create` for all records; the new ids in the same order.
+  // One `create` for all records; the new ids in the same order. A unique-constraint failure is
+  // tried a few more times (concurrent creates may draw the same sequence number), then
+  // returned as kUnavailable, with Tryton's message, for a later retry.
   Result<std::vector<int64_t>> Create(std::string_view model, Array records);
   Status Write(std::string_view model, const std::vector<int64_t>& ids, const Value& values);
   // A workflow button (quote, confirm, process, post...) on all `ids` in one call.
@@ -93,6 +98,8 @@ class Client {
   // The current session, or a new one if there is none or it is `stale_generation`.
   Result<Session> EnsureSession(uint64_t stale_generation);
   Result<Session> Login();
+  // A call with the session's context (plus `extra_context`) appended to `args`.
+  Result<Value> Invoke(const std::string& method, const Array& args, const Value& extra_context);
   // One POST; the raw `result`, or the error mapped to a Status. `unauthorized` is set on 401.
   Result<Value> Post(std::string_view method, const Value& params, const std::string& authorization,
                      bool* unauthorized);

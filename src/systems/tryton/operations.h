@@ -29,6 +29,8 @@ struct OperationOptions {
   // Before quoting, compare Tryton's total with the order's totals.gross; a difference fails
   // permanently and leaves the sale in draft.
   bool check_total = true;
+  // Invoice payment method (account.invoice.payment.method) that payments are recorded with.
+  std::string payment_method = "Cash";
 };
 
 // What an operation did in Tryton.
@@ -61,6 +63,13 @@ class Operations {
   // customer or product is created from the order's own data. An order seen before is not
   // created again; a sale left behind half-way through its workflow is taken further.
   Result<Outcome> CreateSale(const Value& order);
+  // A canonical payment recorded against the customer invoice of its order (order_number: the
+  // sale's reference) or its invoice_number: the invoice is posted if it is not yet, then paid
+  // (in part, if the amount is less) through Tryton's pay wizard; the payment's move
+  // carries the external id, so a payment seen before is not recorded again. An order or
+  // invoice that does not exist yet fails transiently (the order may still be on its way); an
+  // amount above what is left to pay, or another currency, fails permanently.
+  Result<Outcome> RecordPayment(const Value& payment);
 
  private:
   struct PartyRef {
@@ -81,6 +90,8 @@ class Operations {
   Result<int64_t> ProductForLine(const Value& line, std::map<std::string, int64_t>& by_sku);
   Result<Value> SaleLines(const Value& order);
   Result<Outcome> AdvanceSale(int64_t sale, bool created, const Value& order);
+  Result<int64_t> InvoiceToPay(const Value& payment);
+  Status PayInvoice(int64_t invoice, const Value& payment, const Number& amount);
 
   // Ids of Tryton's reference data, looked up once by name or code.
   Result<int64_t> CachedId(std::string_view model, const Value& domain, std::string_view what);

@@ -358,5 +358,103 @@ TEST_F(TrytonOutputTest, AnIncompleteRecordIsPermanent) {
   EXPECT_NE(delivered.error().error.find("sku"), std::string::npos);
 }
 
+// An order of one line (3 x 33.33, no tax) sent through create_sales_order; returns its suffix.
+std::string SendOrder(TrytonOutputTest& test, Output& sales) {
+  std::string suffix = UniqueSuffix();
+  Value order = Json(R"({"external_id":"shop:)" + suffix + R"(","order_number":"P)" + suffix +
+                     R"(","order_date":"2026-11-26T10:15:00Z","currency":"EUR",
+      "customer":{"external_id":"shop-customer:)" +
+                     suffix + R"(","name":"Payer"},
+      "lines":[{"line_number":1,"sku":"PAY-)" +
+                     suffix + R"(","quantity":"3",
+                "unit_price":"33.33","line_total":"99.99"}],
+      "totals":{"net":"99.99","tax":"0","shipping":"0","gross":"99.99"}})");
+  (void)test;
+  Message message = testing::TestMessage(order);
+  Delivery delivery;
+  delivery.message = &message;
+  delivery.payload = &order;
+  auto delivered = sales.Deliver(delivery);
+  EXPECT_TRUE(delivered.ok()) << delivered.error().error;
+  return suffix;
+}
+
+Value Payment(const std::string& id, const std::string& order_number, const std::string& amount) {
+  return Json(R"({"external_id":"stripe:)" + id + R"(","order_number":")" + order_number +
+              R"(","amount":")" + amount + R"(","currency":"EUR",
+      "paid_at":"2026-11-26T11:00:00Z","method":"card"})");
+}
+
+TEST_F(TrytonOutputTest, RecordsAPaymentOnceAgainstTheOrdersInvoice) {
+  MemoryXrefs xrefs;
+  auto sales = Make("create_sales_order");
+  auto payments = Make("record_payment", "", &xrefs);
+  ASSERT_NE(sales, nullptr);
+  ASSERT_NE(payments, nullptr);
+  std::string suffix = SendOrder(*this, *sales);
+  Value payment = Payment("pi_" + suffix, "P" + suffix, "99.99");
+  auto paid = Send(*payments, payment);
+  ASSERT_TRUE(paid.ok()) << paid.error().error;
+  EXPECT_NE(paid->detail.find("now paid"), std::string::npos) << paid->detail;
+
+  auto sale =
+      Find("sale.sale", Value::MakeArray({Clause("reference", "=", Value::Str("P" + suffix))}),
+           {"invoices", "invoice_state"});
+  ASSERT_EQ(sale.size(), 1u);
+  auto invoice =
+      client_->Read("account.invoice", {*sale[0].Get("invoices")[0].as_number().ToInt64()},
+                    {"state", "amount_to_pay", "payment_lines", "total_amount"});
+  ASSERT_TRUE(invoice.ok()) << invoice.error().ToString();
+  EXPECT_EQ((*invoice)[0].Get("state").as_string(), "paid");
+  EXPECT_EQ((*invoice)[0].Get("total_amount").as_number(), Number::Exact(9999, -2));
+  EXPECT_TRUE((*invoice)[0].Get("amount_to_pay").as_number().IsZero());
+  EXPECT_EQ((*invoice)[0].Get("payment_lines").size(), 1u);
+
+  // The provider sends the event again, and the store forgot the link: still one payment.
+  auto again = Send(*payments, payment);
+  ASSERT_TRUE(again.ok()) << again.error().error;
+  EXPECT_NE(again->detail.find("existing"), std::string::npos) << again->detail;
+  MemoryXrefs empty;
+  auto fresh = Make("record_payment", "", &empty);
+  auto third = Send(*fresh, payment);
+  ASSERT_TRUE(third.ok()) << third.error().error;
+  invoice = client_->Read("account.invoice", {*sale[0].Get("invoices")[0].as_number().ToInt64()},
+                          {"payment_lines"});
+  ASSERT_TRUE(invoice.ok());
+  EXPECT_EQ((*invoice)[0].Get("payment_lines").size(), 1u);
+}
+
+TEST_F(TrytonOutputTest, APartialPaymentLeavesTheRestToPay) {
+  auto sales = Make("create_sales_order");
+  auto payments = Make("record_payment");
+  ASSERT_NE(sales, nullptr);
+  std::string suffix = SendOrder(*this, *sales);
+  auto paid = Send(*payments, Payment("pi_part_" + suffix, "P" + suffix, "40.00"));
+  ASSERT_TRUE(paid.ok()) << paid.error().error;
+  auto sale =
+      Find("sale.sale", Value::MakeArray({Clause("reference", "=", Value::Str("P" + suffix))}),
+           {"invoices"});
+  ASSERT_EQ(sale.size(), 1u);
+  auto invoice =
+      client_->Read("account.invoice", {*sale[0].Get("invoices")[0].as_number().ToInt64()},
+                    {"state", "amount_to_pay"});
+  ASSERT_TRUE(invoice.ok());
+  EXPECT_EQ((*invoice)[0].Get("state").as_string(), "posted");
+  EXPECT_EQ((*invoice)[0].Get("amount_to_pay").as_number(), Number::Exact(5999, -2));
+  // More than is left to pay: Tryton refuses, permanently.
+  auto over = Send(*payments, Payment("pi_over_" + suffix, "P" + suffix, "60.00"));
+  ASSERT_FALSE(over.ok());
+  EXPECT_FALSE(over.error().transient) << over.error().error;
+}
+
+TEST_F(TrytonOutputTest, APaymentForAnOrderNotInTrytonYetIsRetried) {
+  auto payments = Make("record_payment");
+  ASSERT_NE(payments, nullptr);
+  auto paid = Send(*payments, Payment("pi_early_" + UniqueSuffix(), "NOT-YET-1", "10.00"));
+  ASSERT_FALSE(paid.ok());
+  EXPECT_TRUE(paid.error().transient) << paid.error().error;
+  EXPECT_NE(paid.error().error.find("NOT-YET-1"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace erphub::components
