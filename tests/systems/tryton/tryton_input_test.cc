@@ -120,6 +120,11 @@ Value Clause(std::string_view field, std::string_view op, Value operand) {
   return Value::MakeArray({Value::Str(field), Value::Str(op), Value(std::move(operand))});
 }
 
+// Polls make several calls each, and tests share one Tryton that may be busy: wait long.
+bool Eventually(const std::function<bool()>& condition, milliseconds timeout = seconds(60)) {
+  return testing::WaitUntil(condition, timeout);
+}
+
 int64_t IdOf(const Value& value) { return *value.as_number().ToInt64(); }
 
 std::vector<std::string> Failures(const std::string& schema_name, const Value& value) {
@@ -250,7 +255,7 @@ TEST_F(TrytonInputTest, APostedInvoiceIsEmittedOnceWithTrytonsTotalsToTheCent) {
   StateIntake intake;
   auto input = StartInput(intake, "entities: [invoice]");
   ASSERT_NE(input, nullptr);
-  ASSERT_TRUE(testing::WaitUntil([&] { return intake.state_size() == 1; }));  // start: new
+  ASSERT_TRUE(Eventually([&] { return intake.state_size() == 1; }));  // start: new
   std::string suffix = UniqueSuffix();
   // Awkward prices, many lines.
   int64_t sale = Sell(suffix, {{"CENT-A-" + suffix, "3", "33.33"},
@@ -265,7 +270,7 @@ TEST_F(TrytonInputTest, APostedInvoiceIsEmittedOnceWithTrytonsTotalsToTheCent) {
   EXPECT_TRUE(intake.Committed(prefix).empty()) << "a draft invoice is not emitted";
 
   Button("account.invoice", "post", {invoice});
-  ASSERT_TRUE(testing::WaitUntil([&] { return !intake.Committed(prefix).empty(); }));
+  ASSERT_TRUE(Eventually([&] { return !intake.Committed(prefix).empty(); }));
   std::this_thread::sleep_for(milliseconds(500));  // a few more polls: nothing again
   std::vector<IntakeItem> items = intake.Committed(prefix);
   ASSERT_EQ(items.size(), 1u);
@@ -301,6 +306,16 @@ TEST_F(TrytonInputTest, APostedInvoiceIsEmittedOnceWithTrytonsTotalsToTheCent) {
   EXPECT_EQ(items[0].headers, (Headers{{"X-Tryton-Entity", "invoice"}}));
   EXPECT_EQ(items[0].source, "tryton account.invoice " + std::to_string(invoice));
 
+  // Paid in full: a change of state, emitted once more.
+  auto paid = operations_->RecordPayment(Json(
+      R"({"external_id":"stripe:pi_)" + suffix + R"(","order_number":"#)" + suffix +
+      R"(","amount":")" + got.Get("totals").Get("gross").as_string() + R"(","currency":"EUR"})"));
+  ASSERT_TRUE(paid.ok()) << paid.error().ToString();
+  ASSERT_TRUE(Eventually([&] { return intake.Committed(prefix).size() == 2; }));
+  Value after = intake.Committed(prefix)[1].payload;
+  EXPECT_EQ(after.Get("state").as_string(), "paid");
+  EXPECT_EQ(*Number::Parse(after.Get("amount_due").as_string()), Number::FromInt(0));
+  EXPECT_EQ(after.Get("invoice_number").as_string(), got.Get("invoice_number").as_string());
   EXPECT_EQ(metrics_.Get("erphub_tryton_poll_errors_total"), 0);
 }
 
@@ -319,10 +334,10 @@ TEST_F(TrytonInputTest, TheWatermarkResumesAfterARestartWithoutMissingOrRepeatin
   intake.FailAfter(2);
   auto input = StartInput(intake, "entities: [invoice], batch: 1");
   ASSERT_NE(input, nullptr);
-  ASSERT_TRUE(testing::WaitUntil([&] { return intake.state_size() == 1; }));
+  ASSERT_TRUE(Eventually([&] { return intake.state_size() == 1; }));
   // Three invoices posted together share one write_date: (time, id) keeps them apart.
   Button("account.invoice", "post", {invoices[0], invoices[1], invoices[2]});
-  ASSERT_TRUE(testing::WaitUntil([&] { return intake.failed_commits() >= 2; }));
+  ASSERT_TRUE(Eventually([&] { return intake.failed_commits() >= 2; }));
   input->Stop();
   input.reset();
   size_t before = 0;
@@ -345,7 +360,7 @@ TEST_F(TrytonInputTest, TheWatermarkResumesAfterARestartWithoutMissingOrRepeatin
     }
     return true;
   };
-  ASSERT_TRUE(testing::WaitUntil(all_seen, seconds(30)));
+  ASSERT_TRUE(Eventually(all_seen));
   std::this_thread::sleep_for(milliseconds(500));
   for (int64_t invoice : invoices) {
     auto items = intake.Committed("invoice:" + std::to_string(invoice) + ":");
@@ -385,7 +400,7 @@ TEST_F(TrytonInputTest, LookbackFindsAChangeCommittedBehindTheWatermark) {
   ASSERT_TRUE(intake.AcceptWithState({}, {StateChange{"tryton-input:f:invoice", {}, behind}}).ok());
   auto input = StartInput(intake, "entities: [invoice], lookback: 60s", "f");
   ASSERT_NE(input, nullptr);
-  ASSERT_TRUE(testing::WaitUntil([&] { return accepted(intake) == 1; }));
+  ASSERT_TRUE(Eventually([&] { return accepted(intake) == 1; }));
   EXPECT_GE(metrics_.Get("erphub_tryton_late_changes_total"), 1);
   EXPECT_EQ(intake.GetState("tryton-input:f:invoice").value(), std::optional(behind));
   // Restarted, it reads the window again: the event ids keep the invoice from being stored
@@ -406,7 +421,7 @@ TEST_F(TrytonInputTest, ShipmentStatesAndStockLevelsPerWarehouse) {
   ASSERT_TRUE(product.ok()) << product.error().ToString();
   auto input = StartInput(intake, "entities: [inventory_level, shipment], warehouses: [WH]");
   ASSERT_NE(input, nullptr);
-  ASSERT_TRUE(testing::WaitUntil([&] { return intake.state_size() == 2; }));
+  ASSERT_TRUE(Eventually([&] { return intake.state_size() == 2; }));
   auto products =
       client_->Search("product.product", Value::MakeArray({Clause("code", "=", Value::Str(sku))}));
   ASSERT_TRUE(products.ok() && products->size() == 1);
@@ -414,7 +429,7 @@ TEST_F(TrytonInputTest, ShipmentStatesAndStockLevelsPerWarehouse) {
   std::string level_prefix = "inventory_level:" + std::to_string(product_id) + "@";
 
   Stock(product_id, 10);
-  ASSERT_TRUE(testing::WaitUntil([&] { return !intake.Committed(level_prefix).empty(); }));
+  ASSERT_TRUE(Eventually([&] { return !intake.Committed(level_prefix).empty(); }));
   Value level = Payloads(intake, level_prefix).back();
   EXPECT_EQ(Failures("inventory_level.json", level), std::vector<std::string>{}) << ToJson(level);
   EXPECT_EQ(level.Get("sku").as_string(), sku);
@@ -426,7 +441,7 @@ TEST_F(TrytonInputTest, ShipmentStatesAndStockLevelsPerWarehouse) {
   ASSERT_NE(sale, 0);
   int64_t shipment = ShipmentOf(sale);
   std::string shipment_prefix = "shipment:" + std::to_string(shipment) + ":";
-  ASSERT_TRUE(testing::WaitUntil([&] { return !intake.Committed(shipment_prefix).empty(); }));
+  ASSERT_TRUE(Eventually([&] { return !intake.Committed(shipment_prefix).empty(); }));
   Value waiting = Payloads(intake, shipment_prefix).front();
   EXPECT_EQ(Failures("shipment.json", waiting), std::vector<std::string>{}) << ToJson(waiting);
   EXPECT_EQ(waiting.Get("state").as_string(), "waiting");
@@ -443,7 +458,7 @@ TEST_F(TrytonInputTest, ShipmentStatesAndStockLevelsPerWarehouse) {
   for (const char* step : {"assign_try", "pick", "pack", "done"}) {
     size_t seen = intake.Committed(shipment_prefix).size();
     Button("stock.shipment.out", step, {shipment});
-    ASSERT_TRUE(testing::WaitUntil([&] { return intake.Committed(shipment_prefix).size() > seen; }))
+    ASSERT_TRUE(Eventually([&] { return intake.Committed(shipment_prefix).size() > seen; }))
         << step;
   }
   std::vector<std::string> states;
@@ -456,7 +471,7 @@ TEST_F(TrytonInputTest, ShipmentStatesAndStockLevelsPerWarehouse) {
 
   // The goods left: 7 on hand. Picking moved them inside the warehouse (storage to output),
   // which may have given the same level of 10 once more.
-  ASSERT_TRUE(testing::WaitUntil(
+  ASSERT_TRUE(Eventually(
       [&] { return Payloads(intake, level_prefix).back().Get("quantity").as_string() == "7"; }));
   std::vector<std::string> quantities;
   for (const Value& change : Payloads(intake, level_prefix)) {
