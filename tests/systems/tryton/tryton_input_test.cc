@@ -307,9 +307,10 @@ TEST_F(TrytonInputTest, APostedInvoiceIsEmittedOnceWithTrytonsTotalsToTheCent) {
   EXPECT_EQ(items[0].source, "tryton account.invoice " + std::to_string(invoice));
 
   // Paid in full: a change of state, emitted once more.
-  auto paid = operations_->RecordPayment(Json(
-      R"({"external_id":"stripe:pi_)" + suffix + R"(","order_number":"#)" + suffix +
-      R"(","amount":")" + got.Get("totals").Get("gross").as_string() + R"(","currency":"EUR"})"));
+  auto paid = operations_->RecordPayment(
+      Json(R"({"external_id":"stripe:pi_)" + suffix + R"(","order_number":"#)" + suffix +
+           R"(","amount":")" + std::string(got.Get("totals").Get("gross").as_string()) +
+           R"(","currency":"EUR"})"));
   ASSERT_TRUE(paid.ok()) << paid.error().ToString();
   ASSERT_TRUE(Eventually([&] { return intake.Committed(prefix).size() == 2; }));
   Value after = intake.Committed(prefix)[1].payload;
