@@ -201,11 +201,12 @@ class ModelFeed : public EntityFeed {
 };
 
 std::vector<std::string> InvoiceFields() {
-  std::vector<std::string> fields = {
-      "number",         "invoice_date",     "state",        "reference",         "description",
-      "untaxed_amount", "tax_amount",       "total_amount", "amount_to_pay",     "currency.code",
-      "party.name",     "party.email",      "party.phone",  "party.identifiers", "lines",
-      "sales",          "payment_term.name"};
+  std::vector<std::string> fields = {"number",        "invoice_date",    "state",
+                                     "reference",     "description",     "untaxed_amount",
+                                     "tax_amount",    "total_amount",    "amount_to_pay",
+                                     "currency.code", "currency.digits", "party.name",
+                                     "party.email",   "party.phone",     "party.identifiers",
+                                     "lines",         "sales",           "payment_term.name"};
   AddAddressFields("invoice_address", fields);
   return fields;
 }

@@ -303,6 +303,9 @@ TEST_F(TrytonInputTest, APostedInvoiceIsEmittedOnceWithTrytonsTotalsToTheCent) {
   EXPECT_EQ(*Number::Parse(first.Get("line_total").as_string()), Number::Exact(9999, -2));
   EXPECT_EQ(*Number::Parse(first.Get("tax_rate").as_string()), Number::Exact(1, -1));
   EXPECT_EQ(first.Get("unit").as_string(), "EA");
+  // Amounts with the currency's digits; prices as Tryton has them.
+  EXPECT_EQ(got.Get("lines")[1].Get("line_total").as_string(), "0.70");
+  EXPECT_EQ(got.Get("totals").Get("gross").as_string(), "178.16");
   EXPECT_EQ(items[0].headers, (Headers{{"X-Tryton-Entity", "invoice"}}));
   EXPECT_EQ(items[0].source, "tryton account.invoice " + std::to_string(invoice));
 
