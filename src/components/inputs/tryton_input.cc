@@ -136,9 +136,11 @@ class TrytonInput final : public Input {
           // Tryton or the store is away, or another process moved the watermark: the next
           // poll starts again from the watermark in the store.
           entity.loaded = false;
-          Count("erphub_tryton_poll_errors_total", 1);
-          std::lock_guard lock(mu_);
-          last_error_ = polled.ToString();
+          if (context_.metrics != nullptr) {
+            context_.metrics->CountLabeled(
+                "erphub_tryton_poll_errors_total", 1,
+                {{"entity", entity.settings.name}, {"code", StatusCodeName(polled.code())}});
+          }
         }
       }
       if (!Pause()) {
@@ -322,7 +324,6 @@ class TrytonInput final : public Input {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  std::string last_error_;  // guarded by mu_
   std::thread thread_;
 };
 
