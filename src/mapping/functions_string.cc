@@ -430,9 +430,7 @@ JResult<std::optional<Match>> ReadMatch(CallContext& ctx, const Value& result) {
 
 // The regex behind a function value made from a regex literal; nullptr for other functions.
 const Regex* RegexOf(const Value& fn) {
-  const auto* regex_fn =
-      fn.is_function() ? dynamic_cast<const RegexFunction*>(fn.as_function()) : nullptr;
-  return regex_fn != nullptr ? regex_fn->regex.get() : nullptr;
+  return AsRegex(fn);
 }
 
 // Walks the matches of a matcher over one string. Regex literals are searched directly, as the
@@ -560,6 +558,10 @@ JResult<Value> FnContains(CallContext& ctx, Args args) {
   }
   if (!token.is_function()) {
     return Value();
+  }
+  if (const Regex* regex = RegexOf(token)) {
+    // Only whether there is a match: no match object to build.
+    return Value::Bool(regex->Matches(str.as_string()));
   }
   MatchIterator matches(ctx, token, str, 1);
   ERPHUB_ASSIGN_OR_RETURN(std::optional<Match> match, matches.Next());
