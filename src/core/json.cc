@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstring>
 #include <optional>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/utf8.h"
@@ -490,7 +492,16 @@ class Parser {
       if (!ParseString(key_view)) {
         return false;
       }
-      std::string key(key_view);
+      // The key is copied now (it may view scratch_, which the value can reuse), straight into
+      // its place on the stack when the object is small.
+      std::string large_key;
+      size_t slot = entry_stack_.size();
+      if (large != nullptr) {
+        large_key.assign(key_view);
+      } else {
+        entry_stack_.emplace_back(std::piecewise_construct, std::forward_as_tuple(key_view),
+                                  std::forward_as_tuple());
+      }
       SkipWhitespace();
       if (p_ >= end_ || *p_ != ':') {
         return Fail(p_, "unexpected " + Describe(p_) + ", expected ':' after object key");
@@ -503,22 +514,26 @@ class Parser {
       }
       // A repeated key keeps its first place and takes the last value.
       if (large != nullptr) {
-        if (Value* existing = large->FindMutable(key)) {
+        if (Value* existing = large->FindMutable(large_key)) {
           *existing = std::move(value);
         } else {
-          large->Append(std::move(key), std::move(value));
+          large->Append(std::move(large_key), std::move(value));
         }
       } else {
+        // Nested containers have taken their entries off the stack again: ours is the last.
+        const std::string& key = entry_stack_[slot].first;
         bool repeated = false;
-        for (size_t i = base; i < entry_stack_.size(); ++i) {
+        for (size_t i = base; i < slot; ++i) {
           if (entry_stack_[i].first == key) {
             entry_stack_[i].second = std::move(value);
             repeated = true;
             break;
           }
         }
-        if (!repeated) {
-          entry_stack_.emplace_back(std::move(key), std::move(value));
+        if (repeated) {
+          entry_stack_.pop_back();
+        } else {
+          entry_stack_[slot].second = std::move(value);
           if (entry_stack_.size() - base > kStackedEntries) {
             out = Value::MakeObject();
             large = &out.mutable_object();

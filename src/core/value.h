@@ -222,14 +222,23 @@ bool DeepEqual(const Value& a, const Value& b);
 
 namespace internal {
 
+// Array and object boxes are made and dropped at every step of a mapping: their memory is
+// recycled per thread (value.cc).
+void* AllocateBox(size_t size);
+void FreeBox(void* p, size_t size);
+
 struct ArrayBox final : RefCounted {
   explicit ArrayBox(Array a) : items(std::move(a)) {}
+  static void* operator new(size_t size) { return AllocateBox(size); }
+  static void operator delete(void* p, size_t size) { FreeBox(p, size); }
   Array items;
 };
 
 struct ObjectBox final : RefCounted {
   ObjectBox() = default;
   explicit ObjectBox(Object o) : object(std::move(o)) {}
+  static void* operator new(size_t size) { return AllocateBox(size); }
+  static void operator delete(void* p, size_t size) { FreeBox(p, size); }
   Object object;
 };
 

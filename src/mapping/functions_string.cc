@@ -429,9 +429,7 @@ JResult<std::optional<Match>> ReadMatch(CallContext& ctx, const Value& result) {
 }
 
 // The regex behind a function value made from a regex literal; nullptr for other functions.
-const Regex* RegexOf(const Value& fn) {
-  return AsRegex(fn);
-}
+const Regex* RegexOf(const Value& fn) { return AsRegex(fn); }
 
 // Walks the matches of a matcher over one string. Regex literals are searched directly, as the
 // reference's global exec loop does (a later empty match is D1004, since it would never
