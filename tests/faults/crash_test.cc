@@ -78,7 +78,8 @@ TEST_F(FaultTest, KilledHubDeliversEveryAcknowledgedMessageOnceInKeyOrder) {
   ASSERT_TRUE(WaitHubIdle(kDeadline));
 
   DeliveryReport report = Check(driver.acknowledged());
-  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   DriverCounts counts = driver.counts();
   std::printf(
       "FAULT-FIGURES case1 messages=%lld acknowledged=%zu delivered=%zu duplicated=%zu "

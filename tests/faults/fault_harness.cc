@@ -75,8 +75,8 @@ std::string FaultTest::WriteConfig(const FlowOptions& flow) {
   if (flow.map_step) {
     config += "    steps:\n      - map: {expression: '$merge([$, {\"mapped\": true}])'}\n";
   }
-  config += "    to:\n      - http: {url: \"" + target_.url() + "/orders\", timeout: " +
-            flow.http_timeout + "}\n    retry: " + flow.retry +
+  config += "    to:\n      - http: {url: \"" + target_.url() +
+            "/orders\", timeout: " + flow.http_timeout + "}\n    retry: " + flow.retry +
             "\n    on_dead_letter: " + flow.on_dead_letter + "\n";
   std::ofstream(Dir("erphub.yaml")) << config;
   return Dir("erphub.yaml");
@@ -87,10 +87,8 @@ void FaultTest::StartHub(const std::string& config, const std::vector<std::strin
   std::vector<std::string> argv = {ERPHUB_BINARY, "run", config, "--log-level", "warn"};
   argv.insert(argv.end(), args.begin(), args.end());
   ++hub_starts_;
-  std::ofstream(Dir("hub.err"), std::ios::app)
-      << "--- start " << hub_starts_ << " ---\n";
-  Result<ChildProcess> child =
-      ChildProcess::Start(argv, {}, Dir(), Dir("hub.out"), Dir("hub.err"));
+  std::ofstream(Dir("hub.err"), std::ios::app) << "--- start " << hub_starts_ << " ---\n";
+  Result<ChildProcess> child = ChildProcess::Start(argv, {}, Dir(), Dir("hub.out"), Dir("hub.err"));
   ASSERT_TRUE(child.ok()) << child.status().ToString();
   hub_ = std::move(*child);
   bool ready = WaitUntil(
@@ -119,7 +117,9 @@ std::optional<int> FaultTest::TermHub(std::chrono::milliseconds timeout) {
   return hub_.Wait(timeout);
 }
 
-std::string FaultTest::HubLog() const { return ReadFile(Dir("hub.out")) + ReadFile(Dir("hub.err")); }
+std::string FaultTest::HubLog() const {
+  return ReadFile(Dir("hub.out")) + ReadFile(Dir("hub.err"));
+}
 
 std::string FaultTest::WebhookUrl() const {
   return "http://127.0.0.1:" + std::to_string(hub_port_) + "/webhooks/orders";
@@ -226,9 +226,8 @@ DeliveryReport FaultTest::Check(const std::vector<Message>& acknowledged) const 
              std::to_string(last->second));
       }
     }
-    last_taken_seq[request.key] = std::max(request.seq, last == last_taken_seq.end()
-                                                            ? request.seq
-                                                            : last->second);
+    last_taken_seq[request.key] =
+        std::max(request.seq, last == last_taken_seq.end() ? request.seq : last->second);
   }
   report.out_of_order_keys = disordered.size();
   for (const auto& [message, keys] : idempotency_keys) {

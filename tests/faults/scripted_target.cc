@@ -127,7 +127,8 @@ void ScriptedTarget::OnRequest(net::HttpRequest http, net::Responder responder) 
   std::unique_lock lock(mu_);
   Answer answer = script_(request);
   std::optional<net::HttpResponse> response;
-  auto taken = request.idempotency_key.empty() ? taken_.end() : taken_.find(request.idempotency_key);
+  auto taken =
+      request.idempotency_key.empty() ? taken_.end() : taken_.find(request.idempotency_key);
   if (answer.hang) {
     hanging_.push_back(responder);
   } else if (answer.reset) {

@@ -11,8 +11,8 @@
 #include <set>
 #include <string>
 #include <thread>
-#include <utility>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"

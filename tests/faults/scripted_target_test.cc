@@ -58,11 +58,16 @@ TEST_F(ScriptedTargetTest, AnswersWhatTheScriptSays) {
   std::atomic<int> n{0};
   target_.SetScript([&](const Request&) {
     switch (n++) {
-      case 0: return Answer::Status(503, 2);
-      case 1: return Answer::Status(422, -1, R"({"error":"bad"})");
-      case 2: return Answer::Reset();
-      case 3: return Answer::TakeThenReset();
-      default: return Answer::Slow(std::chrono::milliseconds(200));
+      case 0:
+        return Answer::Status(503, 2);
+      case 1:
+        return Answer::Status(422, -1, R"({"error":"bad"})");
+      case 2:
+        return Answer::Reset();
+      case 3:
+        return Answer::TakeThenReset();
+      default:
+        return Answer::Slow(std::chrono::milliseconds(200));
     }
   });
   Result<net::HttpResponse> busy = Post("a", "{}");

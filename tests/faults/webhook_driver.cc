@@ -12,7 +12,7 @@ namespace {
 
 Message MakeMessage(const DriverOptions& options, int key, int64_t seq) {
   Message message;
-  message.key = WebhookDriver::KeyName(key);
+  message.key = WebhookDriver::KeyName(options.first_key + key);
   message.seq = seq;
   message.webhook_id = options.run_id + "-" + message.key + "-" + std::to_string(seq);
   Object body;
@@ -108,11 +108,23 @@ void WebhookDriver::Send(int thread) {
           std::lock_guard lock(mu_);
           ++counts_.requests;
           switch (status) {
-            case 202: ++counts_.accepted; break;
-            case 200: ++counts_.duplicates; break;
-            case 503: ++counts_.refused; break;
-            case 0: ++counts_.no_answer; break;
-            default: ++counts_.other; break;
+            case 202:
+              ++counts_.accepted;
+              break;
+            case 200:
+              ++counts_.duplicates;
+              break;
+            case 503:
+              ++counts_.refused;
+              counts_.refusal_body = response->body;
+              counts_.refusal_retry_after = response->headers.GetOr("Retry-After", "");
+              break;
+            case 0:
+              ++counts_.no_answer;
+              break;
+            default:
+              ++counts_.other;
+              break;
           }
           if (acknowledged) {
             acknowledged_.push_back(message);

@@ -25,6 +25,8 @@ struct DriverOptions {
   std::string url;
   std::string secret;
   int keys = 100;
+  // Keys are KeyName(first_key) ... KeyName(first_key + keys - 1).
+  int first_key = 0;
   int per_key = 10;
   // Concurrent senders; each owns some keys and sends their messages in sequence order.
   int threads = 8;
@@ -47,6 +49,9 @@ struct DriverCounts {
   int64_t refused = 0;     // 503
   int64_t no_answer = 0;   // connection refused or reset, timeout
   int64_t other = 0;       // any other status
+  // The last refusal: its body and Retry-After header.
+  std::string refusal_body;
+  std::string refusal_retry_after;
 };
 
 // Sends signed Shopify-style webhooks ({"id": KEY, "seq": N, ...}, X-Shopify-Hmac-Sha256) to the
