@@ -76,8 +76,11 @@ std::string FaultTest::WriteConfig(const FlowOptions& flow) {
     config += "    steps:\n      - map: {expression: '$merge([$, {\"mapped\": true}])'}\n";
   }
   config += "    to:\n      - http: {url: \"" + target_.url() +
-            "/orders\", timeout: " + flow.http_timeout + "}\n    retry: " + flow.retry +
-            "\n    on_dead_letter: " + flow.on_dead_letter + "\n";
+            "/orders\", timeout: " + flow.http_timeout + "}\n";
+  if (!flow.circuit_breaker.empty()) {
+    config += "        circuit_breaker: " + flow.circuit_breaker + "\n";
+  }
+  config += "    retry: " + flow.retry + "\n    on_dead_letter: " + flow.on_dead_letter + "\n";
   std::ofstream(Dir("erphub.yaml")) << config;
   return Dir("erphub.yaml");
 }

@@ -23,6 +23,8 @@ struct FlowOptions {
   std::string retry = "{initial: 50ms, max_delay: 1s, max_attempts: 100000, max_age: 1h}";
   std::string on_dead_letter = "continue";
   std::string http_timeout = "3s";
+  // The output's circuit_breaker (a YAML flow mapping); empty: the default.
+  std::string circuit_breaker;
 };
 
 // What checking the target's record against the acknowledged messages found.
