@@ -168,11 +168,12 @@ if [ "${SKIP_DRAIN:-0}" != 1 ]; then
     echo "outage: $accepted orders accepted in $(printf %.1f "$(calc "$t_sent - $t0")") s; the target stays down $(printf %.0f "$remaining") s more"
     sleep "$remaining"
   else
-    echo "outage: sending took longer than OUTAGE; the target returns now"
+    echo "outage: accepting the orders took longer than OUTAGE; the target returns now"
   fi
   failed_attempts=$(curl -s "http://127.0.0.1:$hub_port/metrics" |
     awk '/^erphub_failed_attempts_total\{flow="shop-orders",output="http"\}/ { print $2 }')
   t_up=$(now)
+  echo "outage: the target was down $(printf %.0f "$(calc "$t_up - $t0")") s"
   start_receiver "$receiver_port"
   wait_delivered "$receiver_port" "$accepted"
   t_done=$(now)

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace erphub::faults {
 
@@ -158,18 +159,33 @@ std::optional<double> FaultTest::Metric(const std::string& series) {
 }
 
 bool FaultTest::WaitHubIdle(std::chrono::milliseconds timeout) {
-  return WaitUntil(
-      [&] {
-        for (const char* state : {"queued", "ready", "retrying", "in_flight"}) {
-          std::string series =
-              std::string(R"(erphub_backlog{flow="orders",state=")") + state + R"("})";
-          if (Metric(series).value_or(-1) != 0) {
-            return false;
-          }
-        }
-        return true;
-      },
-      timeout);
+  auto idle = [&] {
+    std::string metrics = Get("/metrics").body;
+    for (const char* state : {"queued", "ready", "retrying", "in_flight"}) {
+      std::string sample =
+          std::string("\nerphub_backlog{flow=\"orders\",state=\"") + state + "\"} 0\n";
+      if (metrics.find(sample) == std::string::npos) {
+        return false;
+      }
+    }
+    return true;
+  };
+  // The gauges are read from the store every 500 ms (and start at 0): idle counts once the
+  // readings of a whole second agree.
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::optional<std::chrono::steady_clock::time_point> idle_since;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto now = std::chrono::steady_clock::now();
+    if (!idle()) {
+      idle_since.reset();
+    } else if (!idle_since.has_value()) {
+      idle_since = now;
+    } else if (now - *idle_since >= std::chrono::seconds(1)) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
 }
 
 int64_t FaultTest::PeakRssKib() const {
