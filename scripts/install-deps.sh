@@ -12,6 +12,8 @@ packages=(
   nodejs npm
   wrk nginx-light openssl
   miller time
+  # A real ERP for the integration tests and the demo (scripts/tryton.sh).
+  tryton-server tryton-proteus tryton-modules-sale
 )
 
 missing=()

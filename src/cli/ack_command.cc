@@ -1,30 +1,17 @@
 // `erphub ack FILE`: the acknowledgement a conforming receiver sends for an EDI interchange.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "cli/commands.h"
 #include "cli/input_file.h"
-#include "formats/edifact/edifact.h"
-#include "formats/x12/x12.h"
+#include "formats/codec.h"
+#include "formats/format.h"
 
 namespace erphub::cli {
 namespace {
-
-enum class EdiKind { kX12, kEdifact, kUnknown };
-
-// X12 interchanges start with ISA, EDIFACT ones with UNA or UNB (after a BOM or blank lines).
-EdiKind Detect(std::string_view bytes) {
-  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
-  while (!bytes.empty() &&
-         (bytes[0] == ' ' || bytes[0] == '\t' || bytes[0] == '\r' || bytes[0] == '\n')) {
-    bytes.remove_prefix(1);
-  }
-  if (bytes.substr(0, 3) == "ISA") return EdiKind::kX12;
-  if (bytes.substr(0, 3) == "UNA" || bytes.substr(0, 3) == "UNB") return EdiKind::kEdifact;
-  return EdiKind::kUnknown;
-}
 
 int RunAck(const std::string& path) {
   Result<std::string> read = ReadInput(path);
@@ -33,21 +20,15 @@ int RunAck(const std::string& path) {
     return 1;
   }
   const std::string& bytes = *read;
-  Result<std::string> ack = Status(StatusCode::kInvalidArgument, "");
-  switch (Detect(bytes)) {
-    case EdiKind::kX12:
-      ack = formats::x12::Acknowledge(bytes);
-      break;
-    case EdiKind::kEdifact:
-      ack = formats::edifact::Acknowledge(bytes);
-      break;
-    case EdiKind::kUnknown:
-      std::fprintf(stderr,
-                   "erphub ack: %s: not an EDI interchange (an X12 one starts with ISA, an "
-                   "EDIFACT one with UNA or UNB)\n",
-                   path.c_str());
-      return 1;
+  std::optional<formats::Format> format = formats::DetectInterchange(bytes);
+  if (!format.has_value()) {
+    std::fprintf(stderr,
+                 "erphub ack: %s: not an EDI interchange (an X12 one starts with ISA, an "
+                 "EDIFACT one with UNA or UNB)\n",
+                 path.c_str());
+    return 1;
   }
+  Result<std::string> ack = formats::AcknowledgeDocument(*format, bytes);
   if (!ack.ok()) {
     std::fprintf(stderr, "erphub ack: %s: %s\n", path.c_str(), ack.status().ToString().c_str());
     return 1;

@@ -1,18 +1,33 @@
-#include <charconv>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "api/dead_letters.h"
+#include "api/store_json.h"
+#include "api/time_argument.h"
 #include "cli/commands.h"
 #include "cli/store_access.h"
-#include "cli/store_json.h"
 #include "cli/text_table.h"
 #include "cli/time_text.h"
+#include "components/builtin.h"
+#include "components/component.h"
+#include "core/config.h"
 #include "core/json.h"
 
 namespace erphub::cli {
 namespace {
+
+using api::DeadLetterDetailJson;
+using api::DeadLetterEntryJson;
 
 void Print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
@@ -24,37 +39,7 @@ int Fail(const Status& status) {
   return status.code() == StatusCode::kInvalidArgument ? 2 : 1;
 }
 
-Result<int64_t> ParseId(const std::string& text) {
-  int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    return InvalidArgumentError("a dead letter's id is a positive number (see erphub dlq list)",
-                                text);
-  }
-  return id;
-}
-
-// Every dead letter the filter matches, page by page; at most `limit` (0: all).
-Result<std::vector<store::DeadLetterEntry>> ListAll(store::Store& store,
-                                                    store::DeadLetterFilter filter, int limit) {
-  std::vector<store::DeadLetterEntry> all;
-  while (true) {
-    filter.limit = 500;
-    if (limit > 0) {
-      filter.limit = std::min<int>(filter.limit, limit - static_cast<int>(all.size()));
-    }
-    ERPHUB_ASSIGN_OR_RETURN(std::vector<store::DeadLetterEntry> page,
-                            store.ListDeadLetters(filter));
-    for (store::DeadLetterEntry& entry : page) {
-      filter.after_id = std::max(filter.after_id, entry.id);
-      all.push_back(std::move(entry));
-    }
-    if (static_cast<int>(page.size()) < filter.limit ||
-        (limit > 0 && static_cast<int>(all.size()) >= limit)) {
-      return all;
-    }
-  }
-}
+Result<int64_t> ParseId(const std::string& text) { return api::ParseDeadLetterId(text); }
 
 // --- list ---
 
@@ -70,7 +55,7 @@ int RunList(const ListArgs& args) {
   store::DeadLetterFilter filter;
   filter.flow = args.flow;
   if (!args.since.empty()) {
-    Result<Timestamp> since = ParseTimeArgument(args.since, SystemClock::Default().Now());
+    Result<Timestamp> since = api::ParseTimeArgument(args.since, SystemClock::Default().Now());
     if (!since.ok()) {
       return Fail(since.status().WithContext("--since"));
     }
@@ -80,7 +65,8 @@ int RunList(const ListArgs& args) {
   if (!store.ok()) {
     return Fail(store.status());
   }
-  Result<std::vector<store::DeadLetterEntry>> entries = ListAll(**store, filter, args.limit);
+  Result<std::vector<store::DeadLetterEntry>> entries =
+      api::ListDeadLetters(**store, filter, args.limit);
   if (!entries.ok()) {
     return Fail(entries.status());
   }
@@ -183,42 +169,34 @@ int RunReplay(const ReplayArgs& args) {
   if (chosen != 1) {
     return Fail(InvalidArgumentError("name what to replay: ID, --flow FLOW or --all"));
   }
-  std::vector<int64_t> ids;
+  api::ReplaySelection selection;
+  selection.flow = args.flow;
+  selection.all = args.all;
   if (!args.id.empty()) {
     Result<int64_t> id = ParseId(args.id);
     if (!id.ok()) {
       return Fail(id.status());
     }
-    ids.push_back(*id);
+    selection.id = *id;
   }
   Result<std::unique_ptr<store::Store>> store = OpenOperatorStore(args.store);
   if (!store.ok()) {
     return Fail(store.status());
   }
-  if (ids.empty()) {
-    store::DeadLetterFilter filter;
-    filter.flow = args.flow;
-    Result<std::vector<store::DeadLetterEntry>> entries = ListAll(**store, filter, 0);
-    if (!entries.ok()) {
-      return Fail(entries.status());
-    }
-    for (const store::DeadLetterEntry& entry : *entries) {
-      ids.push_back(entry.id);
-    }
+  Result<api::ReplayOutcome> outcome = api::ReplayDeadLetters(
+      **store, selection, args.note.empty() ? "erphub dlq replay" : args.note);
+  if (!outcome.ok()) {
+    return Fail(outcome.status());
   }
-  store::ReplayOptions options;
-  options.note = args.note.empty() ? "erphub dlq replay" : args.note;
   Array replayed;
   Array failed;
   std::string errors;
-  for (int64_t id : ids) {
-    Status status = (*store)->Replay(id, options);
-    if (status.ok()) {
-      replayed.push_back(Value::Int(id));
-    } else {
-      failed.push_back(Value::Int(id));
-      errors += "erphub dlq: replay " + std::to_string(id) + ": " + status.ToString() + "\n";
-    }
+  for (int64_t id : outcome->replayed) {
+    replayed.push_back(Value::Int(id));
+  }
+  for (const auto& [id, status] : outcome->failed) {
+    failed.push_back(Value::Int(id));
+    errors += "erphub dlq: replay " + std::to_string(id) + ": " + status.ToString() + "\n";
   }
   std::fwrite(errors.data(), 1, errors.size(), stderr);
   if (args.json) {
@@ -258,11 +236,185 @@ int RunDiscard(const DiscardArgs& args) {
   if (!store.ok()) {
     return Fail(store.status());
   }
-  Status status = (*store)->Discard(*id, args.reason);
+  Status status = api::DiscardDeadLetter(**store, *id, args.reason);
   if (!status.ok()) {
     return Fail(status);
   }
   Print("discarded dead letter " + args.id + " (reason recorded)\n");
+  return 0;
+}
+
+// --- edit ---
+
+struct EditArgs {
+  StoreArgs store;
+  std::string id;
+  std::string note;
+};
+
+// The editor to run: $VISUAL, then $EDITOR, then vi (as git and crontab choose).
+std::string EditorCommand() {
+  for (const char* name : {"VISUAL", "EDITOR"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') {
+      return value;
+    }
+  }
+  return "vi";
+}
+
+std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs the editor on `file` (the command may hold arguments, as in "code --wait"), attached to
+// the terminal. Returns its exit code, or -1 when it did not exit normally.
+int RunEditor(const std::string& editor, const std::filesystem::path& file) {
+  std::string quoted = "'";
+  for (char c : file.string()) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  quoted += "'";
+  const int status = std::system((editor + " " + quoted).c_str());
+  return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// The flow's validate steps that judge this payload: for the steps stage (its payload is what
+// the steps start from) the validate steps before the first other step, for an output (its
+// payload is the steps' result) those after the last other step.
+std::vector<const ComponentConfig*> ApplicableValidations(const FlowConfig& flow,
+                                                          std::string_view output) {
+  std::vector<const ComponentConfig*> steps;
+  for (const ComponentConfig& step : flow.steps) {
+    steps.push_back(&step);
+  }
+  const bool steps_stage = output == "@steps";
+  if (!steps_stage) {
+    std::reverse(steps.begin(), steps.end());
+  }
+  std::vector<const ComponentConfig*> applicable;
+  for (const ComponentConfig* step : steps) {
+    if (step->type != "validate") {
+      break;
+    }
+    applicable.push_back(step);
+  }
+  return applicable;
+}
+
+// Checks the edited payload with the flow's schemas when --config names a config that loads
+// (the hub's secrets in the environment); otherwise says why it was not checked. A failed check
+// is kInvalidArgument with every failing field.
+Status CheckAgainstFlow(const std::string& config_file, const store::DeadLetterDetail& detail,
+                        const Value& payload) {
+  if (config_file.empty()) {
+    return Status::Ok();
+  }
+  auto note = [](const std::string& why) {
+    std::string text = "erphub dlq: the payload was checked as JSON only: " + why + "\n";
+    std::fwrite(text.data(), 1, text.size(), stderr);
+    return Status::Ok();
+  };
+  ComponentRegistry registry;
+  if (!components::RegisterBuiltins(registry).ok()) {
+    return note("the components could not be registered");
+  }
+  Result<Config, Diagnostics> config = LoadConfigFile(config_file, registry);
+  if (!config.ok()) {
+    return note("the config does not load here (" + config.error().ToString() + ")");
+  }
+  const FlowConfig* flow = config->FindFlow(detail.entry.flow);
+  if (flow == nullptr) {
+    return note("the config has no flow " + detail.entry.flow);
+  }
+  const ComponentEnv env{config->base_dir, &SystemClock::Default(), nullptr, &config->partners};
+  for (const ComponentConfig* step : ApplicableValidations(*flow, detail.entry.output)) {
+    const ComponentRegistry::Entry* entry = registry.Find(step->kind, step->type);
+    if (entry == nullptr || !entry->factory) {
+      continue;
+    }
+    Result<std::unique_ptr<Component>> built = entry->factory(*step, env);
+    auto* validate = built.ok() ? dynamic_cast<components::Step*>(built->get()) : nullptr;
+    if (validate == nullptr) {
+      return note("step " + step->name + " could not be built");
+    }
+    Result<Value, components::Failure> checked = validate->Process(detail.message, payload);
+    if (!checked.ok()) {
+      std::string text =
+          "the edited payload fails step " + step->name + ": " + checked.error().error;
+      for (const std::string& field : checked.error().details) {
+        text += "\n  " + field;
+      }
+      return InvalidArgumentError(text);
+    }
+  }
+  return Status::Ok();
+}
+
+int RunEdit(const EditArgs& args) {
+  Result<int64_t> id = ParseId(args.id);
+  if (!id.ok()) {
+    return Fail(id.status());
+  }
+  Result<std::unique_ptr<store::Store>> store = OpenOperatorStore(args.store);
+  if (!store.ok()) {
+    return Fail(store.status());
+  }
+  Result<store::DeadLetterDetail> detail = (*store)->GetDeadLetter(*id);
+  if (!detail.ok()) {
+    return Fail(detail.status());
+  }
+  const std::string original = ToJson(detail->payload, JsonWriteOptions{.indent = 2}) + "\n";
+  std::string pattern = (std::filesystem::absolute(std::filesystem::temp_directory_path()) /
+                         ("erphub-dlq-" + args.id + "-XXXXXX.json"))
+                            .string();
+  const int fd = ::mkstemps(pattern.data(), 5);
+  if (fd < 0) {
+    return Fail(UnavailableError("cannot create a temporary file for the editor", pattern));
+  }
+  const std::filesystem::path file = pattern;
+  const bool written =
+      ::write(fd, original.data(), original.size()) == static_cast<ssize_t>(original.size());
+  ::close(fd);
+  if (!written) {
+    std::filesystem::remove(file);
+    return Fail(UnavailableError("cannot write the payload for the editor", file.string()));
+  }
+  const std::string editor = EditorCommand();
+  const int exit_code = RunEditor(editor, file);
+  const std::string edited = ReadText(file);
+  if (exit_code != 0) {
+    std::filesystem::remove(file);
+    return Fail(
+        Status(StatusCode::kCancelled, "the editor (" + editor + ") failed; nothing was saved"));
+  }
+  if (edited == original) {
+    std::filesystem::remove(file);
+    Print("the payload of dead letter " + args.id + " is unchanged; nothing was saved\n");
+    return 0;
+  }
+  Result<Value> payload = api::ParseEditedPayload(edited);
+  if (!payload.ok()) {
+    // The edit is kept so that the work is not lost.
+    return Fail(payload.status().WithContext("kept in " + file.string()));
+  }
+  Status valid = CheckAgainstFlow(args.store.config_file, *detail, *payload);
+  if (!valid.ok()) {
+    // Exit 1 like any other refused edit; the edit is kept.
+    return Fail(Status(StatusCode::kFailedPrecondition, std::string(valid.message()),
+                       "kept in " + file.string()));
+  }
+  Status saved = api::EditDeadLetter(**store, *id, *payload,
+                                     args.note.empty() ? "erphub dlq edit" : args.note);
+  if (!saved.ok()) {
+    return Fail(saved.WithContext("kept in " + file.string()));
+  }
+  std::filesystem::remove(file);
+  Print("saved the edited payload of dead letter " + args.id +
+        " and replayed it (the original is in its lineage)\n");
   return 0;
 }
 
@@ -309,6 +461,17 @@ void AddDlqCommand(CLI::App& app, int& exit_code) {
   replay_cmd->add_option("--note", replay->note, "Recorded in the lineage (who, why)");
   replay_cmd->add_flag("--json", replay->json, "Print the replayed and failed ids as JSON");
   replay_cmd->callback([replay, &exit_code] { exit_code = RunReplay(*replay); });
+
+  auto edit = std::make_shared<EditArgs>();
+  CLI::App* edit_cmd = dlq->add_subcommand(
+      "edit",
+      "Fix a dead letter's payload in $VISUAL or $EDITOR (vi by default), then replay it. The\n"
+      "result must be JSON and, with --config, pass the flow's validate steps that apply to it;\n"
+      "the original payload is recorded in the message's lineage.");
+  edit_cmd->add_option("ID", edit->id, "The dead letter's id")->required();
+  AddStoreOptions(edit_cmd, edit->store);
+  edit_cmd->add_option("--note", edit->note, "Recorded in the lineage (who, why)");
+  edit_cmd->callback([edit, &exit_code] { exit_code = RunEdit(*edit); });
 
   auto discard = std::make_shared<DiscardArgs>();
   CLI::App* discard_cmd = dlq->add_subcommand(

@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "api/dead_letter_routes.h"
 #include "cli/commands.h"
 #include "components/builtin.h"
 #include "core/config.h"
@@ -136,7 +137,15 @@ int RunHub(const RunArgs& args) {
   routes.metrics = &metrics;
   routes.checks = {{"store", [hub] { return hub->CheckStore(); }},
                    {"intake", [hub] { return hub->CheckIntake(); }}};
+  routes.details = {{"circuit_breakers", [hub] { return hub->CircuitReport(); }}};
   Status status = ops::AddOpsRoutes(*server, std::move(routes));
+  api::DeadLetterApiOptions admin;
+  admin.token = config->admin.token;
+  admin.store = &engine->store();
+  api::DeadLetterApi dead_letter_api(std::move(admin));
+  if (status.ok()) {
+    status = dead_letter_api.AddRoutes(*server);
+  }
   if (status.ok()) {
     status = engine->Start(server.get());
   }
@@ -181,6 +190,7 @@ int RunHub(const RunArgs& args) {
     std::_Exit(0);
   }
   server.reset();
+  dead_letter_api.Stop();
   engine.reset();
   log.Info("run.stopped");
   return 0;
@@ -193,8 +203,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "run",
       "Run the hub: take input durably, run each flow's steps and deliver to its outputs, with\n"
-      "retries and dead letters. Serves the config's listener (webhooks, GET /health, /ready,\n"
-      "/metrics). Logs one JSON object per line on stderr. SIGTERM or SIGINT stops intake,\n"
+      "retries, circuit breakers and dead letters. Serves the config's listener (webhooks, GET\n"
+      "/health, /ready, /metrics, and the admin API /api/v1/dead-letters, which needs\n"
+      "admin.token). Logs one JSON object per line on stderr. SIGTERM or SIGINT stops intake,\n"
       "lets running deliveries finish within the drain timeout and exits 0; work not done stays\n"
       "in the store and the next start resumes it. A relative sqlite: store path is relative to\n"
       "the config file's folder.");

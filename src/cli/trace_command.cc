@@ -3,15 +3,17 @@
 #include <string>
 #include <vector>
 
+#include "api/store_json.h"
 #include "cli/commands.h"
 #include "cli/store_access.h"
-#include "cli/store_json.h"
 #include "cli/text_table.h"
 #include "cli/time_text.h"
 #include "core/json.h"
 
 namespace erphub::cli {
 namespace {
+
+using api::MessageTraceJson;
 
 struct TraceArgs {
   StoreArgs store;

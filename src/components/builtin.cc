@@ -4,6 +4,7 @@
 #include "components/inputs/webhook_input.h"
 #include "components/outputs/file_output.h"
 #include "components/outputs/http_output.h"
+#include "components/outputs/tryton_output.h"
 #include "components/steps/map_step.h"
 #include "components/steps/parse_step.h"
 #include "components/steps/render_step.h"
@@ -23,6 +24,7 @@ Status RegisterBuiltins(ComponentRegistry& registry) {
   // Outputs.
   ERPHUB_TRY(registry.Register(HttpOutputSpec(), MakeHttpOutput));
   ERPHUB_TRY(registry.Register(FileOutputSpec(), MakeFileOutput));
+  ERPHUB_TRY(registry.Register(TrytonOutputSpec(), MakeTrytonOutput));
   return Status::Ok();
 }
 

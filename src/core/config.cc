@@ -76,6 +76,97 @@ FieldSpec SeparatorField(std::string name, std::string description) {
   return StringField(std::move(name)).Min(1).Max(1).Description(std::move(description));
 }
 
+// A key of `on_status`: an HTTP status code that is not a success ("409") or a class ("4xx").
+bool IsStatusKey(std::string_view key) {
+  if (key.size() != 3 || key[0] < '1' || key[0] > '5' || key[0] == '2') {
+    return false;
+  }
+  if (key.substr(1) == "xx") {
+    return true;
+  }
+  return std::isdigit(static_cast<unsigned char>(key[1])) &&
+         std::isdigit(static_cast<unsigned char>(key[2]));
+}
+
+std::vector<CheckProblem> CheckStatusKeys(const Value& on_status) {
+  std::vector<CheckProblem> problems;
+  for (const auto& [key, outcome] : on_status.as_object()) {
+    if (!IsStatusKey(key)) {
+      problems.push_back({key,
+                          "expected an HTTP status such as 409 or a class such as 4xx (2xx "
+                          "answers are always a success)"});
+    }
+  }
+  return problems;
+}
+
+// The keys an output may have beside its component (see OutputPolicy).
+constexpr std::string_view kOutputPolicyKeys[] = {"circuit_breaker", "on_status"};
+
+FieldSpec OutputPolicySpec() {
+  return ObjectField("output")
+      .Field(
+          ObjectField("circuit_breaker")
+              .Description("Pauses the output after consecutive transient failures, then "
+                           "probes the target with one delivery after the cool-down.")
+              .Field(
+                  IntField("failures")
+                      .Default(5)
+                      .Min(0)
+                      .Description(
+                          "Consecutive transient failures that open the breaker; 0: no breaker."))
+              .Field(DurationField("cool_down")
+                         .Default("30s")
+                         .Min(std::chrono::milliseconds(1))
+                         .Description("How long the output pauses before a probe.")))
+      .Field(MapField("on_status", EnumField("outcome", {"success", "transient", "permanent"}))
+                 .Description("Overrides the classification of a failure by HTTP status (409) or "
+                              "class (4xx): success, transient (retried) or permanent (dead "
+                              "letter).")
+                 .Check(CheckStatusKeys));
+}
+
+StatusOutcome ParseStatusOutcome(std::string_view text) {
+  if (text == "success") {
+    return StatusOutcome::kSuccess;
+  }
+  return text == "transient" ? StatusOutcome::kTransient : StatusOutcome::kPermanent;
+}
+
+std::string_view StatusOutcomeName(StatusOutcome outcome) {
+  switch (outcome) {
+    case StatusOutcome::kSuccess:
+      return "success";
+    case StatusOutcome::kTransient:
+      return "transient";
+    case StatusOutcome::kPermanent:
+      return "permanent";
+  }
+  return "permanent";
+}
+
+OutputPolicy OutputPolicyFrom(const Value& fields) {
+  OutputPolicy policy;
+  const Value& breaker = fields.Get("circuit_breaker");
+  if (breaker.Get("failures").is_number()) {
+    policy.circuit_breaker.failures =
+        static_cast<int>(breaker.Get("failures").as_number().ToInt64().value_or(5));
+  }
+  if (breaker.Get("cool_down").is_number()) {
+    policy.circuit_breaker.cool_down =
+        std::chrono::milliseconds(breaker.Get("cool_down").as_number().ToInt64().value_or(30'000));
+  }
+  const Value& on_status = fields.Get("on_status");
+  if (on_status.is_object()) {
+    for (const auto& [key, outcome] : on_status.as_object()) {
+      if (outcome.is_string()) {
+        policy.on_status.emplace(key, ParseStatusOutcome(outcome.as_string()));
+      }
+    }
+  }
+  return policy;
+}
+
 // The top level except `flows`, whose components need the registry.
 FieldSpec TopLevelSpec() {
   return ObjectField("config")
@@ -83,6 +174,11 @@ FieldSpec TopLevelSpec() {
                  .Default("127.0.0.1:8080")
                  .Description("host:port of the HTTP listener (webhooks, health, metrics).")
                  .Check(CheckListenAddress))
+      .Field(ObjectField("admin")
+                 .Description("The admin API (/api/v1) on the listener.")
+                 .Field(StringField("token").Secret().Description(
+                     "Bearer token every admin request must carry (Authorization: Bearer "
+                     "TOKEN); without one the admin API is off.")))
       .Field(ObjectField("store")
                  .Description("Where messages are kept.")
                  .Field(StringField("url")
@@ -177,6 +273,9 @@ class ConfigBuilder {
     config_.listen =
         std::string(settings.Get("listen").is_string() ? settings.Get("listen").as_string()
                                                        : std::string_view());
+    if (settings.Get("admin").Get("token").is_string()) {
+      config_.admin.token = std::string(settings.Get("admin").Get("token").as_string());
+    }
     const Value& store = settings.Get("store");
     if (store.Get("url").is_string()) {
       config_.store.url = std::string(store.Get("url").as_string());
@@ -328,7 +427,7 @@ class ConfigBuilder {
     }
 
     if (const ConfigEntry* to = node.Find("to"); to != nullptr) {
-      flow.to = ComponentList(*to, ComponentKind::kOutput, flow.path + ".to");
+      flow.to = OutputList(*to, flow.path + ".to", flow.output_policies);
       if (to->value.is_sequence() && to->value.items.empty()) {
         validator_.Report(SourcePlace{to->line, to->column}, flow.path + ".to",
                           "needs at least one output");
@@ -346,6 +445,51 @@ class ConfigBuilder {
                         "required field is missing: a flow needs at least one output");
     }
     config_.flows.push_back(std::move(flow));
+  }
+
+  // Outputs, each with the policy keys beside its component (OutputPolicySpec) taken out first.
+  std::vector<ComponentConfig> OutputList(const ConfigEntry& entry, const std::string& path,
+                                          std::map<std::string, OutputPolicy, std::less<>>& out) {
+    if (!entry.value.is_sequence()) {
+      return ComponentList(entry, ComponentKind::kOutput, path);
+    }
+    ConfigEntry components = entry;
+    std::vector<std::optional<OutputPolicy>> policies;
+    for (size_t i = 0; i < components.value.items.size(); ++i) {
+      ConfigNode& item = components.value.items[i];
+      if (!item.is_map()) {
+        policies.emplace_back();
+        continue;
+      }
+      ConfigNode policy_node;
+      policy_node.kind = ConfigNode::Kind::kMap;
+      policy_node.line = item.line;
+      policy_node.column = item.column;
+      std::vector<ConfigEntry> rest;
+      for (ConfigEntry& e : item.entries) {
+        const bool policy_key =
+            std::find(std::begin(kOutputPolicyKeys), std::end(kOutputPolicyKeys), e.key) !=
+            std::end(kOutputPolicyKeys);
+        (policy_key ? policy_node.entries : rest).push_back(std::move(e));
+      }
+      item.entries = std::move(rest);
+      if (policy_node.entries.empty()) {
+        policies.emplace_back();
+        continue;
+      }
+      Value fields = validator_.ValidateObject(OutputPolicySpec(), policy_node, ItemPath(path, i),
+                                               SourcePlace{item.line, item.column});
+      policies.push_back(OutputPolicyFrom(fields));
+    }
+    std::vector<ComponentConfig> outputs = ComponentList(components, ComponentKind::kOutput, path);
+    for (const ComponentConfig& output : outputs) {
+      for (size_t i = 0; i < policies.size(); ++i) {
+        if (policies[i].has_value() && output.path == ItemPath(path, i)) {
+          out[output.name] = *policies[i];
+        }
+      }
+    }
+    return outputs;
   }
 
   std::vector<ComponentConfig> ComponentList(const ConfigEntry& entry, ComponentKind kind,
@@ -434,6 +578,28 @@ FieldSpec PartnerSpec() {
           "Mark our interchanges as test data (X12 ISA15 T, EDIFACT UNB test indicator)."));
 }
 
+std::optional<StatusOutcome> OutputPolicy::OutcomeFor(int http_status) const {
+  if (http_status < 100 || http_status > 599) {
+    return std::nullopt;
+  }
+  const std::string code = std::to_string(http_status);
+  auto exact = on_status.find(code);
+  if (exact != on_status.end()) {
+    return exact->second;
+  }
+  auto by_class = on_status.find(code.substr(0, 1) + "xx");
+  if (by_class != on_status.end()) {
+    return by_class->second;
+  }
+  return std::nullopt;
+}
+
+const OutputPolicy& FlowConfig::PolicyOf(std::string_view output) const {
+  static const OutputPolicy kDefaults;
+  auto it = output_policies.find(output);
+  return it == output_policies.end() ? kDefaults : it->second;
+}
+
 const FlowConfig* Config::FindFlow(std::string_view name) const {
   for (const FlowConfig& flow : flows) {
     if (flow.name == name) {
@@ -455,6 +621,11 @@ const SystemConfig* Config::FindSystem(std::string_view name) const {
 Value Config::ToDisplayValue() const {
   Object top;
   top.Append("listen", Value::Str(listen));
+  if (!admin.token.empty()) {
+    Object admin_out;
+    admin_out.Append("token", Value::Str(std::string(kRedacted)));
+    top.Append("admin", Value::MakeObject(std::move(admin_out)));
+  }
   Object store_out;
   store_out.Append("url", Value::Str(RedactUrlPassword(store.url)));
   store_out.Append("fsync", Value::Str(store.fsync == FsyncMode::kFull ? "full" : "normal"));
@@ -495,7 +666,21 @@ Value Config::ToDisplayValue() const {
     f.Append("steps", Value::MakeArray(std::move(steps)));
     Array to;
     for (const ComponentConfig& output : flow.to) {
-      to.push_back(ComponentDisplay(output));
+      Value shown = ComponentDisplay(output);
+      const OutputPolicy& policy = flow.PolicyOf(output.name);
+      Object breaker;
+      breaker.Append("failures", Value::Int(policy.circuit_breaker.failures));
+      breaker.Append("cool_down", Value::Str(FormatDuration(policy.circuit_breaker.cool_down)));
+      Object with_policy = shown.as_object();
+      with_policy.Append("circuit_breaker", Value::MakeObject(std::move(breaker)));
+      if (!policy.on_status.empty()) {
+        Object on_status;
+        for (const auto& [status, outcome] : policy.on_status) {
+          on_status.Append(status, Value::Str(StatusOutcomeName(outcome)));
+        }
+        with_policy.Append("on_status", Value::MakeObject(std::move(on_status)));
+      }
+      to.push_back(Value::MakeObject(std::move(with_policy)));
     }
     f.Append("to", Value::MakeArray(std::move(to)));
     Object retry;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +20,8 @@ namespace erphub {
 // erphub's configuration file (YAML), validated and typed. The layout:
 //
 //   listen: ${ERPHUB_LISTEN:-127.0.0.1:8080}   # host:port of the HTTP listener
+//   admin:
+//     token: ${ERPHUB_ADMIN_TOKEN}               # bearer token of /api/v1 (absent: API off)
 //   store:
 //     url: ${ERPHUB_STORE:-sqlite:./data/hub.db} # sqlite:PATH or postgres://...
 //     fsync: full                                # full (default) | normal
@@ -36,13 +40,16 @@ namespace erphub {
 //         - map: {file: order.jsonata}
 //       to:                                              # one or more outputs
 //         - http: {url: "${ERP_URL}/sales-orders"}
+//           circuit_breaker: {failures: 5, cool_down: 30s}   # per output (these defaults)
+//           on_status: {409: success}                        # per output classification
 //       retry: {initial: 1s, max_delay: 5m, max_attempts: 10, max_age: 24h}
 //       on_dead_letter: continue                         # continue | block_key
 //
 // A component is written as a mapping whose one key is the component's name and whose value
 // holds its fields ({webhook: {path: ...}}), or as the bare name when it needs no fields. Steps
 // and outputs may add `name: LABEL` beside that key; outputs of one flow need distinct names
-// (the default name is the component's). Any scalar may use ${VAR} and ${VAR:-default}; fields
+// (the default name is the component's). Outputs may also add `circuit_breaker:` and
+// `on_status:` beside it (OutputPolicy). Any scalar may use ${VAR} and ${VAR:-default}; fields
 // marked secret also accept file:/path. Problem paths index lists from 0: flows.x.steps[0].
 // A component field named `partner` must name an entry of `partners:`.
 
@@ -60,6 +67,34 @@ struct RetryPolicy {
   std::chrono::milliseconds max_delay{300'000};
   int max_attempts = 10;
   std::chrono::milliseconds max_age{86'400'000};
+};
+
+// Pauses an output after `failures` consecutive transient failures, for `cool_down`; then one
+// delivery probes the target (half-open) and a success closes the breaker again.
+struct CircuitBreakerPolicy {
+  int failures = 5;  // 0: no breaker
+  std::chrono::milliseconds cool_down{30'000};
+};
+
+// How an output's failure with a given HTTP status is treated, overriding the output's own
+// classification (e.g. 409 as success for an idempotent create).
+enum class StatusOutcome { kSuccess, kTransient, kPermanent };
+
+// What the engine does around one output (the keys beside the component in `to`).
+struct OutputPolicy {
+  CircuitBreakerPolicy circuit_breaker;
+  // By status code ("409") or class ("4xx", "5xx"); a code wins over its class.
+  std::map<std::string, StatusOutcome, std::less<>> on_status;
+
+  // The override for `http_status`, if any.
+  std::optional<StatusOutcome> OutcomeFor(int http_status) const;
+};
+
+// The admin API (/api/v1 on the listener).
+struct AdminConfig {
+  // Bearer token every admin request must carry; empty: the admin API is off
+  // (its routes answer 403 saying how to turn it on).
+  std::string token;
 };
 
 // A named external application: its address and credentials, configured once.
@@ -87,12 +122,18 @@ struct FlowConfig {
   SourcePlace key_place;
   RetryPolicy retry;
   DeadLetterPolicy on_dead_letter = DeadLetterPolicy::kContinue;
+  // By output name; an output without an entry has the defaults.
+  std::map<std::string, OutputPolicy, std::less<>> output_policies;
+
+  // The policy of the output named `output` (defaults when it has none).
+  const OutputPolicy& PolicyOf(std::string_view output) const;
 };
 
 struct Config {
   std::string file;      // the file as named when loading
   std::string base_dir;  // its folder: relative paths in the config resolve against it
   std::string listen;
+  AdminConfig admin;
   StoreConfig store;
   std::vector<SystemConfig> systems;
   // name -> {key: value}: the tables of $valueMap(name, key) in mappings.

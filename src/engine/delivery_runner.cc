@@ -155,8 +155,37 @@ DeliveryRunner::Outcome DeliveryRunner::RunOutput(const FlowRuntime& flow,
     return outcome;
   }
   outcome.failure = std::move(result).error();
+  // The flow's on_status for this output overrides the output's own classification.
+  std::optional<StatusOutcome> override =
+      flow.config.PolicyOf(delivery.output).OutcomeFor(outcome.failure.http_status);
+  if (override == StatusOutcome::kSuccess) {
+    outcome.ok = true;
+    outcome.report.detail =
+        "HTTP " + std::to_string(outcome.failure.http_status) + " (a success by on_status)";
+    outcome.failure = components::Failure();
+    return outcome;
+  }
+  if (override.has_value()) {
+    outcome.failure.transient = override == StatusOutcome::kTransient;
+  }
   outcome.report.detail = Describe(outcome.failure);
   return outcome;
+}
+
+void DeliveryRunner::TellBreaker(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
+                                 const Outcome& outcome) const {
+  CircuitBreaker* breaker = flow != nullptr ? flow->FindBreaker(delivery.output) : nullptr;
+  if (breaker == nullptr) {
+    return;
+  }
+  if (outcome.ok) {
+    breaker->RecordSuccess();
+  } else if (outcome.failure.transient) {
+    breaker->RecordTransientFailure();
+  } else if (outcome.failure.http_status != 0) {
+    // The target answered (e.g. 422 for one bad message): it is up.
+    breaker->RecordSuccess();
+  }
 }
 
 void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
@@ -164,6 +193,7 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
   const OutputMetrics* metrics = flow != nullptr ? flow->metrics.Output(delivery.output) : nullptr;
   Logger& log = *deps_.log;
   const std::string id = delivery.message.id.ToString();
+  TellBreaker(flow, delivery, outcome);
   if (outcome.ok) {
     Status status = deps_.store->Complete(delivery.lease, outcome.report, outcome.follow_ups);
     if (!status.ok()) {

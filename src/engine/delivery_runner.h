@@ -19,7 +19,9 @@ namespace erphub::engine {
 // Runs one claimed delivery to its outcome and records it in the store with its lineage:
 //  - the steps stage runs the flow's steps in order, one lineage event each, then completes with
 //    one follow-up delivery per output carrying the transformed payload (one transaction);
-//  - an output delivery calls the output with the idempotency key and the attempt number.
+//  - an output delivery calls the output with the idempotency key and the attempt number; the
+//    output's `on_status` overrides how a failure with that HTTP status is classified, and the
+//    outcome is reported to the output's circuit breaker.
 // A transient failure is retried (DecideRetry: backoff with full jitter, Retry-After, the flow's
 // max_attempts and max_age); a permanent one, or one that may not be retried again, is
 // dead-lettered with the target's answer and the flow's on_dead_letter. Thread-safe.
@@ -59,6 +61,9 @@ class DeliveryRunner {
   Outcome RunOutput(const FlowRuntime& flow, const store::ClaimedDelivery& delivery) const;
   void Record(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
               const Outcome& outcome) const;
+  // Reports the outcome of an output's attempt to its circuit breaker.
+  void TellBreaker(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
+                   const Outcome& outcome) const;
   void DeadLetter(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
                   const Outcome& outcome, std::string error) const;
   // Keeps the payload the failing step saw in quarantine, with the failure's details, and ends

@@ -137,6 +137,8 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
   pool.flows = engine->flow_names();
   pool.clock = &engine->clock_;
   pool.log = &engine->log_;
+  pool.paused = [self] { return self->PausedOutputs(); };
+  pool.probes = [self] { return self->Probes(); };
   DeliveryRunner* runner = engine->runner_.get();
   engine->pool_ = std::make_unique<WorkerPool>(
       *engine->store_, std::move(pool),
@@ -190,6 +192,10 @@ Status Engine::Build(const Config& config, const ComponentRegistry& registry) {
                                ? store::OnDeadLetter::kBlockKey
                                : store::OnDeadLetter::kContinue;
     flow->metrics = engine_metrics_->ForFlow(flow_config.name, stages);
+    for (const FlowRuntime::NamedOutput& output : flow->outputs) {
+      flow->breakers[output.name] =
+          MakeBreaker(flow_config, output.name, *flow->metrics.Output(output.name));
+    }
     flow->input_metrics =
         std::make_unique<ComponentMetrics>(*metrics_, ops::Labels{{"flow", flow_config.name}});
     flows_.emplace(flow_config.name, std::move(flow));
@@ -199,6 +205,105 @@ Status Engine::Build(const Config& config, const ComponentRegistry& registry) {
     return problems.ToStatus();
   }
   return Status::Ok();
+}
+
+std::unique_ptr<CircuitBreaker> Engine::MakeBreaker(const FlowConfig& flow,
+                                                    const std::string& output,
+                                                    const OutputMetrics& metrics) {
+  const CircuitBreakerPolicy policy = flow.PolicyOf(output).circuit_breaker;
+  metrics.circuit_state->Set(0);
+  auto on_change = [this, policy, flow = flow.name, output, &metrics](CircuitState from,
+                                                                      CircuitState to) {
+    metrics.circuit_state->Set(static_cast<double>(static_cast<int>(to)));
+    if (to == CircuitState::kOpen) {
+      metrics.circuit_opened->Inc();
+      // Look for work when the probe is due, even if nothing else wakes the claimer.
+      if (pool_) {
+        pool_->NoteDue(clock_.Now() + policy.cool_down);
+      }
+    }
+    const Value flow_name = Value::Str(flow);
+    const Value output_name = Value::Str(output);
+    const Value from_name = Value::Str(CircuitStateName(from));
+    if (to == CircuitState::kOpen) {
+      log_.Warn("circuit.opened", {{"flow", flow_name},
+                                   {"output", output_name},
+                                   {"from", from_name},
+                                   {"cool_down_ms", Value::Int(policy.cool_down.count())}});
+    } else {
+      log_.Info(to == CircuitState::kClosed ? "circuit.closed" : "circuit.half_open",
+                {{"flow", flow_name}, {"output", output_name}, {"from", from_name}});
+    }
+  };
+  return std::make_unique<CircuitBreaker>(policy, clock_, std::move(on_change));
+}
+
+std::vector<store::OutputRef> Engine::PausedOutputs() const {
+  std::vector<store::OutputRef> paused;
+  for (const auto& [name, flow] : flows_) {
+    for (const auto& [output, breaker] : flow->breakers) {
+      const CircuitBreaker::Admission admission = breaker->Admit();
+      if (admission == CircuitBreaker::Admission::kAll) {
+        continue;
+      }
+      paused.push_back(store::OutputRef{name, output});
+      // Asked before every claim: the wake-up for the probe survives the claimer consuming
+      // earlier ones (e.g. the paused deliveries' own retries falling due).
+      if (admission == CircuitBreaker::Admission::kNone && pool_ &&
+          breaker->state() == CircuitState::kOpen) {
+        pool_->NoteDue(breaker->probe_due());
+      }
+    }
+  }
+  return paused;
+}
+
+std::vector<WorkerPoolOptions::Probe> Engine::Probes() const {
+  std::vector<WorkerPoolOptions::Probe> probes;
+  for (const auto& [name, flow] : flows_) {
+    for (const auto& [output, breaker] : flow->breakers) {
+      if (breaker->Admit() != CircuitBreaker::Admission::kProbe) {
+        continue;
+      }
+      WorkerPoolOptions::Probe probe;
+      probe.output = store::OutputRef{name, output};
+      for (const std::string& stage : flow->first_deliveries) {
+        if (stage != output) {
+          probe.others.push_back(store::OutputRef{name, stage});
+        }
+      }
+      for (const FlowRuntime::NamedOutput& other : flow->outputs) {
+        if (other.name != output && flow->has_steps()) {
+          probe.others.push_back(store::OutputRef{name, other.name});
+        }
+      }
+      CircuitBreaker* probed = breaker.get();
+      probe.claimed = [probed](bool claimed) { probed->ProbeClaimed(claimed); };
+      probes.push_back(std::move(probe));
+    }
+  }
+  return probes;
+}
+
+Value Engine::CircuitReport() const {
+  Object report;
+  for (const auto& [name, flow] : flows_) {
+    for (const auto& [output, breaker] : flow->breakers) {
+      if (!breaker->enabled()) {
+        continue;
+      }
+      Object item;
+      const CircuitState state = breaker->state();
+      item.Append("state", Value::Str(CircuitStateName(state)));
+      item.Append("consecutive_failures", Value::Int(breaker->consecutive_failures()));
+      if (state != CircuitState::kClosed) {
+        item.Append("opened_at", Value::Str(FormatUtc(breaker->opened_at())));
+        item.Append("probe_at", Value::Str(FormatUtc(breaker->probe_due())));
+      }
+      report.Append(name + "/" + output, Value::MakeObject(std::move(item)));
+    }
+  }
+  return Value::MakeObject(std::move(report));
 }
 
 Engine::~Engine() {

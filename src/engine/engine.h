@@ -18,7 +18,9 @@
 #include "core/log.h"
 #include "core/message.h"
 #include "core/random.h"
+#include "engine/circuit_breaker.h"
 #include "engine/hub_lookups.h"
+#include "engine/worker_pool.h"
 #include "ops/metrics.h"
 #include "store/store.h"
 
@@ -31,8 +33,8 @@ namespace erphub::engine {
 class DeliveryRunner;
 class EngineMetrics;
 class IntakeCommitter;
-class WorkerPool;
 struct FlowRuntime;
+struct OutputMetrics;
 
 struct EngineOptions {
   // Worker threads running steps and deliveries; 0: twice the hardware threads.
@@ -117,10 +119,20 @@ class Engine {
   // Reads the backlog now (instead of waiting for the next periodic reading).
   Status RefreshBacklog();
 
+  // Every output's circuit breaker (those not turned off), for the /ready detail:
+  // {"FLOW/OUTPUT": {"state": "open", "consecutive_failures": 5, "opened_at": ...,
+  // "probe_at": ...}}; opened_at and probe_at only while not closed.
+  Value CircuitReport() const;
+
  private:
   Engine(EngineOptions options, Logger& log);
 
   Status Build(const Config& config, const ComponentRegistry& registry);
+  std::unique_ptr<CircuitBreaker> MakeBreaker(const FlowConfig& flow, const std::string& output,
+                                              const OutputMetrics& metrics);
+  // What the claimer skips and probes, from the circuit breakers.
+  std::vector<store::OutputRef> PausedOutputs() const;
+  std::vector<WorkerPoolOptions::Probe> Probes() const;
   void MonitorBacklog();
 
   EngineOptions options_;

@@ -13,7 +13,8 @@ EngineMetrics::EngineMetrics(ops::MetricsRegistry& registry)
                                   "Messages accepted into the store (duplicates excluded).")),
       rejected_(registry.Counters(
           "erphub_rejected_total",
-          "Input refused, by reason: signature, malformed, too_large, overloaded, key.")),
+          "Input refused, by reason: signature, malformed, too_large, overloaded, key, "
+          "store_full.")),
       duplicates_(
           registry.Counters("erphub_duplicates_total", "Repeated provider events stored once.")),
       quarantined_(registry.Counters("erphub_quarantined_total",
@@ -27,6 +28,11 @@ EngineMetrics::EngineMetrics(ops::MetricsRegistry& registry)
       latency_(registry.Histograms("erphub_delivery_latency_seconds",
                                    "Time from acceptance to completed delivery.",
                                    ops::LatencyBuckets())),
+      circuit_state_(registry.Gauges("erphub_circuit_state",
+                                     "An output's circuit breaker: 0 closed, 1 open (paused), 2 "
+                                     "half-open (probing).")),
+      circuit_opened_(registry.Counters("erphub_circuit_opened_total",
+                                        "Times an output's circuit breaker opened.")),
       backlog_(registry.Gauges("erphub_backlog",
                                "Unfinished deliveries by state: queued, ready, retrying, "
                                "in_flight, dead.")),
@@ -48,10 +54,16 @@ FlowMetrics EngineMetrics::ForFlow(const std::string& flow,
   m.rejected_overloaded = &rejected_.With({{"flow", flow}, {"reason", "overloaded"}});
   m.rejected_malformed = &rejected_.With({{"flow", flow}, {"reason", "malformed"}});
   m.rejected_key = &rejected_.With({{"flow", flow}, {"reason", "key"}});
+  m.rejected_store_full = &rejected_.With({{"flow", flow}, {"reason", "store_full"}});
   for (const std::string& output : outputs) {
     const ops::Labels out{{"flow", flow}, {"output", output}};
-    m.outputs[output] = OutputMetrics{&delivered_.With(out), &failed_attempts_.With(out),
-                                      &dead_lettered_.With(out), &latency_.With(out)};
+    OutputMetrics series{&delivered_.With(out), &failed_attempts_.With(out),
+                         &dead_lettered_.With(out), &latency_.With(out)};
+    if (output != kStepsStage) {
+      series.circuit_state = &circuit_state_.With(out);
+      series.circuit_opened = &circuit_opened_.With(out);
+    }
+    m.outputs[output] = series;
   }
   SetBacklog({flow}, {});
   return m;

@@ -21,6 +21,10 @@ struct OutputMetrics {
   ops::Counter* failed_attempts = nullptr;
   ops::Counter* dead_lettered = nullptr;
   ops::Histogram* latency = nullptr;
+  // The output's circuit breaker: its state (0 closed, 1 open, 2 half-open) and how often it
+  // opened. Null for the steps stage.
+  ops::Gauge* circuit_state = nullptr;
+  ops::Counter* circuit_opened = nullptr;
 };
 
 // Series of one flow.
@@ -31,6 +35,7 @@ struct FlowMetrics {
   ops::Counter* rejected_overloaded = nullptr;
   ops::Counter* rejected_malformed = nullptr;
   ops::Counter* rejected_key = nullptr;
+  ops::Counter* rejected_store_full = nullptr;
   std::map<std::string, OutputMetrics, std::less<>> outputs;
 
   // The series of `output`; nullptr for a name the flow does not have.
@@ -65,6 +70,8 @@ class EngineMetrics {
   ops::CounterFamily& failed_attempts_;
   ops::CounterFamily& dead_lettered_;
   ops::HistogramFamily& latency_;
+  ops::GaugeFamily& circuit_state_;
+  ops::CounterFamily& circuit_opened_;
   ops::GaugeFamily& backlog_;
   ops::GaugeFamily& backlog_bytes_;
   ops::GaugeFamily& store_transactions_;

@@ -11,6 +11,24 @@ namespace erphub::engine {
 using components::IntakeItem;
 using components::IntakeResult;
 
+namespace {
+
+// The store's refusal as the input's sender should read it: a full disk says so (the input
+// answers 503 with Retry-After: what was accepted before is kept, and intake resumes by itself
+// once space is freed).
+Status IntakeError(FlowRuntime& flow, const Status& status) {
+  if (status.code() != StatusCode::kResourceExhausted) {
+    return status.WithContext(flow.name());
+  }
+  flow.metrics.rejected_store_full->Inc();
+  return Status(StatusCode::kResourceExhausted,
+                "the hub's store is out of disk space; nothing was accepted, try again later (" +
+                    std::string(status.message()) + ")",
+                flow.name());
+}
+
+}  // namespace
+
 void FlowIntake::AcceptAsync(std::vector<IntakeItem> items,
                              std::function<void(Result<std::vector<IntakeResult>>)> done) {
   if (!deps_.open->load()) {
@@ -58,7 +76,7 @@ void FlowIntake::AcceptAsync(std::vector<IntakeItem> items,
                            done = std::move(done)](Result<std::vector<store::Accepted>> accepted) {
                             if (!accepted.ok()) {
                               flow->backlog.Committed(submitted, 0);
-                              done(accepted.status().WithContext(flow->name()));
+                              done(IntakeError(*flow, accepted.status()));
                               return;
                             }
                             std::vector<IntakeResult> results;

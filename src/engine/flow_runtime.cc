@@ -19,4 +19,9 @@ components::Output* FlowRuntime::FindOutput(std::string_view output_name) const 
   return nullptr;
 }
 
+CircuitBreaker* FlowRuntime::FindBreaker(std::string_view name) const {
+  auto it = breakers.find(name);
+  return it == breakers.end() ? nullptr : it->second.get();
+}
+
 }  // namespace erphub::engine

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -9,6 +10,7 @@
 #include "core/config.h"
 #include "engine/backlog_gate.h"
 #include "engine/business_key.h"
+#include "engine/circuit_breaker.h"
 #include "engine/engine_metrics.h"
 #include "store/store.h"
 
@@ -34,6 +36,8 @@ struct FlowRuntime {
 
   // nullptr when the flow has no output of that name.
   components::Output* FindOutput(std::string_view name) const;
+  // The output's circuit breaker; nullptr for the steps stage or an unknown name.
+  CircuitBreaker* FindBreaker(std::string_view name) const;
   bool has_steps() const { return !steps.empty(); }
 
   const FlowConfig& config;
@@ -42,6 +46,8 @@ struct FlowRuntime {
   std::unique_ptr<components::Input> input;
   std::vector<NamedStep> steps;
   std::vector<NamedOutput> outputs;
+  // One per output, by name.
+  std::map<std::string, std::unique_ptr<CircuitBreaker>, std::less<>> breakers;
   // The deliveries a message starts with: the steps stage, or one per output.
   std::vector<std::string> first_deliveries;
   store::OnDeadLetter on_dead_letter = store::OnDeadLetter::kContinue;

@@ -18,6 +18,8 @@ class HubLookups final : public Lookups {
   const Value* ValueMap(std::string_view name) const override;
   Result<std::optional<std::string>> Xref(std::string_view system, std::string_view entity,
                                           std::string_view external_id) const override;
+  Status PutXref(std::string_view system, std::string_view entity, std::string_view external_id,
+                 std::string_view system_id) const override;
 
  private:
   const Value value_maps_;

@@ -158,19 +158,30 @@ void WorkerPool::Dispatch() {
 
     store::ClaimOptions claim;
     claim.owner = options_.owner;
-    claim.limit = limit;
     claim.lease_duration = options_.lease_duration;
     claim.flows = options_.flows;
     if (options_.paused) {
       claim.paused = options_.paused();
     }
-    Result<std::vector<store::ClaimedDelivery>> claimed = store_.ClaimDeliveries(claim);
+    std::vector<store::ClaimedDelivery> probes;
+    ClaimProbes(limit, probes);
+    claim.limit = limit - static_cast<int>(probes.size());
+    Result<std::vector<store::ClaimedDelivery>> claimed = std::vector<store::ClaimedDelivery>();
+    if (claim.limit > 0) {
+      claimed = store_.ClaimDeliveries(claim);
+    }
     if (!claimed.ok()) {
       log_.Warn("engine.claim_failed", {{"error", Value::Str(claimed.status().ToString())}});
-      std::unique_lock<std::mutex> lock(mu_);
-      idle_cv_.wait_for(lock, kClaimErrorPause, [&] { return !claiming_; });
-      look = true;
-      continue;
+      claimed = std::vector<store::ClaimedDelivery>();
+      if (probes.empty()) {
+        std::unique_lock<std::mutex> lock(mu_);
+        idle_cv_.wait_for(lock, kClaimErrorPause, [&] { return !claiming_; });
+        look = true;
+        continue;
+      }
+    }
+    for (store::ClaimedDelivery& probe : probes) {
+      claimed->push_back(std::move(probe));
     }
     const int count = static_cast<int>(claimed->size());
     if (count == 0) {
@@ -186,6 +197,33 @@ void WorkerPool::Dispatch() {
     }
     work_cv_.notify_all();
     look = count == limit;
+  }
+}
+
+void WorkerPool::ClaimProbes(int limit, std::vector<store::ClaimedDelivery>& claimed) {
+  if (!options_.probes) {
+    return;
+  }
+  for (WorkerPoolOptions::Probe& probe : options_.probes()) {
+    if (static_cast<int>(claimed.size()) >= limit) {
+      probe.claimed(false);
+      continue;
+    }
+    store::ClaimOptions claim;
+    claim.owner = options_.owner;
+    claim.limit = 1;
+    claim.lease_duration = options_.lease_duration;
+    claim.flows = {probe.output.flow};
+    claim.paused = probe.others;
+    Result<std::vector<store::ClaimedDelivery>> one = store_.ClaimDeliveries(claim);
+    if (!one.ok()) {
+      log_.Warn("engine.claim_failed", {{"error", Value::Str(one.status().ToString())}});
+    }
+    const bool got = one.ok() && !one->empty();
+    probe.claimed(got);
+    if (got) {
+      claimed.push_back(std::move(one->front()));
+    }
   }
 }
 

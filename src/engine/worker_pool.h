@@ -39,6 +39,17 @@ struct WorkerPoolOptions {
   // Outputs not to claim for now (e.g. those whose circuit breaker is open); asked before each
   // claim. Empty: none.
   std::function<std::vector<store::OutputRef>()> paused;
+  // A single delivery of one output, claimed apart from the rest: a half-open circuit breaker's
+  // probe (the output is also among `paused`, so the ordinary claim skips it).
+  struct Probe {
+    store::OutputRef output;
+    // The flow's other outputs and stages, skipped so that the claim takes only `output`'s.
+    std::vector<store::OutputRef> others;
+    // Told whether a delivery was claimed (false: none of the output's was ready).
+    std::function<void(bool claimed)> claimed;
+  };
+  // Probes to claim now; asked before each claim, after `paused`. Empty function: none.
+  std::function<std::vector<Probe>()> probes;
   const Clock* clock = nullptr;
   Logger* log = nullptr;
 };
@@ -85,6 +96,8 @@ class WorkerPool {
   };
 
   void Dispatch();
+  // Claims up to `limit` probes (one delivery each) into `claimed`.
+  void ClaimProbes(int limit, std::vector<store::ClaimedDelivery>& claimed);
   void Work();
   void Record();
   void Renew();

@@ -1,5 +1,7 @@
 #include "formats/codec.h"
 
+#include <memory>
+
 #include "core/json.h"
 #include "formats/csv/csv_document.h"
 #include "formats/edifact/edifact.h"
@@ -130,16 +132,38 @@ Result<std::string> RenderDocument(Format format, const Value& document,
 
 namespace erphub::formats {
 
-Result<std::string> AcknowledgeDocument(Format format, std::string_view bytes) {
-  switch (format) {
-    case Format::kX12:
-      return x12::Acknowledge(bytes);
-    case Format::kEdifact:
-      return edifact::Acknowledge(bytes);
-    default:
-      return Status(StatusCode::kUnimplemented,
-                    std::string(FormatName(format)) + " documents have no acknowledgement");
+struct AcknowledgementStream::Impl {
+  std::unique_ptr<x12::AckStream> x12;
+  std::unique_ptr<edifact::AckStream> edifact;
+};
+
+AcknowledgementStream::AcknowledgementStream(Format format) : impl_(std::make_unique<Impl>()) {
+  if (format == Format::kX12) {
+    impl_->x12 = std::make_unique<x12::AckStream>();
+  } else if (format == Format::kEdifact) {
+    impl_->edifact = std::make_unique<edifact::AckStream>();
+  } else {
+    unsupported_ = Status(StatusCode::kUnimplemented,
+                          std::string(FormatName(format)) + " documents have no acknowledgement");
   }
+}
+
+AcknowledgementStream::~AcknowledgementStream() = default;
+
+Status AcknowledgementStream::Feed(std::string_view chunk) {
+  ERPHUB_TRY(unsupported_);
+  return impl_->x12 ? impl_->x12->Feed(chunk) : impl_->edifact->Feed(chunk);
+}
+
+Result<std::string> AcknowledgementStream::Finish() {
+  ERPHUB_TRY(unsupported_);
+  return impl_->x12 ? impl_->x12->Finish() : impl_->edifact->Finish();
+}
+
+Result<std::string> AcknowledgeDocument(Format format, std::string_view bytes) {
+  AcknowledgementStream stream(format);
+  ERPHUB_TRY(stream.Feed(bytes));
+  return stream.Finish();
 }
 
 }  // namespace erphub::formats

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -35,5 +36,23 @@ Result<std::string> RenderDocument(Format format, const Value& document,
 // (and TA1) for X12, a CONTRL for EDIFACT. Succeeds also when it rejects; kUnimplemented for
 // formats without acknowledgements.
 Result<std::string> AcknowledgeDocument(Format format, std::string_view bytes);
+
+// AcknowledgeDocument for input fed in chunks, in memory that grows with the number of
+// groups and sets (messages), not with the input.
+class AcknowledgementStream {
+ public:
+  explicit AcknowledgementStream(Format format);
+  ~AcknowledgementStream();
+  AcknowledgementStream(const AcknowledgementStream&) = delete;
+  AcknowledgementStream& operator=(const AcknowledgementStream&) = delete;
+
+  Status Feed(std::string_view chunk);
+  Result<std::string> Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  Status unsupported_;  // set for formats without acknowledgements
+};
 
 }  // namespace erphub::formats

@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "formats/x12/ebcdic.h"
+
 namespace erphub::formats {
 namespace {
 
@@ -29,6 +31,27 @@ std::string_view FormatName(Format format) {
     if (candidate == format) return text;
   }
   return "unknown";
+}
+
+std::optional<Format> DetectInterchange(std::string_view bytes) {
+  if (x12::LooksLikeEbcdicIsa(bytes)) {
+    return Format::kX12;
+  }
+  if (bytes.starts_with("\xEF\xBB\xBF")) {
+    bytes.remove_prefix(3);
+  }
+  size_t start = bytes.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) {
+    return std::nullopt;
+  }
+  bytes.remove_prefix(start);
+  if (bytes.starts_with("ISA")) {
+    return Format::kX12;
+  }
+  if (bytes.starts_with("UNA") || bytes.starts_with("UNB")) {
+    return Format::kEdifact;
+  }
+  return std::nullopt;
 }
 
 }  // namespace erphub::formats

@@ -15,7 +15,8 @@ net::HttpResponse Health(const net::HttpRequest&) {
   return net::HttpResponse::Json(200, R"({"status":"ok"})");
 }
 
-net::HttpResponse Ready(const std::vector<ReadinessCheck>& checks) {
+net::HttpResponse Ready(const std::vector<ReadinessCheck>& checks,
+                        const std::vector<ReadinessDetail>& details) {
   Object detail;
   // Answering at all means the listener is up.
   Object listener;
@@ -35,6 +36,9 @@ net::HttpResponse Ready(const std::vector<ReadinessCheck>& checks) {
   Object body;
   body.Append("status", Value::Str(ready ? "ready" : "not ready"));
   body.Append("checks", Value::MakeObject(std::move(detail)));
+  for (const ReadinessDetail& extra : details) {
+    body.Set(extra.name, extra.detail ? extra.detail() : Value::Null());
+  }
   return net::HttpResponse::Json(ready ? 200 : 503, ToJson(Value::MakeObject(std::move(body))));
 }
 
@@ -43,8 +47,10 @@ net::HttpResponse Ready(const std::vector<ReadinessCheck>& checks) {
 Status AddOpsRoutes(net::HttpServer& server, OpsRoutesOptions options) {
   ERPHUB_TRY(server.AddSyncRoute("GET", "/health", Health));
   auto checks = std::make_shared<const std::vector<ReadinessCheck>>(std::move(options.checks));
-  ERPHUB_TRY(server.AddSyncRoute("GET", "/ready",
-                                 [checks](const net::HttpRequest&) { return Ready(*checks); }));
+  auto details = std::make_shared<const std::vector<ReadinessDetail>>(std::move(options.details));
+  ERPHUB_TRY(server.AddSyncRoute("GET", "/ready", [checks, details](const net::HttpRequest&) {
+    return Ready(*checks, *details);
+  }));
   if (options.metrics != nullptr) {
     const MetricsRegistry* metrics = options.metrics;
     ERPHUB_TRY(server.AddSyncRoute("GET", "/metrics", [metrics](const net::HttpRequest&) {

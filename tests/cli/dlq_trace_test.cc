@@ -189,6 +189,100 @@ TEST_F(DlqTraceCommandTest, DiscardNeedsAReasonAndRecordsIt) {
   EXPECT_NE(out_.find("duplicate test order"), std::string::npos) << out_;
 }
 
+// An editor for `dlq edit`: a script that runs `command` on the file it is given ($1).
+void WriteEditor(const fs::path& path, const std::string& command) {
+  std::ofstream(path) << "#!/bin/sh\n" << command << "\n";
+  fs::permissions(path, fs::perms::owner_all);
+}
+
+TEST_F(DlqTraceCommandTest, EditSavesTheEditedPayloadAndReplaysKeepingTheOriginal) {
+  MessageId id = AcceptAndDeadLetter("1001");
+  WriteEditor(dir_ / "editor.sh", R"(sed -i 's/"9.90"/"19.90"/' "$1")");
+  // Temporary files go to $TMPDIR: here, the test's folder.
+  fs::create_directories(dir_ / "tmp");
+  ASSERT_EQ(Run("dlq edit 1 --note 'price fixed' --store " + StoreUrl(),
+                "-u VISUAL EDITOR=./editor.sh TMPDIR=" + (dir_ / "tmp").string()),
+            0)
+      << err_;
+  EXPECT_NE(out_.find("saved the edited payload of dead letter 1 and replayed it"),
+            std::string::npos)
+      << out_;
+  ClaimedDelivery again = ClaimOne();
+  EXPECT_EQ(again.payload.Get("total").as_string(), "19.90");
+  EXPECT_EQ(again.attempt, 1);
+  Result<MessageTrace> trace = store_->Trace(id);
+  ASSERT_TRUE(trace.ok());
+  bool kept = false;
+  for (const LineageEvent& e : trace->events) {
+    kept = kept || (e.kind == LineageKind::kReplayed && e.outcome == "payload edited" &&
+                    e.detail.find("price fixed; original payload: ") == 0 &&
+                    e.detail.find(R"("total":"9.90")") != std::string::npos);
+  }
+  EXPECT_TRUE(kept);
+  // The temporary file is gone.
+  EXPECT_TRUE(fs::is_empty(dir_ / "tmp"));
+}
+
+TEST_F(DlqTraceCommandTest, EditRefusesWhatIsNotJsonAndKeepsTheEdit) {
+  AcceptAndDeadLetter("1001");
+  WriteEditor(dir_ / "editor.sh", R"(printf '{"id": 1001, "total": ' > "$1")");
+  EXPECT_EQ(Run("dlq edit 1 --store " + StoreUrl(), "-u VISUAL EDITOR=./editor.sh TMPDIR=."), 1);
+  EXPECT_NE(err_.find("the edited payload is not JSON"), std::string::npos) << err_;
+  const size_t kept_at = err_.find("kept in ");
+  ASSERT_NE(kept_at, std::string::npos) << err_;
+  std::string kept = err_.substr(kept_at + 8);
+  kept = kept.substr(0, kept.find_first_of(":\n"));
+  EXPECT_EQ(Read(kept), R"({"id": 1001, "total": )");
+  fs::remove(kept);
+  // Still dead, with its payload.
+  Result<DeadLetterDetail> detail = store_->GetDeadLetter(1);
+  ASSERT_TRUE(detail.ok()) << detail.status().ToString();
+  EXPECT_EQ(detail->payload.Get("total").as_string(), "9.90");
+}
+
+TEST_F(DlqTraceCommandTest, EditWithTheConfigChecksTheFlowsSchemas) {
+  AcceptAndDeadLetter("1001");
+  std::ofstream(dir_ / "total.schema.json") << R"({"type": "object", "required": ["total"],
+            "properties": {"total": {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$"}}})";
+  // The output's payload is the steps' result: the validate step after the map judges it.
+  std::ofstream(dir_ / "erphub.yaml") << R"(store: {url: "sqlite:hub.db"}
+flows:
+  shop-orders:
+    from: {webhook: {path: /orders}}
+    steps:
+      - validate: {schema: nowhere.json}
+      - map: {expression: "$"}
+      - validate: {schema: total.schema.json}
+    to:
+      - http: {url: "http://127.0.0.1:9/orders"}
+)";
+  WriteEditor(dir_ / "number.sh", R"(sed -i 's/"9.90"/19.9/' "$1")");
+  EXPECT_EQ(Run("dlq edit 1 --config erphub.yaml", "-u VISUAL EDITOR=./number.sh TMPDIR=."), 1);
+  EXPECT_NE(err_.find("the edited payload fails step validate"), std::string::npos) << err_;
+  EXPECT_NE(err_.find("/total"), std::string::npos) << err_;
+  EXPECT_TRUE(store_->GetDeadLetter(1).ok());
+  WriteEditor(dir_ / "text.sh", R"(sed -i 's/"9.90"/"19.90"/' "$1")");
+  ASSERT_EQ(Run("dlq edit 1 --config erphub.yaml", "-u VISUAL EDITOR=./text.sh"), 0) << err_;
+  EXPECT_EQ(err_, "");
+  EXPECT_EQ(ClaimOne().payload.Get("total").as_string(), "19.90");
+}
+
+TEST_F(DlqTraceCommandTest, EditSavesNothingWhenUnchangedOrTheEditorFails) {
+  AcceptAndDeadLetter("1001");
+  WriteEditor(dir_ / "same.sh", "true");
+  ASSERT_EQ(Run("dlq edit 1 --store " + StoreUrl(), "-u VISUAL EDITOR=./same.sh"), 0) << err_;
+  EXPECT_NE(out_.find("unchanged; nothing was saved"), std::string::npos) << out_;
+  WriteEditor(dir_ / "fails.sh", R"(echo '{}' > "$1"; exit 3)");
+  EXPECT_EQ(Run("dlq edit 1 --store " + StoreUrl(), "-u VISUAL EDITOR=./fails.sh"), 1);
+  EXPECT_NE(err_.find("failed; nothing was saved"), std::string::npos) << err_;
+  // VISUAL wins over EDITOR.
+  WriteEditor(dir_ / "visual.sh", R"(echo '{"edited": "visual"}' > "$1")");
+  ASSERT_EQ(Run("dlq edit 1 --store " + StoreUrl(), "VISUAL=./visual.sh EDITOR=./fails.sh"), 0)
+      << err_;
+  EXPECT_EQ(ClaimOne().payload.Get("edited").as_string(), "visual");
+  EXPECT_EQ(Run("dlq edit 1 --store " + StoreUrl(), "-u VISUAL EDITOR=./same.sh"), 1);
+}
+
 TEST_F(DlqTraceCommandTest, TraceByIdShowsEveryAttempt) {
   MessageId id = AcceptAndDeadLetter("1001");
   ASSERT_EQ(Run("trace " + id.ToString() + " --store " + StoreUrl()), 0) << err_;

@@ -337,6 +337,56 @@ TEST_F(FileInputTest, EdifactFileGivesOneMessagePerMessageAndAContrl) {
   EXPECT_NE(ack.find("UCI+"), std::string::npos) << ack;
 }
 
+// One interchange of `sets` 850 purchase orders of 20 lines each (about 1.3 KB a set); `tail`
+// replaces the IEA trailer.
+std::string LargeInterchange(int sets, const std::string& tail = "IEA*1*000000001~\n") {
+  std::string x12 =
+      "ISA*00*          *00*          *ZZ*BUYER          *ZZ*SELLER         *240101*1200*U*00401*"
+      "000000001*0*P*>~\nGS*PO*BUYER*SELLER*20240101*1200*1*X*004010~\n";
+  for (int set = 1; set <= sets; ++set) {
+    std::string control = std::to_string(set);
+    x12 += "ST*850*" + control + "~\nBEG*00*SA*PO-" + control + "**20240101~\n";
+    for (int line = 1; line <= 20; ++line) {
+      x12 += "PO1*" + std::to_string(line) + "*2*EA*9.95**VP*ITEM-" + std::to_string(line) +
+             "~\nPID*F****WIDGET " + std::to_string(line) + "~\n";
+    }
+    x12 += "CTT*20~\nSE*44*" + control + "~\n";
+  }
+  return x12 + "GE*" + std::to_string(sets) + "*1~\n" + tail;
+}
+
+TEST_F(FileInputTest, LargeX12IsReadInChunksAndCommittedInBatches) {
+  // Past 8 MB a file is checked in a first pass and committed while read again.
+  StartInput(", batch_rows: 1000, ack: \"997\", ack_dir: acks");
+  const int sets = 8500;
+  std::string x12 = LargeInterchange(sets);
+  ASSERT_GT(x12.size(), 8u << 20);
+  Drop("big.x12", x12);
+  ASSERT_TRUE(
+      WaitUntil([&] { return fs::exists(inbox() / "done/big.x12"); }, std::chrono::seconds(60)));
+  std::vector<IntakeItem> accepted = intake_.accepted();
+  ASSERT_EQ(accepted.size(), static_cast<size_t>(sets));
+  EXPECT_EQ(intake_.accept_calls(), 9);
+  EXPECT_EQ(ToJson(accepted[8499].payload.Get("ST")), R"(["ST","850","8500"])");
+  EXPECT_EQ(ToJson(accepted[8499].payload.Get("segments")[0]),
+            R"(["BEG","00","SA","PO-8500","","20240101"])");
+  EXPECT_EQ(accepted[8499].source, "file big.x12#8499");
+  EXPECT_EQ(*FindHeader(accepted[8499].headers, "X12-Set-Control"), "8500");
+  EXPECT_EQ(*FindHeader(accepted[8499].headers, "X12-Receiver"), "SELLER");
+  EXPECT_NE(ReadFile(dir_.path() / "acks/big.x12.997").find("AK9*A*8500*8500*8500"),
+            std::string::npos);
+}
+
+TEST_F(FileInputTest, LargeX12WithAFaultAtTheEndGivesNoMessage) {
+  StartInput();
+  Drop("big.x12", LargeInterchange(8500, "IEA*1*000000999~\n"));
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(inbox() / "failed/big.x12.error"); },
+                        std::chrono::seconds(60)));
+  EXPECT_TRUE(intake_.accepted().empty());
+  EXPECT_NE(ReadFile(inbox() / "failed/big.x12.error").find("IEA02 000000999 does not match"),
+            std::string::npos);
+}
+
 TEST_F(FileInputTest, SplitDocumentKeepsTheWholeInterchange) {
   StartInput(", format: x12, split: document");
   Drop("po.x12", FormatsSample("x12/850_nodex12_two-interchanges.edi"));

@@ -311,8 +311,8 @@ flows:
                 "127.0.0.1:8080",
                 "/etc/erphub/hub.yaml:2:14: store.url: expected sqlite:PATH or postgres://HOST/DB",
                 "/etc/erphub/hub.yaml:2:42: store.fsync: \"always\" is not one of full, normal",
-                "/etc/erphub/hub.yaml:3:1: colour: unknown field; known fields: listen, store, "
-                "systems, value_maps, partners",
+                "/etc/erphub/hub.yaml:3:1: colour: unknown field; known fields: listen, admin, "
+                "store, systems, value_maps, partners",
                 "/etc/erphub/hub.yaml:5:3: systems.erp.url: required field is missing",
                 "/etc/erphub/hub.yaml:5:9: systems.erp.auth: \"password\" is required when type "
                 "is basic",
@@ -420,6 +420,70 @@ flows:
   EXPECT_NE(shown.find("postgres://hub:[redacted]@db/hub"), std::string::npos) << shown;
   EXPECT_NE(shown.find(R"("max_body":"1MB")"), std::string::npos) << shown;
   EXPECT_NE(shown.find(R"("initial":"1s")"), std::string::npos) << shown;
+}
+
+TEST_F(ConfigTest, OutputPoliciesAndTheAdminToken) {
+  auto config = Load(R"(admin: {token: adm-s3cret}
+flows:
+  f:
+    from: {webhook: {path: /x}}
+    to:
+      - name: erp
+        http: {url: http://h}
+        circuit_breaker: {failures: 3, cool_down: 1m}
+        on_status: {409: success, 4xx: transient, 503: permanent}
+      - http: {url: http://g}
+)");
+  ASSERT_TRUE(config.ok()) << config.error().ToString();
+  EXPECT_EQ(config->admin.token, "adm-s3cret");
+  const FlowConfig& flow = config->flows[0];
+  ASSERT_EQ(flow.to.size(), 2u);
+  const OutputPolicy& erp = flow.PolicyOf("erp");
+  EXPECT_EQ(erp.circuit_breaker.failures, 3);
+  EXPECT_EQ(erp.circuit_breaker.cool_down, std::chrono::minutes(1));
+  EXPECT_EQ(erp.OutcomeFor(409), StatusOutcome::kSuccess);
+  EXPECT_EQ(erp.OutcomeFor(422), StatusOutcome::kTransient);
+  EXPECT_EQ(erp.OutcomeFor(503), StatusOutcome::kPermanent);
+  EXPECT_EQ(erp.OutcomeFor(500), std::nullopt);
+  EXPECT_EQ(erp.OutcomeFor(0), std::nullopt);
+  // Defaults for an output without policy keys.
+  const OutputPolicy& other = flow.PolicyOf("http");
+  EXPECT_EQ(other.circuit_breaker.failures, 5);
+  EXPECT_EQ(other.circuit_breaker.cool_down, std::chrono::seconds(30));
+  EXPECT_TRUE(other.on_status.empty());
+
+  std::string shown = ToJson(config->ToDisplayValue());
+  EXPECT_EQ(shown.find("adm-s3cret"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(R"("admin":{"token":"[redacted]"})"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(R"("circuit_breaker":{"failures":3,"cool_down":"1m"},)"
+                       R"("on_status":{"409":"success","4xx":"transient","503":"permanent"})"),
+            std::string::npos)
+      << shown;
+  EXPECT_NE(shown.find(R"("circuit_breaker":{"failures":5,"cool_down":"30s"})"), std::string::npos)
+      << shown;
+
+  std::vector<std::string> errors = Errors(R"(flows:
+  f:
+    from: {webhook: {path: /x}}
+    to:
+      - http: {url: http://h}
+        circuit_breaker: {failures: -1}
+        on_status: {200: success, "4": transient}
+        retries: 3
+)");
+  ASSERT_EQ(errors.size(), 4u) << ::testing::PrintToString(errors);
+  // In file order: the unknown key is reported at the output, before the policy's values.
+  EXPECT_NE(errors[0].find("flows.f.to[0]: expected one output here, found 2 keys"),
+            std::string::npos)
+      << errors[0];
+  EXPECT_NE(errors[1].find("flows.f.to[0].circuit_breaker.failures: -1 is below the minimum 0"),
+            std::string::npos)
+      << errors[1];
+  EXPECT_NE(errors[2].find("flows.f.to[0].on_status.200: expected an HTTP status"),
+            std::string::npos)
+      << errors[2];
+  EXPECT_NE(errors[3].find("flows.f.to[0].on_status.4: expected an HTTP status"), std::string::npos)
+      << errors[3];
 }
 
 TEST_F(ConfigTest, LoadConfigFileReportsAnUnreadableFile) {

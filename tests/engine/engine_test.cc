@@ -125,6 +125,14 @@ class EngineTest : public ::testing::Test {
     std::lock_guard<std::mutex> lock(log_mu_);
     log_lines_.emplace_back(line);
   }
+  std::string LogText() {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    std::string text;
+    for (const std::string& line : log_lines_) {
+      text += line + "\n";
+    }
+    return text;
+  }
   bool Logged(std::string_view event) {
     std::lock_guard<std::mutex> lock(log_mu_);
     for (const std::string& line : log_lines_) {
@@ -304,6 +312,126 @@ TEST_F(EngineTest, RetryAfterIsHonoured) {
   clock.Advance(1ms);
   ASSERT_TRUE(WaitFor([&] { return erp.successes() == 1; }));
   EXPECT_EQ(erp.calls().size(), 2u);
+}
+
+TEST_F(EngineTest, CircuitBreakerPausesTheOutputThenProbesWithOneDelivery) {
+  FakeClock clock;
+  const Config& config = Load(R"(  orders:
+    from: test-input
+    key: customer
+    to:
+      - test-output:
+        circuit_breaker: {failures: 3, cool_down: 10s}
+    retry: {initial: 1ms, max_delay: 1ms, max_attempts: 10}
+)");
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Enqueue(ScriptedOutput::Transient("HTTP 503"), 3);
+  EngineOptions options = Options();
+  options.clock = &clock;
+  options.idle_poll = 5ms;
+  auto engine = StartEngine(config, options);
+  ASSERT_NE(engine, nullptr);
+  const std::string state = R"(erphub_circuit_state{flow="orders",output="test-output"})";
+  EXPECT_EQ(MetricValue(state), 0);
+  AcceptOne(*engine, R"({"customer":"c1"})");
+  // Each retry is due within 1 ms of clock time: move the clock along until the third failure
+  // has opened the breaker.
+  ASSERT_TRUE(WaitFor([&] {
+    clock.Advance(1ms);
+    return MetricValue(state) == 1;
+  })) << LogText();
+  EXPECT_EQ(erp.calls().size(), 3u);
+  ASSERT_TRUE(MetricReaches(state, 1));
+  EXPECT_EQ(MetricValue(R"(erphub_circuit_opened_total{flow="orders",output="test-output"})"), 1);
+  EXPECT_TRUE(Logged("circuit.opened"));
+  Value report = engine->CircuitReport().Get("orders/test-output");
+  EXPECT_EQ(report.Get("state").as_string(), "open");
+  EXPECT_EQ(report.Get("consecutive_failures").as_number().ToInt64(), 3);
+
+  // Paused: neither the due retry nor another key's message reaches the target.
+  AcceptOne(*engine, R"({"customer":"c2"})");
+  clock.Advance(9s);
+  std::this_thread::sleep_for(150ms);
+  EXPECT_EQ(erp.calls().size(), 3u);
+
+  // After the cool-down exactly one delivery probes (held here), the other waits.
+  erp.Close();
+  clock.Advance(1s);
+  ASSERT_TRUE(erp.WaitEntered(4));
+  EXPECT_FALSE(erp.WaitEntered(5, 150ms));
+  EXPECT_EQ(engine->CircuitReport().Get("orders/test-output").Get("state").as_string(),
+            "half_open");
+  erp.Open();
+  ASSERT_TRUE(WaitFor([&] { return Delivered() == 2; }));
+  EXPECT_EQ(MetricValue(state), 0);
+  EXPECT_EQ(engine->CircuitReport().Get("orders/test-output").Get("state").as_string(), "closed");
+  EXPECT_TRUE(DeadLetters(*engine).empty());
+}
+
+TEST_F(EngineTest, OnStatusOverridesTheOutputsClassification) {
+  const Config& config = Load(R"(  orders:
+    from: test-input
+    key: customer
+    to:
+      - test-output:
+        on_status: {409: success, 4xx: transient, 503: permanent}
+    retry: {initial: 1ms, max_delay: 1ms, max_attempts: 5}
+)");
+  ScriptedOutput& erp = components_.output("erp");
+  components::Failure conflict = ScriptedOutput::Permanent("HTTP 409", R"({"error":"exists"})");
+  conflict.http_status = 409;
+  erp.Enqueue(conflict);
+  // 422 is transient by the class rule: retried, then delivered.
+  erp.Enqueue(ScriptedOutput::Permanent("HTTP 422", "{}"));
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  MessageId first = AcceptOne(*engine, R"({"customer":"c1"})");
+  ASSERT_TRUE(WaitFor([&] { return Delivered() == 1; }));
+  Result<store::MessageTrace> trace = engine->store().Trace(first);
+  ASSERT_TRUE(trace.ok());
+  EXPECT_NE(trace->events.back().detail.find("HTTP 409 (a success by on_status)"),
+            std::string::npos)
+      << trace->events.back().detail;
+
+  AcceptOne(*engine, R"({"customer":"c2"})");
+  ASSERT_TRUE(WaitFor([&] { return Delivered() == 2; }));
+  EXPECT_EQ(erp.calls().size(), 3u);
+
+  // 503 is permanent here: dead-lettered at once.
+  erp.Enqueue(ScriptedOutput::Transient("HTTP 503"));
+  AcceptOne(*engine, R"({"customer":"c3"})");
+  ASSERT_TRUE(WaitFor([&] { return DeadLetters(*engine).size() == 1; }));
+  EXPECT_EQ(DeadLetters(*engine)[0].attempts, 1);
+}
+
+TEST_F(EngineTest, OutputPolicyKeysAreValidated) {
+  const std::string text = "store:\n  url: sqlite:" + dir_.File("hub.db") + R"(
+flows:
+  orders:
+    from: test-input
+    to:
+      - test-output:
+        circuit_breaker: {failures: -1, cool: 1s}
+        on_status: {200: transient, 4x9: success}
+      - name: second
+        test-output:
+        on_status: {409: maybe}
+)";
+  Result<Config, Diagnostics> config = LoadConfigText(text, dir_.File("erphub.yaml"), registry_);
+  ASSERT_FALSE(config.ok());
+  const std::string errors = config.error().ToString();
+  EXPECT_NE(errors.find("flows.orders.to[0].circuit_breaker.failures"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("flows.orders.to[0].circuit_breaker.cool: unknown field"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("flows.orders.to[0].on_status.200: expected an HTTP status"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("flows.orders.to[0].on_status.4x9: expected an HTTP status"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("flows.orders.to[1].on_status.409"), std::string::npos) << errors;
 }
 
 TEST_F(EngineTest, StepsRunOncePerMessageWhileOutputsRetry) {

@@ -101,6 +101,30 @@ TEST(X12AckTest, BadElementIsAk4WithTheValue) {
   EXPECT_NE(std::find(ours.begin(), ours.end(), "AK4*2**6*1X"), ours.end()) << *ack;
 }
 
+TEST(X12AckTest, MissingMandatorySegmentIsAk3Code3) {
+  // Found missing when their loop closes, here at SE: no BEG (position 4), no PO1 loop (4).
+  const std::string envelope =
+      "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240101*1200*U*00401*"
+      "000000007*0*P*>~GS*PO*SENDER*RECEIVER*20240101*1200*7*X*004010~ST*850*0001~";
+  const std::string trailer = "GE*1*7~IEA*1*000000007~";
+  auto ack = Acknowledge(envelope + "PO1*1*1*EA*9.5~CTT*1~SE*4*0001~" + trailer);
+  ASSERT_TRUE(ack.ok());
+  std::vector<std::string> ours = AckSegments(*ack);
+  EXPECT_NE(std::find(ours.begin(), ours.end(), "AK3*BEG*4**3"), ours.end()) << *ack;
+  EXPECT_NE(std::find(ours.begin(), ours.end(), "AK5*R*5"), ours.end()) << *ack;
+
+  std::string no_lines = envelope + "BEG*00*SA*PO-1**20240101~CTT*1~SE*4*0001~" + trailer;
+  ack = Acknowledge(no_lines);
+  ASSERT_TRUE(ack.ok());
+  ours = AckSegments(*ack);
+  EXPECT_NE(std::find(ours.begin(), ours.end(), "AK3*PO1*4**3"), ours.end()) << *ack;
+  // Strict parsing refuses the set and names what is missing.
+  auto parsed = Parse(no_lines, ParseOptions{});
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().ToString().find("mandatory loop PO1 is missing"), std::string::npos)
+      << parsed.status().ToString();
+}
+
 TEST(X12AckTest, SetCountAndControlMismatchesAreAk5Codes) {
   std::string order = kOrder;
   order.replace(order.find("PO1*1*1X"), 8, "PO1*1*10");

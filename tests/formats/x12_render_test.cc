@@ -23,7 +23,8 @@ const char kDocument[] = R"({"interchanges": [{
       {"ST": ["ST", "850"], "segments": [["BEG", "00", "SA", "PO-1", "", "20240101"],
         {"loop": "PO1", "segments": [["PO1", "1", 2, "EA", 9.5, "", "VP", ["A", "B"]]]},
         ["CTT", "1"]]},
-      {"ST": ["ST", "850", "auto"], "segments": [["BEG", "00", "SA", "PO-2", "", "20240101"]]}
+      {"ST": ["ST", "850", "auto"], "segments": [["BEG", "00", "SA", "PO-2", "", "20240101"],
+        {"loop": "PO1", "segments": [["PO1", "1", 1, "EA", 2]]}]}
     ]}]}]})";
 
 Value Document() {
@@ -43,7 +44,7 @@ TEST(X12RenderTest, AssignsControlNumbersAndCounts) {
             "GS*PO*SENDER*RECEIVER*20240101*1200*7*X*004010~\n"
             "ST*850*0012~\nBEG*00*SA*PO-1**20240101~\nPO1*1*2*EA*9.5**VP*A>B~\nCTT*1~\n"
             "SE*5*0012~\n"
-            "ST*850*0013~\nBEG*00*SA*PO-2**20240101~\nSE*3*0013~\n"
+            "ST*850*0013~\nBEG*00*SA*PO-2**20240101~\nPO1*1*1*EA*2~\nSE*4*0013~\n"
             "GE*2*7~\nIEA*1*000000041~\n");
   EXPECT_EQ(rendered->next.interchange, 42);
   EXPECT_EQ(rendered->next.group, 8);

@@ -48,16 +48,19 @@ jsonata::Expression Mapping(const std::string& file) {
 
 // The messages the file input makes of a sample with `split: record`.
 std::vector<InterchangePart> Messages(Format format, const std::string& sample, bool lenient) {
-  std::string bytes = ReadFile(Source("tests/data/formats/" + sample));
-  Result<Value> document = Status();
-  if (format == Format::kX12) {
-    document = formats::x12::Parse(bytes, {.lenient = lenient});
-  } else {
-    document = formats::edifact::Parse(bytes, {.lenient = lenient});
+  std::vector<InterchangePart> parts;
+  formats::CodecOptions codec;
+  codec.lenient = lenient;
+  components::InterchangePartStream stream(format, codec, [&parts](InterchangePart part) {
+    parts.push_back(std::move(part));
+    return Status::Ok();
+  });
+  Status read = stream.Feed(ReadFile(Source("tests/data/formats/" + sample)));
+  if (read.ok()) {
+    read = stream.Finish();
   }
-  EXPECT_TRUE(document.ok()) << sample << ": " << document.status().ToString();
-  return document.ok() ? components::SplitInterchanges(format, *document)
-                       : std::vector<InterchangePart>{};
+  EXPECT_TRUE(read.ok()) << sample << ": " << read.ToString();
+  return parts;
 }
 
 // Evaluates a mapping as the map step does: the payload as input, $message beside it.

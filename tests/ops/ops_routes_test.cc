@@ -13,10 +13,11 @@ namespace {
 
 class OpsRoutesTest : public ::testing::Test {
  protected:
-  void Start(std::vector<ReadinessCheck> checks) {
+  void Start(std::vector<ReadinessCheck> checks, std::vector<ReadinessDetail> details = {}) {
     OpsRoutesOptions options;
     options.metrics = &metrics_;
     options.checks = std::move(checks);
+    options.details = std::move(details);
     ASSERT_TRUE(AddOpsRoutes(server_, std::move(options)).ok());
     ASSERT_TRUE(server_.Start().ok());
   }
@@ -58,6 +59,24 @@ TEST_F(OpsRoutesTest, ReadyNamesEachCheck) {
   EXPECT_EQ(body->Get("status").as_string(), "not ready");
   EXPECT_FALSE(body->Get("checks").Get("store").Get("ok").as_bool());
   EXPECT_EQ(body->Get("checks").Get("store").Get("error").as_string(), "disk I/O error");
+}
+
+TEST_F(OpsRoutesTest, ReadyShowsDetailsWithoutTheirDecidingReadiness) {
+  std::atomic<int> calls{0};
+  Start({{"store", [] { return Status::Ok(); }}}, {{"circuit_breakers", [&] {
+                                                      ++calls;
+                                                      Object circuits;
+                                                      circuits.Append("orders/erp",
+                                                                      Value::Str("open"));
+                                                      return Value::MakeObject(std::move(circuits));
+                                                    }}});
+  net::HttpResponse ready = Get("/ready");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body,
+            R"({"status":"ready","checks":{"listener":{"ok":true},"store":{"ok":true}},)"
+            R"("circuit_breakers":{"orders/erp":"open"}})");
+  Get("/ready");
+  EXPECT_EQ(calls.load(), 2);
 }
 
 TEST_F(OpsRoutesTest, MetricsInPrometheusText) {

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,9 @@ using std::chrono::milliseconds;
 // How much of a file that failed as a whole (its key expression, say) its quarantine entry
 // keeps; the file itself is kept whole in failed/.
 constexpr size_t kMaxQuarantinedBytes = 64 << 10;
+// X12 and EDIFACT files up to this size are parsed once, their parts kept in memory; larger ones
+// are parsed twice (check, then commit) to stay in bounded memory.
+constexpr uintmax_t kKeptPartsBytes = 8 << 20;
 
 using formats::Format;
 
@@ -50,7 +54,7 @@ struct FileInputSettings {
   std::optional<Format> ack;         // write the acknowledgement of this format's files
   fs::path ack_dir;
   milliseconds poll_interval{1000};
-  size_t batch_rows = 1000;  // CSV rows per commit
+  size_t batch_rows = 1000;  // CSV rows, X12 sets or EDIFACT messages per commit
 };
 
 // Why a file cannot become messages: where (the line, for ndjson) and what is wrong.
@@ -135,6 +139,34 @@ Result<std::string> ReadWholeFile(const fs::path& path) {
   return content.str();
 }
 
+// Hands the file's bytes to `chunk` a piece at a time; kUnavailable when it cannot be read.
+Status ReadChunks(const fs::path& path, const std::function<void(std::string_view)>& chunk) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return UnavailableError("cannot open " + path.string());
+  }
+  std::string buffer(1 << 20, '\0');
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    if (in.gcount() > 0) {
+      chunk(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
+    }
+  }
+  if (in.bad()) {
+    return UnavailableError("cannot read " + path.string());
+  }
+  return Status::Ok();
+}
+
+// The first `size` bytes of the file (fewer when it is shorter or unreadable).
+std::string ReadHead(const fs::path& path, size_t size) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(size, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(size));
+  head.resize(in ? size : static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return head;
+}
+
 // `dir/name`, or `dir/STEM-2.EXT`, `dir/STEM-3.EXT`... when that is taken, so that a file of the
 // same name moved there earlier is never replaced.
 fs::path FreeName(const fs::path& dir, const fs::path& name) {
@@ -150,25 +182,6 @@ fs::path FreeName(const fs::path& dir, const fs::path& name) {
 fs::path Normal(const fs::path& path) {
   fs::path normal = path.lexically_normal();
   return normal.has_filename() ? normal : normal.parent_path();
-}
-
-// The format of a ".edi" file, from its first segment.
-std::optional<Format> SniffEdi(std::string_view content) {
-  if (content.starts_with("\xEF\xBB\xBF")) {
-    content.remove_prefix(3);
-  }
-  size_t start = content.find_first_not_of(" \t\r\n");
-  if (start == std::string_view::npos) {
-    return std::nullopt;
-  }
-  content.remove_prefix(start);
-  if (content.starts_with("ISA")) {
-    return Format::kX12;
-  }
-  if (content.starts_with("UNA") || content.starts_with("UNB")) {
-    return Format::kEdifact;
-  }
-  return std::nullopt;
 }
 
 class FileInput final : public Input {
@@ -240,7 +253,7 @@ class FileInput final : public Input {
   }
 
   // The format a file is read in, or nullopt for files this input leaves alone. ".edi" files
-  // read as kX12 here; their first segment decides (SniffEdi).
+  // read as kX12 here; their first segment decides (DetectInterchange).
   std::optional<Format> FormatOf(const fs::path& path) const {
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(),
@@ -375,8 +388,7 @@ class FileInput final : public Input {
     return items;
   }
 
-  // Parses an XML, X12, EDIFACT or (whole) CSV file into intake items: the whole document, or
-  // one per transaction set / message.
+  // Parses an XML, (whole) CSV, X12 or EDIFACT file into one intake item.
   Result<std::vector<IntakeItem>, RecordError> ParseDocumentRecords(
       const fs::path& path, Format format, std::string_view content) const {
     std::string name = path.filename().string();
@@ -394,25 +406,14 @@ class FileInput final : public Input {
                          std::string(content.substr(0, kMaxQuarantinedBytes))};
     }
     std::vector<IntakeItem> items;
-    if (WholeFile(format) || (format != Format::kX12 && format != Format::kEdifact)) {
-      items.push_back(IntakeItem{.payload = std::move(*document),
-                                 .headers = {},
-                                 .event_id = id_base,
-                                 .source = "file " + name});
-      return items;
-    }
-    std::vector<InterchangePart> parts = SplitInterchanges(format, *document);
-    for (size_t i = 0; i < parts.size(); ++i) {
-      std::string index = "#" + std::to_string(i);
-      items.push_back(IntakeItem{.payload = std::move(parts[i].payload),
-                                 .headers = std::move(parts[i].headers),
-                                 .event_id = id_base + index,
-                                 .source = "file " + name + index});
-    }
+    items.push_back(IntakeItem{.payload = std::move(*document),
+                               .headers = {},
+                               .event_id = id_base,
+                               .source = "file " + name});
     return items;
   }
 
-  // Handles one file read whole (everything but CSV read by rows).
+  // Handles one file: CSV rows and X12/EDIFACT parts are read in chunks, the rest whole.
   Outcome ProcessFile(const fs::path& path) {
     if (context_.intake->Overloaded()) {
       return Outcome::kPause;
@@ -421,20 +422,25 @@ class FileInput final : public Input {
     if (format == Format::kCsv && !WholeFile(*format)) {
       return ProcessCsvRows(path);
     }
+    std::string name = path.filename().string();
+    if (format == Format::kX12 && path.extension() == ".edi" && settings_.format == "auto") {
+      std::string head = ReadHead(path, kMaxQuarantinedBytes);
+      format = formats::DetectInterchange(head);
+      if (!format.has_value()) {
+        MoveToFailed(path, name + ": neither X12 (ISA) nor EDIFACT (UNA, UNB) at the start",
+                     std::move(head));
+        return Outcome::kHandled;
+      }
+    }
+    if ((format == Format::kX12 || format == Format::kEdifact) && !WholeFile(*format)) {
+      return ProcessInterchangeParts(path, *format);
+    }
     auto content = ReadWholeFile(path);
     if (!content.ok()) {
       return Outcome::kHandled;  // gone or unreadable now; the next scan tries again
     }
-    std::string name = path.filename().string();
-    if (format == Format::kX12 && path.extension() == ".edi" && settings_.format == "auto") {
-      format = SniffEdi(*content);
-      if (!format.has_value()) {
-        MoveToFailed(path, name + ": neither X12 (ISA) nor EDIFACT (UNA, UNB) at the start",
-                     content->substr(0, kMaxQuarantinedBytes));
-        return Outcome::kHandled;
-      }
-    }
-    if (settings_.ack.has_value() && *settings_.ack == *format && !WriteAck(path, *content)) {
+    if (settings_.ack == format &&
+        !WriteAck(path, formats::AcknowledgeDocument(*settings_.ack, *content))) {
       return Outcome::kPause;
     }
     auto items = *format == Format::kJson || *format == Format::kNdjson
@@ -530,6 +536,105 @@ class FileInput final : public Input {
     return Outcome::kHandled;
   }
 
+  // An X12 or EDIFACT file, one message per transaction set / message, read in chunks. The first
+  // pass hashes the file (for the event ids), writes its acknowledgement and finds a fault that
+  // fails the whole file, so that such a file gives no message; it keeps the parts of a small
+  // file, while a large one is read again to commit its parts in batches, in bounded memory.
+  Outcome ProcessInterchangeParts(const fs::path& path, Format format) {
+    std::string name = path.filename().string();
+    std::error_code size_error;
+    const bool keep = fs::file_size(path, size_error) <= kKeptPartsBytes && !size_error;
+    std::vector<InterchangePart> kept;
+    Sha256Stream hash;
+    std::optional<formats::AcknowledgementStream> ack;
+    Status ack_status;
+    if (settings_.ack == format) {
+      ack.emplace(format);
+    }
+    InterchangePartStream first(format, settings_.codec, [&](InterchangePart part) {
+      if (keep) {
+        kept.push_back(std::move(part));
+      }
+      return Status::Ok();
+    });
+    Status parsed;
+    Status read = ReadChunks(path, [&](std::string_view chunk) {
+      hash.Update(chunk);
+      if (ack && ack_status.ok()) {
+        ack_status = ack->Feed(chunk);
+      }
+      if (parsed.ok()) {
+        parsed = first.Feed(chunk);
+      }
+    });
+    if (!read.ok()) {
+      return Outcome::kHandled;  // gone or unreadable now; the next scan tries again
+    }
+    if (ack && !WriteAck(path, ack_status.ok() ? ack->Finish() : ack_status)) {
+      return Outcome::kPause;
+    }
+    if (parsed.ok()) {
+      parsed = first.Finish();
+    }
+    if (!parsed.ok()) {
+      MoveToFailed(path, name + ": " + parsed.ToString(), ReadHead(path, kMaxQuarantinedBytes));
+      return Outcome::kHandled;
+    }
+
+    std::string id_base = name + "@" + hash.Prefix();
+    std::vector<IntakeItem> batch;
+    size_t index = 0;
+    std::optional<Outcome> stopped;  // set when a commit paused or failed the file
+    auto add = [&](InterchangePart part) {
+      std::string at = "#" + std::to_string(index++);
+      batch.push_back(IntakeItem{.payload = std::move(part.payload),
+                                 .headers = std::move(part.headers),
+                                 .event_id = id_base + at,
+                                 .source = "file " + name + at});
+      if (batch.size() >= settings_.batch_rows) {
+        Outcome outcome = Commit(path, batch);
+        if (outcome == Outcome::kPause || !batch.empty()) {
+          stopped = outcome;
+          return Status(StatusCode::kCancelled, "stopped");
+        }
+      }
+      return Status::Ok();
+    };
+    if (keep) {
+      for (InterchangePart& part : kept) {
+        if (!add(std::move(part)).ok()) {
+          break;
+        }
+      }
+    } else {
+      formats::CodecOptions quiet = settings_.codec;
+      quiet.report = nullptr;  // the first pass reported the faults lenient reading accepts
+      InterchangePartStream second(format, quiet, add);
+      Status again;
+      read = ReadChunks(path, [&](std::string_view chunk) {
+        if (again.ok()) {
+          again = second.Feed(chunk);
+        }
+      });
+      if (again.ok() && read.ok()) {
+        again = second.Finish();
+      }
+      if (!stopped.has_value() && (!again.ok() || !read.ok())) {
+        return Outcome::kPause;  // the file changed or went away since the first pass
+      }
+    }
+    if (stopped.has_value()) {
+      return *stopped;
+    }
+    if (!batch.empty()) {
+      if (Outcome outcome = Commit(path, batch); outcome == Outcome::kPause || !batch.empty()) {
+        return outcome;
+      }
+    }
+    MoveToDone(path);
+    return Outcome::kHandled;
+  }
+
   // Accepts a batch of a file's rows, waiting while the flow is overloaded or the store fails.
   // Empties `batch` once committed; kHandled with `batch` still full when the file was moved to
   // failed/ (a key expression failed); kPause when stopping.
@@ -558,8 +663,7 @@ class FileInput final : public Input {
 
   // Writes the acknowledgement of `content` into ack_dir as NAME.997 or NAME.contrl. False when
   // it could not be written (the file stays for the next scan).
-  bool WriteAck(const fs::path& path, std::string_view content) {
-    auto ack = formats::AcknowledgeDocument(*settings_.ack, content);
+  bool WriteAck(const fs::path& path, const Result<std::string>& ack) {
     if (!ack.ok()) {
       // Nothing to answer (no interchange header): the parse below names the fault.
       return true;
@@ -640,7 +744,7 @@ ComponentSpec FileInputSpec() {
                      .Default(1000)
                      .Min(1)
                      .Max(1000000)
-                     .Description("CSV: rows committed together."))
+                     .Description("CSV rows, or X12 sets / EDIFACT messages, committed together."))
           .Field(DurationField("poll_interval")
                      .Default("1s")
                      .Min(milliseconds(10))

@@ -1,10 +1,14 @@
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/message.h"
 #include "core/value.h"
+#include "formats/codec.h"
 #include "formats/format.h"
 
 namespace erphub::components {
@@ -18,9 +22,27 @@ struct InterchangePart {
   Headers headers;
 };
 
-// The parts of a document in the JSON form of docs/formats/ (X12: interchanges[].groups[]
-// .transactions[]; EDIFACT: interchanges[].messages[] and interchanges[].groups[].messages[]), in
-// file order. Other formats, or documents without that shape, give none.
-std::vector<InterchangePart> SplitInterchanges(formats::Format format, const Value& document);
+// Reads an X12 or EDIFACT file fed in chunks and hands each transaction set (X12) or message
+// (EDIFACT), in file order, to `emit` as soon as it is read: the payload is its JSON form as in
+// docs/formats/ (an element of a group's "transactions", or of "messages"), the envelope is in
+// the headers. Memory stays bounded by the largest set. Faults follow `codec` (strict: the first
+// one ends the read with kParse naming the segment; lenient: each goes to codec.report).
+class InterchangePartStream {
+ public:
+  using Emit = std::function<Status(InterchangePart part)>;
+  InterchangePartStream(formats::Format format, const formats::CodecOptions& codec, Emit emit);
+  ~InterchangePartStream();
+  InterchangePartStream(const InterchangePartStream&) = delete;
+  InterchangePartStream& operator=(const InterchangePartStream&) = delete;
+
+  Status Feed(std::string_view chunk);
+  Status Finish();
+
+ private:
+  class X12Reader;
+  class EdifactReader;
+  std::unique_ptr<X12Reader> x12_;
+  std::unique_ptr<EdifactReader> edifact_;
+};
 
 }  // namespace erphub::components

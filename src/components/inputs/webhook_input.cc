@@ -75,7 +75,8 @@ net::HttpResponse AcceptedResponse(const Result<std::vector<IntakeResult>>& resu
   }
   const Status& status = result.error();
   if (status.code() == StatusCode::kResourceExhausted) {
-    return Busy("the flow's backlog is full; retry later");
+    // The flow's backlog is full, or the store's disk: the intake's message says which.
+    return Busy(std::string(status.message()));
   }
   if (status.code() == StatusCode::kInvalidArgument) {
     net::Problem problem;

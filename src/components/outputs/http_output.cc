@@ -179,15 +179,14 @@ class HttpOutput final : public Output {
     failure.error =
         request.method + " " + net::RedactUrl(request.url) + " answered " + std::to_string(status);
     failure.transient = status == 408 || status == 429 || status >= 500;
-    if (failure.transient) {
-      std::optional<std::string_view> retry_after = response.headers.Get("Retry-After");
-      if (retry_after.has_value()) {
-        auto delay = net::ParseRetryAfter(
-            *retry_after,
-            std::chrono::time_point_cast<std::chrono::system_clock::duration>(clock_.Now()));
-        if (delay.ok()) {
-          failure.retry_after = *delay;
-        }
+    // Kept for any status: the flow's on_status may make this one transient.
+    std::optional<std::string_view> retry_after = response.headers.Get("Retry-After");
+    if (retry_after.has_value()) {
+      auto delay = net::ParseRetryAfter(
+          *retry_after,
+          std::chrono::time_point_cast<std::chrono::system_clock::duration>(clock_.Now()));
+      if (delay.ok()) {
+        failure.retry_after = *delay;
       }
     }
     return failure;

@@ -1,6 +1,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -246,13 +247,32 @@ Value ContrlInterchange(const ReceivedInterchange& received, size_t index,
 
 }  // namespace
 
-Result<std::string> Acknowledge(std::string_view bytes, const AcknowledgeOptions& options) {
+struct AckStream::Impl {
+  explicit Impl(const AcknowledgeOptions& o)
+      : options(o), parser(FaultPolicy::kCollect, recorder) {}
+  AcknowledgeOptions options;
   ReceiptRecorder recorder;
-  StreamParser parser(FaultPolicy::kCollect, recorder);
-  ERPHUB_TRY(parser.Feed(bytes));
-  ERPHUB_TRY(parser.Finish());
-  if (recorder.interchanges.empty()) {
-    const auto& findings = parser.findings();
+  StreamParser parser;
+  Status read;  // the first error; nothing after it is read
+};
+
+AckStream::AckStream(const AcknowledgeOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+
+AckStream::~AckStream() = default;
+
+Status AckStream::Feed(std::string_view chunk) {
+  if (impl_->read.ok()) {
+    impl_->read = impl_->parser.Feed(chunk);
+  }
+  return impl_->read;
+}
+
+Result<std::string> AckStream::Finish() {
+  Impl& s = *impl_;
+  ERPHUB_TRY(s.read);
+  ERPHUB_TRY(s.parser.Finish());
+  if (s.recorder.interchanges.empty()) {
+    const auto& findings = s.parser.findings();
     if (!findings.empty()) {
       return ParseError("nothing to acknowledge: " + findings.front().reason,
                         FindingPlace(findings.front()));
@@ -260,8 +280,8 @@ Result<std::string> Acknowledge(std::string_view bytes, const AcknowledgeOptions
     return ParseError("nothing to acknowledge: no UNB");
   }
   Array interchanges;
-  for (size_t i = 0; i < recorder.interchanges.size(); ++i) {
-    const ReceivedInterchange& received = recorder.interchanges[i];
+  for (size_t i = 0; i < s.recorder.interchanges.size(); ++i) {
+    const ReceivedInterchange& received = s.recorder.interchanges[i];
     bool only_contrl = !received.messages.empty();
     for (const ReceivedMessage& message : received.messages) {
       only_contrl = only_contrl && message.is_contrl;
@@ -269,7 +289,7 @@ Result<std::string> Acknowledge(std::string_view bytes, const AcknowledgeOptions
     if (only_contrl) {
       continue;  // a CONTRL is never answered with another
     }
-    interchanges.push_back(ContrlInterchange(received, i, parser.findings(), options));
+    interchanges.push_back(ContrlInterchange(received, i, s.parser.findings(), s.options));
   }
   if (interchanges.empty()) {
     return std::string();
@@ -277,6 +297,12 @@ Result<std::string> Acknowledge(std::string_view bytes, const AcknowledgeOptions
   Value document = Value::MakeObject();
   document.Set("interchanges", Value::MakeArray(std::move(interchanges)));
   return Render(document, RenderOptions());
+}
+
+Result<std::string> Acknowledge(std::string_view bytes, const AcknowledgeOptions& options) {
+  AckStream stream(options);
+  ERPHUB_TRY(stream.Feed(bytes));
+  return stream.Finish();
 }
 
 Result<std::string> Acknowledge(std::string_view bytes) {

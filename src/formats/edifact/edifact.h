@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -55,5 +56,22 @@ struct AcknowledgeOptions {
 // holding only CONTRL gives an empty string.
 Result<std::string> Acknowledge(std::string_view bytes, const AcknowledgeOptions& options);
 Result<std::string> Acknowledge(std::string_view bytes);
+
+// The CONTRL of input fed in chunks; Acknowledge(bytes) is one Feed and Finish. Memory grows with
+// the number of messages, not with the input's size.
+class AckStream {
+ public:
+  explicit AckStream(const AcknowledgeOptions& options = {});
+  ~AckStream();
+  AckStream(const AckStream&) = delete;
+  AckStream& operator=(const AckStream&) = delete;
+
+  Status Feed(std::string_view chunk);
+  Result<std::string> Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace erphub::formats::edifact

@@ -1,24 +1,23 @@
 #include "formats/edifact/message_definition.h"
 
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/json.h"
+#include "formats/data_files.h"
 
 namespace erphub::formats::edifact {
 namespace {
 
-Result<std::string> ReadDataFile(const std::string& name) {
-  std::string path = std::string(ERPHUB_FORMATS_DATA_DIR) + "/edifact/" + name;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return NotFoundError("cannot read " + path);
+Result<std::string_view> ReadDataFile(const std::string& name) {
+  std::optional<std::string_view> text = DataFile("edifact/" + name);
+  if (!text.has_value()) {
+    return NotFoundError("no data file edifact/" + name);
   }
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return *text;
 }
 
 // Entries are ["TAG", max] for a segment and {"group": "SG1", "max": n, "segments": [...]}.

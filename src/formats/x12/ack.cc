@@ -1,5 +1,6 @@
 // The acknowledgment a receiver sends: TA1 for interchange faults, 997 for groups and sets.
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -285,27 +286,57 @@ class AckWriter {
 
 }  // namespace
 
-Result<std::string> Acknowledge(std::string_view bytes, const AckOptions& options) {
+struct AckStream::Impl {
+  explicit Impl(const AckOptions& o) : options(o), reader(Lenient(), collector) {}
+  static ParseOptions Lenient() {
+    ParseOptions lenient;
+    lenient.lenient = true;  // so that every fault is seen
+    return lenient;
+  }
+  AckOptions options;
   Collector collector;
-  ParseOptions lenient;
-  lenient.lenient = true;
-  Status read = ReadAll(bytes, lenient, collector);
-  if (!read.ok()) {
-    if (collector.interchanges.empty()) {
-      return read;
+  Reader reader;
+  Status read;  // the first fault even lenient reading cannot pass; the rest is not read
+};
+
+AckStream::AckStream(const AckOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+
+AckStream::~AckStream() = default;
+
+Status AckStream::Feed(std::string_view chunk) {
+  if (impl_->read.ok()) {
+    impl_->read = impl_->reader.Feed(chunk);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> AckStream::Finish() {
+  Impl& s = *impl_;
+  if (s.read.ok()) {
+    s.read = s.reader.Finish();
+  }
+  if (!s.read.ok()) {
+    if (s.collector.interchanges.empty()) {
+      return s.read;
     }
     // A fault even lenient reading cannot pass: the interchange it is in is rejected.
     Finding fatal;
     fatal.level = FaultLevel::kInterchange;
     fatal.ack_code = "024";
     fatal.ack_action = 'R';
-    collector.interchanges.back().findings.push_back(fatal);
+    s.collector.interchanges.back().findings.push_back(fatal);
   }
-  AckWriter writer(options);
-  for (const InterchangeReport& interchange : collector.interchanges) {
+  AckWriter writer(s.options);
+  for (const InterchangeReport& interchange : s.collector.interchanges) {
     writer.Interchange(interchange);
   }
   return std::move(writer.out());
+}
+
+Result<std::string> Acknowledge(std::string_view bytes, const AckOptions& options) {
+  AckStream stream(options);
+  ERPHUB_TRY(stream.Feed(bytes));
+  return stream.Finish();
 }
 
 Result<std::string> Acknowledge(std::string_view bytes) { return Acknowledge(bytes, AckOptions{}); }

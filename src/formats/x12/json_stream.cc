@@ -103,15 +103,23 @@ bool AppendPlainSegment(TextBuffer& out, const SegmentView& segment) {
   size_t n = segment.elements.size();
   size_t bytes = 1 + n * 3;  // "[" + per element two quotes and a comma (the last one "]")
   for (size_t i = 0; i < n; ++i) {
-    if (segment.flags[i] != 0) return false;
+    if (!segment.plain && segment.flags[i] != 0) return false;
     bytes += segment.elements[i].size();
   }
-  char* p = out.Room(bytes);
+  // Elements lie in input order: when 16 bytes can be read from the last one's start, short
+  // elements are copied with one 16-byte move each (into 16 spare bytes of output).
+  const char* last = segment.elements[n - 1].data();
+  const bool wide = segment.readable_end != nullptr && segment.readable_end - last >= 16;
+  char* p = out.Room(bytes + 16);
   *p++ = '[';
   for (size_t i = 0; i < n; ++i) {
     std::string_view e = segment.elements[i];
     *p++ = '"';
-    CopyBytes(p, e.data(), e.size());
+    if (wide && e.size() <= 16) {
+      std::memcpy(p, e.data(), 16);
+    } else {
+      CopyBytes(p, e.data(), e.size());
+    }
     p += e.size();
     *p++ = '"';
     *p++ = ',';
@@ -176,8 +184,9 @@ void AppendDelimiters(TextBuffer& out, const Delimiters& d) {
 
 class JsonWriter final : public Handler {
  public:
-  JsonWriter(JsonStream::Sink sink, JsonStream::Report report)
-      : sink_(std::move(sink)), report_(std::move(report)) {
+  // `set_sink`, when given, also receives each transaction set's text on its own.
+  JsonWriter(JsonStream::Sink sink, JsonStream::Report report, SetStream::Sink set_sink = {})
+      : sink_(std::move(sink)), report_(std::move(report)), set_sink_(std::move(set_sink)) {
     out_.append("{\"interchanges\":[");
     first_.push_back(1);
   }
@@ -187,7 +196,11 @@ class JsonWriter final : public Handler {
     out_.append("{\"delimiters\":");
     AppendDelimiters(out_, *isa.delimiters);
     out_.append(",\"ISA\":");
+    size_t isa_start = out_.view().size();
     AppendSegment(out_, isa);
+    if (set_sink_) {
+      isa_json_ = out_.view().substr(isa_start);
+    }
     ta1_open_ = false;
     groups_open_ = false;
     return Status::Ok();
@@ -213,7 +226,11 @@ class JsonWriter final : public Handler {
     }
     Item();
     out_.append("{\"GS\":");
+    size_t gs_start = out_.view().size();
     AppendSegment(out_, gs);
+    if (set_sink_) {
+      gs_json_ = out_.view().substr(gs_start);
+    }
     out_.append(",\"transactions\":[");
     first_.push_back(1);
     return Status::Ok();
@@ -221,6 +238,7 @@ class JsonWriter final : public Handler {
 
   Status StartTransaction(const SegmentView& st) override {
     Item();
+    set_start_ = out_.view().size();
     out_.append("{\"ST\":");
     AppendSegment(out_, st);
     out_.append(",\"segments\":[");
@@ -257,6 +275,9 @@ class JsonWriter final : public Handler {
       AppendSegment(out_, *se);
     }
     out_.push_back('}');
+    if (set_sink_) {
+      ERPHUB_TRY(set_sink_(isa_json_, gs_json_, out_.view().substr(set_start_)));
+    }
     return Flush();
   }
 
@@ -342,6 +363,10 @@ class JsonWriter final : public Handler {
 
   JsonStream::Sink sink_;
   JsonStream::Report report_;
+  SetStream::Sink set_sink_;
+  std::string isa_json_;
+  std::string gs_json_;
+  size_t set_start_ = 0;  // where the open set's text starts in out_
   TextBuffer out_;
   std::string warnings_;
   std::vector<uint8_t> first_;  // per open array: no item yet
@@ -369,6 +394,23 @@ Status JsonStream::Finish() {
   ERPHUB_TRY(impl_->reader.Finish());
   return impl_->writer.Finish();
 }
+
+struct SetStream::Impl {
+  Impl(const ParseOptions& options, Sink sink, JsonStream::Report report)
+      : writer([](std::string_view) { return Status::Ok(); }, std::move(report), std::move(sink)),
+        reader(options, writer) {}
+  JsonWriter writer;
+  Reader reader;
+};
+
+SetStream::SetStream(const ParseOptions& options, Sink sink, JsonStream::Report report)
+    : impl_(std::make_unique<Impl>(options, std::move(sink), std::move(report))) {}
+
+SetStream::~SetStream() = default;
+
+Status SetStream::Feed(std::string_view chunk) { return impl_->reader.Feed(chunk); }
+
+Status SetStream::Finish() { return impl_->reader.Finish(); }
 
 Result<Value> Parse(std::string_view bytes, const ParseOptions& options) {
   std::string json;

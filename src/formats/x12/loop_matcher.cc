@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 namespace erphub::formats::x12 {
 namespace {
@@ -52,6 +53,7 @@ bool IsTime(std::string_view value) {
 void LoopMatcher::Start(const SetDefinition* set) {
   set_ = set;
   frames_.clear();
+  missing_.clear();
   hl_ids_seen_.clear();
   if (set != nullptr) {
     frames_.push_back(Frame{&set->body, 0, 0, {}});
@@ -59,8 +61,28 @@ void LoopMatcher::Start(const SetDefinition* set) {
   }
 }
 
+void LoopMatcher::CheckRequired(const Frame& frame) {
+  for (uint32_t index : frame.loop->required) {
+    if (counts_[frame.count_offset + index] != 0) {
+      continue;
+    }
+    const SegmentEntry& entry = frame.loop->entries[index];
+    SegmentIssue issue;
+    issue.code = "3";
+    issue.missing_tag = UnpackTag(entry.tag);
+    issue.loop_id = frame.loop == &set_->body ? "" : frame.loop->id;
+    issue.message = (entry.loop != nullptr ? "mandatory loop " + entry.loop->id
+                                           : "mandatory segment " + issue.missing_tag) +
+                    " is missing" + (issue.loop_id.empty() ? "" : " in loop " + issue.loop_id);
+    missing_.push_back(std::move(issue));
+  }
+}
+
+std::vector<SegmentIssue> LoopMatcher::TakeMissing() { return std::exchange(missing_, {}); }
+
 Status LoopMatcher::PopTo(size_t depth, Handler& handler) {
   while (frames_.size() > depth) {
+    CheckRequired(frames_.back());
     frames_.pop_back();
     ERPHUB_TRY(handler.EndLoop());
   }
@@ -258,6 +280,7 @@ Status LoopMatcher::Close(Handler& handler) {
     return Status::Ok();
   }
   ERPHUB_TRY(PopTo(1, handler));
+  CheckRequired(frames_[0]);
   frames_.clear();
   return Status::Ok();
 }

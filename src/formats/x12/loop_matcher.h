@@ -12,8 +12,10 @@ namespace erphub::formats::x12 {
 
 // What is wrong with a segment's place or content, in 997 terms.
 struct SegmentIssue {
-  std::string code;  // AK304: 1 unrecognized, 4 loop over max, 5 over max use, 6 not in set,
-                     // 7 out of sequence, 8 element errors; empty when the segment is fine
+  std::string code;         // AK304: 1 unrecognized, 3 mandatory segment missing, 4 loop over max,
+                            // 5 over max use, 6 not in set, 7 out of sequence, 8 element errors;
+                            // empty when the segment is fine
+  std::string missing_tag;  // code 3: the segment that is missing
   std::string message;
   std::string loop_id;
   uint32_t element_position = 0;
@@ -32,6 +34,8 @@ class LoopMatcher {
   Status Place(const SegmentView& segment, Handler& handler, SegmentIssue& issue);
   // Closes the loops still open (at SE).
   Status Close(Handler& handler);
+  // The mandatory segments found missing (code 3) when loops closed since the last call.
+  std::vector<SegmentIssue> TakeMissing();
 
  private:
   struct Frame {
@@ -42,6 +46,7 @@ class LoopMatcher {
   };
 
   Status PopTo(size_t depth, Handler& handler);
+  void CheckRequired(const Frame& frame);
   Status Open(const SegmentEntry& entry, const SegmentView& segment, Handler& handler);
   void CheckElements(const SegmentEntry& entry, const SegmentView& segment, SegmentIssue& issue);
   Status PlaceHierarchical(size_t depth, uint32_t index, const SegmentView& segment,
@@ -51,6 +56,7 @@ class LoopMatcher {
   std::vector<Frame> frames_;
   std::vector<uint32_t> counts_;
   std::vector<std::string> hl_ids_seen_;
+  std::vector<SegmentIssue> missing_;
 };
 
 }  // namespace erphub::formats::x12

@@ -106,12 +106,12 @@ size_t Split(std::string_view segment, const char* readable_end, const uint8_t* 
   };
   size_t i = 0;
 #ifdef __SSE2__
-  // Unused delimiters (no component or repetition separator) fall back to the element
-  // separator, which is matched first.
-  const char element = delimiters.element;
-  const __m128i sep = _mm_set1_epi8(element);
-  const __m128i comp = _mm_set1_epi8(delimiters.component != 0 ? delimiters.component : element);
-  const __m128i rep = _mm_set1_epi8(delimiters.repetition != 0 ? delimiters.repetition : element);
+  // Element separators and the other special bytes are found apart: most 16-byte blocks hold
+  // only element separators, which end elements without a class lookup. Unused delimiters (no
+  // component or repetition separator) fall back to the quote, which is special anyway.
+  const __m128i sep = _mm_set1_epi8(delimiters.element);
+  const __m128i comp = _mm_set1_epi8(delimiters.component != 0 ? delimiters.component : '"');
+  const __m128i rep = _mm_set1_epi8(delimiters.repetition != 0 ? delimiters.repetition : '"');
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i backslash = _mm_set1_epi8('\\');
   const __m128i space = _mm_set1_epi8(0x20);
@@ -119,14 +119,25 @@ size_t Split(std::string_view segment, const char* readable_end, const uint8_t* 
   for (; i < n && i + 16 <= readable; i += 16) {
     __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
     // Signed compare: bytes below 0x20 and bytes from 0x80 on (negative) both match.
-    __m128i hit =
-        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, sep), _mm_cmpeq_epi8(x, comp)),
-                                  _mm_or_si128(_mm_cmpeq_epi8(x, rep), _mm_cmpeq_epi8(x, quote))),
-                     _mm_or_si128(_mm_cmpeq_epi8(x, backslash), _mm_cmplt_epi8(x, space)));
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    __m128i other = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, comp), _mm_cmpeq_epi8(x, rep)),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                     _mm_cmplt_epi8(x, space)));
+    unsigned separators = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, sep)));
+    unsigned others = static_cast<unsigned>(_mm_movemask_epi8(other));
     if (n - i < 16) {
-      mask &= (1u << (n - i)) - 1;
+      unsigned inside = (1u << (n - i)) - 1;
+      separators &= inside;
+      others &= inside;
     }
+    if (others == 0) {
+      while (separators != 0) {
+        special(i + static_cast<unsigned>(__builtin_ctz(separators)), 1);
+        separators &= separators - 1;
+      }
+      continue;
+    }
+    unsigned mask = separators | others;
     while (mask != 0) {
       unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
       mask &= mask - 1;
@@ -275,7 +286,22 @@ struct Reader::State {
     view.delimiters = &delimiters;
     view.index = segment_index;
     view.offset = offset;
+    view.readable_end = readable_end;
     return view;
+  }
+
+  // Mandatory segments the matcher found missing, as AK3 code 3 at the position of `at` (the
+  // segment that showed it).
+  Status ReportMissing(const SegmentView& at) {
+    for (SegmentIssue& issue : matcher.TakeMissing()) {
+      Finding f = At(&at, FaultLevel::kSegment, "segment_missing", "3",
+                     issue.message + " (noticed at " + std::string(at.tag()) + ")");
+      f.tag = std::move(issue.missing_tag);
+      f.set_position = set_segments;
+      f.loop_id = std::move(issue.loop_id);
+      ERPHUB_TRY(Fault(std::move(f)));
+    }
+    return Status::Ok();
   }
 
   Status CloseSet(const SegmentView* at) {
@@ -327,6 +353,7 @@ struct Reader::State {
     elements = std::span<const std::string_view>(element_buffer.data(), count);
     flags = std::span<const uint8_t>(flag_buffer.data(), count);
     SegmentView view = View(offset);
+    view.readable_end = nullptr;  // "ISA" itself is not in the input buffer
     last_offset = offset;
     if (isa.isa16_missing) {
       Finding f = At(&view, FaultLevel::kInterchange, "isa16_missing", "027",
@@ -377,6 +404,7 @@ struct Reader::State {
     }
     ++segment_index;
     SegmentView view = View(offset);
+    view.plain = all_flags == 0;
     if (text.empty()) {
       return Fault(At(&view, in_set ? FaultLevel::kSegment : FaultLevel::kInterchange,
                       "empty_segment", in_set ? "1" : "024", "empty segment (two terminators)"));
@@ -402,6 +430,7 @@ struct Reader::State {
       ++set_segments;
       SegmentIssue issue;
       ERPHUB_TRY(matcher.Place(view, handler, issue));
+      ERPHUB_TRY(ReportMissing(view));
       if (!issue.code.empty()) {
         Finding f = At(&view, FaultLevel::kSegment,
                        "segment_" + std::string(issue.code == "8" ? "element" : "placement"),
@@ -522,6 +551,7 @@ struct Reader::State {
                    "SE02 " + std::string(ElementAt(se, 2)) + " does not match ST02 " + st02)));
     }
     ERPHUB_TRY(matcher.Close(handler));
+    ERPHUB_TRY(ReportMissing(se));
     in_set = false;
     return handler.EndTransaction(&se);
   }
@@ -684,6 +714,10 @@ Status Reader::Feed(std::string_view chunk) {
       return Status::Ok();
     }
     s.started = true;
+    if (s.head.empty()) {  // the usual case: no copy of what may be the whole input
+      s.ebcdic = LooksLikeEbcdicIsa(chunk);
+      return FeedStarted(chunk);
+    }
     std::string first = std::move(s.head);
     first.append(chunk);
     s.ebcdic = LooksLikeEbcdicIsa(first);

@@ -24,6 +24,12 @@ struct SegmentView {
   const Delimiters* delimiters = nullptr;
   uint64_t index = 0;   // 1-based position of the segment in the input
   uint64_t offset = 0;  // byte offset of its first byte
+  // The end of the memory around the elements that may be read (16-byte loads past an
+  // element's end are safe before it); nullptr when unknown.
+  const char* readable_end = nullptr;
+  // No element holds a component or repetition separator or a byte JSON must escape: all flags
+  // are 0 (false when not known).
+  bool plain = false;
   std::string_view tag() const { return elements[0]; }
 };
 

@@ -1,18 +1,14 @@
 #include "formats/x12/set_definition.h"
 
 #include <array>
-#include <fstream>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
 #include "core/json.h"
-
-#ifndef ERPHUB_FORMATS_DATA_DIR
-#define ERPHUB_FORMATS_DATA_DIR "src/formats/data"
-#endif
+#include "formats/data_files.h"
 
 namespace erphub::formats::x12 {
 namespace {
@@ -72,6 +68,7 @@ Result<SegmentEntry> ReadEntry(const Value& json, const std::string& where, SetD
     return ParseError("a segment entry is a tag or an object", where);
   }
   entry.max_use = ReadCount(json.Get("max"));
+  entry.required = json.Get("required").is_bool() && json.Get("required").as_bool();
   if (json.Get("loop").is_string()) {
     auto loop = std::make_unique<LoopDefinition>();
     loop->id = std::string(json.Get("loop").as_string());
@@ -107,6 +104,11 @@ Status ReadEntries(const Value& list, const std::string& where, SetDefinition& s
   }
   for (const Value& item : list.as_array()) {
     ERPHUB_ASSIGN_OR_RETURN(SegmentEntry entry, ReadEntry(item, where, set));
+    // A loop's first segment is there whenever the loop is; the body has no such entry.
+    bool starts_loop = loop.entries.empty() && &loop != &set.body;
+    if (entry.required && !starts_loop) {
+      loop.required.push_back(static_cast<uint32_t>(loop.entries.size()));
+    }
     loop.tags.push_back(entry.tag);
     loop.entries.push_back(std::move(entry));
   }
@@ -131,21 +133,13 @@ void CollectTags(const LoopDefinition& loop, std::unordered_set<uint32_t>& tags)
 Registry LoadRegistry() {
   Registry registry;
   for (std::string_view id : kDefinedSets) {
-    std::ifstream file(std::string(ERPHUB_FORMATS_DATA_DIR) + "/x12/" + std::string(id) + ".json",
-                       std::ios::binary);
-    if (!file) {
-      continue;
-    }
-    std::stringstream text;
-    text << file.rdbuf();
-    auto json = ParseJson(text.str());
-    if (!json.ok()) {
-      continue;
-    }
+    // The files are compiled in and checked by tests, so a broken one is a build defect.
+    std::optional<std::string_view> text = DataFile("x12/" + std::string(id) + ".json");
+    ERPHUB_CHECK(text.has_value());
+    auto json = ParseJson(*text);
+    ERPHUB_CHECK(json.ok());
     auto set = SetDefinitionFromJson(*json);
-    if (!set.ok()) {
-      continue;
-    }
+    ERPHUB_CHECK(set.ok());
     CollectTags((*set)->body, registry.tags);
     registry.sets.emplace(std::string(id), std::move(*set));
   }
@@ -181,6 +175,15 @@ const SetDefinition* FindSetDefinition(std::string_view set_id) {
     }
   }
   return nullptr;
+}
+
+std::string UnpackTag(uint32_t packed) {
+  std::string tag;
+  uint32_t length = packed >> 24;
+  for (uint32_t i = length > 3 ? 3 : length; i-- > 0;) {
+    tag.push_back(static_cast<char>((packed >> (8 * i)) & 0xFF));
+  }
+  return tag;
 }
 
 bool IsKnownSegmentTag(std::string_view tag) { return GetRegistry().tags.count(PackTag(tag)) > 0; }

@@ -9,8 +9,8 @@
 #include "core/result.h"
 #include "core/value.h"
 
-// Transaction-set definitions (segment order, loops, maximum use, element rules), read from the
-// data files src/formats/data/x12/<set>.json. See docs/formats/x12.md for their format.
+// Transaction-set definitions (segment order, loops, maximum use, element rules), from the data
+// files src/formats/data/x12/<set>.json (compiled in). See docs/formats/x12.md for their format.
 namespace erphub::formats::x12 {
 
 // A segment tag packed into an integer for fast comparison ("PO1" -> 'P' << 16 | 'O' << 8 | '1').
@@ -23,6 +23,9 @@ constexpr uint32_t PackTag(std::string_view tag) {
   }
   return packed | (static_cast<uint32_t>(tag.size() > 3 ? 4 : tag.size()) << 24);
 }
+
+// The tag text of a packed tag (of two or three characters).
+std::string UnpackTag(uint32_t packed);
 
 enum class ElementKind { kText, kNumeric, kDecimal, kDate, kTime };
 
@@ -42,6 +45,7 @@ struct LoopDefinition;
 struct SegmentEntry {
   uint32_t tag = 0;                      // the segment's tag, or the loop's first segment's tag
   uint32_t max_use = 0;                  // 0: unbounded
+  bool required = false;                 // mandatory: its absence is AK3 code 3
   const LoopDefinition* loop = nullptr;  // set when this entry is a loop
   std::vector<ElementRule> elements;
 };
@@ -52,6 +56,7 @@ struct LoopDefinition {
   bool hierarchical = false;
   std::vector<SegmentEntry> entries;  // entries[0] starts the loop (none for the set's body)
   std::vector<uint32_t> tags;         // entries[i].tag, packed together for fast scans
+  std::vector<uint32_t> required;     // indexes of the required entries (after the first)
 };
 
 struct SetDefinition {
@@ -63,8 +68,8 @@ struct SetDefinition {
 // Builds a definition from its JSON data; fails with the place of a malformed entry.
 Result<std::unique_ptr<SetDefinition>> SetDefinitionFromJson(const Value& json);
 
-// The definition of a transaction set (ST01), or nullptr when there is none. Data files are read
-// once, on first use, from ERPHUB_FORMATS_DATA_DIR; thread-safe.
+// The definition of a transaction set (ST01), or nullptr when there is none. The definitions are
+// parsed once, on first use; thread-safe.
 const SetDefinition* FindSetDefinition(std::string_view set_id);
 
 // Whether `tag` is a segment of any known definition (to tell an unknown tag from a misplaced one).

@@ -99,4 +99,41 @@ class JsonStream {
   std::unique_ptr<Impl> impl_;
 };
 
+// Streaming by transaction set: each set's JSON form (an element of a group's "transactions")
+// goes to `sink` as soon as its SE is read, with the JSON form of its interchange's ISA and its
+// group's GS; memory stays bounded by the largest set. Faults are handled as by JsonStream.
+class SetStream {
+ public:
+  using Sink =
+      std::function<Status(std::string_view isa, std::string_view gs, std::string_view set)>;
+  SetStream(const ParseOptions& options, Sink sink, JsonStream::Report report = {});
+  ~SetStream();
+  SetStream(const SetStream&) = delete;
+  SetStream& operator=(const SetStream&) = delete;
+
+  Status Feed(std::string_view chunk);
+  Status Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The acknowledgment of input fed in chunks; Acknowledge(bytes) is one Feed and Finish. Memory
+// grows with the number of groups and sets, not with the input's size.
+class AckStream {
+ public:
+  explicit AckStream(const AckOptions& options = {});
+  ~AckStream();
+  AckStream(const AckStream&) = delete;
+  AckStream& operator=(const AckStream&) = delete;
+
+  Status Feed(std::string_view chunk);
+  Result<std::string> Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace erphub::formats::x12

@@ -136,6 +136,16 @@ Status SqliteDb::LastError(int rc, std::string_view what) const {
 }
 
 Status SqliteDb::Exec(std::string_view sql) {
+  if (sql.find(';') == std::string_view::npos) {
+    // One statement (BEGIN, SAVEPOINT, COMMIT... run for every write): prepared once, reused.
+    ERPHUB_ASSIGN_OR_RETURN(SqliteStatement statement, Prepare(sql));
+    while (true) {
+      ERPHUB_ASSIGN_OR_RETURN(bool row, statement.Step());
+      if (!row) {
+        return Status::Ok();
+      }
+    }
+  }
   std::string text(sql);
   int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) {

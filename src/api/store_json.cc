@@ -1,10 +1,10 @@
-#include "cli/store_json.h"
+#include "api/store_json.h"
 
 #include <string>
 
 #include "core/clock.h"
 
-namespace erphub::cli {
+namespace erphub::api {
 namespace {
 
 Value Time(Timestamp t) { return Value::Str(FormatUtc(t)); }
@@ -110,4 +110,4 @@ Value MessageTraceJson(const store::MessageTrace& trace) {
   return Value::MakeObject(std::move(out));
 }
 
-}  // namespace erphub::cli
+}  // namespace erphub::api
