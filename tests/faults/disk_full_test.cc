@@ -90,6 +90,7 @@ TEST_F(DiskFullTest, FullDiskRefusesInputKeepsWhatItTookAndRecoversWhenSpaceIsFr
 
   // The refusal is a 503 the sender can act on; the hub is still up.
   EXPECT_FALSE(filled.refusal_retry_after.empty());
+  EXPECT_NE(filled.refusal_body.find("disk"), std::string::npos) << filled.refusal_body;
   std::printf("refusal: %s\n", filled.refusal_body.c_str());
   net::HttpResponse health = Get("/health");
   EXPECT_EQ(health.status, 200);

@@ -23,8 +23,9 @@ struct FlowOptions {
   std::string retry = "{initial: 50ms, max_delay: 1s, max_attempts: 100000, max_age: 1h}";
   std::string on_dead_letter = "continue";
   std::string http_timeout = "3s";
-  // The output's circuit_breaker (a YAML flow mapping); empty: the default.
-  std::string circuit_breaker;
+  // The output's circuit breaker: on, as by default, with a cool-down short enough for a test
+  // (the default's 30 s would make every outage in the suite last at least that long).
+  std::string circuit_breaker = "{failures: 5, cool_down: 1s}";
 };
 
 // What checking the target's record against the acknowledged messages found.
