@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 #include <utility>
 
 #include "core/json.h"
@@ -12,6 +13,9 @@
 namespace erphub::tryton {
 namespace {
 
+// Creates that fail on a unique constraint are tried this many more times, pausing.
+constexpr int kUniqueRetries = 3;
+constexpr std::chrono::milliseconds kUniqueRetryPause{30};
 // The most of an unexpected answer kept in an error message.
 constexpr size_t kMaxQuotedBody = 300;
 
@@ -352,9 +356,26 @@ Result<std::vector<Value>> Client::Read(std::string_view model, const std::vecto
 }
 
 Result<std::vector<int64_t>> Client::Create(std::string_view model, Array records) {
-  ERPHUB_ASSIGN_OR_RETURN(Value result,
-                          Execute(model, "create", {Value::MakeArray(std::move(records))}));
-  return IdList(result);
+  Value list = Value::MakeArray(std::move(records));
+  auto is_unique_failure = [](const Result<Value>& result) {
+    return !result.ok() && result.error().code() == StatusCode::kInvalidArgument &&
+           result.error().message().find("must be unique") != std::string_view::npos;
+  };
+  auto result = Execute(model, "create", {list});
+  // Concurrent transactions can draw the same number from a sequence (party codes on SQLite)
+  // and then fail on the unique constraint. The failed create changed nothing: draw again, and
+  // if it keeps failing leave it to the caller's retries.
+  for (int again = 1; again <= kUniqueRetries && is_unique_failure(result); ++again) {
+    std::this_thread::sleep_for(kUniqueRetryPause * again);
+    result = Execute(model, "create", {list});
+  }
+  if (is_unique_failure(result)) {
+    return UnavailableError(std::string(result.error().message()));
+  }
+  if (!result.ok()) {
+    return std::move(result).error();
+  }
+  return IdList(*result);
 }
 
 Status Client::Write(std::string_view model, const std::vector<int64_t>& ids, const Value& values) {

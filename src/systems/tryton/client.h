@@ -72,7 +72,9 @@ class Client {
   // The records in the order of `ids` (Tryton returns them by id); kNotFound names a missing id.
   Result<std::vector<Value>> Read(std::string_view model, const std::vector<int64_t>& ids,
                                   std::vector<std::string> fields);
-  // One `create` for all records; the new ids in the same order.
+  // One `create` for all records; the new ids in the same order. A unique-constraint failure is
+  // tried a few more times (concurrent creates may draw the same sequence number), then
+  // returned as kUnavailable, with Tryton's message, for a later retry.
   Result<std::vector<int64_t>> Create(std::string_view model, Array records);
   Status Write(std::string_view model, const std::vector<int64_t>& ids, const Value& values);
   // A workflow button (quote, confirm, process, post...) on all `ids` in one call.

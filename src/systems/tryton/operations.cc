@@ -510,14 +510,24 @@ Result<int64_t> Operations::ProductForLine(const Value& line,
   values.Set("account_category", Value::Int(accounting));
   values.Set("list_price", std::move(price));
   values.Set("products", CreateCommand({Value::MakeObject()}));
-  ERPHUB_ASSIGN_OR_RETURN(std::vector<int64_t> templates,
-                          client_.Create("product.template", {values}));
+  auto templates = client_.Create("product.template", {values});
+  if (!templates.ok()) {
+    // Another hub process may have just created it: the code is unique among active products.
+    ERPHUB_ASSIGN_OR_RETURN(
+        std::vector<int64_t> existing,
+        client_.Search("product.product", Domain({Clause("code", "=", Value::Str(sku))})));
+    if (existing.empty()) {
+      return std::move(templates).error();
+    }
+    by_sku[sku] = existing[0];
+    return existing[0];
+  }
   ERPHUB_ASSIGN_OR_RETURN(
       std::vector<int64_t> products,
       client_.Search("product.product",
-                     Domain({Clause("template", "=", Value::Int(templates[0]))})));
+                     Domain({Clause("template", "=", Value::Int((*templates)[0]))})));
   if (products.empty()) {
-    return InternalError("Tryton made template " + std::to_string(templates[0]) +
+    return InternalError("Tryton made template " + std::to_string((*templates)[0]) +
                          " without a product");
   }
   by_sku[sku] = products[0];
