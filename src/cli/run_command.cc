@@ -29,6 +29,7 @@ struct RunArgs {
   std::string config_file;
   int workers = 0;
   std::string drain_timeout = "10s";
+  std::string lease_duration = "30s";
   int64_t max_backlog = 100'000;
   std::string max_backlog_bytes = "1GiB";
   std::string log_level = "info";
@@ -77,6 +78,13 @@ int RunHub(const RunArgs& args) {
   if (!drain.ok()) {
     return Fail(log, "run.usage", drain.status().WithContext("--drain-timeout"), 2);
   }
+  Result<milliseconds> lease = ParseDuration(args.lease_duration);
+  if (!lease.ok()) {
+    return Fail(log, "run.usage", lease.status().WithContext("--lease-duration"), 2);
+  }
+  if (lease->count() <= 0) {
+    return Fail(log, "run.usage", InvalidArgumentError("must be positive", "--lease-duration"), 2);
+  }
   Result<uint64_t> backlog_bytes = ParseByteSize(args.max_backlog_bytes);
   if (!backlog_bytes.ok()) {
     return Fail(log, "run.usage", backlog_bytes.status().WithContext("--max-backlog-bytes"), 2);
@@ -108,6 +116,7 @@ int RunHub(const RunArgs& args) {
   options.workers = args.workers;
   options.max_backlog = args.max_backlog;
   options.max_backlog_bytes = static_cast<int64_t>(*backlog_bytes);
+  options.lease_duration = *lease;
   options.log = &log;
   options.metrics = &metrics;
   Result<std::unique_ptr<engine::Engine>> created =
@@ -206,6 +215,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--drain-timeout", args->drain_timeout,
                   "How long a stop waits for running deliveries (default 10s)");
+  cmd->add_option("--lease-duration", args->lease_duration,
+                  "How long a claimed delivery stays leased without renewal; after a crash its "
+                  "work resumes once the lease expires (default 30s)");
   cmd->add_option("--max-backlog", args->max_backlog,
                   "Unfinished deliveries per flow past which input is refused with 503 "
                   "(default 100000; 0: no bound)")
