@@ -405,7 +405,10 @@ TEST_F(TrytonInputTest, LookbackFindsAChangeCommittedBehindTheWatermark) {
   ASSERT_NE(input, nullptr);
   ASSERT_TRUE(Eventually([&] { return accepted(intake) == 1; }));
   EXPECT_GE(metrics_.Get("erphub_tryton_late_changes_total"), 1);
-  EXPECT_EQ(intake.GetState("tryton-input:f:invoice").value(), std::optional(behind));
+  // The late change did not move the watermark back (other tests' invoices may move it on).
+  auto now = tryton::Watermark::Parse(**intake.GetState("tryton-input:f:invoice"));
+  ASSERT_TRUE(now.ok());
+  EXPECT_FALSE(*now < *tryton::Watermark::Parse(behind));
   // Restarted, it reads the window again: the event ids keep the invoice from being stored
   // twice.
   input->Stop();
