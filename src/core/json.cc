@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstring>
 #include <optional>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/utf8.h"
@@ -12,18 +14,25 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// Word-at-a-time scanning: whether any of the eight bytes of `w` is a quote, a backslash, below
-// 0x20, or (when `high` is set) at or above 0x80. Exact for presence, so a clean word is skipped
-// whole.
 constexpr uint64_t kOnes = 0x0101010101010101ULL;
 constexpr uint64_t kHighs = 0x8080808080808080ULL;
 
 inline uint64_t ZeroBytes(uint64_t w) { return (w - kOnes) & ~w & kHighs; }
 
-inline bool WordNeedsAttention(uint64_t w, uint64_t high_mask) {
+// Word-at-a-time scanning: sets the high bit of each byte of `w` that is a quote, a backslash,
+// below 0x20, or (when `high_mask` is kHighs) at or above 0x80. Zero means a clean word, skipped
+// whole. Borrows only run upward from a byte that is itself flagged, so the lowest flag is exact:
+// it marks the first byte needing attention.
+inline uint64_t AttentionMask(uint64_t w, uint64_t high_mask) {
   uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
-  return (below_space | ZeroBytes(w ^ (kOnes * '"')) | ZeroBytes(w ^ (kOnes * '\\')) |
-          (w & high_mask)) != 0;
+  return below_space | ZeroBytes(w ^ (kOnes * '"')) | ZeroBytes(w ^ (kOnes * '\\')) |
+         (w & high_mask);
+}
+
+// Index (0..7) of the first byte, in memory order, that a non-zero AttentionMask flags.
+inline size_t FirstFlaggedByte(uint64_t mask) {
+  static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "word scanning assumes little endian");
+  return static_cast<size_t>(__builtin_ctzll(mask)) / 8;
 }
 
 inline uint64_t LoadWord(const char* p) {
@@ -275,12 +284,15 @@ class Parser {
     const char* open = p_;
     const char* q = p_ + 1;
     while (q < end_) {
-      // Clean ASCII words are skipped whole; only bytes >= 0x80 pay for UTF-8 validation.
-      while (end_ - q >= 8 && !WordNeedsAttention(LoadWord(q), kHighs)) {
-        q += 8;
-      }
-      if (q >= end_) {
-        break;
+      // Clean ASCII words are skipped whole, and a word that is not clean is entered at its first
+      // byte needing attention; only bytes >= 0x80 pay for UTF-8 validation.
+      if (end_ - q >= 8) {
+        uint64_t mask = AttentionMask(LoadWord(q), kHighs);
+        if (mask == 0) {
+          q += 8;
+          continue;
+        }
+        q += FirstFlaggedByte(mask);
       }
       unsigned char c = static_cast<unsigned char>(*q);
       if (c == '"') {
@@ -480,7 +492,16 @@ class Parser {
       if (!ParseString(key_view)) {
         return false;
       }
-      std::string key(key_view);
+      // The key is copied now (it may view scratch_, which the value can reuse), straight into
+      // its place on the stack when the object is small.
+      std::string large_key;
+      size_t slot = entry_stack_.size();
+      if (large != nullptr) {
+        large_key.assign(key_view);
+      } else {
+        entry_stack_.emplace_back(std::piecewise_construct, std::forward_as_tuple(key_view),
+                                  std::forward_as_tuple());
+      }
       SkipWhitespace();
       if (p_ >= end_ || *p_ != ':') {
         return Fail(p_, "unexpected " + Describe(p_) + ", expected ':' after object key");
@@ -493,22 +514,26 @@ class Parser {
       }
       // A repeated key keeps its first place and takes the last value.
       if (large != nullptr) {
-        if (Value* existing = large->FindMutable(key)) {
+        if (Value* existing = large->FindMutable(large_key)) {
           *existing = std::move(value);
         } else {
-          large->Append(std::move(key), std::move(value));
+          large->Append(std::move(large_key), std::move(value));
         }
       } else {
+        // Nested containers have taken their entries off the stack again: ours is the last.
+        const std::string& key = entry_stack_[slot].first;
         bool repeated = false;
-        for (size_t i = base; i < entry_stack_.size(); ++i) {
+        for (size_t i = base; i < slot; ++i) {
           if (entry_stack_[i].first == key) {
             entry_stack_[i].second = std::move(value);
             repeated = true;
             break;
           }
         }
-        if (!repeated) {
-          entry_stack_.emplace_back(std::move(key), std::move(value));
+        if (repeated) {
+          entry_stack_.pop_back();
+        } else {
+          entry_stack_[slot].second = std::move(value);
           if (entry_stack_.size() - base > kStackedEntries) {
             out = Value::MakeObject();
             large = &out.mutable_object();
@@ -750,9 +775,13 @@ void AppendJsonString(std::string& out, std::string_view s, bool ascii_only) {
   size_t i = 0;
   while (i < s.size()) {
     // Non-ASCII bytes take the slow path: they may be escaped or start a lone surrogate.
-    if (s.size() - i >= 8 && !WordNeedsAttention(LoadWord(s.data() + i), kHighs)) {
-      i += 8;
-      continue;
+    if (s.size() - i >= 8) {
+      uint64_t mask = AttentionMask(LoadWord(s.data() + i), kHighs);
+      if (mask == 0) {
+        i += 8;
+        continue;
+      }
+      i += FirstFlaggedByte(mask);
     }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {

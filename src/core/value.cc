@@ -3,12 +3,81 @@
 #include <cstring>
 #include <functional>
 #include <new>
+#include <vector>
 
 namespace erphub {
 
 static_assert(sizeof(Value) == 16, "Value must stay 16 bytes");
 
 namespace internal {
+
+namespace {
+
+// Free blocks of the two box sizes, per thread. A block freed on another thread than the one
+// that allocated it simply joins that thread's list. Under AddressSanitizer memory goes straight
+// back to the heap, so that a use after free is still caught.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRecycleBoxes = false;
+#else
+constexpr bool kRecycleBoxes = true;
+#endif
+
+constexpr size_t kKeptPerSize = 512;
+
+struct FreeBoxes {
+  std::vector<void*> arrays;
+  std::vector<void*> objects;
+  ~FreeBoxes();
+};
+
+// Set when the thread's lists are gone (values destroyed later go back to the heap).
+thread_local bool free_boxes_gone = false;
+
+FreeBoxes::~FreeBoxes() {
+  free_boxes_gone = true;
+  for (void* p : arrays) {
+    ::operator delete(p);
+  }
+  for (void* p : objects) {
+    ::operator delete(p);
+  }
+}
+
+// The list for blocks of `size` bytes, or nullptr when that size is not recycled.
+std::vector<void*>* FreeListFor(size_t size) {
+  if (!kRecycleBoxes || free_boxes_gone) {
+    return nullptr;
+  }
+  thread_local FreeBoxes boxes;
+  if (size == sizeof(ArrayBox)) {
+    return &boxes.arrays;
+  }
+  if (size == sizeof(ObjectBox)) {
+    return &boxes.objects;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void* AllocateBox(size_t size) {
+  std::vector<void*>* list = FreeListFor(size);
+  if (list != nullptr && !list->empty()) {
+    void* p = list->back();
+    list->pop_back();
+    return p;
+  }
+  return ::operator new(size);
+}
+
+void FreeBox(void* p, size_t size) {
+  std::vector<void*>* list = FreeListFor(size);
+  if (list != nullptr && list->size() < kKeptPerSize) {
+    list->push_back(p);
+    return;
+  }
+  ::operator delete(p);
+}
 
 StringBox* StringBox::Make(std::string_view s) {
   void* memory = ::operator new(sizeof(StringBox) + s.size());

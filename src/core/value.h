@@ -148,20 +148,12 @@ class Value {
       u_.box->AddRef();
     }
   }
+  // Values are copied and moved on every step of an evaluation: as two words, not field by
+  // field (padding included, which is never read).
   void CopyBitsFrom(const Value& other) {
-    kind_ = other.kind_;
-    flags_ = other.flags_;
-    aux8_ = other.aux8_;
-    aux32_ = other.aux32_;
-    u_ = other.u_;
+    std::memcpy(static_cast<void*>(this), static_cast<const void*>(&other), sizeof(Value));
   }
-  void ResetBits() {
-    kind_ = ValueKind::kUndefined;
-    flags_ = 0;
-    aux8_ = 0;
-    aux32_ = 0;
-    u_.coefficient = 0;
-  }
+  void ResetBits() { std::memset(static_cast<void*>(this), 0, sizeof(Value)); }
 
   ValueKind kind_ = ValueKind::kUndefined;
   uint8_t flags_ = 0;
@@ -230,14 +222,23 @@ bool DeepEqual(const Value& a, const Value& b);
 
 namespace internal {
 
+// Array and object boxes are made and dropped at every step of a mapping: their memory is
+// recycled per thread (value.cc).
+void* AllocateBox(size_t size);
+void FreeBox(void* p, size_t size);
+
 struct ArrayBox final : RefCounted {
   explicit ArrayBox(Array a) : items(std::move(a)) {}
+  static void* operator new(size_t size) { return AllocateBox(size); }
+  static void operator delete(void* p, size_t size) { FreeBox(p, size); }
   Array items;
 };
 
 struct ObjectBox final : RefCounted {
   ObjectBox() = default;
   explicit ObjectBox(Object o) : object(std::move(o)) {}
+  static void* operator new(size_t size) { return AllocateBox(size); }
+  static void operator delete(void* p, size_t size) { FreeBox(p, size); }
   Object object;
 };
 

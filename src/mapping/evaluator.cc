@@ -340,16 +340,6 @@ Value Evaluator::FinishSequence(const Node* expr, Value result) {
       return EvaluatePath(expr, input, env);
     case NodeType::kBinary:
       return EvaluateBinary(expr, input, env);
-    case NodeType::kNegate: {
-      ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(expr->expr.get(), input, env));
-      if (v.is_undefined()) {
-        return Value();
-      }
-      if (v.is_number()) {
-        return Value::Num(-v.as_number());
-      }
-      return MakeEvalError("D1002", expr->position, v, "-");
-    }
     case NodeType::kArray:
       return EvaluateArray(expr, input, env);
     case NodeType::kObject:
@@ -361,6 +351,37 @@ Value Evaluator::FinishSequence(const Node* expr, Value result) {
     case NodeType::kValue:
     case NodeType::kRegex:
       return expr->value;
+    case NodeType::kCondition:
+      return EvaluateCondition(expr, input, env);
+    case NodeType::kBlock:
+      return EvaluateBlock(expr, input, env);
+    case NodeType::kBind: {
+      ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(expr->rhs.get(), input, env));
+      env->Bind(expr->lhs->name, expr->lhs->name_hash, v);
+      return v;
+    }
+    case NodeType::kFunction:
+      return EvaluateFunction(expr, input, env, nullptr);
+    case NodeType::kVariable:
+      return EvaluateVariable(expr, input, env);
+    default:
+      return EvaluateRare(expr, input, env);
+  }
+}
+
+// The node kinds a mapping seldom evaluates, kept out of Evaluate so that its frame stays small.
+JResult<Value> Evaluator::EvaluateRare(const Node* expr, const Value& input, Frame* env) {
+  switch (expr->type) {
+    case NodeType::kNegate: {
+      ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(expr->expr.get(), input, env));
+      if (v.is_undefined()) {
+        return Value();
+      }
+      if (v.is_number()) {
+        return Value::Num(-v.as_number());
+      }
+      return MakeEvalError("D1002", expr->position, v, "-");
+    }
     case NodeType::kWildcard: {
       const Value* in = &input;
       if (input.is_array() && input.has_flag(kFlagOuterWrapper) && input.size() > 0) {
@@ -431,8 +452,6 @@ Value Evaluator::FinishSequence(const Node* expr, Value result) {
       const Value* v = env->Lookup(expr->slot->label);
       return v != nullptr ? *v : Value();
     }
-    case NodeType::kCondition:
-      return EvaluateCondition(expr, input, env);
     case NodeType::kCoalesce: {
       ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(expr->condition.get(), input, env));
       if (!v.is_undefined()) {
@@ -447,17 +466,6 @@ Value Evaluator::FinishSequence(const Node* expr, Value result) {
       }
       return Evaluate(expr->else_branch.get(), input, env);
     }
-    case NodeType::kBlock:
-      return EvaluateBlock(expr, input, env);
-    case NodeType::kBind: {
-      ERPHUB_ASSIGN_OR_RETURN(Value v, Evaluate(expr->rhs.get(), input, env));
-      env->Bind(expr->lhs->name, expr->lhs->name_hash, v);
-      return v;
-    }
-    case NodeType::kFunction:
-      return EvaluateFunction(expr, input, env, nullptr);
-    case NodeType::kVariable:
-      return EvaluateVariable(expr, input, env);
     case NodeType::kLambda:
       if (expr->thunk) {
         tail_call_.call = expr->body.get();

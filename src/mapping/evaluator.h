@@ -62,6 +62,7 @@ class Evaluator {
   [[gnu::always_inline]] JResult<Value> EvaluateOperand(const Node* expr, const Value& input,
                                                         Frame* env);
   JResult<Value> EvaluateNode(const Node* expr, const Value& input, Frame* env);
+  [[gnu::noinline]] JResult<Value> EvaluateRare(const Node* expr, const Value& input, Frame* env);
   JResult<Value> EvaluatePath(const Node* expr, const Value& input, Frame* env);
   // Path sequences hold pointers to values owned by the input document or by the path's arena,
   // so that walking a path does not touch reference counts.

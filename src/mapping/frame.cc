@@ -54,6 +54,47 @@ void Frame::operator delete(void* p) {
   ::operator delete(p);
 }
 
+namespace {
+
+// Emptied frame lists of finished evaluations on this thread (evaluations may nest).
+struct SpareLists {
+  std::vector<std::vector<Frame*>> lists;
+  ~SpareLists();
+};
+
+thread_local bool spare_lists_gone = false;
+
+SpareLists::~SpareLists() { spare_lists_gone = true; }
+
+std::vector<std::vector<Frame*>>& SpareFrameLists() {
+  thread_local SpareLists spare;
+  return spare.lists;
+}
+
+}  // namespace
+
+FrameRegistry::FrameRegistry() {
+  if (spare_lists_gone) {
+    return;
+  }
+  auto& spare = SpareFrameLists();
+  if (!spare.empty()) {
+    frames_ = std::move(spare.back());
+    spare.pop_back();
+  }
+}
+
+FrameRegistry::~FrameRegistry() {
+  if (spare_lists_gone || frames_.capacity() == 0 || frames_.capacity() > 4096) {
+    return;
+  }
+  auto& spare = SpareFrameLists();
+  if (spare.size() < 8) {
+    frames_.clear();
+    spare.push_back(std::move(frames_));
+  }
+}
+
 void FrameRegistry::Add(Frame* frame) {
   if (frames_.size() >= compact_at_) {
     size_t live = 0;

@@ -74,6 +74,12 @@ inline uint32_t NameHash(std::string_view name) {
 // make (a frame binds a lambda that keeps the frame).
 class FrameRegistry {
  public:
+  // The list's memory is kept per thread between evaluations.
+  FrameRegistry();
+  ~FrameRegistry();
+  FrameRegistry(const FrameRegistry&) = delete;
+  FrameRegistry& operator=(const FrameRegistry&) = delete;
+
   void Add(Frame* frame);
   void Remove(uint32_t slot) { frames_[slot] = nullptr; }
   std::vector<Frame*>& frames() { return frames_; }

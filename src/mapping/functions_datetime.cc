@@ -1,10 +1,12 @@
 // $now, $millis, $fromMillis and $toMillis.
 
 #include <cmath>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "mapping/civil_time.h"
 #include "mapping/code_points.h"
 #include "mapping/function.h"
 #include "mapping/picture_datetime.h"
@@ -50,8 +52,47 @@ JResult<const DateTimePicture*> AnalysedPicture(std::string_view text) {
   return &kept.back().picture;
 }
 
+// The default picture in UTC, written directly for years 1 to 9999 (the common case): the same
+// text as formatting with Iso8601Picture(), without walking its parts.
+std::optional<Value> FormatIsoUtc(double millis) {
+  if (!std::isfinite(millis) || std::fabs(millis) > kMaxTimeMillis) {
+    return std::nullopt;
+  }
+  UtcFields f = BreakDown(static_cast<int64_t>(std::trunc(millis)));
+  if (f.year < 1 || f.year > 9999) {
+    return std::nullopt;
+  }
+  char text[24];
+  auto put = [&text](size_t at, int64_t value, size_t digits) {
+    for (size_t i = digits; i > 0; i--) {
+      text[at + i - 1] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, f.year, 4);
+  text[4] = '-';
+  put(5, f.month, 2);
+  text[7] = '-';
+  put(8, f.day, 2);
+  text[10] = 'T';
+  put(11, f.hour, 2);
+  text[13] = ':';
+  put(14, f.minute, 2);
+  text[16] = ':';
+  put(17, f.second, 2);
+  text[19] = '.';
+  put(20, f.millisecond, 3);
+  text[23] = 'Z';
+  return Value::Str(std::string_view(text, sizeof(text)));
+}
+
 JResult<Value> FormatMillis(CallContext& ctx, double millis, const Value& picture,
                             const Value& timezone) {
+  if (picture.is_undefined() && timezone.is_undefined()) {
+    if (std::optional<Value> iso = FormatIsoUtc(millis)) {
+      return std::move(*iso);
+    }
+  }
   int offset = 0;
   if (timezone.is_string()) {
     std::optional<int> parsed = ParseTimezoneOffset(timezone.as_string());

@@ -35,9 +35,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // allowed, unlike JSON). Returns nullopt for other text and for values out of double range.
 std::optional<Number> ParseDecimal(std::string_view text) {
   size_t i = 0;
-  std::string normalized;
   if (i < text.size() && text[i] == '-') {
-    normalized += '-';
     ++i;
   }
   size_t int_start = i;
@@ -52,8 +50,6 @@ std::optional<Number> ParseDecimal(std::string_view text) {
   while (first_significant + 1 < i && text[first_significant] == '0') {
     ++first_significant;
   }
-  normalized.append(text.substr(first_significant, i - first_significant));
-  size_t rest_start = i;
   if (i < text.size() && text[i] == '.') {
     size_t fraction_start = ++i;
     while (i < text.size() && IsDigit(text[i])) {
@@ -79,7 +75,11 @@ std::optional<Number> ParseDecimal(std::string_view text) {
   if (i != text.size()) {
     return std::nullopt;
   }
-  normalized.append(text.substr(rest_start));
+  if (first_significant == int_start) {
+    return Number::Parse(text);  // already JSON number text
+  }
+  std::string normalized(text.substr(0, int_start));  // the sign, if any
+  normalized.append(text.substr(first_significant));
   return Number::Parse(normalized);
 }
 

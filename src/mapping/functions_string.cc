@@ -239,6 +239,12 @@ JResult<Value> FnSubstring(CallContext&, Args args) {
     }
     to = SliceIndex(start >= 0 ? start + count : len + start + count, length);
   }
+  if (from == 0 && to >= length) {
+    return str;  // the whole string: no copy
+  }
+  if (length == s.size()) {
+    return Value::Str(s.substr(from, to > from ? to - from : 0));  // ASCII: code points are bytes
+  }
   return Value::Str(CodePointSlice(s, from, to));
 }
 
@@ -429,11 +435,7 @@ JResult<std::optional<Match>> ReadMatch(CallContext& ctx, const Value& result) {
 }
 
 // The regex behind a function value made from a regex literal; nullptr for other functions.
-const Regex* RegexOf(const Value& fn) {
-  const auto* regex_fn =
-      fn.is_function() ? dynamic_cast<const RegexFunction*>(fn.as_function()) : nullptr;
-  return regex_fn != nullptr ? regex_fn->regex.get() : nullptr;
-}
+const Regex* RegexOf(const Value& fn) { return AsRegex(fn); }
 
 // Walks the matches of a matcher over one string. Regex literals are searched directly, as the
 // reference's global exec loop does (a later empty match is D1004, since it would never
@@ -506,11 +508,14 @@ class MatchIterator {
     for (size_t i = 0; i < found.groups.size(); ++i) {
       groups.push_back(found.groups[i].set ? Value::Str(found.group(s, i)) : Value());
     }
-    match.object = Value::MakeObject();
-    match.object.Set("match", Value::Str(found.text(s)));
-    match.object.Set("start", Value::Int(static_cast<int64_t>(match.start)));
-    match.object.Set("end", Value::Int(static_cast<int64_t>(match.end)));
-    match.object.Set("groups", Value::MakeArray(std::move(groups)));
+    // Four distinct keys: appended to an object of the final size.
+    Object object;
+    object.Reserve(4);
+    object.Append("match", Value::Str(found.text(s)));
+    object.Append("start", Value::Int(static_cast<int64_t>(match.start)));
+    object.Append("end", Value::Int(static_cast<int64_t>(match.end)));
+    object.Append("groups", Value::MakeArray(std::move(groups)));
+    match.object = Value::MakeObject(std::move(object));
     match.text = match.object.Get("match").as_string();
     return std::optional<Match>(std::move(match));
   }
@@ -560,6 +565,10 @@ JResult<Value> FnContains(CallContext& ctx, Args args) {
   }
   if (!token.is_function()) {
     return Value();
+  }
+  if (const Regex* regex = RegexOf(token)) {
+    // Only whether there is a match: no match object to build.
+    return Value::Bool(regex->Matches(str.as_string()));
   }
   MatchIterator matches(ctx, token, str, 1);
   ERPHUB_ASSIGN_OR_RETURN(std::optional<Match> match, matches.Next());

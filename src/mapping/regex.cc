@@ -1,5 +1,7 @@
 #include "mapping/regex.h"
 
+#include <algorithm>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -63,12 +65,50 @@ JResult<std::shared_ptr<const Regex>> Regex::Compile(std::string_view pattern,
   return std::shared_ptr<const Regex>(std::move(regex));
 }
 
+namespace {
+
+// Match data of the thread, grown to the most groups seen: a search then allocates nothing.
+class MatchData {
+ public:
+  ~MatchData() {
+    if (data_ != nullptr) {
+      pcre2_match_data_free(data_);
+    }
+  }
+  pcre2_match_data* For(size_t group_count) {
+    if (data_ == nullptr || pairs_ < group_count + 1) {
+      if (data_ != nullptr) {
+        pcre2_match_data_free(data_);
+      }
+      pairs_ = std::max<size_t>(group_count + 1, 16);
+      data_ = pcre2_match_data_create(static_cast<uint32_t>(pairs_), nullptr);
+    }
+    return data_;
+  }
+
+ private:
+  pcre2_match_data* data_ = nullptr;
+  size_t pairs_ = 0;
+};
+
+pcre2_match_data* ThreadMatchData(size_t group_count) {
+  thread_local MatchData data;
+  return data.For(group_count);
+}
+
+}  // namespace
+
+bool Regex::Matches(std::string_view subject) const {
+  pcre2_match_data* data = ThreadMatchData(group_count_);
+  return pcre2_match(Code(code_), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0,
+                     0, data, nullptr) >= 0;
+}
+
 bool Regex::SearchImpl(std::string_view subject, size_t from, bool checked, Match& match) const {
-  pcre2_match_data* data = pcre2_match_data_create_from_pattern(Code(code_), nullptr);
+  pcre2_match_data* data = ThreadMatchData(group_count_);
   int rc = pcre2_match(Code(code_), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
                        from, checked ? PCRE2_NO_UTF_CHECK : 0, data, nullptr);
   if (rc < 0) {
-    pcre2_match_data_free(data);
     return false;
   }
   PCRE2_SIZE* ov = pcre2_get_ovector_pointer(data);
@@ -84,7 +124,6 @@ bool Regex::SearchImpl(std::string_view subject, size_t from, bool checked, Matc
       match.groups[i].end = e;
     }
   }
-  pcre2_match_data_free(data);
   return true;
 }
 

@@ -54,6 +54,9 @@ class Regex {
   // search resumes one code point further.
   std::vector<Match> SearchAll(std::string_view subject, size_t limit = SIZE_MAX) const;
 
+  // Whether the subject has a match anywhere (what Search from 0 would find, without the match).
+  bool Matches(std::string_view subject) const;
+
   std::string_view pattern() const { return pattern_; }
   std::string_view flags() const { return flags_; }
   size_t group_count() const { return group_count_; }

@@ -223,6 +223,27 @@ bool Signature::Match(std::string_view symbols, size_t param, size_t at, bool an
   return false;
 }
 
+namespace {
+
+// Whether `arg`, whose symbol is `symbol`, fills an array parameter `a` or `a<t>` as it is: an
+// array whose items (if any) all have the subtype.
+bool FillsArrayAsIs(char symbol, const std::string& subtype, const Value& arg) {
+  if (symbol != 'a') {
+    return false;
+  }
+  if (subtype.empty()) {
+    return true;
+  }
+  for (const Value& item : arg.as_array()) {
+    if (SignatureSymbol(item) != subtype[0]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 bool Signature::AcceptsAsIs(std::span<const Value> args) const {
   if (!simple_ || args.size() != params_.size()) {
     return false;
@@ -231,7 +252,7 @@ bool Signature::AcceptsAsIs(std::span<const Value> args) const {
     const Param& p = params_[i];
     char symbol = SignatureSymbol(args[i]);
     if ((p.mask & (1u << (symbol - 'a'))) == 0 ||
-        (p.type == 'a' && (symbol != 'a' || !p.subtype.empty()))) {
+        (p.type == 'a' && !FillsArrayAsIs(symbol, p.subtype, args[i]))) {
       return false;
     }
   }
@@ -248,7 +269,7 @@ JResult<bool> Signature::Validate(std::span<const Value> args, const Value& cont
       if (i < args.size()) {
         char symbol = SignatureSymbol(args[i]);
         fits = (p.mask & (1u << (symbol - 'a'))) != 0 &&
-               (p.type != 'a' || (symbol == 'a' && p.subtype.empty()));
+               (p.type != 'a' || FillsArrayAsIs(symbol, p.subtype, args[i]));
       } else if (p.min > 0) {
         fits = false;
       } else if (p.context) {

@@ -534,6 +534,38 @@ Result<int64_t> Operations::ProductForLine(const Value& line,
   return products[0];
 }
 
+Result<std::optional<int64_t>> Operations::ShippingTax(const Value& order) {
+  // The canonical order has no tax rate for shipping. When the order's tax is more than its
+  // lines' and every line has the same rate, shipping was taxed at that rate (a shop's usual
+  // rule); otherwise it is untaxed, and a difference shows in the total check.
+  const Value& total_tax = order.Get("totals").Get("tax");
+  if (total_tax.is_undefined() || total_tax.is_null()) {
+    return std::optional<int64_t>();
+  }
+  ERPHUB_ASSIGN_OR_RETURN(Number expected, AmountNumber(total_tax, "totals.tax"));
+  Number lines_tax;
+  std::optional<Number> rate;
+  for (const Value& line : order.Get("lines").as_array()) {
+    const Value& tax = line.Get("tax");
+    const Value& line_rate = line.Get("tax_rate");
+    if (tax.is_undefined() || tax.is_null() || line_rate.is_undefined() || line_rate.is_null()) {
+      return std::optional<int64_t>();
+    }
+    ERPHUB_ASSIGN_OR_RETURN(Number amount, AmountNumber(tax, "lines.tax"));
+    ERPHUB_ASSIGN_OR_RETURN(Number this_rate, AmountNumber(line_rate, "lines.tax_rate"));
+    if (rate.has_value() && Compare(*rate, this_rate) != 0) {
+      return std::optional<int64_t>();
+    }
+    rate = this_rate;
+    lines_tax = lines_tax + amount;
+  }
+  if (!rate.has_value() || rate->IsZero() || Compare(expected, lines_tax) <= 0) {
+    return std::optional<int64_t>();
+  }
+  ERPHUB_ASSIGN_OR_RETURN(int64_t tax, TaxId(Value::Num(*rate)));
+  return std::optional<int64_t>(tax);
+}
+
 Result<Value> Operations::SaleLines(const Value& order) {
   const Value& lines = order.Get("lines");
   if (!lines.is_array() || lines.size() == 0) {
@@ -568,6 +600,26 @@ Result<Value> Operations::SaleLines(const Value& order) {
                             AmountNumber(line.Get("quantity"), where + ".quantity"));
     ERPHUB_ASSIGN_OR_RETURN(Value price,
                             AmountValue(line.Get("unit_price"), where + ".unit_price"));
+    std::optional<Number> discount;
+    if (!line.Get("discount").is_undefined() && !line.Get("discount").is_null()) {
+      ERPHUB_ASSIGN_OR_RETURN(Number amount,
+                              AmountNumber(line.Get("discount"), where + ".discount"));
+      if (!amount.IsZero()) {
+        discount = amount;
+      }
+    }
+    if (discount.has_value() && !quantity.IsZero()) {
+      // Tryton 6.0's sale line has no discount. A discounted unit price that is exact (at most
+      // the 4 decimals of Tryton's prices) keeps one line, taxed as the shop taxed it.
+      ERPHUB_ASSIGN_OR_RETURN(Number unit_price,
+                              AmountNumber(line.Get("unit_price"), where + ".unit_price"));
+      Number discounted = (unit_price * quantity - *discount) / quantity;
+      if (discounted.is_exact() && discounted.exponent() >= -4 &&
+          Compare(discounted * quantity + *discount, unit_price * quantity) == 0) {
+        price = DecimalValue(discounted);
+        discount.reset();
+      }
+    }
     int64_t unit = 0;
     if (line.Get("unit").is_string() || sale_unit.count(product) == 0) {
       ERPHUB_ASSIGN_OR_RETURN(unit, UnitId(line.Get("unit")));
@@ -593,20 +645,15 @@ Result<Value> Operations::SaleLines(const Value& order) {
     values.Set("taxes", AddCommand(taxes));
     out.push_back(std::move(values));
 
-    const Value& discount = line.Get("discount");
-    if (!discount.is_undefined() && !discount.is_null()) {
-      ERPHUB_ASSIGN_OR_RETURN(Number amount, AmountNumber(discount, where + ".discount"));
-      if (!amount.IsZero()) {
-        // Tryton 6.0's sale line has no discount: a line of minus the amount, taxed alike.
-        Value discount_line = Value::MakeObject();
-        discount_line.Set("type", Value::Str("line"));
-        discount_line.Set("quantity", Value::Int(1));
-        discount_line.Set("unit_price", DecimalValue(-amount));
-        discount_line.Set("description",
-                          Value::Str("Discount on " + std::string(Text(line, "sku"))));
-        discount_line.Set("taxes", AddCommand(taxes));
-        out.push_back(std::move(discount_line));
-      }
+    if (discount.has_value()) {
+      // Otherwise a line of minus the discount, taxed alike.
+      Value discount_line = Value::MakeObject();
+      discount_line.Set("type", Value::Str("line"));
+      discount_line.Set("quantity", Value::Int(1));
+      discount_line.Set("unit_price", DecimalValue(-*discount));
+      discount_line.Set("description", Value::Str("Discount on " + std::string(Text(line, "sku"))));
+      discount_line.Set("taxes", AddCommand(taxes));
+      out.push_back(std::move(discount_line));
     }
   }
   const Value& shipping = order.Get("totals").Get("shipping");
@@ -618,6 +665,9 @@ Result<Value> Operations::SaleLines(const Value& order) {
       shipping_line.Set("quantity", Value::Int(1));
       shipping_line.Set("unit_price", DecimalValue(amount));
       shipping_line.Set("description", Value::Str("Shipping"));
+      ERPHUB_ASSIGN_OR_RETURN(std::optional<int64_t> tax, ShippingTax(order));
+      shipping_line.Set("taxes", AddCommand(tax.has_value() ? std::vector<int64_t>{*tax}
+                                                            : std::vector<int64_t>{}));
       out.push_back(std::move(shipping_line));
     }
   }

@@ -89,6 +89,8 @@ class Operations {
   Result<Value> AddressValues(const Value& address);
   Result<int64_t> ProductForLine(const Value& line, std::map<std::string, int64_t>& by_sku);
   Result<Value> SaleLines(const Value& order);
+  // The tax of the shipping line: the lines' common rate when the order taxed shipping too.
+  Result<std::optional<int64_t>> ShippingTax(const Value& order);
   Result<Outcome> AdvanceSale(int64_t sale, bool created, const Value& order);
   Result<int64_t> InvoiceToPay(const Value& payment);
   Status PayInvoice(int64_t invoice, const Value& payment, const Number& amount);

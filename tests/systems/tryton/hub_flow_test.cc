@@ -2,6 +2,9 @@
 // to canonical sales orders, delivered by the `tryton` output into a real trytond.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <functional>
+
 #include "core/json.h"
 #include "integration/hub_harness.h"
 #include "systems/tryton/client.h"
@@ -48,7 +51,8 @@ flows:
           operation: create_sales_order
           options: {check_total: )" +
                          check_total + R"(}
-    retry: {initial: 20ms, max_delay: 100ms, max_attempts: 5, max_age: 1h}
+        circuit_breaker: {failures: 5, cool_down: 1s}
+    retry: {initial: 20ms, max_delay: 200ms, max_attempts: 1000, max_age: 1h}
 )";
     WriteFile("erphub.yaml", config);
     return Dir("erphub.yaml");
@@ -144,6 +148,86 @@ TEST_F(TrytonHubTest, ATotalTrytonComputesDifferentlyIsDeadLettered) {
   std::vector<Value> sales = Sales(number);
   ASSERT_EQ(sales.size(), 1u);
   EXPECT_EQ(sales[0].Get("state").as_string(), "draft");
+}
+
+TEST_F(TrytonHubTest, EveryExampleOrderGetsTheShopsTotalToTheCent) {
+  Start(Config());
+  // New and returning customers, discounts, taxed shipping, business customers.
+  const char* samples[] = {"order-1042-new-customer.json", "order-1043-returning-customer.json",
+                           "order-1044-new-business-customer.json",
+                           "order-1045-returning-business-customer.json"};
+  std::vector<std::pair<std::string, Number>> expected;
+  for (const char* sample : samples) {
+    std::string number;
+    std::string body = UniqueOrder(sample, &number);
+    expected.emplace_back(number, *Number::Parse(ParseJson(body)->Get("total_price").as_string()));
+    ASSERT_EQ(PostOrder(body, "webhook-" + number).status, 202);
+  }
+  ASSERT_TRUE(WaitForMetric(kDelivered, std::size(samples), std::chrono::seconds(90))) << HubLog();
+  for (const auto& [number, total] : expected) {
+    std::vector<Value> sales = Sales(number);
+    ASSERT_EQ(sales.size(), 1u) << number;
+    EXPECT_EQ(sales[0].Get("total_amount").as_number(), total)
+        << number << ": " << ToJson(sales[0]) << " expected " << total.ToString();
+  }
+}
+
+// Runs scripts/tryton.sh `command` for a private server in `data_dir` on `port`; its KEY=VALUE
+// lines are written to `env_file`.
+int PrivateTryton(const std::string& command, const std::string& data_dir, uint16_t port,
+                  const std::string& env_file) {
+  std::string line = "TRYTON_DATA_DIR='" + data_dir + "' TRYTON_PORT=" + std::to_string(port) +
+                     " TRYTON_CACHE_DIR='" + Source("build/tryton-cache") + "' '" +
+                     Source("scripts/tryton.sh") + "' " + command + " >'" + env_file + "' 2>>'" +
+                     data_dir + ".log'";
+  return std::system(line.c_str());
+}
+
+TEST_F(TrytonHubTest, OrdersWaitWhileTrytonIsDownAndArriveAfterItsRestart) {
+  // A server of its own, since this one is stopped halfway.
+  uint16_t port = FreePort();
+  std::string data_dir = Dir("tryton");
+  ASSERT_EQ(PrivateTryton("start", data_dir, port, Dir("tryton.env")), 0)
+      << ReadFile(data_dir + ".log");
+  struct StopAtEnd {
+    std::function<void()> stop;
+    ~StopAtEnd() { stop(); }
+  } stop_at_end{[&] { PrivateTryton("stop", data_dir, port, Dir("stop.out")); }};
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  const auto& server = GetTestServer();
+  StartHub(Config(), {{"TRYTON_URL", url},
+                      {"TRYTON_DB", server.database},
+                      {"TRYTON_USER", server.user},
+                      {"TRYTON_PASSWORD", server.password}});
+  std::string first;
+  ASSERT_EQ(PostOrder(UniqueOrder("order-1042-new-customer.json", &first), "w1").status, 202);
+  ASSERT_TRUE(WaitForMetric(kDelivered, 1, std::chrono::seconds(60))) << HubLog();
+
+  ASSERT_EQ(PrivateTryton("stop", data_dir, port, Dir("stop.out")), 0);
+  std::string second;
+  ASSERT_EQ(PostOrder(UniqueOrder("order-1043-returning-customer.json", &second), "w2").status,
+            202);
+  // Refused connections are transient: the delivery is retried, not dead-lettered.
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return Metric(R"(erphub_failed_attempts_total{flow="shop-orders",output="tryton"})")
+                   .value_or(0) >= 2;
+      },
+      std::chrono::seconds(30)))
+      << HubLog();
+  EXPECT_EQ(Metric(kDead).value_or(0), 0);
+
+  ASSERT_EQ(PrivateTryton("start", data_dir, port, Dir("tryton.env")), 0)
+      << ReadFile(data_dir + ".log");
+  ASSERT_TRUE(WaitForMetric(kDelivered, 2, std::chrono::seconds(60))) << HubLog();
+  tryton::ClientOptions options = server.Options();
+  options.url = url;
+  tryton::Client client(options);
+  auto sales = client.SearchRead(
+      "sale.sale", *ParseJson(R"([["reference","=",")" + second + R"("]])"), {"state"});
+  ASSERT_TRUE(sales.ok()) << sales.error().ToString();
+  ASSERT_EQ(sales->size(), 1u);
+  EXPECT_EQ((*sales)[0].Get("state").as_string(), "processing");
 }
 
 }  // namespace
