@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/hex.h"
 #include "core/utf8.h"
 
 namespace erphub {
@@ -39,19 +40,6 @@ inline uint64_t LoadWord(const char* p) {
   uint64_t w;
   std::memcpy(&w, p, sizeof(w));
   return w;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 // Length of the well-formed UTF-8 sequence at `p` (whose first byte is >= 0x80), or 0 with
@@ -410,7 +398,7 @@ class Parser {
     }
     int v = 0;
     for (int i = 0; i < 4; ++i) {
-      int h = HexValue(at[i]);
+      int h = HexDigitValue(at[i]);
       if (h < 0) {
         return -1;
       }

@@ -2,25 +2,14 @@
 
 #include <cctype>
 
+#include "core/hex.h"
+
 namespace erphub {
 namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 // Dash positions in the canonical text form.
 constexpr bool IsDashPosition(size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 constexpr int kCounterBits = 42;
 constexpr uint64_t kCounterLimit = uint64_t{1} << kCounterBits;
@@ -44,8 +33,8 @@ Result<MessageId> MessageId::Parse(std::string_view text) {
       ++i;
       continue;
     }
-    int hi = HexValue(text[i]);
-    int lo = HexValue(text[i + 1]);
+    int hi = HexDigitValue(text[i]);
+    int lo = HexDigitValue(text[i + 1]);
     if (hi < 0 || lo < 0 || IsDashPosition(i + 1)) {
       return ParseError("expected hex digits at position " + std::to_string(i + 1) +
                         " of message id");

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/hex.h"
 #include "core/json.h"
 #include "core/utf8.h"
 #include "mapping/function.h"
@@ -979,26 +980,13 @@ JResult<Value> EncodeUri(CallContext& ctx, const Value& str, bool component,
   return Value::Str(std::move(out));
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 // The byte of the escape "%XX" at `pos`, or nullopt if there is none.
 std::optional<unsigned char> EscapedByte(std::string_view s, size_t pos) {
   if (pos + 2 >= s.size() || s[pos] != '%') {
     return std::nullopt;
   }
-  int high = HexDigit(s[pos + 1]);
-  int low = HexDigit(s[pos + 2]);
+  int high = HexDigitValue(s[pos + 1]);
+  int low = HexDigitValue(s[pos + 2]);
   if (high < 0 || low < 0) {
     return std::nullopt;
   }

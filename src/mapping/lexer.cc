@@ -3,6 +3,7 @@
 #include <cstring>
 #include <optional>
 
+#include "core/hex.h"
 #include "core/json.h"
 #include "core/number.h"
 #include "core/utf8.h"
@@ -16,19 +17,6 @@ constexpr std::string_view kWhitespace = " \t\n\r\v";
 constexpr std::string_view kOperatorChars = ".[]{}(),@#;:?+-*/%|=<>^&!~";
 
 bool IsWhitespace(char c) { return kWhitespace.find(c) != std::string_view::npos; }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -261,7 +249,7 @@ JResult<Token> Lexer::ScanString(char quote) {
             }
             int v = 0;
             for (size_t k = 0; k < 4; k++) {
-              int h = HexValue(text_[at + k]);
+              int h = HexDigitValue(text_[at + k]);
               if (h < 0) {
                 return -1;
               }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 
+#include "core/hex.h"
 #include "core/json.h"
 #include "core/value.h"
 
@@ -104,17 +105,6 @@ std::optional<std::string> DecodeBase64(std::string_view text) {
   return out;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  c = LowerAscii(c);
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  return -1;
-}
-
 std::optional<std::string> DecodeHex(std::string_view text) {
   if (text.size() % 2 != 0) {
     return std::nullopt;
@@ -122,8 +112,8 @@ std::optional<std::string> DecodeHex(std::string_view text) {
   std::string out;
   out.reserve(text.size() / 2);
   for (size_t i = 0; i < text.size(); i += 2) {
-    int hi = HexValue(text[i]);
-    int lo = HexValue(text[i + 1]);
+    int hi = HexDigitValue(text[i]);
+    int lo = HexDigitValue(text[i + 1]);
     if (hi < 0 || lo < 0) {
       return std::nullopt;
     }

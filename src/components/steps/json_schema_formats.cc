@@ -4,12 +4,13 @@
 
 #include <string>
 
+#include "core/hex.h"
+
 namespace erphub::components {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // Reads exactly `n` digits at `pos` as a number, or -1.
 int Digits(std::string_view s, size_t pos, size_t n) {
@@ -202,7 +203,7 @@ bool IsUuid(std::string_view s) {
   }
   for (size_t i = 0; i < s.size(); ++i) {
     bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !IsHexDigit(s[i])) {
+    if (dash ? s[i] != '-' : HexDigitValue(s[i]) < 0) {
       return false;
     }
   }
