@@ -1,6 +1,7 @@
 #include "components/builtin.h"
 
 #include "components/inputs/file_input.h"
+#include "components/inputs/tryton_input.h"
 #include "components/inputs/webhook_input.h"
 #include "components/outputs/file_output.h"
 #include "components/outputs/http_output.h"
@@ -16,6 +17,7 @@ Status RegisterBuiltins(ComponentRegistry& registry) {
   // Inputs.
   ERPHUB_TRY(registry.Register(WebhookInputSpec(), MakeWebhookInput));
   ERPHUB_TRY(registry.Register(FileInputSpec(), MakeFileInput));
+  ERPHUB_TRY(registry.Register(TrytonInputSpec(), MakeTrytonInput));
   // Steps.
   ERPHUB_TRY(registry.Register(ValidateStepSpec(), MakeValidateStep));
   ERPHUB_TRY(registry.Register(MapStepSpec(), MakeMapStep));

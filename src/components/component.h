@@ -53,6 +53,24 @@ struct QuarantineItem {
   Headers headers;
 };
 
+// One conditional write of durable state: `key` becomes `value` if it now holds `expected`
+// (nullopt: the key must be absent).
+struct StateChange {
+  std::string key;
+  std::optional<std::string> expected;
+  std::string value;
+};
+
+// Small durable key/value state in the hub's store, shared by all its processes: control numbers
+// an output hands out, cursors. Thread-safe.
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+  virtual Result<std::optional<std::string>> Get(std::string_view key) = 0;
+  // Applies every change or none; kConflict when a key does not hold what was expected.
+  virtual Status CompareAndSet(std::span<const StateChange> changes) = 0;
+};
+
 // The engine's durable intake for one flow. Thread-safe.
 class Intake {
  public:
@@ -66,6 +84,23 @@ class Intake {
                            std::function<void(Result<std::vector<IntakeResult>>)> done) = 0;
   // The same, waiting for the commit.
   virtual Result<std::vector<IntakeResult>> Accept(std::vector<IntakeItem> items) = 0;
+  // Accept, with `state` written in the same transaction: all or nothing, so that an input's
+  // watermark moves exactly when the messages read up to it are stored, and a crash neither loses
+  // nor repeats them. kConflict when a change's `expected` does not hold (another process moved
+  // the watermark). `items` may be empty (the watermark moves past records that give no
+  // message). The default: kUnimplemented.
+  virtual Result<std::vector<IntakeResult>> AcceptWithState(std::vector<IntakeItem> items,
+                                                            std::vector<StateChange> state) {
+    (void)items;
+    (void)state;
+    return Status(StatusCode::kUnimplemented, "this intake keeps no state");
+  }
+  // The durable state `AcceptWithState` wrote under `key` (nullopt: never written). Keys are
+  // shared by all flows: inputs put their flow's name in them. The default: kUnimplemented.
+  virtual Result<std::optional<std::string>> GetState(std::string_view key) {
+    (void)key;
+    return Status(StatusCode::kUnimplemented, "this intake keeps no state");
+  }
   // Keeps malformed input, durably; returns the quarantine entry's id.
   virtual Result<int64_t> Quarantine(QuarantineItem item) = 0;
   // True while the flow's backlog is past its bound: inputs should refuse or pause.
@@ -130,24 +165,6 @@ class Step : public Component {
  public:
   // The new payload, or the failure.
   virtual Result<Value, Failure> Process(const Message& message, const Value& payload) const = 0;
-};
-
-// One conditional write of durable state: `key` becomes `value` if it now holds `expected`
-// (nullopt: the key must be absent).
-struct StateChange {
-  std::string key;
-  std::optional<std::string> expected;
-  std::string value;
-};
-
-// Small durable key/value state in the hub's store, shared by all its processes: control numbers
-// an output hands out, cursors. Thread-safe.
-class StateStore {
- public:
-  virtual ~StateStore() = default;
-  virtual Result<std::optional<std::string>> Get(std::string_view key) = 0;
-  // Applies every change or none; kConflict when a key does not hold what was expected.
-  virtual Status CompareAndSet(std::span<const StateChange> changes) = 0;
 };
 
 struct Delivery {

@@ -31,6 +31,11 @@ Status IntakeError(FlowRuntime& flow, const Status& status) {
 
 void FlowIntake::AcceptAsync(std::vector<IntakeItem> items,
                              std::function<void(Result<std::vector<IntakeResult>>)> done) {
+  Submit(std::move(items), {}, std::move(done));
+}
+
+void FlowIntake::Submit(std::vector<IntakeItem> items, std::vector<store::StateWrite> state,
+                        Done done) {
   if (!deps_.open->load()) {
     done(UnavailableError("erphub is shutting down; try again later", flow_.name()));
     return;
@@ -71,7 +76,7 @@ void FlowIntake::AcceptAsync(std::vector<IntakeItem> items,
   const int64_t submitted = per_message * static_cast<int64_t>(acceptances.size());
   flow_.backlog.Submitted(submitted);
   FlowRuntime* flow = &flow_;
-  deps_.committer->Submit(std::move(acceptances),
+  deps_.committer->Submit(std::move(acceptances), std::move(state),
                           [flow, per_message, submitted,
                            done = std::move(done)](Result<std::vector<store::Accepted>> accepted) {
                             if (!accepted.ok()) {
@@ -103,6 +108,29 @@ Result<std::vector<IntakeResult>> FlowIntake::Accept(std::vector<IntakeItem> ite
     promise->set_value(std::move(result));
   });
   return future.get();
+}
+
+Result<std::vector<IntakeResult>> FlowIntake::AcceptWithState(
+    std::vector<IntakeItem> items, std::vector<components::StateChange> state) {
+  std::vector<store::StateWrite> writes;
+  writes.reserve(state.size());
+  for (components::StateChange& change : state) {
+    writes.push_back(
+        change.expected.has_value()
+            ? store::StateWrite::Replace(std::move(change.key), std::move(*change.expected),
+                                         std::move(change.value))
+            : store::StateWrite::Create(std::move(change.key), std::move(change.value)));
+  }
+  auto promise = std::make_shared<std::promise<Result<std::vector<IntakeResult>>>>();
+  std::future<Result<std::vector<IntakeResult>>> future = promise->get_future();
+  Submit(std::move(items), std::move(writes), [promise](Result<std::vector<IntakeResult>> result) {
+    promise->set_value(std::move(result));
+  });
+  return future.get();
+}
+
+Result<std::optional<std::string>> FlowIntake::GetState(std::string_view key) {
+  return deps_.store->GetState(key);
 }
 
 Result<int64_t> FlowIntake::Quarantine(components::QuarantineItem item) {

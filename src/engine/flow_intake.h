@@ -2,6 +2,9 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "components/component.h"
@@ -35,10 +38,18 @@ class FlowIntake final : public components::Intake {
       std::function<void(Result<std::vector<components::IntakeResult>>)> done) override;
   Result<std::vector<components::IntakeResult>> Accept(
       std::vector<components::IntakeItem> items) override;
+  Result<std::vector<components::IntakeResult>> AcceptWithState(
+      std::vector<components::IntakeItem> items,
+      std::vector<components::StateChange> state) override;
+  Result<std::optional<std::string>> GetState(std::string_view key) override;
   Result<int64_t> Quarantine(components::QuarantineItem item) override;
   bool Overloaded() const override;
 
  private:
+  using Done = std::function<void(Result<std::vector<components::IntakeResult>>)>;
+  void Submit(std::vector<components::IntakeItem> items, std::vector<store::StateWrite> state,
+              Done done);
+
   FlowRuntime& flow_;
   const Deps deps_;
 };

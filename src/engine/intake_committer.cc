@@ -15,10 +15,15 @@ IntakeCommitter::IntakeCommitter(store::Store& store, int threads, size_t max_ba
 IntakeCommitter::~IntakeCommitter() { Stop(); }
 
 void IntakeCommitter::Submit(std::vector<store::Acceptance> items, Done done) {
+  Submit(std::move(items), {}, std::move(done));
+}
+
+void IntakeCommitter::Submit(std::vector<store::Acceptance> items,
+                             std::vector<store::StateWrite> state, Done done) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!stopping_) {
-      queue_.push_back(Request{std::move(items), std::move(done)});
+      queue_.push_back(Request{std::move(items), std::move(state), std::move(done)});
       cv_.notify_one();
       return;
     }
@@ -64,9 +69,22 @@ void IntakeCommitter::Run() {
 
 void IntakeCommitter::Commit(std::vector<Request>& batch) {
   if (batch.size() == 1) {
-    batch[0].done(store_.Accept(batch[0].items));
+    batch[0].done(store_.Accept(batch[0].items, batch[0].state));
     return;
   }
+  // Requests with state writes commit alone; the others share one transaction.
+  std::vector<Request> shared;
+  for (Request& request : batch) {
+    if (request.state.empty()) {
+      shared.push_back(std::move(request));
+    } else {
+      request.done(store_.Accept(request.items, request.state));
+    }
+  }
+  if (shared.empty()) {
+    return;
+  }
+  batch.swap(shared);
   std::vector<store::Acceptance> all;
   for (Request& request : batch) {
     std::move(request.items.begin(), request.items.end(), std::back_inserter(all));

@@ -29,6 +29,11 @@ class IntakeCommitter {
   // Queues the items; `done` runs once on a committer thread with one Accepted per item, or with
   // the error (kUnavailable after Stop).
   void Submit(std::vector<store::Acceptance> items, Done done);
+  // The same with `state` written in the items' transaction (an input's watermark). Such a
+  // request commits in a transaction of its own, so that its conditional writes failing
+  // (kConflict) fails no other caller.
+  void Submit(std::vector<store::Acceptance> items, std::vector<store::StateWrite> state,
+              Done done);
 
   // Commits what is queued, then stops the threads. Idempotent.
   void Stop();
@@ -36,6 +41,7 @@ class IntakeCommitter {
  private:
   struct Request {
     std::vector<store::Acceptance> items;
+    std::vector<store::StateWrite> state;
     Done done;
   };
 

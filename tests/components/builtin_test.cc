@@ -8,7 +8,7 @@ namespace {
 TEST(BuiltinTest, RegistersEachComponentWithSpecAndFactory) {
   ComponentRegistry registry;
   ASSERT_TRUE(RegisterBuiltins(registry).ok());
-  EXPECT_EQ(registry.Names(ComponentKind::kInput), (std::vector<std::string>{"file", "webhook"}));
+  EXPECT_EQ(registry.Names(ComponentKind::kInput), (std::vector<std::string>{"file", "tryton", "webhook"}));
   EXPECT_EQ(registry.Names(ComponentKind::kStep),
             (std::vector<std::string>{"map", "parse", "render", "validate"}));
   EXPECT_EQ(registry.Names(ComponentKind::kOutput), (std::vector<std::string>{"file", "http", "tryton"}));
