@@ -436,7 +436,12 @@ JResult<std::optional<Match>> ReadMatch(CallContext& ctx, const Value& result) {
 }
 
 // The regex behind a function value made from a regex literal; nullptr for other functions.
-const Regex* RegexOf(const Value& fn) { return AsRegex(fn); }
+const Regex* RegexOf(const Value& fn) {
+  // A checked cast: the functions a host or a caller passes in need not be the engine's own.
+  const auto* regex_fn =
+      fn.is_function() ? dynamic_cast<const RegexFunction*>(fn.as_function()) : nullptr;
+  return regex_fn != nullptr ? regex_fn->regex.get() : nullptr;
+}
 
 // Walks the matches of a matcher over one string. Regex literals are searched directly, as the
 // reference's global exec loop does (a later empty match is D1004, since it would never
