@@ -8,10 +8,12 @@ namespace {
 TEST(BuiltinTest, RegistersEachComponentWithSpecAndFactory) {
   ComponentRegistry registry;
   ASSERT_TRUE(RegisterBuiltins(registry).ok());
-  EXPECT_EQ(registry.Names(ComponentKind::kInput), (std::vector<std::string>{"file", "tryton", "webhook"}));
+  EXPECT_EQ(registry.Names(ComponentKind::kInput),
+            (std::vector<std::string>{"file", "tryton", "webhook"}));
   EXPECT_EQ(registry.Names(ComponentKind::kStep),
             (std::vector<std::string>{"map", "parse", "render", "validate"}));
-  EXPECT_EQ(registry.Names(ComponentKind::kOutput), (std::vector<std::string>{"file", "http", "tryton"}));
+  EXPECT_EQ(registry.Names(ComponentKind::kOutput),
+            (std::vector<std::string>{"file", "http", "tryton"}));
   for (ComponentKind kind : {ComponentKind::kInput, ComponentKind::kStep, ComponentKind::kOutput}) {
     for (const std::string& name : registry.Names(kind)) {
       const ComponentRegistry::Entry* entry = registry.Find(kind, name);
