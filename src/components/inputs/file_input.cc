@@ -4,17 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -23,6 +20,7 @@
 #include "components/factory_support.h"
 #include "components/inputs/csv_file_rows.h"
 #include "components/inputs/interchange_parts.h"
+#include "components/inputs/poller.h"
 #include "core/json.h"
 #include "formats/csv/csv_document.h"
 
@@ -206,20 +204,11 @@ class FileInput final : public Input {
                       "cannot create folder " + dir.string() + ": " + ec.message());
       }
     }
-    thread_ = std::thread([this] { Run(); });
+    poller_.Start([this] { Run(); });
     return Status::Ok();
   }
 
-  void Stop() override {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-  }
+  void Stop() override { poller_.Stop(); }
 
  private:
   // A file's size and modification time at one scan.
@@ -232,21 +221,10 @@ class FileInput final : public Input {
   // What became of a file: handled (moved to done/ or failed/), or left for a later scan.
   enum class Outcome { kHandled, kPause };
 
-  bool stopping() {
-    std::lock_guard lock(mu_);
-    return stopping_;
-  }
-
-  // Waits one poll interval; false when stopping.
-  bool Pause() {
-    std::unique_lock lock(mu_);
-    return !wake_.wait_for(lock, settings_.poll_interval, [this] { return stopping_; });
-  }
-
   void Run() {
     while (true) {
       Scan();
-      if (!Pause()) {
+      if (!poller_.Pause()) {
         return;
       }
     }
@@ -321,7 +299,7 @@ class FileInput final : public Input {
     seen_ = std::move(seen);
     std::sort(ready.begin(), ready.end());
     for (const fs::path& path : ready) {
-      if (stopping() || ProcessFile(path) == Outcome::kPause) {
+      if (poller_.stopping() || ProcessFile(path) == Outcome::kPause) {
         return;
       }
     }
@@ -640,7 +618,7 @@ class FileInput final : public Input {
   // failed/ (a key expression failed); kPause when stopping.
   Outcome Commit(const fs::path& path, std::vector<IntakeItem>& batch) {
     while (true) {
-      if (stopping()) {
+      if (poller_.stopping()) {
         return Outcome::kPause;
       }
       if (!context_.intake->Overloaded()) {
@@ -655,7 +633,7 @@ class FileInput final : public Input {
           return Outcome::kHandled;
         }
       }
-      if (!Pause()) {
+      if (!poller_.Pause()) {
         return Outcome::kPause;
       }
     }
@@ -701,11 +679,8 @@ class FileInput final : public Input {
 
   FileInputSettings settings_;
   InputContext context_;
-  std::map<fs::path, Snapshot> seen_;  // only touched by the watcher thread
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::map<fs::path, Snapshot> seen_;       // only touched by the watcher thread
+  Poller poller_{settings_.poll_interval};  // last: stops before the rest goes away
 };
 
 }  // namespace

@@ -2,19 +2,17 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "components/factory_support.h"
+#include "components/inputs/poller.h"
 #include "components/inputs/tryton_mappings.h"
 #include "components/text_template.h"
 #include "core/json.h"
@@ -98,37 +96,17 @@ class TrytonInput final : public Input {
       return Status(StatusCode::kFailedPrecondition,
                     "the tryton input keeps its watermarks in the store, which this hub lacks");
     }
-    thread_ = std::thread([this] { Run(); });
+    poller_.Start([this] { Run(); });
     return Status::Ok();
   }
 
-  void Stop() override {
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-  }
+  void Stop() override { poller_.Stop(); }
 
  private:
-  bool stopping() {
-    std::lock_guard lock(mu_);
-    return stopping_;
-  }
-
-  // Waits one poll interval; false when stopping.
-  bool Pause() {
-    std::unique_lock lock(mu_);
-    return !wake_.wait_for(lock, settings_.poll_interval, [this] { return stopping_; });
-  }
-
   void Run() {
     while (true) {
       for (EntityState& entity : entities_) {
-        if (stopping()) {
+        if (poller_.stopping()) {
           return;
         }
         Status polled = Poll(entity);
@@ -143,7 +121,7 @@ class TrytonInput final : public Input {
           }
         }
       }
-      if (!Pause()) {
+      if (!poller_.Pause()) {
         return;
       }
     }
@@ -172,7 +150,7 @@ class TrytonInput final : public Input {
       ERPHUB_TRY(Load(entity));
     }
     while (true) {
-      if (stopping() || context_.intake->Overloaded()) {
+      if (poller_.stopping() || context_.intake->Overloaded()) {
         return Status::Ok();  // the next poll goes on
       }
       ERPHUB_ASSIGN_OR_RETURN(tryton::SourceBatch batch,
@@ -320,11 +298,8 @@ class TrytonInput final : public Input {
   TrytonInputSettings settings_;
   tryton::Client client_;
   InputContext context_;
-  std::vector<EntityState> entities_;  // only touched by the polling thread after Start
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::vector<EntityState> entities_;       // only touched by the polling thread after Start
+  Poller poller_{settings_.poll_interval};  // last: stops before the rest goes away
 };
 
 std::vector<CheckProblem> IsHttpUrl(const Value& value) {
