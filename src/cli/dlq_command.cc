@@ -98,6 +98,21 @@ int RunList(const ListArgs& args) {
 
 // --- show ---
 
+// The store and the dead letter ID names in it, for the commands that work on one.
+struct OpenedDeadLetter {
+  std::unique_ptr<store::Store> store;
+  int64_t id = 0;
+  store::DeadLetterDetail detail;
+};
+
+Result<OpenedDeadLetter> OpenDeadLetter(const StoreArgs& store_args, const std::string& id_text) {
+  OpenedDeadLetter opened;
+  ERPHUB_ASSIGN_OR_RETURN(opened.id, ParseId(id_text));
+  ERPHUB_ASSIGN_OR_RETURN(opened.store, OpenOperatorStore(store_args));
+  ERPHUB_ASSIGN_OR_RETURN(opened.detail, opened.store->GetDeadLetter(opened.id));
+  return opened;
+}
+
 struct ShowArgs {
   StoreArgs store;
   std::string id;
@@ -105,18 +120,11 @@ struct ShowArgs {
 };
 
 int RunShow(const ShowArgs& args) {
-  Result<int64_t> id = ParseId(args.id);
-  if (!id.ok()) {
-    return Fail(id.status());
+  Result<OpenedDeadLetter> opened = OpenDeadLetter(args.store, args.id);
+  if (!opened.ok()) {
+    return Fail(opened.status());
   }
-  Result<std::unique_ptr<store::Store>> store = OpenOperatorStore(args.store);
-  if (!store.ok()) {
-    return Fail(store.status());
-  }
-  Result<store::DeadLetterDetail> detail = (*store)->GetDeadLetter(*id);
-  if (!detail.ok()) {
-    return Fail(detail.status());
-  }
+  const store::DeadLetterDetail* detail = &opened->detail;
   if (args.json) {
     PrintJson(DeadLetterDetailJson(*detail));
     return 0;
@@ -355,18 +363,11 @@ Status CheckAgainstFlow(const std::string& config_file, const store::DeadLetterD
 }
 
 int RunEdit(const EditArgs& args) {
-  Result<int64_t> id = ParseId(args.id);
-  if (!id.ok()) {
-    return Fail(id.status());
+  Result<OpenedDeadLetter> opened = OpenDeadLetter(args.store, args.id);
+  if (!opened.ok()) {
+    return Fail(opened.status());
   }
-  Result<std::unique_ptr<store::Store>> store = OpenOperatorStore(args.store);
-  if (!store.ok()) {
-    return Fail(store.status());
-  }
-  Result<store::DeadLetterDetail> detail = (*store)->GetDeadLetter(*id);
-  if (!detail.ok()) {
-    return Fail(detail.status());
-  }
+  const store::DeadLetterDetail* detail = &opened->detail;
   const std::string original = ToJson(detail->payload, JsonWriteOptions{.indent = 2}) + "\n";
   std::string pattern = (std::filesystem::absolute(std::filesystem::temp_directory_path()) /
                          ("erphub-dlq-" + args.id + "-XXXXXX.json"))
@@ -407,7 +408,7 @@ int RunEdit(const EditArgs& args) {
     return Fail(Status(StatusCode::kFailedPrecondition, std::string(valid.message()),
                        "kept in " + file.string()));
   }
-  Status saved = api::EditDeadLetter(**store, *id, *payload,
+  Status saved = api::EditDeadLetter(*opened->store, opened->id, *payload,
                                      args.note.empty() ? "erphub dlq edit" : args.note);
   if (!saved.ok()) {
     return Fail(saved.WithContext("kept in " + file.string()));
