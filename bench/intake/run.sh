@@ -25,39 +25,9 @@ if [ ! -d "$here/node_modules/node-red" ]; then
   (cd "$here" && npm install --no-audit --no-fund --silent >/dev/null)
 fi
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() {
-  local port
-  for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-
-# wait_until SECONDS WHAT COMMAND...: polls COMMAND until it succeeds or the deadline passes.
-wait_until() {
-  local deadline=$((SECONDS + $1)) what=$2
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "bench/intake: gave up waiting for $what" >&2
-      return 1
-    fi
-    sleep 0.05
-  done
-}
+bench_name=bench/intake
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 answers_202() {  # URL: a POST of the order is answered 202
   [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \

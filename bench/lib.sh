@@ -1,0 +1,36 @@
+# Shared by the bench scripts (source it after setting bench_name, e.g. "bench/intake"): a work
+# folder and background processes cleaned up on exit, a free local port, polling with a deadline.
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  local port
+  for _ in $(seq 1 100); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# wait_until SECONDS WHAT COMMAND...: polls COMMAND until it succeeds or the deadline passes.
+wait_until() {
+  local deadline=$((SECONDS + $1)) what=$2
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "$bench_name: gave up waiting for $what" >&2
+      return 1
+    fi
+    sleep 0.05
+  done
+}
