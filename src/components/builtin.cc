@@ -5,6 +5,7 @@
 #include "components/inputs/webhook_input.h"
 #include "components/outputs/file_output.h"
 #include "components/outputs/http_output.h"
+#include "components/outputs/sql_output.h"
 #include "components/outputs/tryton_output.h"
 #include "components/steps/map_step.h"
 #include "components/steps/parse_step.h"
@@ -27,6 +28,7 @@ Status RegisterBuiltins(ComponentRegistry& registry) {
   ERPHUB_TRY(registry.Register(HttpOutputSpec(), MakeHttpOutput));
   ERPHUB_TRY(registry.Register(FileOutputSpec(), MakeFileOutput));
   ERPHUB_TRY(registry.Register(TrytonOutputSpec(), MakeTrytonOutput));
+  ERPHUB_TRY(registry.Register(SqlOutputSpec(), MakeSqlOutput));
   return Status::Ok();
 }
 
