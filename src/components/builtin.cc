@@ -1,6 +1,7 @@
 #include "components/builtin.h"
 
 #include "components/inputs/file_input.h"
+#include "components/inputs/sql_input.h"
 #include "components/inputs/tryton_input.h"
 #include "components/inputs/webhook_input.h"
 #include "components/outputs/file_output.h"
@@ -19,6 +20,7 @@ Status RegisterBuiltins(ComponentRegistry& registry) {
   ERPHUB_TRY(registry.Register(WebhookInputSpec(), MakeWebhookInput));
   ERPHUB_TRY(registry.Register(FileInputSpec(), MakeFileInput));
   ERPHUB_TRY(registry.Register(TrytonInputSpec(), MakeTrytonInput));
+  ERPHUB_TRY(registry.Register(SqlInputSpec(), MakeSqlInput));
   // Steps.
   ERPHUB_TRY(registry.Register(ValidateStepSpec(), MakeValidateStep));
   ERPHUB_TRY(registry.Register(MapStepSpec(), MakeMapStep));

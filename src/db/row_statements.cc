@@ -117,8 +117,7 @@ Result<Statement> WriteStatement(Dialect dialect, WriteOperation operation, std:
     sets.push_back(column + " = excluded." + column);
     changes.push_back(target + "." + column + differs + "excluded." + column);
   }
-  statement.sql +=
-      " DO UPDATE SET " + Joined(sets, ", ") + " WHERE " + Joined(changes, " OR ");
+  statement.sql += " DO UPDATE SET " + Joined(sets, ", ") + " WHERE " + Joined(changes, " OR ");
   return statement;
 }
 

@@ -166,9 +166,9 @@ class SqlOutput final : public Output {
     }
     for (PendingWrite* pending : batch) {
       auto alone = WriteTogether({pending});
-      pending->outcome = alone.ok() ? Result<Delivered, Failure>(
-                                          Delivered{0, Detail(pending->statements.size())})
-                                    : Result<Delivered, Failure>(alone.error());
+      pending->outcome =
+          alone.ok() ? Result<Delivered, Failure>(Delivered{0, Detail(pending->statements.size())})
+                     : Result<Delivered, Failure>(alone.error());
     }
   }
 
@@ -195,7 +195,8 @@ class SqlOutput final : public Output {
         const Statement& statement = pending->statements[i];
         auto result = connection_->Execute(statement.sql, statement.params);
         Status status = result.ok() ? Status::Ok() : result.status();
-        if (status.ok() && settings_.operation == WriteOperation::kUpdate && result->affected == 0) {
+        if (status.ok() && settings_.operation == WriteOperation::kUpdate &&
+            result->affected == 0) {
           status = NotFoundError("no row in " + settings_.table + " has this key");
         }
         if (!status.ok()) {
@@ -250,11 +251,17 @@ ComponentSpec SqlOutputSpec() {
       .Summary(
           "Writes each message's rows into a PostgreSQL, SQLite or MariaDB table by key "
           "(upsert, insert, update, delete), batched, one transaction per batch, idempotent.")
-      .Field(StringField("url").Required().Check(IsDatabaseUrl).Description(
-          "The database: postgresql://user@host:5432/db (libpq's URL, ?sslmode=... and more), "
-          "sqlite:PATH (relative to the config) or mariadb://user@host:3306/db (also mysql://)."))
-      .Field(StringField("password").Secret().Description(
-          "Password of the database user, when the URL has none: ${ENV_VAR} or file:/path."))
+      .Field(StringField("url")
+                 .Required()
+                 .Check(IsDatabaseUrl)
+                 .Description("The database: postgresql://user@host:5432/db (libpq's URL, "
+                              "?sslmode=... and more), "
+                              "sqlite:PATH (relative to the config) or mariadb://user@host:3306/db "
+                              "(also mysql://)."))
+      .Field(StringField("password")
+                 .Secret()
+                 .Description("Password of the database user, when the URL has none: ${ENV_VAR} or "
+                              "file:/path."))
       .Field(StringField("table").Required().Min(1).Description(
           "The table, optionally with its schema: orders, sales.orders."))
       .Field(ListField("key", StringField("column").Min(1))
@@ -278,9 +285,14 @@ ComponentSpec SqlOutputSpec() {
                               "total: \"$.amount.value\"}; a column whose expression gives "
                               "nothing is not written. Default: the row's top-level fields "
                               "(objects and arrays written as JSON text)."))
-      .Field(IntField("batch_size").Default(100).Min(1).Max(10000).Description(
-          "Most messages written in one transaction: deliveries that wait while a batch is "
-          "written go together into the next one."))
+      .Field(
+          IntField("batch_size")
+              .Default(100)
+              .Min(1)
+              .Max(10000)
+              .Description(
+                  "Most messages written in one transaction: deliveries that wait while a batch is "
+                  "written go together into the next one."))
       .Field(DurationField("timeout")
                  .Default("30s")
                  .Min(std::chrono::milliseconds(1000))
