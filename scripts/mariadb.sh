@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# mariadb.sh start|stop [DIR] - a private MariaDB server (Debian's packages) for erphub's tests,
+# mariadb.sh start|stop|wipe [DIR] - a private MariaDB server (Debian's packages) for erphub's tests,
 # listening only on 127.0.0.1 and on a socket inside DIR.
 #
 #   start  installs the packages if missing, creates the data directory once
@@ -9,13 +9,16 @@
 #          MARIADB_DB MARIADB_SOCKET MARIADB_PID MARIADB_DATA_DIR. Progress goes to stderr.
 #          A second start while the server runs only prints the lines.
 #   stop   stops the server of the same directory.
+#   wipe   stops it and deletes its data (the next start creates them afresh).
 #
 # Run as root (as CI does), the server runs as the unprivileged user `mysql` and DIR is given
 # to it.
 #
 # Environment:
 #   MARIADB_DATA_DIR   the directory when DIR is not given (default build/mariadb in the
-#                      checkout): data/, mariadb.sock, mariadb.log
+#                      checkout): my.cnf, data/, mariadb.sock, mariadb.log. Run as root with DIR
+#                      out of the server user's reach (under /root), all but my.cnf go to
+#                      /tmp/erphub-mariadb-HASH instead (MARIADB_SERVER_DIR).
 #   MARIADB_PORT       port on 127.0.0.1 (default 53306)
 set -euo pipefail
 
@@ -36,10 +39,17 @@ fail() { say "error: $*"; exit 1; }
 [[ "$PORT" =~ ^[0-9]+$ ]] || fail "MARIADB_PORT must be a number, not '$PORT'"
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
-DATA=$DIR/data
-SOCKET=$DIR/mariadb.sock
-PID_FILE=$DIR/mariadb.pid
-LOG=$DIR/mariadb.log
+# Where the server's files live: DIR, or, when run as root and the server user cannot reach DIR
+# (a checkout under /root), a folder of its own in /tmp named after DIR.
+SERVER_DIR=$DIR
+if [ "$(id -u)" -eq 0 ] && getent passwd "$RUN_AS" >/dev/null &&
+  ! runuser -u "$RUN_AS" -- test -x "$DIR" 2>/dev/null; then
+  SERVER_DIR=/tmp/erphub-mariadb-$(echo "$DIR" | sha256sum | cut -c1-16)
+fi
+DATA=$SERVER_DIR/data
+SOCKET=$SERVER_DIR/mariadb.sock
+PID_FILE=$SERVER_DIR/mariadb.pid
+LOG=$SERVER_DIR/mariadb.log
 CNF=$DIR/my.cnf
 
 install_packages() {
@@ -85,6 +95,7 @@ print_coordinates() {
   echo "MARIADB_SOCKET=$SOCKET"
   echo "MARIADB_PID=$1"
   echo "MARIADB_DATA_DIR=$DIR"
+  echo "MARIADB_SERVER_DIR=$SERVER_DIR"
 }
 
 start() {
@@ -100,8 +111,9 @@ start() {
   install_packages
   [ ${#SOCKET} -le 100 ] || fail "$SOCKET is too long for a socket; use a shorter DIR"
   local user_opt=()
+  mkdir -p "$SERVER_DIR"
   if [ "$(id -u)" -eq 0 ]; then
-    chown "$RUN_AS" "$DIR"
+    chown "$RUN_AS" "$SERVER_DIR"
     user_opt=(--user="$RUN_AS")
   fi
   cat >"$CNF" <<EOF
@@ -126,12 +138,12 @@ EOF
   if [ ! -d "$DATA/mysql" ]; then
     say "creating the data directory $DATA"
     mariadb-install-db --defaults-file="$CNF" "${user_opt[@]}" --auth-root-authentication-method=socket \
-      --skip-test-db >"$DIR/install-db.log" 2>&1 ||
-      { tail -n 20 "$DIR/install-db.log" >&2; fail "mariadb-install-db failed"; }
+      --skip-test-db >"$SERVER_DIR/install-db.log" 2>&1 ||
+      { tail -n 20 "$SERVER_DIR/install-db.log" >&2; fail "mariadb-install-db failed"; }
   fi
   # setsid: a test runner killing its process group does not take the server down with it.
   setsid /usr/sbin/mariadbd --defaults-file="$CNF" "${user_opt[@]}" \
-    >>"$DIR/mariadbd.out" 2>&1 </dev/null 9>&- &
+    >>"$SERVER_DIR/mariadbd.out" 2>&1 </dev/null 9>&- &
   local launcher=$! deadline=$((SECONDS + START_TIMEOUT))
   until pid=$(server_pid) && answers; do
     if ! kill -0 "$launcher" 2>/dev/null; then
@@ -173,11 +185,18 @@ stop() {
 exec 9>"$DIR/.lock"
 flock -w 300 9 || fail "waited too long for $DIR/.lock"
 
+wipe() {
+  stop
+  rm -rf "$DATA" "$SOCKET" "$PID_FILE" "$LOG"
+  [ "$SERVER_DIR" = "$DIR" ] || rm -rf "$SERVER_DIR"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  wipe) wipe ;;
   *)
-    echo "usage: $0 start|stop [DIR]" >&2
+    echo "usage: $0 start|stop|wipe [DIR]" >&2
     exit 2
     ;;
 esac

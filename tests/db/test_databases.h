@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "db/connection.h"
@@ -21,6 +23,8 @@ struct TestDatabase {
   std::string password;
   std::string skip;
   std::string error;
+  // SQLite: the temporary folder, removed with the last copy of this.
+  std::shared_ptr<const std::string> folder;
 
   ConnectionOptions Options() const {
     ConnectionOptions options;
@@ -41,6 +45,12 @@ inline TestDatabase GetTestDatabase(Dialect dialect) {
         database.error = "mkdtemp failed";
       } else {
         database.url = std::string("sqlite:") + folder + "/test.db";
+        database.folder = std::shared_ptr<const std::string>(
+            new std::string(folder), [](const std::string* path) {
+              std::error_code ignored;
+              std::filesystem::remove_all(*path, ignored);
+              delete path;
+            });
       }
       return database;
     }
@@ -59,11 +69,18 @@ inline TestDatabase GetTestDatabase(Dialect dialect) {
   return database;
 }
 
+// Test names and messages show the dialect's name.
+inline void PrintTo(Dialect dialect, std::ostream* out) { *out << DialectName(dialect); }
+
 inline std::string DialectParamName(const ::testing::TestParamInfo<Dialect>& info) {
   return std::string(DialectName(info.param));
 }
 
 }  // namespace erphub::db::testing
+
+namespace erphub::db {
+using testing::PrintTo;
+}  // namespace erphub::db
 
 // In a test parameterized by Dialect: skips when the server is not installable, fails when it
 // did not start, else declares `database` (a TestDatabase).
