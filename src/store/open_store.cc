@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/postgres/pg_conn.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace erphub::store {
@@ -19,9 +21,10 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOption
     return OpenSqliteStore(std::string(path), options);
   }
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    return Status(StatusCode::kUnimplemented, "the PostgreSQL store is not available yet");
+    return OpenPostgresStore(std::string(url), options);
   }
-  return InvalidArgumentError("unknown store URL; expected sqlite:PATH", std::string(url));
+  return InvalidArgumentError("unknown store URL; expected sqlite:PATH or postgresql://...",
+                              RedactPostgresUrl(url));
 }
 
 }  // namespace erphub::store
