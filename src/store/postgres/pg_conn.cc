@@ -200,6 +200,9 @@ Result<std::unique_ptr<PgConn>> PgConn::Connect(const std::string& url) {
     }
     return Status(code, "cannot connect to PostgreSQL: " + message, redacted);
   }
+  // Notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   std::unique_ptr<PgConn> result(new PgConn(conn, std::move(redacted)));
   // Times are stored as integers; keep the session predictable all the same.
   ERPHUB_TRY(result->Exec("SET TIME ZONE 'UTC'"));

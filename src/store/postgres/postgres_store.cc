@@ -855,8 +855,9 @@ Status PostgresStore::RetryLater(const Lease& lease, Timestamp not_before, std::
     ERPHUB_ASSIGN_OR_RETURN(
         LeasedRow row,
         UpdateLeased(conn, lease,
+                     // claimed_at stays: RETURNING reports it for the attempt's start.
                      "state = 1, not_before = $4, last_error = $5, lease_owner = NULL, "
-                     "lease_expires_at = NULL, claimed_at = NULL",
+                     "lease_expires_at = NULL",
                      [&](PgParams& p) { p.Add(ToUnixMicros(not_before)).Add(error); }));
     return RecordAttempt(conn, row, report, "retry",
                          std::string(error) + " (next attempt at " + FormatUtc(not_before) + ")",
