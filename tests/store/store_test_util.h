@@ -71,7 +71,7 @@ class PostgresTestSchema {
     server_url_ = server_url;
     error_ = Run("DROP SCHEMA IF EXISTS " + name_ + " CASCADE; CREATE SCHEMA " + name_);
     url_ = server_url + (server_url.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + name_;
+           "options=-csearch_path%3D" + name_ + "&application_name=" + name_;
   }
   ~PostgresTestSchema() {
     if (!name_.empty()) {

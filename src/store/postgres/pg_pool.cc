@@ -50,9 +50,18 @@ void PgPool::Give(std::unique_ptr<PgConn> conn) {
 }
 
 Status PgPool::WithConnection(const std::function<Status(PgConn&)>& fn) {
-  ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<PgConn> conn, Take());
-  Status status = fn(*conn);
-  Give(std::move(conn));
+  Status status;
+  // A pooled connection the server has closed meanwhile fails its first statement; with
+  // nothing changed, a fresh connection runs it again.
+  for (int attempt = 0; attempt <= max_size_; ++attempt) {
+    ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<PgConn> conn, Take());
+    status = fn(*conn);
+    const bool lost = !conn->healthy();
+    Give(std::move(conn));
+    if (status.ok() || !lost) {
+      break;
+    }
+  }
   return status;
 }
 
@@ -67,25 +76,43 @@ Status PgPool::ReadTransaction(const std::function<Status(PgConn&)>& fn) {
 Status PgPool::RunTransaction(const std::string& begin, const std::function<Status(PgConn&)>& fn) {
   constexpr int kAttempts = 8;
   Status status;
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+  int attempt = 0;
+  int lost = 0;
+  while (true) {
     ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<PgConn> conn, Take());
+    bool committing = false;
     status = conn->Exec(begin);
     if (status.ok()) {
       status = fn(*conn);
     }
     if (status.ok()) {
+      committing = true;
       status = conn->Exec("COMMIT");
     } else if (conn->healthy() && conn->in_transaction()) {
       conn->Exec("ROLLBACK").ok();
     }
+    const bool healthy = conn->healthy();
     Give(std::move(conn));
-    if (!IsPgRetryable(status)) {
+    if (status.ok()) {
+      return status;
+    }
+    if (!healthy) {
+      // Lost before COMMIT: nothing was changed, and a fresh connection runs it again (a pooled
+      // connection the server closed meanwhile). Lost during COMMIT: the outcome is unknown.
+      if (committing || ++lost > max_size_) {
+        return Status(
+            StatusCode::kUnavailable,
+            (committing ? "the commit's outcome is unknown: " : "") + std::string(status.message()),
+            redacted_url_);
+      }
+      continue;
+    }
+    if (!IsPgRetryable(status) || ++attempt >= kAttempts) {
       return status;
     }
     // Another transaction won a lock race: back off a little and run again.
     std::this_thread::sleep_for(std::chrono::milliseconds(attempt * 2));
   }
-  return status;
 }
 
 }  // namespace erphub::store
