@@ -1,7 +1,9 @@
 #include "store/open_store.h"
 
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_schema.h"
@@ -42,6 +44,9 @@ Result<MigrationReport> MigrateStore(std::string_view url, const StoreOptions& o
     MigrationReport report;
     report.to_version = SqliteSchemaVersion();
     {
+      // As OpenSqliteStore does: a new store's folder is created (a failure is its to report).
+      std::error_code ec;
+      std::filesystem::create_directories(std::filesystem::path(*path).parent_path(), ec);
       ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(*path, true));
       ERPHUB_ASSIGN_OR_RETURN(report.from_version, ReadSchemaVersion(*db));
     }
