@@ -78,16 +78,19 @@ class StateIntake : public testing::FakeIntake {
   int failures_ = 0;
 };
 
-std::string ChangesTable(Dialect dialect) {
+std::string ChangesTable(Dialect dialect, const std::string& name) {
   switch (dialect) {
     case Dialect::kPostgres:
-      return "CREATE TABLE sql_in_items (id integer PRIMARY KEY, updated_at timestamptz NOT NULL, "
+      return "CREATE TABLE " + name +
+             " (id integer PRIMARY KEY, updated_at timestamptz NOT NULL, "
              "amount numeric(14,4), note text)";
     case Dialect::kSqlite:
-      return "CREATE TABLE sql_in_items (id INTEGER PRIMARY KEY, updated_at TIMESTAMP NOT NULL, "
+      return "CREATE TABLE " + name +
+             " (id INTEGER PRIMARY KEY, updated_at TIMESTAMP NOT NULL, "
              "amount NUMERIC(14,4), note TEXT)";
     case Dialect::kMariadb:
-      return "CREATE TABLE sql_in_items (id INT PRIMARY KEY, updated_at DATETIME(6) NOT NULL, "
+      return "CREATE TABLE " + name +
+             " (id INT PRIMARY KEY, updated_at DATETIME(6) NOT NULL, "
              "amount DECIMAL(14,4), note TEXT)";
   }
   return "";
@@ -103,19 +106,20 @@ class SqlInputTest : public ::testing::TestWithParam<Dialect> {
       return false;
     }
     connection_ = std::move(*connection);
-    EXPECT_TRUE(connection_->Execute("DROP TABLE IF EXISTS sql_in_items").ok());
-    auto created = connection_->Execute(ChangesTable(GetParam()));
+    table_ = db::testing::TestTableName("sql_in");
+    EXPECT_TRUE(connection_->Execute("DROP TABLE IF EXISTS " + table_).ok());
+    auto created = connection_->Execute(ChangesTable(GetParam(), table_));
     EXPECT_TRUE(created.ok()) << created.status().ToString();
     return created.ok();
   }
 
   void Upsert(int id, const std::string& updated_at, const std::string& amount) {
     std::vector<Value> params = {Value::Int(id)};
-    ASSERT_TRUE(connection_->Execute("DELETE FROM sql_in_items WHERE id = ?", params).ok());
+    ASSERT_TRUE(connection_->Execute("DELETE FROM " + table_ + " WHERE id = ?", params).ok());
     params = {Value::Int(id), Value::Str(updated_at), Value::Num(*Number::Parse(amount)),
               Value::Str("row " + std::to_string(id))};
     auto inserted = connection_->Execute(
-        "INSERT INTO sql_in_items (id, updated_at, amount, note) VALUES (?, ?, ?, ?)", params);
+        "INSERT INTO " + table_ + " (id, updated_at, amount, note) VALUES (?, ?, ?, ?)", params);
     ASSERT_TRUE(inserted.ok()) << inserted.status().ToString();
   }
 
@@ -149,6 +153,7 @@ class SqlInputTest : public ::testing::TestWithParam<Dialect> {
 
   db::testing::TestDatabase database_;
   std::unique_ptr<db::Connection> connection_;
+  std::string table_;
   testing::FakeMetrics metrics_;
 };
 
@@ -160,7 +165,7 @@ TEST_P(SqlInputTest, ResumesFromItsWatermarkWithoutGapsOrRepeats) {
     Upsert(id, id <= 5 ? "2024-05-01 10:00:00" : "2024-05-01 10:00:01.5", "1234567.8901");
   }
   StateIntake intake;
-  std::string fields = "table: sql_in_items, watermark: [updated_at, id], batch: 3";
+  std::string fields = "table: " + table_ + ", watermark: [updated_at, id], batch: 3";
   {
     intake.FailNext(1);  // the first commit is lost: read again from the stored watermark
     auto input = Start(intake, fields);
@@ -206,9 +211,8 @@ TEST_P(SqlInputTest, StartNewSkipsTheRowsThereAreAndAQueryReadsChosenColumns) {
   Upsert(2, "2024-05-01 10:00:00", "2");
   StateIntake intake;
   auto input =
-      Start(intake,
-            "query: \"SELECT id, updated_at, amount * 2 AS doubled FROM sql_in_items WHERE id <> "
-            "3\", watermark: [updated_at, id], start: new");
+      Start(intake, "query: \"SELECT id, updated_at, amount * 2 AS doubled FROM " + table_ +
+                        " WHERE id <> 3\", watermark: [updated_at, id], start: new");
   ASSERT_NE(input, nullptr);
   ASSERT_TRUE(WaitUntil([&] { return intake.GetState("sql-input:items")->has_value(); }));
   Upsert(3, "2024-05-01 11:00:00", "3");  // filtered out by the query

@@ -89,7 +89,7 @@ class SqlOutputTest : public ::testing::TestWithParam<Dialect> {
 
 TEST_P(SqlOutputTest, UpsertByKeyIsIdempotentOnReplayAndKeepsDecimalsExact) {
   ERPHUB_TEST_DATABASE(database);
-  ASSERT_TRUE(Prepare(database, "sql_out_upsert"));
+  ASSERT_TRUE(Prepare(database, db::testing::TestTableName("sql_out_upsert")));
   auto output = Make("");
   ASSERT_NE(output, nullptr);
   std::string orders =
@@ -97,14 +97,14 @@ TEST_P(SqlOutputTest, UpsertByKeyIsIdempotentOnReplayAndKeepsDecimalsExact) {
           {"id": 2, "name": "Bob", "amount": 0.1}])";
   auto first = Deliver(*output, orders);
   ASSERT_TRUE(first.ok()) << first.error().error;
-  EXPECT_EQ(first->detail, "upserted 2 rows in sql_out_upsert");
+  EXPECT_EQ(first->detail, "upserted 2 rows in " + table_);
   std::string expected = R"([[1,"Ada",12345678901.2345],[2,"Bob",0.1]])";
   EXPECT_EQ(Rows(), expected);
   if (GetParam() == Dialect::kPostgres) {
     // A replay rewrites no row: the row versions stay.
-    auto before = connection_->Execute("SELECT xmin::text FROM sql_out_upsert ORDER BY id");
+    auto before = connection_->Execute("SELECT xmin::text FROM " + table_ + " ORDER BY id");
     ASSERT_TRUE(Deliver(*output, orders).ok());
-    auto after = connection_->Execute("SELECT xmin::text FROM sql_out_upsert ORDER BY id");
+    auto after = connection_->Execute("SELECT xmin::text FROM " + table_ + " ORDER BY id");
     ASSERT_TRUE(before.ok() && after.ok());
     EXPECT_EQ(ToJson(Value::MakeArray({before->rows[0][0], before->rows[1][0]})),
               ToJson(Value::MakeArray({after->rows[0][0], after->rows[1][0]})));
@@ -118,7 +118,7 @@ TEST_P(SqlOutputTest, UpsertByKeyIsIdempotentOnReplayAndKeepsDecimalsExact) {
 
 TEST_P(SqlOutputTest, AFailingRowRollsBackItsBatchAndIsReportedPermanently) {
   ERPHUB_TEST_DATABASE(database);
-  ASSERT_TRUE(Prepare(database, "sql_out_rollback"));
+  ASSERT_TRUE(Prepare(database, db::testing::TestTableName("sql_out_rollback")));
   auto output = Make("");
   ASSERT_NE(output, nullptr);
   auto failed = Deliver(*output, R"([{"id": 1, "name": "Ada"}, {"id": 2, "name": null}])");
@@ -131,7 +131,7 @@ TEST_P(SqlOutputTest, AFailingRowRollsBackItsBatchAndIsReportedPermanently) {
 
 TEST_P(SqlOutputTest, ConcurrentDeliveriesShareBatchesAndOnlyTheFailingOneFails) {
   ERPHUB_TEST_DATABASE(database);
-  ASSERT_TRUE(Prepare(database, "sql_out_batches"));
+  ASSERT_TRUE(Prepare(database, db::testing::TestTableName("sql_out_batches")));
   auto output = Make("batch_size: 8");
   ASSERT_NE(output, nullptr);
   constexpr int kMessages = 40;
@@ -157,7 +157,7 @@ TEST_P(SqlOutputTest, ConcurrentDeliveriesShareBatchesAndOnlyTheFailingOneFails)
   }
   EXPECT_EQ(ok.load(), kMessages - 1);
   EXPECT_EQ(permanent.load(), 1);
-  auto count = connection_->Execute("SELECT COUNT(*), SUM(amount) FROM sql_out_batches");
+  auto count = connection_->Execute("SELECT COUNT(*), SUM(amount) FROM " + table_);
   ASSERT_TRUE(count.ok()) << count.status().ToString();
   EXPECT_EQ(ToJson(count->rows[0][0]), std::to_string(kMessages - 1));
   // (0 + ... + 39) + 40 * 0.25, less message 17
@@ -166,7 +166,7 @@ TEST_P(SqlOutputTest, ConcurrentDeliveriesShareBatchesAndOnlyTheFailingOneFails)
 
 TEST_P(SqlOutputTest, ColumnsMapPayloadPathsAndUpdateDeleteAreIdempotent) {
   ERPHUB_TEST_DATABASE(database);
-  ASSERT_TRUE(Prepare(database, "sql_out_columns"));
+  ASSERT_TRUE(Prepare(database, db::testing::TestTableName("sql_out_columns")));
   auto upsert = Make(
       "rows: lines, columns: {id: line_no, name: \"sku & '@' & $string(qty)\", amount: "
       "price.value}");

@@ -14,16 +14,19 @@ namespace {
 
 Value Decimal(std::string_view text) { return Value::Num(*Number::Parse(text)); }
 
-std::string TypedTable(Dialect dialect) {
+std::string TypedTable(Dialect dialect, const std::string& name) {
   switch (dialect) {
     case Dialect::kPostgres:
-      return "CREATE TABLE typed (id integer PRIMARY KEY, amount numeric(18,4), price double "
+      return "CREATE TABLE " + name +
+             " (id integer PRIMARY KEY, amount numeric(18,4), price double "
              "precision, ok boolean, at timestamptz, note text, doc jsonb)";
     case Dialect::kSqlite:
-      return "CREATE TABLE typed (id INTEGER PRIMARY KEY, amount NUMERIC(18,4), price REAL, ok "
+      return "CREATE TABLE " + name +
+             " (id INTEGER PRIMARY KEY, amount NUMERIC(18,4), price REAL, ok "
              "BOOLEAN, at TIMESTAMP, note TEXT, doc JSON)";
     case Dialect::kMariadb:
-      return "CREATE TABLE typed (id INT PRIMARY KEY, amount DECIMAL(18,4), price DOUBLE, ok "
+      return "CREATE TABLE " + name +
+             " (id INT PRIMARY KEY, amount DECIMAL(18,4), price DOUBLE, ok "
              "BOOLEAN, at DATETIME(6), note TEXT, doc TEXT)";
   }
   return "";
@@ -37,11 +40,26 @@ class ConnectionTest : public ::testing::TestWithParam<Dialect> {
     return connection.ok() ? std::move(*connection) : nullptr;
   }
 
+  // Creates the test's table afresh; its name goes to table_.
   void Recreate(Connection& connection) {
-    ASSERT_TRUE(connection.Execute("DROP TABLE IF EXISTS typed").ok());
-    auto created = connection.Execute(TypedTable(GetParam()));
+    table_ = testing::TestTableName("typed");
+    ASSERT_TRUE(connection.Execute("DROP TABLE IF EXISTS " + table_).ok());
+    auto created = connection.Execute(TypedTable(GetParam(), table_));
     ASSERT_TRUE(created.ok()) << created.status().ToString();
   }
+
+  // `sql` with the test's table for T.
+  std::string Sql(std::string sql) const {
+    for (size_t at = sql.find(" T "); at != std::string::npos; at = sql.find(" T ", at)) {
+      sql.replace(at + 1, 1, table_);
+    }
+    if (sql.ends_with(" T")) {
+      sql.replace(sql.size() - 1, 1, table_);
+    }
+    return sql;
+  }
+
+  std::string table_;
 };
 
 TEST_P(ConnectionTest, TypesValuesAsTheDatabaseDoesWithDecimalsExact) {
@@ -57,14 +75,14 @@ TEST_P(ConnectionTest, TypesValuesAsTheDatabaseDoesWithDecimalsExact) {
                                Value::Str("it's ? here"),
                                Value::Str("{\"a\": [1, 2]}")};
   auto inserted = connection->Execute(
-      "INSERT INTO typed (id, amount, price, ok, at, note, doc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      Sql("INSERT INTO T (id, amount, price, ok, at, note, doc) VALUES (?, ?, ?, ?, ?, ?, ?)"),
       params);
   ASSERT_TRUE(inserted.ok()) << inserted.status().ToString();
   EXPECT_EQ(inserted->affected, 1);
 
   std::vector<Value> id = {Value::Int(1)};
   auto read = connection->Execute(
-      "SELECT id, amount, price, ok, at, note, amount + 0.0001 AS next FROM typed WHERE id = ?",
+      Sql("SELECT id, amount, price, ok, at, note, amount + 0.0001 AS next FROM T WHERE id = ?"),
       id);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   ASSERT_EQ(read->rows.size(), 1u);
@@ -86,7 +104,7 @@ TEST_P(ConnectionTest, TypesValuesAsTheDatabaseDoesWithDecimalsExact) {
   ASSERT_EQ(read->bind_values.size(), 1u);
   // The watermark form compares equal with the column it came from.
   std::vector<Value> same_time = {read->bind_values[0][4]};
-  auto again = connection->Execute("SELECT id FROM typed WHERE at = ?", same_time);
+  auto again = connection->Execute(Sql("SELECT id FROM T WHERE at = ?"), same_time);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->rows.size(), 1u);
 }
@@ -97,8 +115,8 @@ TEST_P(ConnectionTest, ConstraintViolationIsPermanentWithTheDatabasesMessage) {
   ASSERT_NE(connection, nullptr);
   Recreate(*connection);
   std::vector<Value> params = {Value::Int(7)};
-  ASSERT_TRUE(connection->Execute("INSERT INTO typed (id) VALUES (?)", params).ok());
-  auto duplicate = connection->Execute("INSERT INTO typed (id) VALUES (?)", params);
+  ASSERT_TRUE(connection->Execute(Sql("INSERT INTO T (id) VALUES (?)"), params).ok());
+  auto duplicate = connection->Execute(Sql("INSERT INTO T (id) VALUES (?)"), params);
   ASSERT_FALSE(duplicate.ok());
   EXPECT_FALSE(duplicate.status().IsTransient()) << duplicate.status().ToString();
   EXPECT_EQ(duplicate.status().code(), StatusCode::kAlreadyExists) << duplicate.status().ToString();
@@ -115,12 +133,12 @@ TEST_P(ConnectionTest, RollbackUndoesTheTransaction) {
   ASSERT_NE(connection, nullptr);
   Recreate(*connection);
   ASSERT_TRUE(connection->Begin().ok());
-  ASSERT_TRUE(connection->Execute("INSERT INTO typed (id) VALUES (1)").ok());
+  ASSERT_TRUE(connection->Execute(Sql("INSERT INTO T (id) VALUES (1)")).ok());
   connection->Rollback();
   ASSERT_TRUE(connection->Begin().ok());
-  ASSERT_TRUE(connection->Execute("INSERT INTO typed (id) VALUES (2)").ok());
+  ASSERT_TRUE(connection->Execute(Sql("INSERT INTO T (id) VALUES (2)")).ok());
   ASSERT_TRUE(connection->Commit().ok());
-  auto rows = connection->Execute("SELECT id FROM typed");
+  auto rows = connection->Execute(Sql("SELECT id FROM T"));
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   ASSERT_EQ(rows->rows.size(), 1u);
   EXPECT_EQ(ToJson(rows->rows[0][0]), ToJson(Value::Int(2)));

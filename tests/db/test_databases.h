@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -67,6 +68,15 @@ inline TestDatabase GetTestDatabase(Dialect dialect) {
   database.skip = server->unavailable;
   database.error = server->error;
   return database;
+}
+
+// A table name of the running test's own (ctest runs tests in parallel on the same servers):
+// `prefix` and a hash of the test's full name, within every dialect's identifier limit.
+inline std::string TestTableName(const std::string& prefix) {
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name =
+      info == nullptr ? "" : std::string(info->test_suite_name()) + "." + info->name();
+  return prefix + "_" + std::to_string(std::hash<std::string>{}(name) % 1000000007);
 }
 
 // Test names and messages show the dialect's name.
