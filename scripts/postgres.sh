@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# postgres.sh start|stop [DIR] - a private PostgreSQL 15 cluster (Debian's packages) for erphub's
+# postgres.sh start|stop|wipe [DIR] - a private PostgreSQL 15 cluster (Debian's packages) for erphub's
 # tests and demo, listening only on 127.0.0.1 and on a socket inside DIR.
 #
 #   start  installs the packages if missing, creates the cluster once (initdb; superuser
@@ -9,6 +9,7 @@
 #          POSTGRES_SOCKET_DIR POSTGRES_PID POSTGRES_DATA_DIR. Progress goes to stderr.
 #          A second start while the server runs only prints the lines (with the port it runs on).
 #   stop   stops the server of the same directory.
+#   wipe   stops it and deletes its cluster (the next start creates a fresh one).
 #
 # The cluster is configured for tests: max_connections 200, and wal_level=logical with
 # replication slots and WAL senders for change-data-capture. PostgreSQL refuses to run as root:
@@ -17,7 +18,9 @@
 #
 # Environment:
 #   POSTGRES_DATA_DIR   the directory when DIR is not given (default build/postgres in the
-#                       checkout): data/ (the cluster), socket/, postgres.log
+#                       checkout): data/ (the cluster), socket/, postgres.log. Run as root with
+#                       DIR out of the server user's reach (under /root), these go to
+#                       /tmp/erphub-postgres-HASH instead (POSTGRES_SERVER_DIR).
 #   POSTGRES_PORT       port on 127.0.0.1 (default 55432)
 set -euo pipefail
 
@@ -37,9 +40,16 @@ fail() { say "error: $*"; exit 1; }
 [[ "$PORT" =~ ^[0-9]+$ ]] || fail "POSTGRES_PORT must be a number, not '$PORT'"
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
-DATA=$DIR/data
-SOCKET_DIR=$DIR/socket
-LOG=$DIR/postgres.log
+# Where the server's files live: DIR, or, when run as root and the server user cannot reach DIR
+# (a checkout under /root), a folder of its own in /tmp named after DIR.
+SERVER_DIR=$DIR
+if [ "$(id -u)" -eq 0 ] && getent passwd "$RUN_AS" >/dev/null &&
+  ! runuser -u "$RUN_AS" -- test -x "$DIR" 2>/dev/null; then
+  SERVER_DIR=/tmp/erphub-postgres-$(echo "$DIR" | sha256sum | cut -c1-16)
+fi
+DATA=$SERVER_DIR/data
+SOCKET_DIR=$SERVER_DIR/socket
+LOG=$SERVER_DIR/postgres.log
 
 # Runs a command as the user the server runs as.
 as_server_user() {
@@ -99,6 +109,7 @@ print_coordinates() {
   echo "POSTGRES_SOCKET_DIR=$SOCKET_DIR"
   echo "POSTGRES_PID=$1"
   echo "POSTGRES_DATA_DIR=$DIR"
+  echo "POSTGRES_SERVER_DIR=$SERVER_DIR"
 }
 
 init_cluster() {
@@ -106,7 +117,7 @@ init_cluster() {
   say "creating the cluster in $DATA"
   rm -rf "$DATA"
   as_server_user "$BIN/initdb" -D "$DATA" -U "$DB_USER" --auth=trust -E UTF8 --no-locale \
-    >"$DIR/initdb.log" 2>&1 || { tail -n 20 "$DIR/initdb.log" >&2; fail "initdb failed"; }
+    >"$SERVER_DIR/initdb.log" 2>&1 || { tail -n 20 "$SERVER_DIR/initdb.log" >&2; fail "initdb failed"; }
   cat >>"$DATA/postgresql.conf" <<EOF
 
 # written by erphub's scripts/postgres.sh
@@ -138,9 +149,13 @@ start() {
   if [ "$(id -u)" -eq 0 ]; then
     getent passwd "$RUN_AS" >/dev/null ||
       useradd --system --home-dir /var/lib/postgresql --shell /bin/bash "$RUN_AS"
-    chown "$RUN_AS" "$DIR"
-    # The server user must reach DIR through its parents.
-    as_server_user test -x "$DIR" || fail "user $RUN_AS cannot enter $DIR (a parent lacks o+x)"
+    if ! as_server_user test -x "$SERVER_DIR" 2>/dev/null; then
+      SERVER_DIR=/tmp/erphub-postgres-$(echo "$DIR" | sha256sum | cut -c1-16)
+      DATA=$SERVER_DIR/data SOCKET_DIR=$SERVER_DIR/socket LOG=$SERVER_DIR/postgres.log
+    fi
+    mkdir -p "$SERVER_DIR"
+    chown "$RUN_AS" "$SERVER_DIR"
+    as_server_user test -x "$SERVER_DIR" || fail "user $RUN_AS cannot enter $SERVER_DIR"
   fi
   # Unix socket paths are limited to 107 bytes.
   [ ${#SOCKET_DIR} -le 90 ] || fail "$SOCKET_DIR is too long for a socket; use a shorter DIR"
@@ -154,7 +169,7 @@ unix_socket_directories = '$SOCKET_DIR'
 EOF
   # setsid: a test runner killing its process group does not take the server down with it.
   as_server_user setsid "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t "$START_TIMEOUT" start \
-    >"$DIR/pg_ctl.log" 2>&1 </dev/null 9>&- ||
+    >"$SERVER_DIR/pg_ctl.log" 2>&1 </dev/null 9>&- ||
     { tail -n 20 "$LOG" >&2; fail "postgres did not start (see $LOG)"; }
   pid=$(server_pid) || fail "postgres started but wrote no pid file"
   local exists
@@ -184,11 +199,18 @@ stop() {
 exec 9>"$DIR/.lock"
 flock -w 300 9 || fail "waited too long for $DIR/.lock"
 
+wipe() {
+  stop
+  rm -rf "$DATA" "$SOCKET_DIR" "$LOG"
+  [ "$SERVER_DIR" = "$DIR" ] || rm -rf "$SERVER_DIR"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  wipe) wipe ;;
   *)
-    echo "usage: $0 start|stop [DIR]" >&2
+    echo "usage: $0 start|stop|wipe [DIR]" >&2
     exit 2
     ;;
 esac

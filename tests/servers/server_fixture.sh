@@ -27,7 +27,7 @@ export "${PREFIX}_DATA_DIR=$DIR/server"
 case "${2:-}" in
   start)
     rm -f "$ENV_FILE"
-    "$SCRIPT" stop 2>/dev/null || true
+    "$SCRIPT" wipe 2>/dev/null || true
     rm -rf "$DIR/server"
     port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)))
     export "${PREFIX}_PORT=$port"
