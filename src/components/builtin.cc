@@ -8,6 +8,7 @@
 #include "components/outputs/http_output.h"
 #include "components/outputs/sql_output.h"
 #include "components/outputs/tryton_output.h"
+#include "components/steps/filter_step.h"
 #include "components/steps/map_step.h"
 #include "components/steps/parse_step.h"
 #include "components/steps/render_step.h"
@@ -24,6 +25,7 @@ Status RegisterBuiltins(ComponentRegistry& registry) {
   // Steps.
   ERPHUB_TRY(registry.Register(ValidateStepSpec(), MakeValidateStep));
   ERPHUB_TRY(registry.Register(MapStepSpec(), MakeMapStep));
+  ERPHUB_TRY(registry.Register(FilterStepSpec(), MakeFilterStep));
   ERPHUB_TRY(registry.Register(ParseStepSpec(), MakeParseStep));
   ERPHUB_TRY(registry.Register(RenderStepSpec(), MakeRenderStep));
   // Outputs.

@@ -32,6 +32,7 @@ struct FlowMetrics {
   ops::Counter* accepted = nullptr;
   ops::Counter* duplicates = nullptr;
   ops::Counter* quarantined = nullptr;
+  ops::Counter* filtered = nullptr;
   ops::Counter* rejected_overloaded = nullptr;
   ops::Counter* rejected_malformed = nullptr;
   ops::Counter* rejected_key = nullptr;
@@ -66,6 +67,7 @@ class EngineMetrics {
   ops::CounterFamily& rejected_;
   ops::CounterFamily& duplicates_;
   ops::CounterFamily& quarantined_;
+  ops::CounterFamily& filtered_;
   ops::CounterFamily& delivered_;
   ops::CounterFamily& failed_attempts_;
   ops::CounterFamily& dead_lettered_;

@@ -11,7 +11,7 @@ TEST(BuiltinTest, RegistersEachComponentWithSpecAndFactory) {
   EXPECT_EQ(registry.Names(ComponentKind::kInput),
             (std::vector<std::string>{"file", "sql", "tryton", "webhook"}));
   EXPECT_EQ(registry.Names(ComponentKind::kStep),
-            (std::vector<std::string>{"map", "parse", "render", "validate"}));
+            (std::vector<std::string>{"filter", "map", "parse", "render", "validate"}));
   EXPECT_EQ(registry.Names(ComponentKind::kOutput),
             (std::vector<std::string>{"file", "http", "sql", "tryton"}));
   for (ComponentKind kind : {ComponentKind::kInput, ComponentKind::kStep, ComponentKind::kOutput}) {

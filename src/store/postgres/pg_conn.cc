@@ -179,7 +179,14 @@ std::string OneLine(const char* text) {
 
 Result<std::unique_ptr<PgConn>> PgConn::Connect(const std::string& url) {
   std::string redacted = RedactPostgresUrl(url);
-  PGconn* conn = PQconnectdb(url.c_str());
+  // Defaults the URL may override (its values are applied after these): a server that does not
+  // answer fails the connection in seconds, and a peer gone silent is noticed by keepalives
+  // instead of a statement waiting forever.
+  const char* keywords[] = {
+      "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+      "dbname",          nullptr};
+  const char* values[] = {"10", "1", "30", "10", "3", url.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, 1);
   if (conn == nullptr) {
     return Status(StatusCode::kResourceExhausted, "cannot allocate a PostgreSQL connection",
                   redacted);

@@ -174,6 +174,10 @@ Result<int> MigratePostgresSchema(PgConn& conn, PgMigration mode, const Clock& c
   }
   const bool allowed =
       mode == PgMigration::kUpgrade || (mode == PgMigration::kCreateIfEmpty && current == 0);
+  if (current == 0 && !allowed) {
+    return fail(Status(StatusCode::kFailedPrecondition,
+                       "the database holds no erphub store yet; run `erphub migrate`"));
+  }
   if (current < latest && !allowed) {
     return fail(Status(StatusCode::kFailedPrecondition,
                        "store schema version " + std::to_string(current) + " is older than " +
