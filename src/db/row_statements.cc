@@ -109,13 +109,17 @@ Result<Statement> WriteStatement(Dialect dialect, WriteOperation operation, std:
     statement.sql += " DO NOTHING";
     return statement;
   }
-  std::string target = dialect == Dialect::kPostgres ? "target" : q(LastPart(table));
-  std::string differs = dialect == Dialect::kPostgres ? " IS DISTINCT FROM " : " IS NOT ";
   std::vector<std::string> sets;
   std::vector<std::string> changes;
   for (const std::string& column : others) {
     sets.push_back(column + " = excluded." + column);
-    changes.push_back(target + "." + column + differs + "excluded." + column);
+    if (dialect == Dialect::kPostgres) {
+      // As text: json has no equality operator, and both sides have the column's type.
+      changes.push_back("target." + column + "::text IS DISTINCT FROM excluded." + column +
+                        "::text");
+    } else {
+      changes.push_back(q(LastPart(table)) + "." + column + " IS NOT excluded." + column);
+    }
   }
   statement.sql += " DO UPDATE SET " + Joined(sets, ", ") + " WHERE " + Joined(changes, " OR ");
   return statement;

@@ -23,7 +23,7 @@ std::string OrdersTable(Dialect dialect, const std::string& table) {
   switch (dialect) {
     case Dialect::kPostgres:
       return "CREATE TABLE " + table +
-             " (id integer PRIMARY KEY, name text NOT NULL, amount numeric(18,4), doc jsonb)";
+             " (id integer PRIMARY KEY, name text NOT NULL, amount numeric(18,4), doc json)";
     case Dialect::kSqlite:
       return "CREATE TABLE " + table +
              " (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount NUMERIC(18,4), doc TEXT)";
@@ -93,7 +93,7 @@ TEST_P(SqlOutputTest, UpsertByKeyIsIdempotentOnReplayAndKeepsDecimalsExact) {
   auto output = Make("");
   ASSERT_NE(output, nullptr);
   std::string orders =
-      R"([{"id": 1, "name": "Ada", "amount": 12345678901.2345},
+      R"([{"id": 1, "name": "Ada", "amount": 12345678901.2345, "doc": {"lines": [1, 2]}},
           {"id": 2, "name": "Bob", "amount": 0.1}])";
   auto first = Deliver(*output, orders);
   ASSERT_TRUE(first.ok()) << first.error().error;

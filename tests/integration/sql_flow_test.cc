@@ -135,5 +135,10 @@ flows:
             3202);
 }
 
+TEST_F(SqlFlowTest, TheDatabaseSyncExampleLints) {
+  EXPECT_EQ(RunErphub("lint " + Source("examples/database-sync/erphub.yaml")), 0) << err_;
+  EXPECT_NE(out_.find("1 flow (legacy-orders)"), std::string::npos) << out_;
+}
+
 }  // namespace
 }  // namespace erphub::integration
