@@ -179,6 +179,9 @@ struct Delivery {
 struct Delivered {
   int http_status = 0;
   std::string detail;
+  // Done, but people should look (e.g. the target computed another total than the source's):
+  // logged, counted in erphub_delivery_warnings_total and kept in the message's lineage.
+  std::string warning;
 };
 
 // Delivers messages to a target. Thread-safe: one instance serves every worker.

@@ -7,12 +7,10 @@
 #include <set>
 #include <utility>
 
+#include "systems/tryton/records.h"
+
 namespace erphub::tryton {
 namespace {
-
-Value Clause(std::string_view field, std::string_view op, Value operand) {
-  return Value::MakeArray({Value::Str(field), Value::Str(op), std::move(operand)});
-}
 
 Value Strings(std::initializer_list<const char*> texts) {
   Value list = Value::MakeArray();

@@ -309,15 +309,20 @@ TEST_F(TrytonInputTest, APostedInvoiceIsEmittedOnceWithTrytonsTotalsToTheCent) {
   EXPECT_EQ(items[0].headers, (Headers{{"X-Tryton-Entity", "invoice"}}));
   EXPECT_EQ(items[0].source, "tryton account.invoice " + std::to_string(invoice));
 
-  // Paid in full: a change of state, emitted once more.
+  // Paid in full: a change of state, emitted again. Tryton writes the payment and marks the
+  // invoice paid in two transactions (the second one after the request), so a poll between them
+  // may emit the invoice once more as posted first.
   auto paid = operations_->RecordPayment(
       Json(R"({"external_id":"stripe:pi_)" + suffix + R"(","order_number":"#)" + suffix +
            R"(","amount":")" + std::string(got.Get("totals").Get("gross").as_string()) +
            R"(","currency":"EUR"})"));
   ASSERT_TRUE(paid.ok()) << paid.error().ToString();
-  ASSERT_TRUE(Eventually([&] { return intake.Committed(prefix).size() == 2; }));
-  Value after = intake.Committed(prefix)[1].payload;
-  EXPECT_EQ(after.Get("state").as_string(), "paid");
+  ASSERT_TRUE(Eventually([&] {
+    std::vector<IntakeItem> emitted = intake.Committed(prefix);
+    return emitted.size() >= 2 && emitted.back().payload.Get("state").as_string() == "paid";
+  }));
+  EXPECT_LE(intake.Committed(prefix).size(), 3u);
+  Value after = intake.Committed(prefix).back().payload;
   EXPECT_EQ(*Number::Parse(after.Get("amount_due").as_string()), Number::FromInt(0));
   EXPECT_EQ(after.Get("invoice_number").as_string(), got.Get("invoice_number").as_string());
 }
