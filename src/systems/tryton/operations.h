@@ -129,11 +129,10 @@ class Operations {
   // A workflow button on every sale of `group` in one call; when that fails, on each alone, so
   // that only the sales at fault fail.
   void PressButton(std::string_view button, const std::vector<SaleWork*>& group);
-  // Answers Tryton's stock-quantity warnings of the sales' lines in advance (see stock_warning);
-  // the names of the answers, to be removed once the button has run.
+  // Answers Tryton's stock-quantity warnings of all lines of the sales (see stock_warning); the
+  // names of the answers, to be removed once the button has run.
   Result<std::vector<std::string>> AcceptStockWarnings(const std::vector<int64_t>& sales);
   Status ForgetStockWarnings(const std::vector<std::string>& names);
-  Result<bool> ModuleActive(std::string_view module);
   Result<int64_t> CreateTax(const Number& rate);
   Result<int64_t> InvoiceToPay(const Value& payment);
   Status PayInvoice(int64_t invoice, const Value& payment, const Number& amount);
@@ -150,7 +149,6 @@ class Operations {
   const OperationOptions options_;
   std::mutex mu_;                       // one operation at a time
   std::map<std::string, int64_t> ids_;  // guarded by mu_: reference data by model and key
-  std::map<std::string, bool, std::less<>> modules_;  // guarded by mu_: activated or not
 };
 
 // The Tryton unit symbol for a UN/ECE Recommendation 20 code (EA, H87, KGM...) or a Tryton

@@ -33,6 +33,12 @@ std::string_view ButtonAfter(int stage) {
   return stage == 0 ? "quote" : stage == 1 ? "confirm" : "process";
 }
 
+// Tryton's stock-quantity warning (module sale_stock_quantity): its name is the context.
+bool IsStockWarning(const Status& status) {
+  return status.code() == StatusCode::kFailedPrecondition &&
+         status.context().rfind("stock_quantity_warning_", 0) == 0;
+}
+
 // A sale that does not move on after its button (a module holding it back) ends the loop.
 constexpr int kMaxWorkflowRounds = 5;
 
@@ -517,18 +523,18 @@ void Operations::PressButton(std::string_view button, const std::vector<SaleWork
   for (const SaleWork* w : group) {
     ids.push_back(w->sale);
   }
-  std::vector<std::string> answered;
-  if (button != "process" && options_.stock_warning == "accept") {
-    auto answers = AcceptStockWarnings(ids);
-    if (!answers.ok()) {
-      for (SaleWork* w : group) {
-        w->result = ForOrder(*w->order, answers.error());
-      }
-      return;
-    }
-    answered = std::move(*answers);
-  }
   Status status = client_.Button("sale.sale", button, ids);
+  if (IsStockWarning(status) && options_.stock_warning == "accept") {
+    // Answered for every line of the group at once, then asked again: one more call per batch
+    // rather than one per line that is short.
+    auto answered = AcceptStockWarnings(ids);
+    status = answered.ok() ? client_.Button("sale.sale", button, ids) : answered.status();
+    if (answered.ok()) {
+      // Answers a button did not use must not answer a later question.
+      Status forgotten = ForgetStockWarnings(*answered);
+      status = status.ok() ? forgotten : status;
+    }
+  }
   if (!status.ok() && !status.IsTransient() && group.size() > 1) {
     for (SaleWork* w : group) {
       PressButton(button, {w});
@@ -538,38 +544,12 @@ void Operations::PressButton(std::string_view button, const std::vector<SaleWork
       w->result = ForOrder(*w->order, status);
     }
   }
-  // Answers a button did not use must not answer a later question.
-  Status forgotten = ForgetStockWarnings(answered);
-  if (!forgotten.ok()) {
-    for (SaleWork* w : group) {
-      if (!w->result.has_value()) {
-        w->result = ForOrder(*w->order, forgotten);
-      }
-    }
-  }
 }
 
 // --- Tryton's questions ----------------------------------------------------------------------
 
-Result<bool> Operations::ModuleActive(std::string_view module) {
-  auto known = modules_.find(module);
-  if (known != modules_.end()) {
-    return known->second;
-  }
-  ERPHUB_ASSIGN_OR_RETURN(
-      std::vector<int64_t> ids,
-      client_.Search("ir.module", Domain({Clause("name", "=", Value::Str(module)),
-                                          Clause("state", "=", Value::Str("activated"))})));
-  modules_.emplace(std::string(module), !ids.empty());
-  return !ids.empty();
-}
-
 Result<std::vector<std::string>> Operations::AcceptStockWarnings(
     const std::vector<int64_t>& sales) {
-  ERPHUB_ASSIGN_OR_RETURN(bool active, ModuleActive("sale_stock_quantity"));
-  if (!active) {
-    return std::vector<std::string>();
-  }
   // The module asks once per sale line ("stock_quantity_warning_<line id>"); an answer made in
   // advance (res.user.warning, not "always") is used up by the question.
   ERPHUB_ASSIGN_OR_RETURN(int64_t user, client_.UserId());
