@@ -39,9 +39,9 @@ for binary in erphub erphub-receiver erphub-loadgen tests/fault_tests; do
   [ -x "$build/$binary" ] || { echo "bench/faults: $build/$binary is missing (make build)" >&2; exit 1; }
 done
 
-bench_name=bench/faults
-# shellcheck source=bench/lib.sh
-. bench/lib.sh
+script_name=bench/faults
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { print $1 }"; }

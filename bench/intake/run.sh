@@ -25,9 +25,9 @@ if [ ! -d "$here/node_modules/node-red" ]; then
   (cd "$here" && npm install --no-audit --no-fund --silent >/dev/null)
 fi
 
-bench_name=bench/intake
-# shellcheck source=bench/lib.sh
-. bench/lib.sh
+script_name=bench/intake
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 answers_202() {  # URL: a POST of the order is answered 202
   [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \

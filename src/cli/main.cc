@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   erphub::cli::AddParseCommand(app, exit_code);
   erphub::cli::AddRenderCommand(app, exit_code);
   erphub::cli::AddRunCommand(app, exit_code);
+  erphub::cli::AddMigrateCommand(app, exit_code);
   erphub::cli::AddDlqCommand(app, exit_code);
   erphub::cli::AddTraceCommand(app, exit_code);
   erphub::cli::AddVersionCommand(app, exit_code);

@@ -33,6 +33,7 @@ struct RunArgs {
   int64_t max_backlog = 100'000;
   std::string max_backlog_bytes = "1GiB";
   std::string log_level = "info";
+  std::string node;
 };
 
 // The listener's bounds on request bodies must not cut below what any input accepts (inputs
@@ -117,6 +118,7 @@ int RunHub(const RunArgs& args) {
   options.max_backlog = args.max_backlog;
   options.max_backlog_bytes = static_cast<int64_t>(*backlog_bytes);
   options.lease_duration = *lease;
+  options.node_name = args.node;
   options.log = &log;
   options.metrics = &metrics;
   Result<std::unique_ptr<engine::Engine>> created =
@@ -137,7 +139,14 @@ int RunHub(const RunArgs& args) {
   routes.metrics = &metrics;
   routes.checks = {{"store", [hub] { return hub->CheckStore(); }},
                    {"intake", [hub] { return hub->CheckIntake(); }}};
-  routes.details = {{"circuit_breakers", [hub] { return hub->CircuitReport(); }}};
+  routes.details = {{"node",
+                     [hub] {
+                       Object node;
+                       node.Append("name", Value::Str(hub->node_name()));
+                       node.Append("store", Value::Str(hub->store_kind()));
+                       return Value::MakeObject(std::move(node));
+                     }},
+                    {"circuit_breakers", [hub] { return hub->CircuitReport(); }}};
   Status status = ops::AddOpsRoutes(*server, std::move(routes));
   api::DeadLetterApiOptions admin;
   admin.token = config->admin.token;
@@ -215,6 +224,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--drain-timeout", args->drain_timeout,
                   "How long a stop waits for running deliveries (default 10s)");
+  cmd->add_option("--node", args->node,
+                  "This node's name, the owner of its leases, shown in /ready and metrics "
+                  "(default HOST:PID); nodes sharing a PostgreSQL store need distinct names");
   cmd->add_option("--lease-duration", args->lease_duration,
                   "How long a claimed delivery stays leased without renewal; after a crash its "
                   "work resumes once the lease expires (default 30s)");

@@ -79,6 +79,10 @@ Result<std::unique_ptr<store::Store>> OpenOperatorStore(const StoreArgs& args) {
   store::StoreOptions options;
   // The hub checks the file's integrity when it starts; inspecting it should be quick.
   options.check_integrity = false;
+  // Inspecting a PostgreSQL database that holds no store does not create one there.
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    options.apply_migrations = false;
+  }
   return store::OpenStore(url, options);
 }
 

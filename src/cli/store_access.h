@@ -26,7 +26,8 @@ void AddStoreOptions(CLI::App* cmd, StoreArgs& args);
 Result<std::string> StoreUrlFromConfig(const std::string& config_file);
 
 // Opens the store named by --store or by the config of --config. An sqlite store must exist:
-// inspecting a missing file does not create an empty one (kNotFound).
+// inspecting a missing file does not create an empty one (kNotFound); a PostgreSQL store must
+// have its schema (kFailedPrecondition: "run `erphub migrate`").
 Result<std::unique_ptr<store::Store>> OpenOperatorStore(const StoreArgs& args);
 
 }  // namespace erphub::cli

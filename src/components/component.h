@@ -157,6 +157,9 @@ struct Failure {
   // Bad data rather than a failed attempt (e.g. a failed validation): the message goes to
   // quarantine with the details instead of being retried or dead-lettered.
   bool quarantine = false;
+  // Not a failure: the message is not for this flow (a `filter` step's condition is false). The
+  // message is completed as "filtered": nothing after the step runs and nothing is delivered.
+  bool filtered = false;
 };
 
 // Transforms a message on its way: validate, map... Thread-safe: one instance serves every

@@ -109,6 +109,16 @@ DeliveryRunner::Outcome DeliveryRunner::RunSteps(const FlowRuntime& flow,
       payload = std::move(result).value();
       continue;
     }
+    if (result.error().filtered) {
+      // Not for this flow: done, and nothing after this step runs.
+      event.outcome = "filtered";
+      event.detail = result.error().error;
+      outcome.report.events.push_back(std::move(event));
+      outcome.ok = true;
+      outcome.filtered = true;
+      outcome.report.detail = "filtered by step " + step.name;
+      return outcome;
+    }
     outcome.failure = std::move(result).error();
     outcome.failed_payload = payload;
     event.outcome = outcome.failure.quarantine  ? "quarantined"
@@ -203,6 +213,15 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
     Status status = deps_.store->Complete(delivery.lease, outcome.report, outcome.follow_ups);
     if (!status.ok()) {
       NotRecorded(delivery, status);
+      return;
+    }
+    if (outcome.filtered) {
+      if (flow != nullptr && flow->metrics.filtered != nullptr) {
+        flow->metrics.filtered->Inc();
+      }
+      log.Debug("delivery.filtered", {{"flow", Value::Str(delivery.message.flow)},
+                                      {"message", Value::Str(id)},
+                                      {"detail", Value::Str(outcome.report.detail)}});
       return;
     }
     if (metrics != nullptr) {

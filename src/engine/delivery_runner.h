@@ -18,7 +18,8 @@ namespace erphub::engine {
 
 // Runs one claimed delivery to its outcome and records it in the store with its lineage:
 //  - the steps stage runs the flow's steps in order, one lineage event each, then completes with
-//    one follow-up delivery per output carrying the transformed payload (one transaction);
+//    one follow-up delivery per output carrying the transformed payload (one transaction); a
+//    step that filters the message out completes it with none (lineage outcome "filtered");
 //  - an output delivery calls the output with the idempotency key and the attempt number; the
 //    output's `on_status` overrides how a failure with that HTTP status is classified, and the
 //    outcome is reported to the output's circuit breaker.
@@ -48,6 +49,8 @@ class DeliveryRunner {
   // What one attempt ended with.
   struct Outcome {
     bool ok = false;
+    // A filter step let the message go: it ends here, done, with no follow-ups.
+    bool filtered = false;
     components::Failure failure;
     // Where it failed (a step's name; empty: the delivery's output).
     std::string failed_at;

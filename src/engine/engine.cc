@@ -109,6 +109,12 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
       engine->store_,
       store::OpenStore(ResolveStoreUrl(config.store.url, config.base_dir), store_options));
   engine->lookups_->BindStore(engine->store_.get());
+  engine->store_kind_ = config.store.url.starts_with("sqlite:") ? "sqlite" : "postgresql";
+  engine->metrics_
+      ->Gauges("erphub_node_info",
+               "This hub node (1): its name, the owner of its leases, and its store's kind")
+      .With({{"node", engine->options_.node_name}, {"store", engine->store_kind_}})
+      .Set(1);
 
   engine->committer_ =
       std::make_unique<IntakeCommitter>(*engine->store_, engine->options_.intake_threads);

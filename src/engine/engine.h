@@ -111,6 +111,10 @@ class Engine {
   ops::MetricsRegistry& metrics() { return *metrics_; }
   std::vector<std::string> flow_names() const;
   int workers() const { return workers_; }
+  // This node's name: the owner of its leases, shown in /ready and the erphub_node_info metric.
+  const std::string& node_name() const { return options_.node_name; }
+  // "sqlite" or "postgresql": several nodes may share only a PostgreSQL store.
+  const std::string& store_kind() const { return store_kind_; }
 
   // Ok while the store answers and intake is open; the reason otherwise (for /ready).
   Status CheckStore();
@@ -139,6 +143,7 @@ class Engine {
   Logger& log_;
   const Clock& clock_;
   RandomSource& random_;
+  std::string store_kind_;
   int workers_ = 1;
   std::unique_ptr<ops::MetricsRegistry> own_metrics_;
   ops::MetricsRegistry* metrics_ = nullptr;

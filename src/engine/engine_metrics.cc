@@ -19,6 +19,8 @@ EngineMetrics::EngineMetrics(ops::MetricsRegistry& registry)
           registry.Counters("erphub_duplicates_total", "Repeated provider events stored once.")),
       quarantined_(registry.Counters("erphub_quarantined_total",
                                      "Input kept in quarantine with its reason.")),
+      filtered_(registry.Counters("erphub_filtered_total",
+                                  "Messages a filter step completed without delivering them.")),
       delivered_(
           registry.Counters("erphub_delivered_total",
                             "Deliveries completed (for @steps: messages through the steps).")),
@@ -53,6 +55,7 @@ FlowMetrics EngineMetrics::ForFlow(const std::string& flow,
   m.accepted = &accepted_.With(labels);
   m.duplicates = &duplicates_.With(labels);
   m.quarantined = &quarantined_.With(labels);
+  m.filtered = &filtered_.With(labels);
   m.rejected_overloaded = &rejected_.With({{"flow", flow}, {"reason", "overloaded"}});
   m.rejected_malformed = &rejected_.With({{"flow", flow}, {"reason", "malformed"}});
   m.rejected_key = &rejected_.With({{"flow", flow}, {"reason", "key"}});

@@ -34,6 +34,7 @@ struct FlowMetrics {
   ops::Counter* accepted = nullptr;
   ops::Counter* duplicates = nullptr;
   ops::Counter* quarantined = nullptr;
+  ops::Counter* filtered = nullptr;
   ops::Counter* rejected_overloaded = nullptr;
   ops::Counter* rejected_malformed = nullptr;
   ops::Counter* rejected_key = nullptr;
@@ -68,6 +69,7 @@ class EngineMetrics {
   ops::CounterFamily& rejected_;
   ops::CounterFamily& duplicates_;
   ops::CounterFamily& quarantined_;
+  ops::CounterFamily& filtered_;
   ops::CounterFamily& delivered_;
   ops::CounterFamily& failed_attempts_;
   ops::CounterFamily& dead_lettered_;

@@ -9,11 +9,11 @@ TEST(BuiltinTest, RegistersEachComponentWithSpecAndFactory) {
   ComponentRegistry registry;
   ASSERT_TRUE(RegisterBuiltins(registry).ok());
   EXPECT_EQ(registry.Names(ComponentKind::kInput),
-            (std::vector<std::string>{"file", "tryton", "webhook"}));
+            (std::vector<std::string>{"file", "sql", "tryton", "webhook"}));
   EXPECT_EQ(registry.Names(ComponentKind::kStep),
-            (std::vector<std::string>{"map", "parse", "render", "validate"}));
+            (std::vector<std::string>{"filter", "map", "parse", "render", "validate"}));
   EXPECT_EQ(registry.Names(ComponentKind::kOutput),
-            (std::vector<std::string>{"file", "http", "tryton"}));
+            (std::vector<std::string>{"file", "http", "sql", "tryton"}));
   for (ComponentKind kind : {ComponentKind::kInput, ComponentKind::kStep, ComponentKind::kOutput}) {
     for (const std::string& name : registry.Names(kind)) {
       const ComponentRegistry::Entry* entry = registry.Find(kind, name);

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "components/steps/filter_step.h"
 #include "components/steps/map_step.h"
 #include "core/config.h"
 #include "core/json.h"
@@ -524,6 +525,46 @@ TEST_F(EngineTest, MappingsLookUpValueMapsAndCrossReferences) {
   AcceptOne(*engine, R"({"customer":"shopify:7","unit":"pcs"})");
   ASSERT_TRUE(WaitFor([&] { return erp.successes() == 1; }));
   EXPECT_EQ(ToJson(erp.calls()[0].payload), R"({"customer":"42","unit":"Unit"})");
+}
+
+// A message a filter step lets go is done: nothing after the step runs, nothing is delivered
+// or dead-lettered, and its lineage and erphub_filtered_total say it was filtered.
+TEST_F(EngineTest, AFilteredMessageIsCompletedWithItsReasonAndCounted) {
+  ASSERT_TRUE(registry_.Register(components::FilterStepSpec(), components::MakeFilterStep).ok());
+  const Config& config = Load(R"(  orders:
+    from: test-input
+    key: customer
+    steps:
+      - name: orders-only
+        filter: {condition: 'kind = "order"'}
+      - test-step
+    to:
+      - test-output
+)");
+  ScriptedOutput& erp = components_.output("erp");
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  MessageId other = AcceptOne(*engine, R"({"customer":"c1","kind":"refund"})");
+  MessageId order = AcceptOne(*engine, R"({"customer":"c1","kind":"order"})");
+  ASSERT_TRUE(WaitFor([&] { return erp.successes() == 1; }));
+  EXPECT_TRUE(MetricReaches(R"(erphub_filtered_total{flow="orders"})", 1));
+  EXPECT_EQ(erp.calls()[0].payload.Get("kind").as_string(), "order");
+  EXPECT_EQ(components_.steps[0]->runs(other), 0);
+  EXPECT_EQ(components_.steps[0]->runs(order), 1);
+  EXPECT_TRUE(DeadLetters(*engine).empty());
+
+  Result<store::MessageTrace> trace = engine->store().Trace(other);
+  ASSERT_TRUE(trace.ok()) << trace.status().ToString();
+  ASSERT_EQ(trace->deliveries.size(), 1u);
+  EXPECT_EQ(trace->deliveries[0].output, "@steps");
+  EXPECT_EQ(trace->deliveries[0].state, store::DeliveryState::kDone);
+  bool filtered = false;
+  for (const store::LineageEvent& e : trace->events) {
+    if (e.kind == store::LineageKind::kStep && e.name == "orders-only") {
+      filtered = e.outcome == "filtered" && e.detail.find("kind = \"order\"") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(filtered);
 }
 
 TEST_F(EngineTest, PermanentStepFailureDeadLettersNamingTheStep) {

@@ -7,7 +7,9 @@
 namespace erphub::store {
 namespace {
 
-TEST_F(StoreTest, AcceptedMessagesSurviveReopen) {
+ERPHUB_STORE_BACKENDS(StoreTest);
+
+TEST_P(StoreTest, AcceptedMessagesSurviveReopen) {
   Acceptance a = Make("shop-orders", "5849301229845",
                       R"({"total":"18.90","price":18.90,"qty":3,"big":12345678901234567890123})");
   MessageId id = AcceptOne(a);
@@ -28,16 +30,15 @@ TEST_F(StoreTest, AcceptedMessagesSurviveReopen) {
 }
 
 // Accept returns only after the commit: a process killed right after it loses nothing.
-TEST_F(StoreTest, AcceptIsDurableWhenItReturnsEvenIfTheProcessIsKilled) {
+TEST_P(StoreTest, AcceptIsDurableWhenItReturnsEvenIfTheProcessIsKilled) {
   store_.reset();
   Acceptance a = Make("shop-orders", "k1", R"({"order":1})");
-  const std::string db = path();
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
     StoreOptions options = Options();
     options.fsync = FsyncMode::kFull;
-    Result<std::unique_ptr<Store>> store = OpenSqliteStore(db, options);
+    Result<std::unique_ptr<Store>> store = OpenAnother(options);
     if (!store.ok()) {
       _exit(3);
     }
@@ -58,7 +59,7 @@ TEST_F(StoreTest, AcceptIsDurableWhenItReturnsEvenIfTheProcessIsKilled) {
   EXPECT_EQ(Claim().size(), 1u);
 }
 
-TEST_F(StoreTest, DuplicateEventIdReturnsTheOriginalMessage) {
+TEST_P(StoreTest, DuplicateEventIdReturnsTheOriginalMessage) {
   MessageId first = AcceptOne(Make("shop-orders", "1", R"({"v":1})", {"erp"}, "evt-1"));
   Acceptance again = Make("shop-orders", "1", R"({"v":1})", {"erp"}, "evt-1");
   Result<std::vector<Accepted>> r = store_->Accept(std::span<const Acceptance>(&again, 1));
@@ -90,7 +91,7 @@ TEST_F(StoreTest, DuplicateEventIdReturnsTheOriginalMessage) {
   EXPECT_EQ(trace->event_id, "evt-1");
 }
 
-TEST_F(StoreTest, AcceptRejectsInvalidMessagesAndStoresNothing) {
+TEST_P(StoreTest, AcceptRejectsInvalidMessagesAndStoresNothing) {
   std::vector<Acceptance> batch = {Make("f", "1", "{}"), Make("", "1", "{}")};
   Result<std::vector<Accepted>> r = store_->Accept(batch);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
@@ -107,7 +108,7 @@ TEST_F(StoreTest, AcceptRejectsInvalidMessagesAndStoresNothing) {
   EXPECT_FALSE(store_->Accept(std::span<const Acceptance>(&nil_id, 1)).ok());
 }
 
-TEST_F(StoreTest, ABatchIsAllOrNothing) {
+TEST_P(StoreTest, ABatchIsAllOrNothing) {
   Acceptance first = Make("f", "1", "{}");
   AcceptOne(first);
   // The second item reuses a stored id: the whole call fails, the first item is not kept.
@@ -118,7 +119,7 @@ TEST_F(StoreTest, ABatchIsAllOrNothing) {
   EXPECT_EQ(store_->Trace(batch[0].message.id).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(StoreTest, WatermarkCommitsWithTheMessages) {
+TEST_P(StoreTest, WatermarkCommitsWithTheMessages) {
   std::vector<Acceptance> batch = {Make("sql-poll", "1", "{}"), Make("sql-poll", "2", "{}")};
   std::vector<StateWrite> watermark = {
       StateWrite::Set("sql-poll/updated_at", "2024-05-01T10:00:00Z")};
@@ -135,7 +136,7 @@ TEST_F(StoreTest, WatermarkCommitsWithTheMessages) {
   EXPECT_EQ(*store_->GetState("sql-poll/updated_at"), "2024-05-01T10:00:00Z");
 }
 
-TEST_F(StoreTest, StateKeyValue) {
+TEST_P(StoreTest, StateKeyValue) {
   EXPECT_EQ(*store_->GetState("absent"), std::nullopt);
   std::string binary("a\0b\xff", 4);
   std::vector<StateWrite> writes = {StateWrite::Set("cdc/lsn", "0/16B6C50"),
@@ -156,7 +157,7 @@ TEST_F(StoreTest, StateKeyValue) {
   EXPECT_EQ(*store_->GetState("cdc/lsn"), "0/16B6D00");
 }
 
-TEST_F(StoreTest, BacklogCountsPerFlow) {
+TEST_P(StoreTest, BacklogCountsPerFlow) {
   AcceptOne(Make("orders", "1", R"({"a":1})"));
   AcceptOne(Make("orders", "1", R"({"a":2})"));  // queued behind the first
   AcceptOne(Make("orders", "2", R"({"a":3})"));

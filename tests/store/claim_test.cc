@@ -10,7 +10,7 @@ namespace {
 
 using std::chrono::seconds;
 
-TEST_F(StoreTest, ClaimLeasesADeliveryWithItsMessage) {
+TEST_P(StoreTest, ClaimLeasesADeliveryWithItsMessage) {
   MessageId id = AcceptOne(Make("shop-orders", "42", R"({"total":"18.90"})"));
   std::vector<ClaimedDelivery> claimed = Claim(10, "node-a", seconds(30));
   ASSERT_EQ(claimed.size(), 1u);
@@ -33,7 +33,7 @@ TEST_F(StoreTest, ClaimLeasesADeliveryWithItsMessage) {
   EXPECT_EQ(trace->deliveries[0].state, DeliveryState::kDone);
 }
 
-TEST_F(StoreTest, OneKeyIsWorkedInAcceptanceOrderOneAtATime) {
+TEST_P(StoreTest, OneKeyIsWorkedInAcceptanceOrderOneAtATime) {
   AcceptOne(Make("f", "A", R"({"n":1})"));
   AcceptOne(Make("f", "B", R"({"n":1})"));
   AcceptOne(Make("f", "A", R"({"n":2})"));
@@ -56,7 +56,7 @@ TEST_F(StoreTest, OneKeyIsWorkedInAcceptanceOrderOneAtATime) {
   EXPECT_EQ(ToJson(claimed[0].payload), R"({"n":2})");
 }
 
-TEST_F(StoreTest, OutputsOfOneKeyAreSeparateLanes) {
+TEST_P(StoreTest, OutputsOfOneKeyAreSeparateLanes) {
   AcceptOne(Make("f", "A", R"({"n":1})", {"erp", "archive"}));
   AcceptOne(Make("f", "A", R"({"n":2})", {"erp", "archive"}));
   std::vector<ClaimedDelivery> claimed = Claim(10);
@@ -70,7 +70,7 @@ TEST_F(StoreTest, OutputsOfOneKeyAreSeparateLanes) {
 
 // Several threads claim concurrently; per key, deliveries arrive strictly in acceptance order
 // and never two at once, also when some attempts are retried.
-TEST_F(StoreTest, PerKeyOrderHoldsUnderConcurrentClaimers) {
+TEST_P(StoreTest, PerKeyOrderHoldsUnderConcurrentClaimers) {
   constexpr int kKeys = 12;
   constexpr int kPerKey = 25;
   std::vector<Acceptance> batch;
@@ -155,7 +155,7 @@ TEST_F(StoreTest, PerKeyOrderHoldsUnderConcurrentClaimers) {
   }
 }
 
-TEST_F(StoreTest, ExpiredLeaseReturnsWorkToAnotherClaimer) {
+TEST_P(StoreTest, ExpiredLeaseReturnsWorkToAnotherClaimer) {
   MessageId id = AcceptOne(Make("f", "A", "{}"));
   AcceptOne(Make("f", "A", R"({"second":true})"));
   std::vector<ClaimedDelivery> first = Claim(10, "node-a", seconds(10));
@@ -189,7 +189,7 @@ TEST_F(StoreTest, ExpiredLeaseReturnsWorkToAnotherClaimer) {
   EXPECT_EQ(outcomes, (std::vector<std::string>{"1:lease expired", "2:done"}));
 }
 
-TEST_F(StoreTest, RenewedLeaseDoesNotExpire) {
+TEST_P(StoreTest, RenewedLeaseDoesNotExpire) {
   AcceptOne(Make("f", "A", "{}"));
   std::vector<ClaimedDelivery> claimed = Claim(10, "node-a", seconds(10));
   ASSERT_EQ(claimed.size(), 1u);
@@ -202,7 +202,7 @@ TEST_F(StoreTest, RenewedLeaseDoesNotExpire) {
   EXPECT_TRUE(store_->Complete(*renewed, AttemptReport{}).ok());
 }
 
-TEST_F(StoreTest, RetryWaitsForNotBeforeAndKeepsTheKeyBlocked) {
+TEST_P(StoreTest, RetryWaitsForNotBeforeAndKeepsTheKeyBlocked) {
   MessageId id = AcceptOne(Make("f", "A", R"({"n":1})"));
   AcceptOne(Make("f", "A", R"({"n":2})"));
   std::vector<ClaimedDelivery> claimed = Claim();
@@ -238,7 +238,7 @@ TEST_F(StoreTest, RetryWaitsForNotBeforeAndKeepsTheKeyBlocked) {
             "HTTP 503: service unavailable (next attempt at " + FormatUtc(retry_at) + ")");
 }
 
-TEST_F(StoreTest, RetryingDeliveriesCountInTheBacklog) {
+TEST_P(StoreTest, RetryingDeliveriesCountInTheBacklog) {
   AcceptOne(Make("f", "A", "{}"));
   std::vector<ClaimedDelivery> claimed = Claim();
   ASSERT_EQ(claimed.size(), 1u);
@@ -250,7 +250,7 @@ TEST_F(StoreTest, RetryingDeliveriesCountInTheBacklog) {
   EXPECT_EQ((*backlog)[0].retrying, 1);
 }
 
-TEST_F(StoreTest, FollowUpsFanOutWithTheirOwnPayloads) {
+TEST_P(StoreTest, FollowUpsFanOutWithTheirOwnPayloads) {
   MessageId id = AcceptOne(Make("f", "A", R"({"raw":1})", {"@steps"}));
   AcceptOne(Make("f", "A", R"({"raw":2})", {"@steps"}));
   std::vector<ClaimedDelivery> claimed = Claim();
@@ -291,7 +291,7 @@ TEST_F(StoreTest, FollowUpsFanOutWithTheirOwnPayloads) {
   EXPECT_EQ(trace->events[2].outcome, "done");
 }
 
-TEST_F(StoreTest, ClaimFiltersFlowsAndPausedOutputs) {
+TEST_P(StoreTest, ClaimFiltersFlowsAndPausedOutputs) {
   AcceptOne(Make("orders", "", "{}", {"erp", "archive"}));
   AcceptOne(Make("invoices", "", "{}", {"erp"}));
   ClaimOptions options;
@@ -315,7 +315,7 @@ TEST_F(StoreTest, ClaimFiltersFlowsAndPausedOutputs) {
   EXPECT_EQ((*claimed)[0].message.flow, "orders");
 }
 
-TEST_F(StoreTest, ClaimHonoursTheLimitAndOldestDueFirst) {
+TEST_P(StoreTest, ClaimHonoursTheLimitAndOldestDueFirst) {
   for (int i = 0; i < 5; ++i) {
     AcceptOne(Make("f", "k" + std::to_string(i), R"({"i":)" + std::to_string(i) + "}"));
     clock_.Advance(seconds(1));
@@ -329,7 +329,7 @@ TEST_F(StoreTest, ClaimHonoursTheLimitAndOldestDueFirst) {
   EXPECT_EQ(store_->ClaimDeliveries(bad).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(StoreTest, AcceptSignalsWaitingWorkers) {
+TEST_P(StoreTest, AcceptSignalsWaitingWorkers) {
   uint64_t seen = store_->WorkGeneration();
   std::thread producer([this] { AcceptOne(Make("f", "", "{}")); });
   store_->AwaitWork(seen, std::chrono::seconds(10));

@@ -24,7 +24,9 @@ class DeadLetterTest : public StoreTest {
   }
 };
 
-TEST_F(DeadLetterTest, ContinueLetsTheKeyMoveOn) {
+ERPHUB_STORE_BACKENDS(DeadLetterTest);
+
+TEST_P(DeadLetterTest, ContinueLetsTheKeyMoveOn) {
   MessageId first = AcceptOne(Make("orders", "A", R"({"n":1})"));
   AcceptOne(Make("orders", "A", R"({"n":2})"));
   int64_t dead = KillNext(OnDeadLetter::kContinue);
@@ -50,7 +52,7 @@ TEST_F(DeadLetterTest, ContinueLetsTheKeyMoveOn) {
   EXPECT_FALSE(e.blocks_key);
 }
 
-TEST_F(DeadLetterTest, BlockKeyHoldsLaterMessagesUntilReplay) {
+TEST_P(DeadLetterTest, BlockKeyHoldsLaterMessagesUntilReplay) {
   AcceptOne(Make("orders", "A", R"({"n":1})"));
   AcceptOne(Make("orders", "A", R"({"n":2})"));
   AcceptOne(Make("orders", "B", R"({"n":1})"));
@@ -80,7 +82,7 @@ TEST_F(DeadLetterTest, BlockKeyHoldsLaterMessagesUntilReplay) {
   EXPECT_TRUE(store_->ListDeadLetters({})->empty());
 }
 
-TEST_F(DeadLetterTest, DiscardNeedsAReasonAndUnblocksTheKey) {
+TEST_P(DeadLetterTest, DiscardNeedsAReasonAndUnblocksTheKey) {
   MessageId first = AcceptOne(Make("orders", "A", R"({"n":1})"));
   AcceptOne(Make("orders", "A", R"({"n":2})"));
   int64_t dead = KillNext(OnDeadLetter::kBlockKey);
@@ -101,7 +103,7 @@ TEST_F(DeadLetterTest, DiscardNeedsAReasonAndUnblocksTheKey) {
   EXPECT_EQ(trace->events.back().detail, "duplicate order, entered by hand");
 }
 
-TEST_F(DeadLetterTest, ShowHasTheMessageAndEveryAttempt) {
+TEST_P(DeadLetterTest, ShowHasTheMessageAndEveryAttempt) {
   MessageId id = AcceptOne(Make("orders", "A", R"({"n":1})"));
   std::vector<ClaimedDelivery> claimed = Claim();
   ASSERT_EQ(claimed.size(), 1u);
@@ -128,7 +130,7 @@ TEST_F(DeadLetterTest, ShowHasTheMessageAndEveryAttempt) {
   EXPECT_EQ(store_->GetDeadLetter(999).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(DeadLetterTest, ListFiltersAndPages) {
+TEST_P(DeadLetterTest, ListFiltersAndPages) {
   for (int i = 0; i < 3; ++i) {
     AcceptOne(Make("orders", "", "{}"));
     KillNext(OnDeadLetter::kContinue);
@@ -150,7 +152,7 @@ TEST_F(DeadLetterTest, ListFiltersAndPages) {
   EXPECT_EQ(store_->ListDeadLetters(recent)->size(), 2u);
 }
 
-TEST_F(DeadLetterTest, ReplayBehindANewHeadWaitsItsTurn) {
+TEST_P(DeadLetterTest, ReplayBehindANewHeadWaitsItsTurn) {
   AcceptOne(Make("orders", "A", R"({"n":1})"));
   AcceptOne(Make("orders", "A", R"({"n":2})"));
   int64_t dead = KillNext(OnDeadLetter::kContinue);
@@ -170,7 +172,7 @@ TEST_F(DeadLetterTest, ReplayBehindANewHeadWaitsItsTurn) {
   EXPECT_EQ(ToJson(claimed[0].payload), R"({"n":3})");
 }
 
-TEST_F(DeadLetterTest, DeadLettersSurviveReopen) {
+TEST_P(DeadLetterTest, DeadLettersSurviveReopen) {
   AcceptOne(Make("orders", "A", "{}"));
   AcceptOne(Make("orders", "A", "{}"));
   int64_t dead = KillNext(OnDeadLetter::kBlockKey);

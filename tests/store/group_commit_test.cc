@@ -8,7 +8,7 @@ namespace erphub::store {
 namespace {
 
 // Many threads accepting at once share transactions, and every acknowledged message is stored.
-TEST_F(StoreTest, ConcurrentAcceptsShareTransactions) {
+TEST_P(StoreTest, ConcurrentAcceptsShareTransactions) {
   StoreOptions options = Options();
   options.fsync = FsyncMode::kFull;
   options.group_commit_window = std::chrono::milliseconds(2);

@@ -5,7 +5,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-TEST_F(StoreTest, TraceShowsReceivedStepsAndEachAttempt) {
+TEST_P(StoreTest, TraceShowsReceivedStepsAndEachAttempt) {
   Acceptance a = Make("shop-orders", "1001", R"({"id":1001})");
   a.source = "webhook 10.0.0.7";
   MessageId id = AcceptOne(a);
@@ -51,7 +51,7 @@ TEST_F(StoreTest, TraceShowsReceivedStepsAndEachAttempt) {
   EXPECT_EQ(LineageKindName(e[3].kind), "attempt");
 }
 
-TEST_F(StoreTest, FindByBusinessKeyInAcceptanceOrder) {
+TEST_P(StoreTest, FindByBusinessKeyInAcceptanceOrder) {
   MessageId a = AcceptOne(Make("orders", "C-7", "{}"));
   AcceptOne(Make("orders", "C-8", "{}"));
   MessageId b = AcceptOne(Make("customers", "C-7", "{}"));
@@ -62,7 +62,7 @@ TEST_F(StoreTest, FindByBusinessKeyInAcceptanceOrder) {
   EXPECT_TRUE(store_->FindByBusinessKey("none", "", 10)->empty());
 }
 
-TEST_F(StoreTest, TraceOfAnUnknownIdIsNotFound) {
+TEST_P(StoreTest, TraceOfAnUnknownIdIsNotFound) {
   EXPECT_EQ(store_->Trace(ids_.Next()).status().code(), StatusCode::kNotFound);
   LineageEvent e;
   EXPECT_EQ(store_->RecordLineage(ids_.Next(), std::span<const LineageEvent>(&e, 1)).code(),

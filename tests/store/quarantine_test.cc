@@ -3,7 +3,7 @@
 namespace erphub::store {
 namespace {
 
-TEST_F(StoreTest, QuarantineKeepsTheRawBytesAndTheReason) {
+TEST_P(StoreTest, QuarantineKeepsTheRawBytesAndTheReason) {
   QuarantineEntry entry;
   entry.flow = "shop-orders";
   entry.source = "webhook POST /webhooks/shop/orders from 10.0.0.7";
@@ -27,7 +27,7 @@ TEST_F(StoreTest, QuarantineKeepsTheRawBytesAndTheReason) {
   EXPECT_EQ(store_->GetQuarantine(*id + 1).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(StoreTest, QuarantineListAndResolve) {
+TEST_P(StoreTest, QuarantineListAndResolve) {
   QuarantineEntry entry;
   entry.flow = "a";
   entry.reason = "bad";

@@ -4,6 +4,7 @@
 
 #include "store/open_store.h"
 #include "store/sqlite/schema.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store_test_util.h"
 
 namespace erphub::store {
@@ -27,8 +28,10 @@ void Overwrite(const std::string& path, std::streamoff offset, const std::string
   file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-class SqliteOpenTest : public StoreTest {
+class SqliteOpenTest : public StoreTestBase {
  protected:
+  Backend backend() const override { return Backend::kSqlite; }
+
   // Fills the store with some rows and closes it (which checkpoints the WAL into the file).
   void FillAndClose() {
     for (int i = 0; i < 50; ++i) {
@@ -137,8 +140,12 @@ TEST(OpenStoreTest, ChoosesTheImplementationByUrl) {
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_TRUE(std::filesystem::exists(dir.File("b.db")));
   EXPECT_EQ(OpenStore("sqlite:", options).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(OpenStore("postgresql://localhost/erphub", options).status().code(),
-            StatusCode::kUnimplemented);
+  // Nothing listens on port 1: the PostgreSQL store is chosen and cannot connect.
+  Result<std::unique_ptr<Store>> unreachable =
+      OpenStore("postgresql://hub:secret@127.0.0.1:1/erphub?connect_timeout=2", options);
+  EXPECT_EQ(unreachable.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(unreachable.status().ToString().find("secret"), std::string::npos)
+      << unreachable.status().ToString();
   EXPECT_EQ(OpenStore("redis://x", options).status().code(), StatusCode::kInvalidArgument);
 }
 

@@ -13,7 +13,9 @@
 #include "core/json.h"
 #include "core/message.h"
 #include "core/random.h"
-#include "store/sqlite/sqlite_store.h"
+#include "servers/postgres_test_server.h"
+#include "store/open_store.h"
+#include "store/postgres/pg_conn.h"
 #include "store/store.h"
 
 namespace erphub::store {
@@ -23,7 +25,7 @@ class TempDir {
  public:
   TempDir() {
     static std::atomic<int> counter{0};
-    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     path_ = std::filesystem::temp_directory_path() /
             ("erphub-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
              (info != nullptr ? info->name() : "x"));
@@ -40,12 +42,84 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// A store on a fake clock in a temporary folder, with helpers to make messages.
-class StoreTest : public testing::Test {
- protected:
-  StoreTest() : ids_(clock_, random_) {}
+// The store implementations every store test runs against.
+enum class Backend { kSqlite, kPostgres };
 
-  void SetUp() override { Open(); }
+inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+// Runs a parametrized store fixture's tests once per backend (PostgreSQL cases skip when no
+// server is available).
+#define ERPHUB_STORE_BACKENDS(fixture)                                                           \
+  INSTANTIATE_TEST_SUITE_P(                                                                      \
+      Backends, fixture,                                                                         \
+      ::testing::Values(::erphub::store::Backend::kSqlite, ::erphub::store::Backend::kPostgres), \
+      ::erphub::store::BackendName)
+
+// A PostgreSQL schema of its own for one test (tests run in parallel on one server), dropped
+// afterwards. url() selects it through the connection's search_path.
+class PostgresTestSchema {
+ public:
+  // `server_url` empty: no server (url() stays empty).
+  explicit PostgresTestSchema(const std::string& server_url) {
+    if (server_url.empty()) {
+      return;
+    }
+    static std::atomic<int> counter{0};
+    name_ = "t" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    server_url_ = server_url;
+    error_ = Run("DROP SCHEMA IF EXISTS " + name_ + " CASCADE; CREATE SCHEMA " + name_);
+    url_ = server_url + (server_url.find('?') == std::string::npos ? "?" : "&") +
+           "options=-csearch_path%3D" + name_ + "&application_name=" + name_;
+  }
+  ~PostgresTestSchema() {
+    if (!name_.empty()) {
+      Run("DROP SCHEMA IF EXISTS " + name_ + " CASCADE").ok();
+    }
+  }
+  PostgresTestSchema(const PostgresTestSchema&) = delete;
+  PostgresTestSchema& operator=(const PostgresTestSchema&) = delete;
+
+  const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
+  const Status& error() const { return error_; }
+
+  // Runs SQL in the server's database (outside the schema), as another tool would.
+  Status Run(const std::string& sql) const {
+    Result<std::unique_ptr<PgConn>> conn = PgConn::Connect(server_url_);
+    if (!conn.ok()) {
+      return conn.status();
+    }
+    return (*conn)->Exec(sql);
+  }
+
+ private:
+  std::string server_url_;
+  std::string name_;
+  std::string url_;
+  Status error_;
+};
+
+// A store on a fake clock in a temporary folder (SQLite) or a schema of its own (PostgreSQL),
+// with helpers to make messages.
+class StoreTestBase : public ::testing::Test {
+ protected:
+  StoreTestBase() : ids_(clock_, random_) {}
+
+  virtual Backend backend() const = 0;
+  bool postgres() const { return backend() == Backend::kPostgres; }
+
+  void SetUp() override {
+    if (postgres()) {
+      ERPHUB_REQUIRE_POSTGRES();
+      schema_ = std::make_unique<PostgresTestSchema>(erphub::testing::PostgresTestUrl());
+      ASSERT_TRUE(schema_->error().ok()) << schema_->error().ToString();
+    }
+    Open();
+  }
+
+  void TearDown() override { store_.reset(); }
 
   StoreOptions Options() const {
     StoreOptions options;
@@ -54,9 +128,16 @@ class StoreTest : public testing::Test {
     return options;
   }
 
+  // The store's URL: sqlite:PATH or the test schema's postgresql:// URL.
+  std::string url() const { return postgres() ? schema_->url() : "sqlite:" + path(); }
+
+  Result<std::unique_ptr<Store>> OpenAnother(const StoreOptions& options) const {
+    return OpenStore(url(), options);
+  }
+
   void Open(const StoreOptions& options) {
     store_.reset();
-    Result<std::unique_ptr<Store>> store = OpenSqliteStore(path(), options);
+    Result<std::unique_ptr<Store>> store = OpenAnother(options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
   }
@@ -107,7 +188,14 @@ class StoreTest : public testing::Test {
   SeededRandom random_{1234};
   MessageIdGenerator ids_;
   TempDir dir_;
+  std::unique_ptr<PostgresTestSchema> schema_;
   std::unique_ptr<Store> store_;
+};
+
+// The store tests, once per backend.
+class StoreTest : public StoreTestBase, public ::testing::WithParamInterface<Backend> {
+ protected:
+  Backend backend() const override { return GetParam(); }
 };
 
 }  // namespace erphub::store

@@ -3,7 +3,7 @@
 namespace erphub::store {
 namespace {
 
-TEST_F(StoreTest, CrossReferencesLinkAnExternalIdToEachSystemsId) {
+TEST_P(StoreTest, CrossReferencesLinkAnExternalIdToEachSystemsId) {
   EXPECT_EQ(*store_->LookupXref("tryton", "party", "shopify:207119551"), std::nullopt);
   ASSERT_TRUE(store_->PutXref("tryton", "party", "shopify:207119551", "42").ok());
   ASSERT_TRUE(store_->PutXref("crm", "party", "shopify:207119551", "0015g00000XyZ").ok());
@@ -18,7 +18,7 @@ TEST_F(StoreTest, CrossReferencesLinkAnExternalIdToEachSystemsId) {
   EXPECT_EQ(*store_->LookupXref("tryton", "party", "shopify:207119551"), "57");
 }
 
-TEST_F(StoreTest, ACrossReferenceNeedsEveryPart) {
+TEST_P(StoreTest, ACrossReferenceNeedsEveryPart) {
   EXPECT_EQ(store_->PutXref("tryton", "party", "", "42").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->PutXref("", "party", "shopify:1", "42").code(), StatusCode::kInvalidArgument);
 }

@@ -87,6 +87,20 @@ bool SqliteStatement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+int SqliteStatement::ColumnCount() const { return sqlite3_column_count(stmt_); }
+
+std::string SqliteStatement::ColumnName(int column) const {
+  const char* name = sqlite3_column_name(stmt_, column);
+  return name == nullptr ? std::string() : std::string(name);
+}
+
+int SqliteStatement::ColumnType(int column) const { return sqlite3_column_type(stmt_, column); }
+
+std::string SqliteStatement::DeclaredType(int column) const {
+  const char* type = sqlite3_column_decltype(stmt_, column);
+  return type == nullptr ? std::string() : std::string(type);
+}
+
 int64_t SqliteStatement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 
 std::string SqliteStatement::Text(int column) const {

@@ -46,6 +46,12 @@ class SqliteStatement {
   Status Run();
 
   bool IsNull(int column) const;
+  // The shape of the current row: column count, names, SQLite storage class (SQLITE_INTEGER,
+  // SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL) and declared type ("" if none).
+  int ColumnCount() const;
+  std::string ColumnName(int column) const;
+  int ColumnType(int column) const;
+  std::string DeclaredType(int column) const;
   int64_t Int(int column) const;
   std::string Text(int column) const;
   std::string Blob(int column) const;

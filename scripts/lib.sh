@@ -1,9 +1,14 @@
-# Shared by the bench scripts (source it after setting bench_name, e.g. "bench/intake"): a work
-# folder and background processes cleaned up on exit, a free local port, polling with a deadline.
+# Shared by the demo and the bench scripts (source it after setting script_name, e.g.
+# "bench/intake"): a work folder and background processes cleaned up on exit, a free local port,
+# polling with a deadline.
 
 work=$(mktemp -d)
 pids=()
+# Commands run first on exit, e.g. stopping a server that is not a child of the script.
+at_exit=()
 cleanup() {
+  local hook
+  for hook in "${at_exit[@]}"; do eval "$hook" || true; done
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
@@ -28,7 +33,7 @@ wait_until() {
   shift 2
   until "$@" >/dev/null 2>&1; do
     if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "$bench_name: gave up waiting for $what" >&2
+      echo "$script_name: gave up waiting for $what" >&2
       return 1
     fi
     sleep 0.05

@@ -1,0 +1,105 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace erphub::store {
+
+// The URL with its password (user info or `password=` parameter) replaced by "***": the only
+// form of a PostgreSQL URL that may appear in an error or a log.
+std::string RedactPostgresUrl(std::string_view url);
+
+// Parameters of one statement, numbered $1, $2, ... in the order added. Text travels as text;
+// bytes (AddBytes) travel in binary, so any byte survives.
+class PgParams {
+ public:
+  PgParams& Add(std::string_view text);
+  PgParams& Add(const std::string& text) { return Add(std::string_view(text)); }
+  PgParams& Add(const char* text) { return Add(std::string_view(text)); }
+  PgParams& Add(int64_t value);
+  PgParams& Add(int value) { return Add(static_cast<int64_t>(value)); }
+  PgParams& Add(bool value);
+  PgParams& AddNull();
+  // NULL when empty.
+  PgParams& AddTextOrNull(std::string_view text);
+  PgParams& AddOptional(const std::optional<std::string>& text);
+  PgParams& AddBytes(std::string_view bytes);
+
+  int size() const { return static_cast<int>(values_.size()); }
+
+ private:
+  friend class PgConn;
+  std::vector<std::optional<std::string>> values_;
+  std::vector<int> formats_;
+};
+
+// The rows a statement returned, in text form.
+class PgResult {
+ public:
+  PgResult() = default;
+  explicit PgResult(pg_result* result) : result_(result, &Free) {}
+
+  int rows() const;
+  bool empty() const { return rows() == 0; }
+  bool IsNull(int row, int column) const;
+  std::string Text(int row, int column) const;
+  int64_t Int(int row, int column) const;
+  // A bytea column selected as encode(column, 'hex').
+  std::string HexBytes(int row, int column) const;
+  // Rows changed by an INSERT, UPDATE or DELETE.
+  int64_t affected() const;
+
+ private:
+  static void Free(pg_result* result);
+  std::unique_ptr<pg_result, void (*)(pg_result*)> result_{nullptr, &Free};
+};
+
+// One libpq connection with a cache of prepared statements. Not thread-safe: the pool hands it
+// to one caller at a time.
+class PgConn {
+ public:
+  // Connects to `url` (postgresql://...); kUnavailable when the server cannot be reached. Errors
+  // name the redacted URL, never the password.
+  static Result<std::unique_ptr<PgConn>> Connect(const std::string& url);
+  ~PgConn();
+  PgConn(const PgConn&) = delete;
+  PgConn& operator=(const PgConn&) = delete;
+
+  // Runs one statement (prepared once per connection and kept) with its parameters.
+  Result<PgResult> Query(const std::string& sql, const PgParams& params = {});
+  // Runs one or more statements without parameters (DDL, BEGIN, COMMIT).
+  Status Exec(const std::string& sql);
+
+  // False once the connection was lost: the pool discards it.
+  bool healthy() const;
+  bool in_transaction() const;
+
+ private:
+  PgConn(pg_conn* conn, std::string redacted_url);
+  Status ErrorOf(pg_result* result, std::string_view sql);
+
+  pg_conn* conn_;
+  std::string redacted_url_;
+  std::map<std::string, std::string, std::less<>> prepared_;
+};
+
+// Maps a PostgreSQL SQLSTATE to a Status code: connection problems (class 08, shutdown 57P01..3)
+// kUnavailable, serialization failures and deadlocks kUnavailable (IsPgRetryable), unique
+// violations kAlreadyExists, disk full / out of memory / too many connections (class 53)
+// kResourceExhausted, authentication (28) kPermissionDenied, a missing database (3D000)
+// kNotFound, anything else kInternal.
+StatusCode PgStatusCode(std::string_view sqlstate);
+// Serialization failure or deadlock: the transaction may simply be run again.
+bool IsPgRetryable(const Status& status);
+
+}  // namespace erphub::store

@@ -1,0 +1,153 @@
+#include "store/postgres/pg_group_commit.h"
+
+#include <utility>
+
+namespace erphub::store {
+
+PgGroupCommitter::PgGroupCommitter(Connector connect, std::chrono::microseconds window,
+                                   int max_operations)
+    : connect_(std::move(connect)),
+      window_(window),
+      max_operations_(max_operations > 0 ? static_cast<size_t>(max_operations) : 1),
+      committer_([this] { CommitLoop(); }) {}
+
+PgGroupCommitter::~PgGroupCommitter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  committer_.join();
+}
+
+Status PgGroupCommitter::Run(const Operation& op) {
+  Pending pending{&op, Status::Ok()};
+  std::unique_lock<std::mutex> lock(mu_);
+  if (stopping_) {
+    return Status(StatusCode::kCancelled, "the store is closing");
+  }
+  queue_.push_back(&pending);
+  if (queue_.size() == 1 || queue_.size() >= max_operations_) {
+    work_cv_.notify_one();
+  }
+  done_cv_.wait(lock, [&pending] { return pending.done; });
+  return std::move(pending.status);
+}
+
+void PgGroupCommitter::CommitLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) {
+      return;  // stopping, nothing left
+    }
+    if (window_.count() > 0 && !stopping_) {
+      work_cv_.wait_for(lock, window_,
+                        [this] { return stopping_ || queue_.size() >= max_operations_; });
+    }
+    std::deque<Pending*> batch;
+    while (!queue_.empty() && batch.size() < max_operations_) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    lock.unlock();
+    RunBatch(batch);
+    lock.lock();
+    for (Pending* pending : batch) {
+      pending->done = true;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+void PgGroupCommitter::RunBatch(std::deque<Pending*>& batch) {
+  // A lost connection before COMMIT was sent changed nothing: reconnect and run the batch once
+  // more. Lost during COMMIT, the outcome is unknown and the callers are told so.
+  constexpr int kAttempts = 2;
+  Status batch_status;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    if (conn_ == nullptr || !conn_->healthy()) {
+      conn_.reset();
+      Result<std::unique_ptr<PgConn>> conn = connect_();
+      if (!conn.ok()) {
+        batch_status = conn.status();
+        break;
+      }
+      conn_ = std::move(conn).value();
+    }
+    if (TryBatch(*conn_, batch, batch_status)) {
+      return;
+    }
+  }
+  for (Pending* pending : batch) {
+    pending->status = batch_status;
+  }
+}
+
+bool PgGroupCommitter::TryBatch(PgConn& conn, std::deque<Pending*>& batch, Status& batch_status) {
+  constexpr int kOperationAttempts = 5;
+  // A single operation needs no savepoint: its transaction is its own.
+  const bool savepoints = batch.size() > 1;
+  for (int single_attempt = 1;; ++single_attempt) {
+    batch_status = conn.Exec("BEGIN");
+    if (!batch_status.ok()) {
+      return conn.healthy();  // a healthy connection that cannot begin: give up
+    }
+    for (Pending* pending : batch) {
+      Status status;
+      for (int attempt = 1; attempt <= kOperationAttempts; ++attempt) {
+        status = savepoints ? conn.Exec("SAVEPOINT op") : Status::Ok();
+        if (status.ok()) {
+          status = (*pending->op)(conn);
+        }
+        if (!conn.healthy()) {
+          batch_status = status.ok() ? Status(StatusCode::kUnavailable, "connection lost") : status;
+          return false;
+        }
+        if (status.ok() && savepoints) {
+          status = conn.Exec("RELEASE op");
+        }
+        if (status.ok() || !savepoints) {
+          break;
+        }
+        Status undo = conn.Exec("ROLLBACK TO op; RELEASE op");
+        if (!undo.ok()) {
+          batch_status = undo;
+          conn.Exec("ROLLBACK").ok();
+          return conn.healthy();
+        }
+        if (!IsPgRetryable(status)) {
+          break;
+        }
+      }
+      pending->status = std::move(status);
+    }
+    if (savepoints || batch.front()->status.ok()) {
+      break;
+    }
+    conn.Exec("ROLLBACK").ok();
+    if (!IsPgRetryable(batch.front()->status) || single_attempt == kOperationAttempts) {
+      return true;  // the operation failed and changed nothing
+    }
+    batch.front()->status = Status::Ok();  // a deadlock or serialization failure: run again
+  }
+  Status commit = conn.Exec("COMMIT");
+  if (!commit.ok()) {
+    if (conn.healthy() && conn.in_transaction()) {
+      conn.Exec("ROLLBACK").ok();
+    }
+    for (Pending* pending : batch) {
+      if (pending->status.ok()) {
+        pending->status = Status(StatusCode::kUnavailable,
+                                 "the commit failed; the write may or may not have been stored: " +
+                                     std::string(commit.message()));
+      }
+    }
+    return true;
+  }
+  transactions_.fetch_add(1);
+  operations_.fetch_add(batch.size());
+  return true;
+}
+
+}  // namespace erphub::store

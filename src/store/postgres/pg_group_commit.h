@@ -1,0 +1,70 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/result.h"
+#include "store/postgres/pg_conn.h"
+
+namespace erphub::store {
+
+// Group commit for PostgreSQL, as sqlite/group_commit.h does it for SQLite: a committer thread
+// with a connection of its own takes every operation queued so far, runs each in a savepoint of
+// one transaction and commits once, then wakes the callers. A failing operation rolls back only
+// itself; one aborted by a deadlock is run again. Used for intake writes (Accept, Quarantine,
+// state, lineage); claims and outcomes run on the pool, each in its own transaction.
+class PgGroupCommitter {
+ public:
+  using Operation = std::function<Status(PgConn&)>;
+  // Opens the committer's connection (again after it was lost).
+  using Connector = std::function<Result<std::unique_ptr<PgConn>>()>;
+
+  PgGroupCommitter(Connector connect, std::chrono::microseconds window, int max_operations);
+  // Finishes the queued operations, then stops.
+  ~PgGroupCommitter();
+  PgGroupCommitter(const PgGroupCommitter&) = delete;
+  PgGroupCommitter& operator=(const PgGroupCommitter&) = delete;
+
+  // Runs `op` (which must be safe to run again) and returns once its transaction committed.
+  Status Run(const Operation& op);
+
+  uint64_t transactions() const { return transactions_.load(); }
+  uint64_t operations() const { return operations_.load(); }
+
+ private:
+  struct Pending {
+    const Operation* op;
+    Status status;
+    bool done = false;
+  };
+
+  void CommitLoop();
+  void RunBatch(std::deque<Pending*>& batch);
+  // One attempt at the batch on the connection; false when it must be run again from the start.
+  bool TryBatch(PgConn& conn, std::deque<Pending*>& batch, Status& batch_status);
+
+  Connector connect_;
+  const std::chrono::microseconds window_;
+  const size_t max_operations_;
+  std::unique_ptr<PgConn> conn_;
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::deque<Pending*> queue_;
+  bool stopping_ = false;
+
+  std::atomic<uint64_t> transactions_{0};
+  std::atomic<uint64_t> operations_{0};
+  std::thread committer_;
+};
+
+}  // namespace erphub::store

@@ -1,0 +1,1287 @@
+#include "store/postgres/postgres_store.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <utility>
+
+#include "core/json.h"
+#include "store/postgres/pg_conn.h"
+#include "store/postgres/pg_group_commit.h"
+#include "store/postgres/pg_pool.h"
+#include "store/postgres/pg_schema.h"
+
+namespace erphub::store {
+namespace {
+
+using std::chrono::microseconds;
+
+// Connections for claims, outcomes and reads; intake writes use the committer's own.
+constexpr int kPoolSize = 8;
+
+// ---- encoding (as the SQLite store's) ----
+
+std::string LaneOf(std::string_view flow, std::string_view output, std::string_view key) {
+  if (key.empty()) {
+    return {};
+  }
+  std::string lane(flow);
+  lane += '\x1f';
+  lane += output;
+  lane += '\x1f';
+  lane += key;
+  return lane;
+}
+
+// A PostgreSQL text[] literal.
+std::string TextArray(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) {
+      out += ',';
+    }
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+      }
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+std::string HeadersToJson(const Headers& headers) {
+  Value list = Value::MakeArray();
+  for (const auto& [name, value] : headers) {
+    list.push_back(Value::MakeArray({Value::Str(name), Value::Str(value)}));
+  }
+  return ToJson(list);
+}
+
+Result<Headers> HeadersFromJson(std::string_view text) {
+  ERPHUB_ASSIGN_OR_RETURN(Value list, ParseJson(text));
+  Headers headers;
+  if (!list.is_array()) {
+    return Status(StatusCode::kDataLoss, "stored headers are not a JSON array");
+  }
+  for (const Value& pair : list.as_array()) {
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
+      return Status(StatusCode::kDataLoss, "stored header is not a [name, value] pair");
+    }
+    headers.emplace_back(std::string(pair[0].as_string()), std::string(pair[1].as_string()));
+  }
+  return headers;
+}
+
+Result<Value> PayloadFromJson(std::string_view text) {
+  Result<Value> value = ParseJson(text);
+  if (!value.ok()) {
+    return Status(StatusCode::kDataLoss,
+                  "stored payload is not valid JSON: " + value.status().ToString());
+  }
+  return value;
+}
+
+Result<MessageId> IdFromText(std::string_view text) {
+  Result<MessageId> id = MessageId::Parse(text);
+  if (!id.ok()) {
+    return Status(StatusCode::kDataLoss, "stored message id is malformed: " + std::string(text));
+  }
+  return id;
+}
+
+Timestamp OptionalTime(const PgResult& r, int row, int column) {
+  return r.IsNull(row, column) ? Timestamp() : FromUnixMicros(r.Int(row, column));
+}
+
+Result<std::string> SerializePayload(const Value& payload) {
+  if (payload.is_undefined() || payload.is_function()) {
+    return InvalidArgumentError("a payload must be a JSON value");
+  }
+  return ToJson(payload);
+}
+
+// ---- helpers that run inside a write transaction ----
+
+// Locks the lanes' rows (creating them), in sorted order so that two transactions locking the
+// same lanes do not deadlock. Every decision about which delivery heads a lane happens under it.
+Status LockLanes(PgConn& conn, std::vector<std::string> lanes) {
+  lanes.erase(std::remove(lanes.begin(), lanes.end(), std::string()), lanes.end());
+  if (lanes.empty()) {
+    return Status::Ok();
+  }
+  std::sort(lanes.begin(), lanes.end());
+  lanes.erase(std::unique(lanes.begin(), lanes.end()), lanes.end());
+  if (lanes.size() == 1) {
+    return conn
+        .Query(
+            "INSERT INTO lanes (lane) VALUES ($1) ON CONFLICT (lane) DO UPDATE SET lane = "
+            "excluded.lane",
+            PgParams().Add(lanes[0]))
+        .status();
+  }
+  return conn
+      .Query(
+          "INSERT INTO lanes (lane) SELECT l FROM unnest($1::text[]) AS l ORDER BY l "
+          "ON CONFLICT (lane) DO UPDATE SET lane = excluded.lane",
+          PgParams().Add(TextArray(lanes)))
+      .status();
+}
+
+// The state a new or replayed delivery takes in its (locked) lane: ready when nothing else
+// heads it, else queued. $1 the lane (NULL: unordered), $2 a delivery to ignore.
+constexpr const char* kHeadlessState =
+    "CASE WHEN $1::text IS NOT NULL AND EXISTS (SELECT 1 FROM deliveries WHERE lane = $1::text "
+    "AND state IN (1, 2, 4) AND id <> $2::bigint AND (state <> 4 OR blocks_lane)) "
+    "THEN 0 ELSE 1 END";
+
+// After a head finished: makes the lane's oldest queued delivery ready, unless a head remains.
+// The lane must be locked.
+Status PromoteNext(PgConn& conn, const std::string& lane) {
+  if (lane.empty()) {
+    return Status::Ok();
+  }
+  return conn
+      .Query(
+          "UPDATE deliveries SET state = 1 WHERE id = (SELECT id FROM deliveries WHERE lane = $1 "
+          "AND state = 0 ORDER BY message_seq, id LIMIT 1) AND NOT EXISTS (SELECT 1 FROM "
+          "deliveries WHERE lane = $1 AND state IN (1, 2, 4) AND (state <> 4 OR blocks_lane))",
+          PgParams().Add(lane))
+      .status();
+}
+
+struct NewDelivery {
+  int64_t message_seq = 0;
+  std::string flow;
+  std::string output;
+  std::string lane;
+  std::optional<std::string> payload_json;  // nullopt: the message's payload
+  int64_t bytes = 0;
+};
+
+// The lane must be locked.
+Status InsertDelivery(PgConn& conn, const NewDelivery& d, Timestamp now) {
+  const std::string sql =
+      "INSERT INTO deliveries (lane, state, message_seq, flow, output, payload, bytes, "
+      "eligible_since, not_before) VALUES ($1, " +
+      std::string(kHeadlessState) + ", $3, $4, $5, $6, $7, $8, $8)";
+  Status status = conn.Query(sql, PgParams()
+                                      .AddTextOrNull(d.lane)
+                                      .Add(int64_t{0})
+                                      .Add(d.message_seq)
+                                      .Add(d.flow)
+                                      .Add(d.output)
+                                      .AddOptional(d.payload_json)
+                                      .Add(d.bytes)
+                                      .Add(ToUnixMicros(now)))
+                      .status();
+  if (status.code() == StatusCode::kAlreadyExists) {
+    return Status(StatusCode::kAlreadyExists,
+                  "the message already has a delivery to output '" + d.output + "'");
+  }
+  return status;
+}
+
+constexpr const char* kInsertLineage =
+    "INSERT INTO lineage (message_seq, kind, at, name, attempt, duration_us, outcome, detail) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+Status AddLineage(PgConn& conn, int64_t message_seq, const LineageEvent& e) {
+  return conn
+      .Query(kInsertLineage, PgParams()
+                                 .Add(message_seq)
+                                 .Add(static_cast<int>(e.kind))
+                                 .Add(ToUnixMicros(e.at))
+                                 .Add(e.name)
+                                 .Add(e.attempt)
+                                 .Add(static_cast<int64_t>(e.duration.count()))
+                                 .Add(e.outcome)
+                                 .Add(e.detail))
+      .status();
+}
+
+Status ApplyStateWrites(PgConn& conn, std::span<const StateWrite> writes, Timestamp now) {
+  for (const StateWrite& w : writes) {
+    if (w.check != StateWrite::Check::kNone) {
+      // FOR UPDATE: a concurrent compare-and-set of the same key waits and then sees the
+      // winner's value.
+      ERPHUB_ASSIGN_OR_RETURN(
+          PgResult q, conn.Query("SELECT encode(value, 'hex') FROM state WHERE key = $1 FOR UPDATE",
+                                 PgParams().Add(w.key)));
+      const bool exists = !q.empty();
+      const bool matches = w.check == StateWrite::Check::kAbsent
+                               ? !exists
+                               : exists && q.HexBytes(0, 0) == w.expected;
+      if (!matches) {
+        return Status(StatusCode::kConflict, "state changed concurrently", "state key " + w.key);
+      }
+    }
+    Status status = conn.Query(
+                            "INSERT INTO state (key, value, updated_at) VALUES ($1, $2, $3) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                            "updated_at = excluded.updated_at",
+                            PgParams().Add(w.key).AddBytes(w.value).Add(ToUnixMicros(now)))
+                        .status();
+    if (status.code() == StatusCode::kAlreadyExists) {
+      // Created concurrently by another node after our check for absence.
+      return Status(StatusCode::kConflict, "state changed concurrently", "state key " + w.key);
+    }
+    ERPHUB_TRY(status);
+  }
+  return Status::Ok();
+}
+
+// The claimed row a lease refers to.
+struct LeasedRow {
+  int64_t message_seq = 0;
+  std::string flow;
+  std::string output;
+  std::string lane;
+  int attempt = 0;  // since the last replay
+  Timestamp claimed_at;
+};
+
+constexpr const char* kLeasedColumns =
+    "RETURNING message_seq, flow, output, coalesce(lane, ''), attempts - budget_base, "
+    "claimed_at";
+
+LeasedRow LeasedFrom(const PgResult& r) {
+  return LeasedRow{
+      r.Int(0, 0),          r.Text(0, 1), r.Text(0, 2), r.Text(0, 3), static_cast<int>(r.Int(0, 4)),
+      OptionalTime(r, 0, 5)};
+}
+
+Status LeaseLost(const Lease& lease) {
+  return Status(StatusCode::kFailedPrecondition,
+                "lease lost: the delivery was finished or claimed again after the lease expired",
+                "delivery " + std::to_string(lease.delivery_id));
+}
+
+// Runs "UPDATE deliveries SET <set> WHERE <the lease holds> RETURNING <leased row>": $1 id,
+// $2 token, $3 owner, then `extra` from $4 on.
+Result<LeasedRow> UpdateLeased(PgConn& conn, const Lease& lease, const std::string& set,
+                               const std::function<void(PgParams&)>& extra) {
+  PgParams params;
+  params.Add(lease.delivery_id).Add(lease.token).Add(lease.owner);
+  extra(params);
+  ERPHUB_ASSIGN_OR_RETURN(PgResult r,
+                          conn.Query("UPDATE deliveries SET " + set +
+                                         " WHERE id = $1 AND state = 2 AND attempts = $2 AND "
+                                         "lease_owner = $3 " +
+                                         kLeasedColumns,
+                                     params));
+  if (r.empty()) {
+    return LeaseLost(lease);
+  }
+  return LeasedFrom(r);
+}
+
+// Ends an attempt: records the attempt and the report's events.
+Status RecordAttempt(PgConn& conn, const LeasedRow& row, const AttemptReport& report,
+                     std::string_view outcome, std::string detail, Timestamp now) {
+  for (const LineageEvent& event : report.events) {
+    LineageEvent e = event;
+    if (e.at == Timestamp()) {
+      e.at = now;
+    }
+    if (e.kind == LineageKind::kAttempt && e.attempt == 0) {
+      e.attempt = row.attempt;
+    }
+    ERPHUB_TRY(AddLineage(conn, row.message_seq, e));
+  }
+  LineageEvent attempt;
+  attempt.kind = LineageKind::kAttempt;
+  attempt.at = report.started_at != Timestamp() ? report.started_at : row.claimed_at;
+  attempt.name = row.output;
+  attempt.attempt = row.attempt;
+  attempt.duration = report.duration.count() > 0
+                         ? report.duration
+                         : std::chrono::duration_cast<microseconds>(now - attempt.at);
+  attempt.outcome = outcome;
+  if (!report.detail.empty()) {
+    detail = detail.empty() ? report.detail : report.detail + ": " + detail;
+  }
+  attempt.detail = std::move(detail);
+  return AddLineage(conn, row.message_seq, attempt);
+}
+
+Status ValidateAcceptance(const Acceptance& item) {
+  const Message& m = item.message;
+  if (m.flow.empty()) {
+    return InvalidArgumentError("a message needs a flow");
+  }
+  if (m.id.is_nil()) {
+    return InvalidArgumentError("a message needs an id", m.flow);
+  }
+  std::set<std::string_view> seen;
+  for (const std::string& output : item.outputs) {
+    if (output.empty() || !seen.insert(output).second) {
+      return InvalidArgumentError("output names must be distinct and non-empty", m.flow);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Message> ReadMessage(PgConn& conn, int64_t seq) {
+  ERPHUB_ASSIGN_OR_RETURN(
+      PgResult q,
+      conn.Query("SELECT id, flow, business_key, payload, headers, received_at FROM messages "
+                 "WHERE seq = $1",
+                 PgParams().Add(seq)));
+  if (q.empty()) {
+    return NotFoundError("no such message");
+  }
+  Message m;
+  ERPHUB_ASSIGN_OR_RETURN(m.id, IdFromText(q.Text(0, 0)));
+  m.flow = q.Text(0, 1);
+  m.business_key = q.Text(0, 2);
+  ERPHUB_ASSIGN_OR_RETURN(m.payload, PayloadFromJson(q.Text(0, 3)));
+  ERPHUB_ASSIGN_OR_RETURN(m.headers, HeadersFromJson(q.Text(0, 4)));
+  m.received_at = FromUnixMicros(q.Int(0, 5));
+  return m;
+}
+
+constexpr const char* kLineageColumns =
+    "SELECT kind, at, name, attempt, duration_us, outcome, detail FROM lineage ";
+
+LineageEvent ReadLineageRow(const PgResult& q, int row) {
+  LineageEvent e;
+  e.kind = static_cast<LineageKind>(q.Int(row, 0));
+  e.at = FromUnixMicros(q.Int(row, 1));
+  e.name = q.Text(row, 2);
+  e.attempt = static_cast<int>(q.Int(row, 3));
+  e.duration = microseconds(q.Int(row, 4));
+  e.outcome = q.Text(row, 5);
+  e.detail = q.Text(row, 6);
+  return e;
+}
+
+constexpr const char* kDeadLetterColumns =
+    "SELECT d.id, m.id, d.flow, m.business_key, d.output, d.failed_at, d.last_error, "
+    "d.response_body, d.attempts, d.finished_at, d.blocks_lane, d.message_seq, "
+    "coalesce(d.payload, m.payload) ";
+
+Result<DeadLetterEntry> ReadDeadLetterRow(const PgResult& q, int row) {
+  DeadLetterEntry e;
+  e.id = q.Int(row, 0);
+  ERPHUB_ASSIGN_OR_RETURN(e.message_id, IdFromText(q.Text(row, 1)));
+  e.flow = q.Text(row, 2);
+  e.business_key = q.Text(row, 3);
+  e.output = q.Text(row, 4);
+  e.failed_at = q.Text(row, 5);
+  e.error = q.Text(row, 6);
+  e.response_body = q.Text(row, 7);
+  e.attempts = static_cast<int>(q.Int(row, 8));
+  e.dead_at = OptionalTime(q, row, 9);
+  e.blocks_key = q.Int(row, 10) != 0;
+  return e;
+}
+
+constexpr const char* kQuarantineColumns =
+    "SELECT id, flow, source, reason, encode(raw, 'hex'), headers, received_at, "
+    "coalesce(message_id, ''), resolved_at, resolution FROM quarantine ";
+
+Result<QuarantineEntry> ReadQuarantineRow(const PgResult& q, int row) {
+  QuarantineEntry e;
+  e.id = q.Int(row, 0);
+  e.flow = q.Text(row, 1);
+  e.source = q.Text(row, 2);
+  e.reason = q.Text(row, 3);
+  e.raw = q.HexBytes(row, 4);
+  ERPHUB_ASSIGN_OR_RETURN(e.headers, HeadersFromJson(q.Text(row, 5)));
+  e.received_at = FromUnixMicros(q.Int(row, 6));
+  if (std::string id = q.Text(row, 7); !id.empty()) {
+    ERPHUB_ASSIGN_OR_RETURN(e.message_id, IdFromText(id));
+  }
+  if (!q.IsNull(row, 8)) {
+    e.resolved_at = FromUnixMicros(q.Int(row, 8));
+  }
+  e.resolution = q.Text(row, 9);
+  return e;
+}
+
+// Reads a dead delivery (locking it) inside a write; kNotFound / kFailedPrecondition.
+struct DeadRow {
+  int64_t message_seq = 0;
+  std::string lane;
+};
+
+Result<DeadRow> CheckDead(PgConn& conn, int64_t id) {
+  ERPHUB_ASSIGN_OR_RETURN(
+      PgResult q, conn.Query("SELECT state, message_seq, coalesce(lane, '') FROM deliveries "
+                             "WHERE id = $1 FOR UPDATE",
+                             PgParams().Add(id)));
+  if (q.empty()) {
+    return NotFoundError("no such delivery", std::to_string(id));
+  }
+  const auto state = static_cast<DeliveryState>(q.Int(0, 0));
+  if (state != DeliveryState::kDead) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "delivery is " + std::string(DeliveryStateName(state)) + ", not dead",
+                  std::to_string(id));
+  }
+  return DeadRow{q.Int(0, 1), q.Text(0, 2)};
+}
+
+// The claim statement: picks due ready deliveries (skipping rows other claimers hold), leases
+// them and returns them with their messages. $1 now, $2 limit, $3 owner, $4 expiry, then the
+// flows and paused outputs.
+std::string ClaimQuery(const ClaimOptions& options) {
+  std::string filter;
+  int param = 5;
+  if (!options.flows.empty()) {
+    filter += " AND flow IN (";
+    for (size_t i = 0; i < options.flows.size(); ++i) {
+      filter += (i == 0 ? "$" : ", $") + std::to_string(param++);
+    }
+    filter += ")";
+  }
+  for (size_t i = 0; i < options.paused.size(); ++i) {
+    filter += " AND NOT (flow = $" + std::to_string(param) + " AND output = $" +
+              std::to_string(param + 1) + ")";
+    param += 2;
+  }
+  return "WITH picked AS (SELECT id FROM deliveries WHERE state = 1 AND not_before <= $1" + filter +
+         " ORDER BY not_before, id LIMIT $2 FOR UPDATE SKIP LOCKED), "
+         "claimed AS (UPDATE deliveries d SET state = 2, attempts = d.attempts + 1, "
+         "lease_owner = $3, lease_expires_at = $4, claimed_at = $1 FROM picked "
+         "WHERE d.id = picked.id RETURNING d.id, d.output, d.payload, d.attempts, "
+         "d.attempts - d.budget_base AS attempt, d.eligible_since, d.last_error, d.message_seq, "
+         "d.not_before) "
+         "SELECT c.id, c.output, c.payload, c.attempts, c.attempt, c.eligible_since, "
+         "c.last_error, m.id, m.flow, m.business_key, m.payload, m.headers, m.received_at "
+         "FROM claimed c JOIN messages m ON m.seq = c.message_seq ORDER BY c.not_before, c.id";
+}
+
+// ---- the store ----
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(const Clock& clock, std::string url, std::string session_sql,
+                const StoreOptions& options)
+      : clock_(clock),
+        url_(std::move(url)),
+        session_sql_(std::move(session_sql)),
+        pool_(url_, kPoolSize, session_sql_),
+        committer_([this] { return Connect(); }, options.group_commit_window,
+                   options.max_operations_per_transaction) {}
+
+  Result<std::vector<Accepted>> Accept(std::span<const Acceptance> items,
+                                       std::span<const StateWrite> state) override;
+  Result<int64_t> Quarantine(const QuarantineEntry& entry) override;
+  Result<std::vector<ClaimedDelivery>> ClaimDeliveries(const ClaimOptions& options) override;
+  Result<Lease> RenewLease(const Lease& lease, std::chrono::milliseconds duration) override;
+  Status Complete(const Lease& lease, const AttemptReport& report,
+                  std::span<const FollowUp> follow_ups) override;
+  Status RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
+                    const AttemptReport& report) override;
+  Status DeadLetter(const Lease& lease, const DeadLetterInfo& info,
+                    const AttemptReport& report) override;
+  Status RecordLineage(const MessageId& id, std::span<const LineageEvent> events) override;
+  uint64_t WorkGeneration() const override { return work_generation_.load(); }
+  void AwaitWork(uint64_t seen, std::chrono::milliseconds timeout) override;
+  Result<std::vector<DeadLetterEntry>> ListDeadLetters(const DeadLetterFilter& filter) override;
+  Result<DeadLetterDetail> GetDeadLetter(int64_t id) override;
+  Status Replay(int64_t id, const ReplayOptions& options) override;
+  Status Discard(int64_t id, std::string_view reason) override;
+  Result<std::vector<QuarantineEntry>> ListQuarantine(const QuarantineFilter& filter) override;
+  Result<QuarantineEntry> GetQuarantine(int64_t id) override;
+  Status ResolveQuarantine(int64_t id, std::string_view resolution) override;
+  Result<MessageTrace> Trace(const MessageId& id) override;
+  Result<std::vector<MessageId>> FindByBusinessKey(std::string_view business_key,
+                                                   std::string_view flow, int limit) override;
+  Result<std::optional<std::string>> GetState(std::string_view key) override;
+  Status PutState(std::span<const StateWrite> writes) override;
+  Result<std::optional<std::string>> LookupXref(std::string_view system, std::string_view entity,
+                                                std::string_view external_id) override;
+  Status PutXref(std::string_view system, std::string_view entity, std::string_view external_id,
+                 std::string_view system_id) override;
+  Result<std::vector<FlowBacklog>> Backlog() override;
+  StoreStats Stats() const override;
+
+ private:
+  Result<std::unique_ptr<PgConn>> Connect() {
+    ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<PgConn> conn, PgConn::Connect(url_));
+    ERPHUB_TRY(conn->Exec(session_sql_));
+    return conn;
+  }
+
+  // Intake writes, shared transactions.
+  Status Batched(const PgGroupCommitter::Operation& op) { return committer_.Run(op); }
+  // Claims and outcomes: a transaction of their own on a pooled connection.
+  Status Write(const std::function<Status(PgConn&)>& fn) {
+    Status status = pool_.Transaction(fn);
+    if (status.ok()) {
+      transactions_.fetch_add(1);
+    }
+    return status;
+  }
+  // Reads with one consistent snapshot.
+  Status Read(const std::function<Status(PgConn&)>& fn) { return pool_.ReadTransaction(fn); }
+
+  void NotifyWork() {
+    {
+      std::lock_guard<std::mutex> lock(work_mu_);
+      work_generation_.fetch_add(1);
+    }
+    work_cv_.notify_all();
+  }
+
+  const Clock& clock_;
+  const std::string url_;
+  const std::string session_sql_;
+  PgPool pool_;
+  PgGroupCommitter committer_;
+
+  std::mutex work_mu_;
+  std::condition_variable work_cv_;
+  std::atomic<uint64_t> work_generation_{0};
+
+  std::atomic<uint64_t> transactions_{0};
+  std::atomic<uint64_t> accepted_{0};
+  std::atomic<uint64_t> duplicates_{0};
+};
+
+Result<std::vector<Accepted>> PostgresStore::Accept(std::span<const Acceptance> items,
+                                                    std::span<const StateWrite> state) {
+  std::vector<std::string> payloads;
+  std::vector<std::string> headers;
+  std::vector<std::string> lanes;
+  payloads.reserve(items.size());
+  headers.reserve(items.size());
+  for (const Acceptance& item : items) {
+    ERPHUB_TRY(ValidateAcceptance(item));
+    ERPHUB_ASSIGN_OR_RETURN(std::string payload, SerializePayload(item.message.payload));
+    payloads.push_back(std::move(payload));
+    headers.push_back(HeadersToJson(item.message.headers));
+    for (const std::string& output : item.outputs) {
+      lanes.push_back(LaneOf(item.message.flow, output, item.message.business_key));
+    }
+  }
+  std::vector<Accepted> results;
+  uint64_t duplicates = 0;
+  ERPHUB_TRY(Batched([&](PgConn& conn) -> Status {
+    results.clear();
+    duplicates = 0;
+    const Timestamp now = clock_.Now();
+    // Lanes first: the messages' sequence numbers are then drawn in each lane's commit order.
+    ERPHUB_TRY(LockLanes(conn, lanes));
+    for (size_t i = 0; i < items.size(); ++i) {
+      const Acceptance& item = items[i];
+      const Message& m = item.message;
+      Result<PgResult> inserted = conn.Query(
+          "WITH m AS (INSERT INTO messages (id, flow, business_key, event_id, payload, headers, "
+          "received_at, accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+          "ON CONFLICT (flow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq), "
+          "l AS (INSERT INTO lineage (message_seq, kind, at, name, attempt, duration_us, "
+          "outcome, detail) SELECT seq, 0, $7, '', 0, 0, '', $9 FROM m) SELECT seq FROM m",
+          PgParams()
+              .Add(m.id.ToString())
+              .Add(m.flow)
+              .Add(m.business_key)
+              .AddTextOrNull(item.event_id)
+              .Add(payloads[i])
+              .Add(headers[i])
+              .Add(ToUnixMicros(m.received_at))
+              .Add(ToUnixMicros(now))
+              .Add(item.source));
+      if (!inserted.ok()) {
+        return inserted.status().code() == StatusCode::kAlreadyExists
+                   ? Status(StatusCode::kAlreadyExists, "message id already stored",
+                            m.id.ToString())
+                   : inserted.status();
+      }
+      if (inserted->empty()) {
+        // The same provider event is stored already (perhaps by another node just now).
+        ERPHUB_ASSIGN_OR_RETURN(
+            PgResult original,
+            conn.Query("SELECT id, seq FROM messages WHERE flow = $1 AND event_id = $2",
+                       PgParams().Add(m.flow).Add(item.event_id)));
+        if (original.empty()) {
+          return InternalError("duplicate event without its original", item.event_id);
+        }
+        ERPHUB_ASSIGN_OR_RETURN(MessageId original_id, IdFromText(original.Text(0, 0)));
+        LineageEvent e{
+            LineageKind::kDuplicate,
+            now,
+            "",
+            0,
+            microseconds(0),
+            "",
+            "event " + item.event_id + (item.source.empty() ? "" : " from " + item.source)};
+        ERPHUB_TRY(AddLineage(conn, original.Int(0, 1), e));
+        results.push_back(Accepted{original_id, true});
+        ++duplicates;
+        continue;
+      }
+      const int64_t seq = inserted->Int(0, 0);
+      for (const std::string& output : item.outputs) {
+        ERPHUB_TRY(
+            InsertDelivery(conn,
+                           NewDelivery{seq, m.flow, output, LaneOf(m.flow, output, m.business_key),
+                                       std::nullopt, static_cast<int64_t>(payloads[i].size())},
+                           now));
+      }
+      results.push_back(Accepted{m.id, false});
+    }
+    return ApplyStateWrites(conn, state, now);
+  }));
+  accepted_.fetch_add(items.size() - duplicates);
+  duplicates_.fetch_add(duplicates);
+  NotifyWork();
+  return results;
+}
+
+Result<int64_t> PostgresStore::Quarantine(const QuarantineEntry& entry) {
+  const std::string headers = HeadersToJson(entry.headers);
+  int64_t id = 0;
+  ERPHUB_TRY(Batched([&](PgConn& conn) -> Status {
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult r,
+        conn.Query(
+            "INSERT INTO quarantine (flow, source, reason, raw, headers, received_at, "
+            "message_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            PgParams()
+                .Add(entry.flow)
+                .Add(entry.source)
+                .Add(entry.reason)
+                .AddBytes(entry.raw)
+                .Add(headers)
+                .Add(ToUnixMicros(entry.received_at == Timestamp() ? clock_.Now()
+                                                                   : entry.received_at))
+                .AddTextOrNull(entry.message_id.is_nil() ? "" : entry.message_id.ToString())));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  }));
+  return id;
+}
+
+// A claimed row as read inside the transaction; parsed after the commit.
+struct RawClaim {
+  Lease lease;
+  std::string output;
+  std::optional<std::string> delivery_payload;
+  int attempt = 0;
+  Timestamp eligible_since;
+  std::string last_error;
+  std::string message_id;
+  std::string flow;
+  std::string business_key;
+  std::string message_payload;
+  std::string headers;
+  Timestamp received_at;
+};
+
+Result<std::vector<ClaimedDelivery>> PostgresStore::ClaimDeliveries(const ClaimOptions& options) {
+  if (options.owner.empty() || options.limit < 1 || options.lease_duration.count() <= 0) {
+    return InvalidArgumentError("a claim needs an owner, a positive limit and a lease duration");
+  }
+  const std::string claim_sql = ClaimQuery(options);
+  std::vector<RawClaim> raw;
+  bool returned_expired = false;
+  ERPHUB_TRY(Write([&](PgConn& conn) -> Status {
+    raw.clear();
+    returned_expired = false;
+    const Timestamp now = clock_.Now();
+    const int64_t now_us = ToUnixMicros(now);
+
+    // Leases that expired: their owners are gone or too slow; the work returns to ready. Rows
+    // another transaction holds (a late report, another node's claim) are left to it.
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult expired,
+        conn.Query("SELECT id, message_seq, output, attempts - budget_base, claimed_at, "
+                   "coalesce(lease_owner, ''), lease_expires_at FROM deliveries "
+                   "WHERE state = 2 AND lease_expires_at <= $1 FOR UPDATE SKIP LOCKED",
+                   PgParams().Add(now_us)));
+    for (int r = 0; r < expired.rows(); ++r) {
+      const LeasedRow row{expired.Int(r, 1),
+                          "",
+                          expired.Text(r, 2),
+                          "",
+                          static_cast<int>(expired.Int(r, 3)),
+                          OptionalTime(expired, r, 4)};
+      const std::string error = "lease held by " + expired.Text(r, 5) + " expired at " +
+                                FormatUtc(OptionalTime(expired, r, 6));
+      ERPHUB_TRY(conn.Query("UPDATE deliveries SET state = 1, not_before = $2, last_error = $3, "
+                            "lease_owner = NULL, lease_expires_at = NULL, claimed_at = NULL "
+                            "WHERE id = $1",
+                            PgParams().Add(expired.Int(r, 0)).Add(now_us).Add(error))
+                     .status());
+      ERPHUB_TRY(RecordAttempt(conn, row, AttemptReport{}, "lease expired", error, now));
+      returned_expired = true;
+    }
+
+    const Timestamp expires =
+        now + std::chrono::duration_cast<microseconds>(options.lease_duration);
+    PgParams params;
+    params.Add(now_us).Add(options.limit).Add(options.owner).Add(ToUnixMicros(expires));
+    for (const std::string& flow : options.flows) {
+      params.Add(flow);
+    }
+    for (const OutputRef& paused : options.paused) {
+      params.Add(paused.flow).Add(paused.output);
+    }
+    ERPHUB_ASSIGN_OR_RETURN(PgResult q, conn.Query(claim_sql, params));
+    for (int r = 0; r < q.rows(); ++r) {
+      RawClaim c;
+      c.lease = Lease{q.Int(r, 0), q.Int(r, 3), options.owner, expires};
+      c.output = q.Text(r, 1);
+      if (!q.IsNull(r, 2)) {
+        c.delivery_payload = q.Text(r, 2);
+      }
+      c.attempt = static_cast<int>(q.Int(r, 4));
+      c.eligible_since = FromUnixMicros(q.Int(r, 5));
+      c.last_error = q.Text(r, 6);
+      c.message_id = q.Text(r, 7);
+      c.flow = q.Text(r, 8);
+      c.business_key = q.Text(r, 9);
+      c.message_payload = q.Text(r, 10);
+      c.headers = q.Text(r, 11);
+      c.received_at = FromUnixMicros(q.Int(r, 12));
+      raw.push_back(std::move(c));
+    }
+    return Status::Ok();
+  }));
+  if (returned_expired) {
+    NotifyWork();
+  }
+
+  std::vector<ClaimedDelivery> claims;
+  claims.reserve(raw.size());
+  for (RawClaim& c : raw) {
+    ClaimedDelivery d;
+    d.lease = std::move(c.lease);
+    ERPHUB_ASSIGN_OR_RETURN(d.message.id, IdFromText(c.message_id));
+    d.message.flow = std::move(c.flow);
+    d.message.business_key = std::move(c.business_key);
+    ERPHUB_ASSIGN_OR_RETURN(d.message.payload, PayloadFromJson(c.message_payload));
+    ERPHUB_ASSIGN_OR_RETURN(d.message.headers, HeadersFromJson(c.headers));
+    d.message.received_at = c.received_at;
+    d.message.attempts = c.attempt;
+    d.output = std::move(c.output);
+    if (c.delivery_payload) {
+      ERPHUB_ASSIGN_OR_RETURN(d.payload, PayloadFromJson(*c.delivery_payload));
+    } else {
+      d.payload = d.message.payload;
+    }
+    d.idempotency_key = IdempotencyKey(d.message.flow, d.message.id, d.output);
+    d.attempt = c.attempt;
+    d.eligible_since = c.eligible_since;
+    d.last_error = std::move(c.last_error);
+    claims.push_back(std::move(d));
+  }
+  return claims;
+}
+
+Result<Lease> PostgresStore::RenewLease(const Lease& lease, std::chrono::milliseconds duration) {
+  if (duration.count() <= 0) {
+    return InvalidArgumentError("a lease duration must be positive");
+  }
+  Lease renewed = lease;
+  ERPHUB_TRY(Write([&](PgConn& conn) -> Status {
+    renewed.expires_at = clock_.Now() + std::chrono::duration_cast<microseconds>(duration);
+    return UpdateLeased(conn, lease, "lease_expires_at = $4",
+                        [&](PgParams& p) { p.Add(ToUnixMicros(renewed.expires_at)); })
+        .status();
+  }));
+  return renewed;
+}
+
+Status PostgresStore::Complete(const Lease& lease, const AttemptReport& report,
+                               std::span<const FollowUp> follow_ups) {
+  std::vector<std::optional<std::string>> payloads;
+  std::set<std::string_view> seen;
+  for (const FollowUp& f : follow_ups) {
+    if (f.output.empty() || !seen.insert(f.output).second) {
+      return InvalidArgumentError("follow-up outputs must be distinct and non-empty");
+    }
+    if (f.payload.is_undefined()) {
+      payloads.emplace_back(std::nullopt);
+    } else {
+      ERPHUB_ASSIGN_OR_RETURN(std::string json, SerializePayload(f.payload));
+      payloads.emplace_back(std::move(json));
+    }
+  }
+  ERPHUB_TRY(Write([&](PgConn& conn) -> Status {
+    const Timestamp now = clock_.Now();
+    ERPHUB_ASSIGN_OR_RETURN(
+        LeasedRow row,
+        UpdateLeased(conn, lease,
+                     "state = 3, finished_at = $4, lease_owner = NULL, lease_expires_at = NULL",
+                     [&](PgParams& p) { p.Add(ToUnixMicros(now)); }));
+    ERPHUB_TRY(RecordAttempt(conn, row, report, "done", "", now));
+    std::string business_key;
+    int64_t message_bytes = 0;
+    if (!follow_ups.empty()) {
+      ERPHUB_ASSIGN_OR_RETURN(PgResult q,
+                              conn.Query("SELECT business_key, octet_length(payload) FROM messages "
+                                         "WHERE seq = $1",
+                                         PgParams().Add(row.message_seq)));
+      if (q.empty()) {
+        return InternalError("delivery without message");
+      }
+      business_key = q.Text(0, 0);
+      message_bytes = q.Int(0, 1);
+    }
+    std::vector<std::string> lanes = {row.lane};
+    for (const FollowUp& f : follow_ups) {
+      lanes.push_back(LaneOf(row.flow, f.output, business_key));
+    }
+    ERPHUB_TRY(LockLanes(conn, lanes));
+    for (size_t i = 0; i < follow_ups.size(); ++i) {
+      const int64_t bytes = payloads[i] ? static_cast<int64_t>(payloads[i]->size()) : message_bytes;
+      ERPHUB_TRY(InsertDelivery(
+          conn,
+          NewDelivery{row.message_seq, row.flow, follow_ups[i].output,
+                      LaneOf(row.flow, follow_ups[i].output, business_key), payloads[i], bytes},
+          now));
+    }
+    return PromoteNext(conn, row.lane);
+  }));
+  NotifyWork();
+  return Status::Ok();
+}
+
+Status PostgresStore::RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
+                                 const AttemptReport& report) {
+  ERPHUB_TRY(Write([&](PgConn& conn) -> Status {
+    const Timestamp now = clock_.Now();
+    ERPHUB_ASSIGN_OR_RETURN(
+        LeasedRow row,
+        UpdateLeased(conn, lease,
+                     // claimed_at stays: RETURNING reports it for the attempt's start.
+                     "state = 1, not_before = $4, last_error = $5, lease_owner = NULL, "
+                     "lease_expires_at = NULL",
+                     [&](PgParams& p) { p.Add(ToUnixMicros(not_before)).Add(error); }));
+    return RecordAttempt(conn, row, report, "retry",
+                         std::string(error) + " (next attempt at " + FormatUtc(not_before) + ")",
+                         now);
+  }));
+  NotifyWork();
+  return Status::Ok();
+}
+
+Status PostgresStore::DeadLetter(const Lease& lease, const DeadLetterInfo& info,
+                                 const AttemptReport& report) {
+  ERPHUB_TRY(Write([&](PgConn& conn) -> Status {
+    const Timestamp now = clock_.Now();
+    const bool blocks = info.on_dead_letter == OnDeadLetter::kBlockKey;
+    ERPHUB_ASSIGN_OR_RETURN(
+        LeasedRow row,
+        UpdateLeased(conn, lease,
+                     "state = 4, last_error = $4, response_body = $5, "
+                     "failed_at = coalesce(nullif($6, ''), output), blocks_lane = $7, "
+                     "finished_at = $8, lease_owner = NULL, lease_expires_at = NULL",
+                     [&](PgParams& p) {
+                       p.Add(info.error)
+                           .Add(info.response_body)
+                           .Add(info.failed_at)
+                           .Add(blocks)
+                           .Add(ToUnixMicros(now));
+                     }));
+    ERPHUB_TRY(RecordAttempt(conn, row, report, "dead", info.error, now));
+    if (!blocks && !row.lane.empty()) {
+      ERPHUB_TRY(LockLanes(conn, {row.lane}));
+      ERPHUB_TRY(PromoteNext(conn, row.lane));
+    }
+    return Status::Ok();
+  }));
+  NotifyWork();
+  return Status::Ok();
+}
+
+Status PostgresStore::RecordLineage(const MessageId& id, std::span<const LineageEvent> events) {
+  const std::string text = id.ToString();
+  return Batched([&](PgConn& conn) -> Status {
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult q, conn.Query("SELECT seq FROM messages WHERE id = $1", PgParams().Add(text)));
+    if (q.empty()) {
+      return NotFoundError("no such message", text);
+    }
+    const int64_t seq = q.Int(0, 0);
+    const Timestamp now = clock_.Now();
+    for (LineageEvent e : events) {
+      if (e.at == Timestamp()) {
+        e.at = now;
+      }
+      ERPHUB_TRY(AddLineage(conn, seq, e));
+    }
+    return Status::Ok();
+  });
+}
+
+void PostgresStore::AwaitWork(uint64_t seen, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(work_mu_);
+  work_cv_.wait_for(lock, timeout, [&] { return work_generation_.load() != seen; });
+}
+
+Result<std::vector<DeadLetterEntry>> PostgresStore::ListDeadLetters(
+    const DeadLetterFilter& filter) {
+  std::vector<DeadLetterEntry> list;
+  ERPHUB_TRY(Read([&](PgConn& conn) -> Status {
+    list.clear();
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult q, conn.Query(std::string(kDeadLetterColumns) +
+                                   "FROM deliveries d JOIN messages m ON m.seq = d.message_seq "
+                                   "WHERE d.state = 4 AND d.finished_at >= $1 AND d.id > $2 "
+                                   "AND ($3 = '' OR d.flow = $3) ORDER BY d.id LIMIT $4",
+                               PgParams()
+                                   .Add(ToUnixMicros(filter.since))
+                                   .Add(filter.after_id)
+                                   .Add(filter.flow)
+                                   .Add(filter.limit)));
+    for (int r = 0; r < q.rows(); ++r) {
+      ERPHUB_ASSIGN_OR_RETURN(DeadLetterEntry e, ReadDeadLetterRow(q, r));
+      list.push_back(std::move(e));
+    }
+    return Status::Ok();
+  }));
+  return list;
+}
+
+Result<DeadLetterDetail> PostgresStore::GetDeadLetter(int64_t id) {
+  DeadLetterDetail detail;
+  ERPHUB_TRY(Read([&](PgConn& conn) -> Status {
+    detail = DeadLetterDetail{};
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult q, conn.Query(std::string(kDeadLetterColumns) +
+                                   "FROM deliveries d JOIN messages m ON m.seq = d.message_seq "
+                                   "WHERE d.id = $1 AND d.state = 4",
+                               PgParams().Add(id)));
+    if (q.empty()) {
+      return NotFoundError("no such dead letter", std::to_string(id));
+    }
+    ERPHUB_ASSIGN_OR_RETURN(detail.entry, ReadDeadLetterRow(q, 0));
+    const int64_t seq = q.Int(0, 11);
+    ERPHUB_ASSIGN_OR_RETURN(detail.message, ReadMessage(conn, seq));
+    ERPHUB_ASSIGN_OR_RETURN(detail.payload, PayloadFromJson(q.Text(0, 12)));
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult attempts,
+        conn.Query(std::string(kLineageColumns) +
+                       "WHERE message_seq = $1 AND kind = 3 AND name = $2 ORDER BY id",
+                   PgParams().Add(seq).Add(detail.entry.output)));
+    for (int r = 0; r < attempts.rows(); ++r) {
+      detail.attempts.push_back(ReadLineageRow(attempts, r));
+    }
+    return Status::Ok();
+  }));
+  return detail;
+}
+
+Status PostgresStore::Replay(int64_t id, const ReplayOptions& options) {
+  std::optional<std::string> payload;
+  if (!options.payload.is_undefined()) {
+    ERPHUB_ASSIGN_OR_RETURN(std::string json, SerializePayload(options.payload));
+    payload = std::move(json);
+  }
+  ERPHUB_TRY(Write([&](PgConn& conn) -> Status {
+    const Timestamp now = clock_.Now();
+    ERPHUB_ASSIGN_OR_RETURN(DeadRow row, CheckDead(conn, id));
+    ERPHUB_TRY(LockLanes(conn, {row.lane}));
+    ERPHUB_TRY(conn.Query("UPDATE deliveries SET state = " + std::string(kHeadlessState) +
+                              ", not_before = $3, eligible_since = $3, budget_base = attempts, "
+                              "blocks_lane = false, finished_at = NULL, "
+                              "payload = coalesce($4::text, payload), "
+                              "bytes = coalesce(octet_length($4::text), bytes) WHERE id = $2",
+                          PgParams()
+                              .AddTextOrNull(row.lane)
+                              .Add(id)
+                              .Add(ToUnixMicros(now))
+                              .AddOptional(payload))
+                   .status());
+    LineageEvent e{LineageKind::kReplayed,          now,         "", 0, microseconds(0),
+                   payload ? "payload edited" : "", options.note};
+    return AddLineage(conn, row.message_seq, e);
+  }));
+  NotifyWork();
+  return Status::Ok();
+}
+
+Status PostgresStore::Discard(int64_t id, std::string_view reason) {
+  if (reason.empty()) {
+    return InvalidArgumentError("discarding a dead letter needs a reason");
+  }
+  ERPHUB_TRY(Write([&](PgConn& conn) -> Status {
+    const Timestamp now = clock_.Now();
+    ERPHUB_ASSIGN_OR_RETURN(DeadRow row, CheckDead(conn, id));
+    ERPHUB_TRY(LockLanes(conn, {row.lane}));
+    ERPHUB_TRY(conn.Query("UPDATE deliveries SET state = 5, blocks_lane = false, finished_at = $2 "
+                          "WHERE id = $1",
+                          PgParams().Add(id).Add(ToUnixMicros(now)))
+                   .status());
+    LineageEvent e{LineageKind::kDiscarded, now, "", 0, microseconds(0), "", std::string(reason)};
+    ERPHUB_TRY(AddLineage(conn, row.message_seq, e));
+    return PromoteNext(conn, row.lane);
+  }));
+  NotifyWork();
+  return Status::Ok();
+}
+
+Result<std::vector<QuarantineEntry>> PostgresStore::ListQuarantine(const QuarantineFilter& filter) {
+  std::vector<QuarantineEntry> list;
+  ERPHUB_TRY(Read([&](PgConn& conn) -> Status {
+    list.clear();
+    ERPHUB_ASSIGN_OR_RETURN(PgResult q,
+                            conn.Query(std::string(kQuarantineColumns) +
+                                           "WHERE id > $1 AND ($2 = '' OR flow = $2) "
+                                           "AND ($3 OR resolved_at IS NULL) ORDER BY id LIMIT $4",
+                                       PgParams()
+                                           .Add(filter.after_id)
+                                           .Add(filter.flow)
+                                           .Add(filter.include_resolved)
+                                           .Add(filter.limit)));
+    for (int r = 0; r < q.rows(); ++r) {
+      ERPHUB_ASSIGN_OR_RETURN(QuarantineEntry e, ReadQuarantineRow(q, r));
+      list.push_back(std::move(e));
+    }
+    return Status::Ok();
+  }));
+  return list;
+}
+
+Result<QuarantineEntry> PostgresStore::GetQuarantine(int64_t id) {
+  QuarantineEntry entry;
+  ERPHUB_TRY(Read([&](PgConn& conn) -> Status {
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult q,
+        conn.Query(std::string(kQuarantineColumns) + "WHERE id = $1", PgParams().Add(id)));
+    if (q.empty()) {
+      return NotFoundError("no such quarantine entry", std::to_string(id));
+    }
+    ERPHUB_ASSIGN_OR_RETURN(entry, ReadQuarantineRow(q, 0));
+    return Status::Ok();
+  }));
+  return entry;
+}
+
+Status PostgresStore::ResolveQuarantine(int64_t id, std::string_view resolution) {
+  if (resolution.empty()) {
+    return InvalidArgumentError("resolving a quarantine entry needs a resolution");
+  }
+  return Write([&](PgConn& conn) -> Status {
+    ERPHUB_ASSIGN_OR_RETURN(PgResult q,
+                            conn.Query("SELECT resolved_at IS NULL FROM quarantine WHERE id = $1 "
+                                       "FOR UPDATE",
+                                       PgParams().Add(id)));
+    if (q.empty()) {
+      return NotFoundError("no such quarantine entry", std::to_string(id));
+    }
+    if (q.Int(0, 0) == 0) {
+      return Status(StatusCode::kFailedPrecondition, "quarantine entry is already resolved",
+                    std::to_string(id));
+    }
+    return conn
+        .Query("UPDATE quarantine SET resolved_at = $2, resolution = $3 WHERE id = $1",
+               PgParams().Add(id).Add(ToUnixMicros(clock_.Now())).Add(resolution))
+        .status();
+  });
+}
+
+Result<MessageTrace> PostgresStore::Trace(const MessageId& id) {
+  const std::string text = id.ToString();
+  MessageTrace trace;
+  ERPHUB_TRY(Read([&](PgConn& conn) -> Status {
+    trace = MessageTrace{};
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult head, conn.Query("SELECT seq, coalesce(event_id, ''), accepted_at FROM messages "
+                                  "WHERE id = $1",
+                                  PgParams().Add(text)));
+    if (head.empty()) {
+      return NotFoundError("no such message", text);
+    }
+    const int64_t seq = head.Int(0, 0);
+    trace.event_id = head.Text(0, 1);
+    trace.accepted_at = FromUnixMicros(head.Int(0, 2));
+    ERPHUB_ASSIGN_OR_RETURN(trace.message, ReadMessage(conn, seq));
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult q,
+        conn.Query("SELECT id, output, state, attempts, not_before, last_error, "
+                   "coalesce(lease_owner, ''), lease_expires_at, finished_at FROM deliveries "
+                   "WHERE message_seq = $1 ORDER BY id",
+                   PgParams().Add(seq)));
+    for (int r = 0; r < q.rows(); ++r) {
+      DeliveryInfo d;
+      d.id = q.Int(r, 0);
+      d.output = q.Text(r, 1);
+      d.state = static_cast<DeliveryState>(q.Int(r, 2));
+      d.attempts = static_cast<int>(q.Int(r, 3));
+      d.not_before = FromUnixMicros(q.Int(r, 4));
+      d.last_error = q.Text(r, 5);
+      d.lease_owner = q.Text(r, 6);
+      if (!q.IsNull(r, 7)) {
+        d.lease_expires_at = FromUnixMicros(q.Int(r, 7));
+      }
+      if (!q.IsNull(r, 8)) {
+        d.finished_at = FromUnixMicros(q.Int(r, 8));
+      }
+      trace.deliveries.push_back(std::move(d));
+    }
+    ERPHUB_ASSIGN_OR_RETURN(PgResult events, conn.Query(std::string(kLineageColumns) +
+                                                            "WHERE message_seq = $1 ORDER BY id",
+                                                        PgParams().Add(seq)));
+    for (int r = 0; r < events.rows(); ++r) {
+      trace.events.push_back(ReadLineageRow(events, r));
+    }
+    return Status::Ok();
+  }));
+  return trace;
+}
+
+Result<std::vector<MessageId>> PostgresStore::FindByBusinessKey(std::string_view business_key,
+                                                                std::string_view flow, int limit) {
+  std::vector<MessageId> ids;
+  ERPHUB_TRY(Read([&](PgConn& conn) -> Status {
+    ids.clear();
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult q,
+        conn.Query("SELECT id FROM (SELECT id, seq FROM messages WHERE business_key = $1 "
+                   "AND ($2 = '' OR flow = $2) ORDER BY seq DESC LIMIT $3) recent ORDER BY seq",
+                   PgParams().Add(business_key).Add(flow).Add(limit)));
+    for (int r = 0; r < q.rows(); ++r) {
+      ERPHUB_ASSIGN_OR_RETURN(MessageId id, IdFromText(q.Text(r, 0)));
+      ids.push_back(id);
+    }
+    return Status::Ok();
+  }));
+  return ids;
+}
+
+Result<std::optional<std::string>> PostgresStore::GetState(std::string_view key) {
+  std::optional<std::string> value;
+  ERPHUB_TRY(pool_.WithConnection([&](PgConn& conn) -> Status {
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult q,
+        conn.Query("SELECT encode(value, 'hex') FROM state WHERE key = $1", PgParams().Add(key)));
+    if (!q.empty()) {
+      value = q.HexBytes(0, 0);
+    }
+    return Status::Ok();
+  }));
+  return value;
+}
+
+Status PostgresStore::PutState(std::span<const StateWrite> writes) {
+  return Batched([&](PgConn& conn) { return ApplyStateWrites(conn, writes, clock_.Now()); });
+}
+
+Result<std::optional<std::string>> PostgresStore::LookupXref(std::string_view system,
+                                                             std::string_view entity,
+                                                             std::string_view external_id) {
+  std::optional<std::string> value;
+  ERPHUB_TRY(pool_.WithConnection([&](PgConn& conn) -> Status {
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult q, conn.Query("SELECT system_id FROM xref WHERE system = $1 AND entity = $2 "
+                               "AND external_id = $3",
+                               PgParams().Add(system).Add(entity).Add(external_id)));
+    if (!q.empty()) {
+      value = q.Text(0, 0);
+    }
+    return Status::Ok();
+  }));
+  return value;
+}
+
+Status PostgresStore::PutXref(std::string_view system, std::string_view entity,
+                              std::string_view external_id, std::string_view system_id) {
+  if (system.empty() || entity.empty() || external_id.empty() || system_id.empty()) {
+    return InvalidArgumentError("a cross-reference needs a system, an entity and both ids");
+  }
+  return Batched([&](PgConn& conn) -> Status {
+    return conn
+        .Query(
+            "INSERT INTO xref (system, entity, external_id, system_id, updated_at) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (system, entity, external_id) DO "
+            "UPDATE SET system_id = excluded.system_id, updated_at = excluded.updated_at",
+            PgParams()
+                .Add(system)
+                .Add(entity)
+                .Add(external_id)
+                .Add(system_id)
+                .Add(ToUnixMicros(clock_.Now())))
+        .status();
+  });
+}
+
+Result<std::vector<FlowBacklog>> PostgresStore::Backlog() {
+  std::vector<FlowBacklog> list;
+  ERPHUB_TRY(pool_.WithConnection([&](PgConn& conn) -> Status {
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult q, conn.Query("SELECT flow, state, count(*), coalesce(sum(bytes), 0), "
+                               "count(*) FILTER (WHERE attempts > 0) FROM deliveries "
+                               "WHERE state IN (0, 1, 2, 4) GROUP BY flow, state ORDER BY flow"));
+    for (int r = 0; r < q.rows(); ++r) {
+      std::string flow = q.Text(r, 0);
+      if (list.empty() || list.back().flow != flow) {
+        list.push_back(FlowBacklog{std::move(flow)});
+      }
+      FlowBacklog& b = list.back();
+      const int64_t count = q.Int(r, 2);
+      switch (static_cast<DeliveryState>(q.Int(r, 1))) {
+        case DeliveryState::kQueued:
+          b.queued = count;
+          b.bytes += q.Int(r, 3);
+          break;
+        case DeliveryState::kReady:
+          b.ready = count;
+          b.retrying = q.Int(r, 4);
+          b.bytes += q.Int(r, 3);
+          break;
+        case DeliveryState::kInFlight:
+          b.in_flight = count;
+          b.bytes += q.Int(r, 3);
+          break;
+        case DeliveryState::kDead:
+          b.dead = count;
+          break;
+        default:
+          break;
+      }
+    }
+    return Status::Ok();
+  }));
+  return list;
+}
+
+StoreStats PostgresStore::Stats() const {
+  StoreStats stats;
+  stats.transactions = committer_.transactions() + transactions_.load();
+  stats.write_operations = committer_.operations() + transactions_.load();
+  stats.accepted_messages = accepted_.load();
+  stats.duplicate_messages = duplicates_.load();
+  return stats;
+}
+
+std::string SessionSql(const StoreOptions& options) {
+  return options.fsync == FsyncMode::kFull ? "SET synchronous_commit = on"
+                                           : "SET synchronous_commit = off";
+}
+
+Result<int> Migrate(const std::string& url, const StoreOptions& options, PgMigration mode) {
+  const Clock& clock = options.clock != nullptr ? *options.clock : SystemClock::Default();
+  ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<PgConn> conn, PgConn::Connect(url));
+  return MigratePostgresSchema(*conn, mode, clock);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
+                                                 const StoreOptions& options) {
+  const Clock& clock = options.clock != nullptr ? *options.clock : SystemClock::Default();
+  ERPHUB_TRY(
+      Migrate(url, options,
+              options.apply_migrations ? PgMigration::kCreateIfEmpty : PgMigration::kRefuseOlder)
+          .status());
+  return std::unique_ptr<Store>(new PostgresStore(clock, url, SessionSql(options), options));
+}
+
+Result<int> MigratePostgresStore(const std::string& url, const StoreOptions& options) {
+  return Migrate(url, options, PgMigration::kUpgrade);
+}
+
+}  // namespace erphub::store
