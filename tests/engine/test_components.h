@@ -159,7 +159,7 @@ class ScriptedOutput final : public components::Output {
       --permits_;
     }
     max_concurrent_ = std::max(max_concurrent_, ++running_);
-    Result<Delivered, Failure> answer = Delivered{200, "ok", {}};
+    Result<Delivered, Failure> answer = Delivered{200, "ok"};
     if (!script_.empty()) {
       answer = script_.front();
       script_.pop_front();

@@ -136,7 +136,7 @@ class FileOutput final : public Output {
     if (!status.ok()) {
       return FromStatus(status);
     }
-    return Delivered{0, "wrote " + target.string(), {}};
+    return Delivered{0, "wrote " + target.string()};
   }
 
  private:
@@ -244,7 +244,7 @@ class FileOutput final : public Output {
     if (!status.ok()) {
       return FromStatus(status);
     }
-    return Delivered{0, "appended to " + settings_.path.string(), {}};
+    return Delivered{0, "appended to " + settings_.path.string()};
   }
 
   FileOutputSettings settings_;

@@ -171,7 +171,7 @@ class HttpOutput final : public Output {
                                       const net::HttpResponse& response) const {
     int status = response.status;
     if (status >= 200 && status <= 299) {
-      return Delivered{status, Truncated(response.body, kMaxDetailBody), {}};
+      return Delivered{status, Truncated(response.body, kMaxDetailBody)};
     }
     Failure failure;
     failure.http_status = status;
