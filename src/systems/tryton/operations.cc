@@ -227,16 +227,12 @@ Status Operations::Link(std::string_view entity, std::string_view external_id, i
 // --- parties -----------------------------------------------------------------------------------
 
 Result<Value> Operations::AddressValues(const Value& address) {
+  // A field the mapping left out or empty is no value in Tryton.
   Value values = Value::MakeObject();
-  std::string street(Text(address, "street"));
-  std::string_view street2 = Text(address, "street2");
-  if (!street2.empty()) {
-    street += street.empty() ? std::string(street2) : "\n" + std::string(street2);
-  }
   auto text_or_null = [](std::string_view text) {
     return text.empty() ? Value::Null() : Value::Str(text);
   };
-  values.Set("street", text_or_null(street));
+  values.Set("street", text_or_null(Text(address, "street")));
   values.Set("postal_code", text_or_null(Text(address, "postal_code")));
   values.Set("city", text_or_null(Text(address, "city")));
   std::string_view country = Text(address, "country");
@@ -293,33 +289,31 @@ Result<std::vector<int64_t>> Operations::AddressIds(int64_t party,
   return ids;
 }
 
-Status Operations::AddContactDetails(int64_t party, const Value& customer) {
+Status Operations::AddContactDetails(int64_t party, const Value& draft) {
   ERPHUB_ASSIGN_OR_RETURN(
       std::vector<Value> existing,
       client_.SearchRead("party.contact_mechanism",
                          Domain({Clause("party", "=", Value::Int(party))}), {"type", "value"}));
   Array missing;
-  for (std::string_view type : {"email", "phone"}) {
-    std::string_view value = Text(customer, type);
-    if (value.empty()) {
-      continue;
-    }
+  const Value& mechanisms = draft.Get("contact_mechanisms");
+  for (const Value& want : mechanisms.is_array() ? mechanisms.as_array() : Array()) {
     bool known = false;
     for (const Value& have : existing) {
-      known = known || (Text(have, "type") == type && Text(have, "value") == value);
+      known = known || (Text(have, "type") == Text(want, "type") &&
+                        Text(have, "value") == Text(want, "value"));
     }
     if (!known) {
       Value mechanism = Value::MakeObject();
       mechanism.Set("party", Value::Int(party));
-      mechanism.Set("type", Value::Str(type));
-      mechanism.Set("value", Value::Str(value));
+      mechanism.Set("type", want.Get("type"));
+      mechanism.Set("value", want.Get("value"));
       missing.push_back(std::move(mechanism));
     }
   }
   if (!missing.empty()) {
     ERPHUB_TRY(client_.Create("party.contact_mechanism", std::move(missing)));
   }
-  std::string_view tax_id = Text(customer, "tax_id");
+  std::string_view tax_id = Text(draft, "tax_identifier");
   if (!tax_id.empty()) {
     ERPHUB_ASSIGN_OR_RETURN(
         std::vector<int64_t> known,
@@ -335,14 +329,10 @@ Status Operations::AddContactDetails(int64_t party, const Value& customer) {
   return Status::Ok();
 }
 
-Result<Operations::PartyRef> Operations::SaveParty(const Value& customer,
-                                                   const std::vector<Value>& addresses,
-                                                   bool update_existing) {
-  std::string_view external_id = Text(customer, "external_id");
-  std::string_view name = Text(customer, "name");
-  if (external_id.empty()) {
-    return Invalid("customer.external_id is required");
-  }
+Result<Operations::PartyRef> Operations::SaveParty(const Value& customer, bool update_existing) {
+  ERPHUB_ASSIGN_OR_RETURN(Value draft, mappings_.Map("customer", customer));
+  std::string_view external_id = Text(draft, "identifier");
+  std::string_view name = Text(draft, "name");
   // The party's identifier holds the external id: Tryton's own record of the link.
   ERPHUB_ASSIGN_OR_RETURN(
       std::optional<int64_t> found,
@@ -357,11 +347,12 @@ Result<Operations::PartyRef> Operations::SaveParty(const Value& customer,
         values.Set("name", Value::Str(name));
         ERPHUB_TRY(client_.Write("party.party", {party.id}, values));
       }
-      ERPHUB_TRY(AddContactDetails(party.id, customer));
+      ERPHUB_TRY(AddContactDetails(party.id, draft));
     }
   } else {
     if (name.empty()) {
-      return Invalid("customer.name is required to create customer " + std::string(external_id));
+      return InvalidArgumentError("customer.name is required to create customer " +
+                                  std::string(external_id));
     }
     Value identifier = Value::MakeObject();
     identifier.Set("code", Value::Str(external_id));
@@ -372,7 +363,12 @@ Result<Operations::PartyRef> Operations::SaveParty(const Value& customer,
     party.id = created[0];
     party.created = true;
     ERPHUB_TRY(Link("customer", external_id, party.id));
-    ERPHUB_TRY(AddContactDetails(party.id, customer));
+    ERPHUB_TRY(AddContactDetails(party.id, draft));
+  }
+  std::vector<Value> addresses;
+  if (draft.Get("addresses").is_array()) {
+    addresses.assign(draft.Get("addresses").as_array().begin(),
+                     draft.Get("addresses").as_array().end());
   }
   ERPHUB_ASSIGN_OR_RETURN(party.addresses, AddressIds(party.id, addresses));
   return party;
@@ -380,12 +376,7 @@ Result<Operations::PartyRef> Operations::SaveParty(const Value& customer,
 
 Result<Outcome> Operations::UpsertCustomer(const Value& customer) {
   std::lock_guard lock(mu_);
-  std::vector<Value> addresses;
-  const Value& list = customer.Get("addresses");
-  if (list.is_array()) {
-    addresses.assign(list.as_array().begin(), list.as_array().end());
-  }
-  ERPHUB_ASSIGN_OR_RETURN(PartyRef party, SaveParty(customer, addresses, true));
+  ERPHUB_ASSIGN_OR_RETURN(PartyRef party, SaveParty(customer, true));
   return Outcome{party.id,
                  party.created,
                  "party " + std::to_string(party.id) + (party.created ? " created" : " updated"),
@@ -396,33 +387,30 @@ Result<Outcome> Operations::UpsertCustomer(const Value& customer) {
 
 Result<Outcome> Operations::UpsertProduct(const Value& product) {
   std::lock_guard lock(mu_);
-  std::string_view external_id = Text(product, "external_id");
-  std::string_view sku = Text(product, "sku");
-  std::string_view name = Text(product, "name");
-  if (external_id.empty() || sku.empty() || name.empty()) {
-    return Invalid("product: external_id, sku and name are required");
-  }
+  ERPHUB_ASSIGN_OR_RETURN(Value draft, mappings_.Map("product", product));
+  std::string_view external_id = Text(draft, "external_id");
+  std::string_view sku = Text(draft, "code");
   Value template_values = Value::MakeObject();
-  template_values.Set("name", Value::Str(name));
-  if (!product.Get("list_price").is_undefined()) {
-    ERPHUB_ASSIGN_OR_RETURN(Value price, AmountValue(product.Get("list_price"), "list_price"));
-    template_values.Set("list_price", std::move(price));
-  }
-  if (product.Get("active").is_bool()) {
-    template_values.Set("active", product.Get("active"));
+  for (const auto& [field, value] : draft.Get("template").as_object()) {
+    if (field == "list_price") {
+      ERPHUB_ASSIGN_OR_RETURN(Value price, AmountValue(value, "list_price"));
+      template_values.Set(field, std::move(price));
+    } else if (!value.is_null()) {
+      template_values.Set(field, value);
+    }
   }
   Value product_values = Value::MakeObject();
-  const Value& cost = product.Get("cost_price");
-  if (!cost.is_undefined() && !cost.is_null()) {
-    ERPHUB_ASSIGN_OR_RETURN(Value price, AmountValue(cost, "cost_price"));
-    product_values.Set("cost_price", std::move(price));
-  }
-  if (product.Get("description").is_string()) {
-    product_values.Set("description", product.Get("description"));
+  for (const auto& [field, value] : draft.Get("product").as_object()) {
+    if (field == "cost_price" && !value.is_null()) {
+      ERPHUB_ASSIGN_OR_RETURN(Value price, AmountValue(value, "cost_price"));
+      product_values.Set(field, std::move(price));
+    } else if (!value.is_null()) {
+      product_values.Set(field, value);
+    }
   }
   std::vector<int64_t> categories;
-  if (!Text(product, "category").empty()) {
-    ERPHUB_ASSIGN_OR_RETURN(int64_t category, CategoryId(Text(product, "category"), false));
+  if (!Text(draft, "category").empty()) {
+    ERPHUB_ASSIGN_OR_RETURN(int64_t category, CategoryId(Text(draft, "category"), false));
     categories.push_back(category);
   }
 
@@ -444,7 +432,7 @@ Result<Outcome> Operations::UpsertProduct(const Value& product) {
     return Outcome{*found, false, "product " + std::to_string(*found) + " updated", {}};
   }
 
-  ERPHUB_ASSIGN_OR_RETURN(int64_t unit, UnitId(product.Get("unit")));
+  ERPHUB_ASSIGN_OR_RETURN(int64_t unit, UnitId(draft.Get("unit")));
   ERPHUB_ASSIGN_OR_RETURN(int64_t accounting, CategoryId(options_.accounting_category, true));
   template_values.Set("code", Value::Str(sku));
   template_values.Set("type", Value::Str("goods"));

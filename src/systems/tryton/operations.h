@@ -13,6 +13,7 @@
 #include "core/result.h"
 #include "core/value.h"
 #include "systems/tryton/client.h"
+#include "systems/tryton/mappings.h"
 
 namespace erphub::tryton {
 
@@ -95,18 +96,17 @@ class Operations {
     std::vector<int64_t> addresses;
   };
 
-  Result<PartyRef> SaveParty(const Value& customer, const std::vector<Value>& addresses,
-                             bool update_existing);
+  // The party of a canonical customer (its addresses included), mapped by customer.jsonata.
+  Result<PartyRef> SaveParty(const Value& customer, bool update_existing);
   Result<std::optional<int64_t>> FindLinked(std::string_view entity, std::string_view external_id,
                                             std::string_view model, const Value& domain);
   Status Link(std::string_view entity, std::string_view external_id, int64_t id);
   Result<std::vector<int64_t>> AddressIds(int64_t party, const std::vector<Value>& addresses);
-  Status AddContactDetails(int64_t party, const Value& customer);
+  Status AddContactDetails(int64_t party, const Value& draft);
   Result<Value> AddressValues(const Value& address);
   Result<int64_t> ProductForLine(const Value& line, std::map<std::string, int64_t>& by_sku);
-  Result<Value> SaleLines(const Value& order);
-  // The tax of the shipping line: the lines' common rate when the order taxed shipping too.
-  Result<std::optional<int64_t>> ShippingTax(const Value& order);
+  // The sale lines of a sale mapped by sales_order.jsonata, with their products, units and taxes.
+  Result<Value> SaleLines(const Value& sale);
 
   // One order of a CreateSales batch on its way through Tryton.
   struct SaleWork {
@@ -145,6 +145,7 @@ class Operations {
   Result<int64_t> CategoryId(std::string_view name, bool accounting);
 
   Client& client_;
+  const RecordMappings mappings_;
   const Lookups* xrefs_;
   const OperationOptions options_;
   std::mutex mu_;                       // one operation at a time

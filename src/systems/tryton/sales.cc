@@ -64,10 +64,9 @@ Result<int64_t> Operations::ProductForLine(const Value& line,
   // Not in Tryton yet: made from what the order says about it.
   ERPHUB_ASSIGN_OR_RETURN(int64_t unit, UnitId(line.Get("unit")));
   ERPHUB_ASSIGN_OR_RETURN(int64_t accounting, CategoryId(options_.accounting_category, true));
-  ERPHUB_ASSIGN_OR_RETURN(Value price, AmountValue(line.Get("unit_price"), "unit_price"));
-  std::string_view description = Text(line, "description");
+  ERPHUB_ASSIGN_OR_RETURN(Value price, AmountValue(line.Get("list_price"), "unit_price"));
   Value values = Value::MakeObject();
-  values.Set("name", Value::Str(description.empty() ? std::string_view(sku) : description));
+  values.Set("name", line.Get("product_name"));
   values.Set("code", Value::Str(sku));
   values.Set("type", Value::Str("goods"));
   values.Set("default_uom", Value::Int(unit));
@@ -100,50 +99,14 @@ Result<int64_t> Operations::ProductForLine(const Value& line,
   return products[0];
 }
 
-Result<std::optional<int64_t>> Operations::ShippingTax(const Value& order) {
-  // The canonical order has no tax rate for shipping. When the order's tax is more than its
-  // lines' and every line has the same rate, shipping was taxed at that rate (a shop's usual
-  // rule); otherwise it is untaxed, and a difference shows in the total check.
-  const Value& total_tax = order.Get("totals").Get("tax");
-  if (total_tax.is_undefined() || total_tax.is_null()) {
-    return std::optional<int64_t>();
-  }
-  ERPHUB_ASSIGN_OR_RETURN(Number expected, AmountNumber(total_tax, "totals.tax"));
-  Number lines_tax;
-  std::optional<Number> rate;
-  for (const Value& line : order.Get("lines").as_array()) {
-    const Value& tax = line.Get("tax");
-    const Value& line_rate = line.Get("tax_rate");
-    if (tax.is_undefined() || tax.is_null() || line_rate.is_undefined() || line_rate.is_null()) {
-      return std::optional<int64_t>();
-    }
-    ERPHUB_ASSIGN_OR_RETURN(Number amount, AmountNumber(tax, "lines.tax"));
-    ERPHUB_ASSIGN_OR_RETURN(Number this_rate, AmountNumber(line_rate, "lines.tax_rate"));
-    if (rate.has_value() && Compare(*rate, this_rate) != 0) {
-      return std::optional<int64_t>();
-    }
-    rate = this_rate;
-    lines_tax = lines_tax + amount;
-  }
-  if (!rate.has_value() || rate->IsZero() || Compare(expected, lines_tax) <= 0) {
-    return std::optional<int64_t>();
-  }
-  ERPHUB_ASSIGN_OR_RETURN(int64_t tax, TaxId(Value::Num(*rate)));
-  return std::optional<int64_t>(tax);
-}
-
-Result<Value> Operations::SaleLines(const Value& order) {
-  const Value& lines = order.Get("lines");
-  if (!lines.is_array() || lines.size() == 0) {
-    return InvalidArgumentError("sales_order.lines: at least one line is required");
-  }
+Result<Value> Operations::SaleLines(const Value& sale) {
+  const Value& lines = sale.Get("lines");
   // The products of all lines in one call.
   Value skus = Value::MakeArray();
   for (const Value& line : lines.as_array()) {
-    if (Text(line, "sku").empty()) {
-      return InvalidArgumentError("sales_order.lines: every line needs a sku");
+    if (line.Get("sku").is_string()) {
+      skus.push_back(line.Get("sku"));
     }
-    skus.push_back(line.Get("sku"));
   }
   ERPHUB_ASSIGN_OR_RETURN(
       std::vector<Value> products,
@@ -160,37 +123,31 @@ Result<Value> Operations::SaleLines(const Value& order) {
 
   Array out;
   for (const Value& line : lines.as_array()) {
-    std::string where = "sales_order.lines[" + std::to_string(out.size()) + "]";
-    ERPHUB_ASSIGN_OR_RETURN(int64_t product, ProductForLine(line, by_sku));
+    std::string where =
+        "sales_order line " +
+        std::string(Text(line, "sku").empty() ? Text(line, "description") : Text(line, "sku"));
     ERPHUB_ASSIGN_OR_RETURN(Number quantity,
-                            AmountNumber(line.Get("quantity"), where + ".quantity"));
+                            AmountNumber(line.Get("quantity"), where + " quantity"));
     ERPHUB_ASSIGN_OR_RETURN(Value price,
-                            AmountValue(line.Get("unit_price"), where + ".unit_price"));
-    std::optional<Number> discount;
-    if (!line.Get("discount").is_undefined() && !line.Get("discount").is_null()) {
-      ERPHUB_ASSIGN_OR_RETURN(Number amount,
-                              AmountNumber(line.Get("discount"), where + ".discount"));
-      if (!amount.IsZero()) {
-        discount = amount;
-      }
+                            AmountValue(line.Get("unit_price"), where + " unit_price"));
+    Value values = Value::MakeObject();
+    values.Set("type", Value::Str("line"));
+    // Tryton 6.0 keeps quantities as floats; the exact digits are written.
+    values.Set("quantity", Value::Num(quantity));
+    values.Set("unit_price", std::move(price));
+    if (!Text(line, "description").empty()) {
+      values.Set("description", line.Get("description"));
     }
-    if (discount.has_value() && !quantity.IsZero()) {
-      // Tryton 6.0's sale line has no discount. A discounted unit price that is exact (at most
-      // the 4 decimals of Tryton's prices) keeps one line, taxed as the shop taxed it.
-      ERPHUB_ASSIGN_OR_RETURN(Number unit_price,
-                              AmountNumber(line.Get("unit_price"), where + ".unit_price"));
-      Number discounted = (unit_price * quantity - *discount) / quantity;
-      if (discounted.is_exact() && discounted.exponent() >= -4 &&
-          Compare(discounted * quantity + *discount, unit_price * quantity) == 0) {
-        price = DecimalValue(discounted);
-        discount.reset();
+    if (line.Get("sku").is_string()) {
+      ERPHUB_ASSIGN_OR_RETURN(int64_t product, ProductForLine(line, by_sku));
+      int64_t unit = 0;
+      if (line.Get("unit").is_string() || sale_unit.count(product) == 0) {
+        ERPHUB_ASSIGN_OR_RETURN(unit, UnitId(line.Get("unit")));
+      } else {
+        unit = sale_unit[product];
       }
-    }
-    int64_t unit = 0;
-    if (line.Get("unit").is_string() || sale_unit.count(product) == 0) {
-      ERPHUB_ASSIGN_OR_RETURN(unit, UnitId(line.Get("unit")));
-    } else {
-      unit = sale_unit[product];
+      values.Set("product", Value::Int(product));
+      values.Set("unit", Value::Int(unit));
     }
     std::vector<int64_t> taxes;
     const Value& rate = line.Get("tax_rate");
@@ -198,44 +155,8 @@ Result<Value> Operations::SaleLines(const Value& order) {
       ERPHUB_ASSIGN_OR_RETURN(int64_t tax, TaxId(rate));
       taxes.push_back(tax);
     }
-    Value values = Value::MakeObject();
-    values.Set("type", Value::Str("line"));
-    values.Set("product", Value::Int(product));
-    // Tryton 6.0 keeps quantities as floats; the exact digits are written.
-    values.Set("quantity", Value::Num(quantity));
-    values.Set("unit", Value::Int(unit));
-    values.Set("unit_price", std::move(price));
-    if (!Text(line, "description").empty()) {
-      values.Set("description", line.Get("description"));
-    }
     values.Set("taxes", AddCommand(taxes));
     out.push_back(std::move(values));
-
-    if (discount.has_value()) {
-      // Otherwise a line of minus the discount, taxed alike.
-      Value discount_line = Value::MakeObject();
-      discount_line.Set("type", Value::Str("line"));
-      discount_line.Set("quantity", Value::Int(1));
-      discount_line.Set("unit_price", DecimalValue(-*discount));
-      discount_line.Set("description", Value::Str("Discount on " + std::string(Text(line, "sku"))));
-      discount_line.Set("taxes", AddCommand(taxes));
-      out.push_back(std::move(discount_line));
-    }
-  }
-  const Value& shipping = order.Get("totals").Get("shipping");
-  if (!shipping.is_undefined() && !shipping.is_null()) {
-    ERPHUB_ASSIGN_OR_RETURN(Number amount, AmountNumber(shipping, "totals.shipping"));
-    if (!amount.IsZero()) {
-      Value shipping_line = Value::MakeObject();
-      shipping_line.Set("type", Value::Str("line"));
-      shipping_line.Set("quantity", Value::Int(1));
-      shipping_line.Set("unit_price", DecimalValue(amount));
-      shipping_line.Set("description", Value::Str("Shipping"));
-      ERPHUB_ASSIGN_OR_RETURN(std::optional<int64_t> tax, ShippingTax(order));
-      shipping_line.Set("taxes", AddCommand(tax.has_value() ? std::vector<int64_t>{*tax}
-                                                            : std::vector<int64_t>{}));
-      out.push_back(std::move(shipping_line));
-    }
   }
   return Value::MakeArray(std::move(out));
 }
@@ -378,45 +299,40 @@ Status Operations::FindSales(const std::vector<SaleWork*>& work) {
 }
 
 Result<Value> Operations::SaleValues(const Value& order) {
-  const Value& customer = order.Get("customer");
-  if (!customer.is_object()) {
+  if (!order.Get("customer").is_object()) {
     return InvalidArgumentError("sales_order.customer is required");
   }
-  std::vector<Value> addresses;
-  bool separate_shipping = false;
-  if (order.Get("bill_to").is_object()) {
-    addresses.push_back(order.Get("bill_to"));
-  }
-  if (order.Get("ship_to").is_object()) {
-    separate_shipping = !addresses.empty();
-    addresses.push_back(order.Get("ship_to"));
-  }
-  ERPHUB_ASSIGN_OR_RETURN(PartyRef party, SaveParty(customer, addresses, false));
-  ERPHUB_ASSIGN_OR_RETURN(Value lines, SaleLines(order));
+  ERPHUB_ASSIGN_OR_RETURN(Value draft, mappings_.Map("sales_order", order));
+  ERPHUB_ASSIGN_OR_RETURN(PartyRef party, SaveParty(draft.Get("customer"), false));
+  ERPHUB_ASSIGN_OR_RETURN(Value lines, SaleLines(draft));
   ERPHUB_ASSIGN_OR_RETURN(int64_t term,
                           CachedId("account.invoice.payment_term",
                                    Domain({Clause("name", "=", Value::Str(options_.payment_term))}),
                                    "payment term \"" + options_.payment_term + "\""));
+  auto address = [&](std::string_view which) {
+    size_t index = static_cast<size_t>(draft.Get(which).as_number().ToInt64().value_or(0));
+    return Value::Int(party.addresses[index < party.addresses.size() ? index : 0]);
+  };
 
   Value sale = Value::MakeObject();
   sale.Set("party", Value::Int(party.id));
-  sale.Set("invoice_address", Value::Int(party.addresses.front()));
-  sale.Set("shipment_address", Value::Int(party.addresses[separate_shipping ? 1 : 0]));
+  sale.Set("invoice_address", address("invoice_address"));
+  sale.Set("shipment_address", address("shipment_address"));
   sale.Set("payment_term", Value::Int(term));
-  sale.Set("reference", order.Get("order_number"));
-  if (!Text(order, "order_date").empty()) {
-    ERPHUB_ASSIGN_OR_RETURN(Value date, DateFromIso(Text(order, "order_date")));
+  sale.Set("reference", draft.Get("reference"));
+  if (!Text(draft, "sale_date").empty()) {
+    ERPHUB_ASSIGN_OR_RETURN(Value date, DateFromIso(Text(draft, "sale_date")));
     sale.Set("sale_date", std::move(date));
   }
-  if (!Text(order, "currency").empty()) {
+  if (!Text(draft, "currency").empty()) {
     ERPHUB_ASSIGN_OR_RETURN(
         int64_t currency,
-        CachedId("currency.currency", Domain({Clause("code", "=", order.Get("currency"))}),
-                 "currency " + std::string(Text(order, "currency"))));
+        CachedId("currency.currency", Domain({Clause("code", "=", draft.Get("currency"))}),
+                 "currency " + std::string(Text(draft, "currency"))));
     sale.Set("currency", Value::Int(currency));
   }
-  if (!Text(order, "note").empty()) {
-    sale.Set("comment", order.Get("note"));
+  if (!Text(draft, "comment").empty()) {
+    sale.Set("comment", draft.Get("comment"));
   }
   sale.Set("lines", Value::MakeArray({Value::MakeArray({Value::Str("create"), lines})}));
   return sale;

@@ -180,7 +180,7 @@ TEST_F(TrytonHubTest, EveryExampleOrderGetsTheShopsTotalToTheCent) {
     expected.emplace_back(number, *Number::Parse(ParseJson(body)->Get("total_price").as_string()));
     ASSERT_EQ(PostOrder(body, "webhook-" + number).status, 202);
   }
-  ASSERT_TRUE(WaitForMetric(kDelivered, std::size(samples), std::chrono::seconds(90))) << HubLog();
+  ASSERT_TRUE(WaitForMetric(kDelivered, std::size(samples), std::chrono::seconds(180))) << HubLog();
   for (const auto& [number, total] : expected) {
     std::vector<Value> sales = Sales(number);
     ASSERT_EQ(sales.size(), 1u) << number;
