@@ -13,7 +13,7 @@ packages=(
   wrk nginx-light openssl
   miller time
   # A real ERP for the integration tests and the demo (scripts/tryton.sh).
-  tryton-server tryton-proteus tryton-modules-sale
+  tryton-server tryton-proteus tryton-modules-sale tryton-modules-sale-stock-quantity
   # Databases: the PostgreSQL store and the sql input and output (scripts/postgres.sh,
   # scripts/mariadb.sh start private servers for the tests).
   postgresql libpq-dev mariadb-server libmariadb-dev

@@ -28,9 +28,10 @@ PASSWORD=erphub-Tryton-admin
 DATA_DIR=${TRYTON_DATA_DIR:-$ROOT/build/tryton}
 CACHE_DIR=${TRYTON_CACHE_DIR:-}
 START_TIMEOUT=${TRYTON_START_TIMEOUT:-120}
-# `sale` brings account, account_invoice, account_invoice_stock, stock, product, party...
-MODULES=(sale)
-PACKAGES=(tryton-server tryton-proteus tryton-modules-sale curl)
+# `sale` brings account, account_invoice, account_invoice_stock, stock, product, party...;
+# `sale_stock_quantity` asks before selling what the warehouse does not have (stock_warning).
+MODULES=(sale sale_stock_quantity)
+PACKAGES=(tryton-server tryton-proteus tryton-modules-sale tryton-modules-sale-stock-quantity curl)
 
 say() { echo "tryton.sh: $*" >&2; }
 fail() { say "error: $*"; exit 1; }

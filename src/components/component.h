@@ -180,8 +180,15 @@ struct Delivery {
 
 // What an output's delivery did: the target's status and answer on success, for lineage.
 struct Delivered {
+  Delivered() = default;
+  Delivered(int status, std::string what, std::string warn = {})
+      : http_status(status), detail(std::move(what)), warning(std::move(warn)) {}
+
   int http_status = 0;
   std::string detail;
+  // Done, but people should look (e.g. the target computed another total than the source's):
+  // logged, counted in erphub_delivery_warnings_total and kept in the message's lineage.
+  std::string warning;
 };
 
 // Delivers messages to a target. Thread-safe: one instance serves every worker.

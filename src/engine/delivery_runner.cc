@@ -161,7 +161,12 @@ DeliveryRunner::Outcome DeliveryRunner::RunOutput(const FlowRuntime& flow,
       detail += detail.empty() ? "" : " ";
       detail += result->detail;
     }
+    if (!result->warning.empty()) {
+      detail += detail.empty() ? "" : " ";
+      detail += "WARNING: " + result->warning;
+    }
     outcome.report.detail = std::move(detail);
+    outcome.warning = std::move(result->warning);
     return outcome;
   }
   outcome.failure = std::move(result).error();
@@ -223,6 +228,15 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
       const auto latency = deps_.clock->Now() - delivery.message.received_at;
       metrics->latency->Observe(std::chrono::duration<double>(latency).count());
       metrics->delivered->Inc();
+      if (!outcome.warning.empty()) {
+        metrics->warnings->Inc();
+      }
+    }
+    if (!outcome.warning.empty()) {
+      log.Warn("delivery.warning", {{"flow", Value::Str(delivery.message.flow)},
+                                    {"output", Value::Str(delivery.output)},
+                                    {"message", Value::Str(id)},
+                                    {"warning", Value::Str(outcome.warning)}});
     }
     log.Debug("delivery.done", {{"flow", Value::Str(delivery.message.flow)},
                                 {"output", Value::Str(delivery.output)},

@@ -58,6 +58,8 @@ class DeliveryRunner {
     std::vector<store::FollowUp> follow_ups;
     // The payload the failing step was given.
     Value failed_payload;
+    // The output's warning on a successful delivery (components::Delivered::warning).
+    std::string warning;
   };
 
   Outcome RunSteps(const FlowRuntime& flow, const store::ClaimedDelivery& delivery) const;

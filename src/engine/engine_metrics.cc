@@ -30,6 +30,8 @@ EngineMetrics::EngineMetrics(ops::MetricsRegistry& registry)
       latency_(registry.Histograms("erphub_delivery_latency_seconds",
                                    "Time from acceptance to completed delivery.",
                                    ops::LatencyBuckets())),
+      warnings_(registry.Counters("erphub_delivery_warnings_total",
+                                  "Deliveries done with a warning for people to look at.")),
       circuit_state_(registry.Gauges("erphub_circuit_state",
                                      "An output's circuit breaker: 0 closed, 1 open (paused), 2 "
                                      "half-open (probing).")),
@@ -61,7 +63,7 @@ FlowMetrics EngineMetrics::ForFlow(const std::string& flow,
   for (const std::string& output : outputs) {
     const ops::Labels out{{"flow", flow}, {"output", output}};
     OutputMetrics series{&delivered_.With(out), &failed_attempts_.With(out),
-                         &dead_lettered_.With(out), &latency_.With(out)};
+                         &dead_lettered_.With(out), &latency_.With(out), &warnings_.With(out)};
     if (output != kStepsStage) {
       series.circuit_state = &circuit_state_.With(out);
       series.circuit_opened = &circuit_opened_.With(out);

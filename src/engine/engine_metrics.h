@@ -21,6 +21,8 @@ struct OutputMetrics {
   ops::Counter* failed_attempts = nullptr;
   ops::Counter* dead_lettered = nullptr;
   ops::Histogram* latency = nullptr;
+  // Deliveries done with a warning for people (e.g. an ERP total that differs from the order's).
+  ops::Counter* warnings = nullptr;
   // The output's circuit breaker: its state (0 closed, 1 open, 2 half-open) and how often it
   // opened. Null for the steps stage.
   ops::Gauge* circuit_state = nullptr;
@@ -72,6 +74,7 @@ class EngineMetrics {
   ops::CounterFamily& failed_attempts_;
   ops::CounterFamily& dead_lettered_;
   ops::HistogramFamily& latency_;
+  ops::CounterFamily& warnings_;
   ops::GaugeFamily& circuit_state_;
   ops::CounterFamily& circuit_opened_;
   ops::GaugeFamily& backlog_;

@@ -258,6 +258,73 @@ TEST_F(PostgresStoreTest, TwoNodesShareTheWorkWithoutDoubleClaimsInKeyOrder) {
   }
 }
 
+// Two nodes receive the same provider events at once (a webhook retried to another node): each
+// event is stored once, the other arrival answers "duplicate" with the same id, and every lane
+// still has one head.
+TEST_F(PostgresStoreTest, TwoNodesAcceptingTheSameEventsStoreEachOnce) {
+  Result<std::unique_ptr<Store>> other = OpenAnother(Options());
+  ASSERT_TRUE(other.ok());
+  constexpr int kEvents = 200;
+  constexpr int kKeys = 7;
+  // Each node gets every event, in batches whose lanes overlap in different orders.
+  auto batches_for = [&](int node) {
+    std::vector<std::vector<Acceptance>> batches(1);
+    for (int e = 0; e < kEvents; ++e) {
+      const int i = node == 0 ? e : kEvents - 1 - e;
+      batches.back().push_back(Make("shop", "k" + std::to_string(i % kKeys),
+                                    R"({"e":)" + std::to_string(i) + "}", {"erp", "crm"},
+                                    "evt-" + std::to_string(i)));
+      if (batches.back().size() == 5) {
+        batches.emplace_back();
+      }
+    }
+    return batches;
+  };
+  std::vector<std::vector<Acceptance>> work[2] = {batches_for(0), batches_for(1)};
+  std::mutex mu;
+  std::map<std::string, std::set<std::string>> ids_by_event;
+  std::atomic<int> stored{0};
+  std::vector<std::string> failures;
+  auto node = [&](int n, Store& store, int part) {
+    for (size_t b = part; b < work[n].size(); b += 2) {
+      const std::vector<Acceptance>& batch = work[n][b];
+      Result<std::vector<Accepted>> r = store.Accept(batch);
+      std::lock_guard<std::mutex> lock(mu);
+      if (!r.ok()) {
+        failures.push_back(r.status().ToString());
+        continue;
+      }
+      for (size_t i = 0; i < batch.size(); ++i) {
+        ids_by_event[batch[i].event_id].insert((*r)[i].id.ToString());
+        if (!(*r)[i].duplicate) {
+          stored.fetch_add(1);
+        }
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int part = 0; part < 2; ++part) {
+    threads.emplace_back(node, 0, std::ref(*store_), part);
+    threads.emplace_back(node, 1, std::ref(**other), part);
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  for (const std::string& f : failures) {
+    ADD_FAILURE() << f;
+  }
+  EXPECT_EQ(stored.load(), kEvents);
+  ASSERT_EQ(ids_by_event.size(), static_cast<size_t>(kEvents));
+  for (const auto& [event, ids] : ids_by_event) {
+    EXPECT_EQ(ids.size(), 1u) << event << " stored under " << ids.size() << " ids";
+  }
+  EXPECT_EQ(*QueryInt("SELECT count(*) FROM messages"), kEvents);
+  EXPECT_EQ(*QueryInt("SELECT count(*) FROM (SELECT lane FROM deliveries WHERE state IN (1, 2) "
+                      "GROUP BY lane HAVING count(*) > 1) twice"),
+            0);
+  EXPECT_EQ(*QueryInt("SELECT count(DISTINCT lane) FROM deliveries WHERE state = 1"), 2 * kKeys);
+}
+
 // A node that dies holding leases: another node takes the work over once they expire, and the
 // dead node's late report is refused.
 TEST_F(PostgresStoreTest, AnotherNodeTakesOverExpiredLeases) {

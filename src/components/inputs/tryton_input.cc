@@ -13,13 +13,13 @@
 
 #include "components/factory_support.h"
 #include "components/inputs/poller.h"
-#include "components/inputs/tryton_mappings.h"
 #include "components/text_template.h"
 #include "core/json.h"
 #include "mapping/jsonata.h"
 #include "systems/tryton/change_feed.h"
 #include "systems/tryton/client.h"
 #include "systems/tryton/entity_feeds.h"
+#include "systems/tryton/mappings.h"
 
 namespace erphub::components {
 namespace {
@@ -438,7 +438,7 @@ Result<std::unique_ptr<Component>> MakeTrytonInput(const ComponentConfig& config
       text = std::move(*read);
       origin = path.string();
     } else {
-      text = std::string(BuiltinTrytonMapping(name));
+      text = std::string(tryton::BuiltinMapping(name));
       origin = "built-in " + name + ".jsonata";
     }
     auto expression = jsonata::Expression::Compile(text);

@@ -8,7 +8,8 @@ namespace erphub::components {
 
 // Input `tryton`: polls a Tryton database for changes and emits canonical records:
 // `inventory_level` (per product and warehouse), `invoice` (customer invoices once posted, on
-// every later change: paid, cancelled) and `shipment` (customer shipments, on every change).
+// every later change: paid, cancelled) and `shipment` (customer shipments, once per state they
+// reach: event id "shipment:ID:STATE", so an edit that changes no state is a repeat).
 //
 // Each entity is read in change order from a watermark (change time, record id) kept in the
 // hub's store under "tryton-input:FLOW:ENTITY". The messages of a batch and the watermark after

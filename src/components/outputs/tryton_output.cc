@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "core/call_batcher.h"
 #include "systems/tryton/client.h"
 #include "systems/tryton/operations.h"
 
@@ -20,32 +21,40 @@ std::vector<CheckProblem> IsHttpUrl(const Value& value) {
   return {{"", "must start with http:// or https://"}};
 }
 
+struct BatchOptions {
+  size_t max_size = 20;
+  milliseconds max_wait{0};
+};
+
 class TrytonOutput final : public Output {
  public:
   TrytonOutput(tryton::ClientOptions client_options, std::string operation, const Lookups* lookups,
-               tryton::OperationOptions options)
+               tryton::OperationOptions options, BatchOptions batch)
       : operation_(std::move(operation)),
         client_(std::move(client_options)),
-        operations_(client_, lookups, std::move(options)) {}
+        operations_(client_, lookups, std::move(options)),
+        sales_(batch.max_size, batch.max_wait, [this](const std::vector<const Value*>& orders) {
+          return operations_.CreateSales(orders);
+        }) {}
 
   Result<Delivered, Failure> Deliver(const Delivery& delivery) override {
     const Value& payload =
         delivery.payload != nullptr ? *delivery.payload : delivery.message->payload;
-    Result<tryton::Outcome> outcome = Run(payload);
+    Result<tryton::Outcome> outcome =
+        payload.is_object()
+            ? Run(payload)
+            : InvalidArgumentError("the payload is not a canonical record (an object)");
     if (!outcome.ok()) {
       Failure failure;
       failure.transient = outcome.error().IsTransient();
       failure.error = outcome.error().ToString();
       return failure;
     }
-    return Delivered{0, outcome->detail};
+    return Delivered{0, outcome->detail, outcome->warning};
   }
 
  private:
   Result<tryton::Outcome> Run(const Value& payload) {
-    if (!payload.is_object()) {
-      return InvalidArgumentError("the payload is not a canonical record (an object)");
-    }
     if (operation_ == "upsert_customer") {
       return operations_.UpsertCustomer(payload);
     }
@@ -55,12 +64,14 @@ class TrytonOutput final : public Output {
     if (operation_ == "record_payment") {
       return operations_.RecordPayment(payload);
     }
-    return operations_.CreateSale(payload);
+    // Orders delivered at the same time by several workers go to Tryton together.
+    return sales_.Call(payload);
   }
 
   const std::string operation_;
   tryton::Client client_;
   tryton::Operations operations_;
+  CallBatcher<Value, Result<tryton::Outcome>> sales_;
 };
 
 }  // namespace
@@ -97,11 +108,41 @@ ComponentSpec TrytonOutputSpec() {
                          .Default("processing")
                          .Description("How far a new sale is taken; processing makes "
                                       "Tryton create its invoice and shipment."))
-              .Field(BoolField("check_total")
-                         .Default(true)
-                         .Description(
-                             "Refuse (permanently, sale left in draft) when Tryton's total differs "
-                             "from the order's totals.gross.")))
+              .Field(EnumField("total_mismatch", {"dead_letter", "alert", "ignore"})
+                         .Default("dead_letter")
+                         .Description("When Tryton's total differs from the order's totals.gross: "
+                                      "dead-letter the order (sale left in draft), or take the "
+                                      "sale further with a warning (logged, counted in "
+                                      "erphub_delivery_warnings_total), or do not compare."))
+              .Field(EnumField("stock_warning", {"accept", "dead_letter"})
+                         .Default("accept")
+                         .Description("Tryton's stock-quantity warning at quote and confirm "
+                                      "(module sale_stock_quantity): accept it, or dead-letter "
+                                      "the order (sale left in draft, replay when stock came)."))
+              .Field(MapField("taxes", StringField("tax").Min(1))
+                         .Description("Tryton tax by the rate of the order lines, e.g. "
+                                      "\"0.19\": VAT 19%. Without one, a percentage tax of the "
+                                      "rate is used."))
+              .Field(EnumField("missing_tax", {"create", "refuse"})
+                         .Default("create")
+                         .Description("A rate Tryton has no tax for: create one on first use, or "
+                                      "refuse the order (permanently)."))
+              .Field(StringField("tax_account")
+                         .Description("Account (code or name) of the taxes created; default: "
+                                      "the accounts of the first percentage tax.")))
+      .Field(ObjectField("batch")
+                 .Description("create_sales_order: orders that several workers deliver at once "
+                              "go to Tryton in one create and one call per workflow button "
+                              "(give the engine at least max_size workers).")
+                 .Field(IntField("max_size")
+                            .Default(20)
+                            .Min(1)
+                            .Max(500)
+                            .Description("Most orders in one batch; 1 turns batching off."))
+                 .Field(DurationField("max_wait")
+                            .Default("0s")
+                            .Description("How long the first order waits for others; 0: a batch "
+                                         "holds what arrived while the previous one ran.")))
       .Field(DurationField("timeout")
                  .Default("120s")
                  .Min(milliseconds(1))
@@ -128,12 +169,26 @@ Result<std::unique_ptr<Component>> MakeTrytonOutput(const ComponentConfig& confi
   text("options.payment_term", options.payment_term);
   text("options.sale_state", options.sale_state);
   text("options.payment_method", options.payment_method);
-  if (config.Get("options.check_total").is_bool()) {
-    options.check_total = config.Get("options.check_total").as_bool();
+  text("options.total_mismatch", options.total_mismatch);
+  text("options.stock_warning", options.stock_warning);
+  text("options.missing_tax", options.missing_tax);
+  text("options.tax_account", options.tax_account);
+  const Value& taxes = config.Get("options.taxes");
+  if (taxes.is_object()) {
+    for (const auto& [rate, name] : taxes.as_object()) {
+      options.taxes.emplace(rate, std::string(name.as_string()));
+    }
+  }
+  BatchOptions batch;
+  if (config.Has("batch.max_size")) {
+    batch.max_size = static_cast<size_t>(config.GetInt("batch.max_size"));
+  }
+  if (config.Has("batch.max_wait")) {
+    batch.max_wait = config.GetDuration("batch.max_wait");
   }
   return std::unique_ptr<Component>(
       std::make_unique<TrytonOutput>(std::move(client), std::string(config.GetString("operation")),
-                                     env.lookups, std::move(options)));
+                                     env.lookups, std::move(options), batch));
 }
 
 }  // namespace erphub::components

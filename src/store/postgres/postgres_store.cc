@@ -13,6 +13,7 @@
 #include "store/postgres/pg_group_commit.h"
 #include "store/postgres/pg_pool.h"
 #include "store/postgres/pg_schema.h"
+#include "store/stored_columns.h"
 
 namespace erphub::store {
 namespace {
@@ -23,18 +24,6 @@ using std::chrono::microseconds;
 constexpr int kPoolSize = 8;
 
 // ---- encoding (as the SQLite store's) ----
-
-std::string LaneOf(std::string_view flow, std::string_view output, std::string_view key) {
-  if (key.empty()) {
-    return {};
-  }
-  std::string lane(flow);
-  lane += '\x1f';
-  lane += output;
-  lane += '\x1f';
-  lane += key;
-  return lane;
-}
 
 // A PostgreSQL text[] literal.
 std::string TextArray(const std::vector<std::string>& items) {
@@ -56,55 +45,8 @@ std::string TextArray(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string HeadersToJson(const Headers& headers) {
-  Value list = Value::MakeArray();
-  for (const auto& [name, value] : headers) {
-    list.push_back(Value::MakeArray({Value::Str(name), Value::Str(value)}));
-  }
-  return ToJson(list);
-}
-
-Result<Headers> HeadersFromJson(std::string_view text) {
-  ERPHUB_ASSIGN_OR_RETURN(Value list, ParseJson(text));
-  Headers headers;
-  if (!list.is_array()) {
-    return Status(StatusCode::kDataLoss, "stored headers are not a JSON array");
-  }
-  for (const Value& pair : list.as_array()) {
-    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
-      return Status(StatusCode::kDataLoss, "stored header is not a [name, value] pair");
-    }
-    headers.emplace_back(std::string(pair[0].as_string()), std::string(pair[1].as_string()));
-  }
-  return headers;
-}
-
-Result<Value> PayloadFromJson(std::string_view text) {
-  Result<Value> value = ParseJson(text);
-  if (!value.ok()) {
-    return Status(StatusCode::kDataLoss,
-                  "stored payload is not valid JSON: " + value.status().ToString());
-  }
-  return value;
-}
-
-Result<MessageId> IdFromText(std::string_view text) {
-  Result<MessageId> id = MessageId::Parse(text);
-  if (!id.ok()) {
-    return Status(StatusCode::kDataLoss, "stored message id is malformed: " + std::string(text));
-  }
-  return id;
-}
-
 Timestamp OptionalTime(const PgResult& r, int row, int column) {
   return r.IsNull(row, column) ? Timestamp() : FromUnixMicros(r.Int(row, column));
-}
-
-Result<std::string> SerializePayload(const Value& payload) {
-  if (payload.is_undefined() || payload.is_function()) {
-    return InvalidArgumentError("a payload must be a JSON value");
-  }
-  return ToJson(payload);
 }
 
 // ---- helpers that run inside a write transaction ----
@@ -309,23 +251,6 @@ Status RecordAttempt(PgConn& conn, const LeasedRow& row, const AttemptReport& re
   }
   attempt.detail = std::move(detail);
   return AddLineage(conn, row.message_seq, attempt);
-}
-
-Status ValidateAcceptance(const Acceptance& item) {
-  const Message& m = item.message;
-  if (m.flow.empty()) {
-    return InvalidArgumentError("a message needs a flow");
-  }
-  if (m.id.is_nil()) {
-    return InvalidArgumentError("a message needs an id", m.flow);
-  }
-  std::set<std::string_view> seen;
-  for (const std::string& output : item.outputs) {
-    if (output.empty() || !seen.insert(output).second) {
-      return InvalidArgumentError("output names must be distinct and non-empty", m.flow);
-    }
-  }
-  return Status::Ok();
 }
 
 Result<Message> ReadMessage(PgConn& conn, int64_t seq) {

@@ -6,12 +6,10 @@
 #include <map>
 #include <utility>
 
+#include "systems/tryton/records.h"
+
 namespace erphub::tryton {
 namespace {
-
-Value Clause(std::string_view field, std::string_view op, Value operand) {
-  return Value::MakeArray({Value::Str(field), Value::Str(op), std::move(operand)});
-}
 
 Value Order(std::string_view field, std::string_view direction) {
   return Value::MakeArray({Value::MakeArray({Value::Str(field), Value::Str(direction)}),

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/json.h"
+#include "systems/tryton/records.h"
 #include "systems/tryton/values.h"
 
 namespace erphub::tryton {
@@ -203,6 +204,7 @@ Result<Client::Session> Client::Login() {
                   "Tryton common.db.login: refused for user " + options_.user);
   }
   Session session;
+  session.user_id = result[0].as_number().ToInt64().value_or(0);
   session.authorization =
       "Session " + Base64(options_.user + ":" + result[0].as_number().ToString() + ":" +
                           std::string(result[1].as_string()));
@@ -237,6 +239,11 @@ Result<Client::Session> Client::EnsureSession(uint64_t stale_generation) {
 Result<Value> Client::Context() {
   ERPHUB_ASSIGN_OR_RETURN(Session session, EnsureSession(0));
   return session.context;
+}
+
+Result<int64_t> Client::UserId() {
+  ERPHUB_ASSIGN_OR_RETURN(Session session, EnsureSession(0));
+  return session.user_id;
 }
 
 Result<Value> Client::Execute(std::string_view model, std::string_view method, Array args,
@@ -286,14 +293,6 @@ Value FieldList(const std::vector<std::string>& fields) {
   return out;
 }
 
-Value IdArray(const std::vector<int64_t>& ids) {
-  Value out = Value::MakeArray();
-  for (int64_t id : ids) {
-    out.push_back(Value::Int(id));
-  }
-  return out;
-}
-
 Value Limit(const SearchOptions& options) {
   return options.limit.has_value() ? Value::Int(*options.limit) : Value::Null();
 }
@@ -330,7 +329,7 @@ Result<std::vector<int64_t>> Client::Search(std::string_view model, const Value&
 
 Result<std::vector<Value>> Client::Read(std::string_view model, const std::vector<int64_t>& ids,
                                         std::vector<std::string> fields) {
-  ERPHUB_ASSIGN_OR_RETURN(Value result, Execute(model, "read", {IdArray(ids), FieldList(fields)}));
+  ERPHUB_ASSIGN_OR_RETURN(Value result, Execute(model, "read", {IdsValue(ids), FieldList(fields)}));
   ERPHUB_ASSIGN_OR_RETURN(std::vector<Value> records, Records(model, result));
   // Tryton answers sorted by id: put them back in the order asked for.
   std::map<int64_t, Value> by_id;
@@ -379,12 +378,12 @@ Result<std::vector<int64_t>> Client::Create(std::string_view model, Array record
 }
 
 Status Client::Write(std::string_view model, const std::vector<int64_t>& ids, const Value& values) {
-  return Execute(model, "write", {IdArray(ids), values}).status();
+  return Execute(model, "write", {IdsValue(ids), values}).status();
 }
 
 Status Client::Button(std::string_view model, std::string_view button,
                       const std::vector<int64_t>& ids) {
-  return Execute(model, button, {IdArray(ids)}).status();
+  return Execute(model, button, {IdsValue(ids)}).status();
 }
 
 Status Client::Logout() {

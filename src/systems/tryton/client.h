@@ -87,11 +87,14 @@ class Client {
   int64_t logins() const { return logins_.load(); }
   // The session's context (logging in if needed).
   Result<Value> Context();
+  // The logged-in user's id (logging in if needed).
+  Result<int64_t> UserId();
 
  private:
   struct Session {
     std::string authorization;
     Value context;
+    int64_t user_id = 0;
     uint64_t generation = 0;
   };
 

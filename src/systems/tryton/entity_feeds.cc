@@ -7,12 +7,10 @@
 #include <set>
 #include <utility>
 
+#include "systems/tryton/records.h"
+
 namespace erphub::tryton {
 namespace {
-
-Value Clause(std::string_view field, std::string_view op, Value operand) {
-  return Value::MakeArray({Value::Str(field), Value::Str(op), std::move(operand)});
-}
 
 Value Strings(std::initializer_list<const char*> texts) {
   Value list = Value::MakeArray();
@@ -314,7 +312,11 @@ class ShipmentFeedImpl final : public ModelFeed {
       document.Set("sales", Pick(sales, shipment_sales));
       document.Set("shipment", std::move(shipment));
       ERPHUB_ASSIGN_OR_RETURN(Watermark change, ChangeOf(records[i]));
-      documents.push_back(SourceDocument{std::move(document), EventId("shipment", change),
+      // One event per state a shipment reaches: other edits (a note, a date) read the same
+      // state again, which the store takes as a repeat of that event and keeps once.
+      std::string event_id =
+          "shipment:" + std::to_string(change.id) + ":" + std::string(Text(records[i], "state"));
+      documents.push_back(SourceDocument{std::move(document), std::move(event_id),
                                          "tryton stock.shipment.out " + std::to_string(change.id)});
     }
     return documents;

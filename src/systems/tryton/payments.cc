@@ -3,25 +3,11 @@
 #include <utility>
 
 #include "systems/tryton/operations.h"
+#include "systems/tryton/records.h"
 #include "systems/tryton/values.h"
 
 namespace erphub::tryton {
 namespace {
-
-std::string_view Text(const Value& record, std::string_view key) {
-  const Value& value = record.Get(key);
-  return value.is_string() ? value.as_string() : std::string_view();
-}
-
-Value Clause(std::string_view field, std::string_view op, Value operand) {
-  return Value::MakeArray({Value::Str(field), Value::Str(op), std::move(operand)});
-}
-
-Value Domain(std::initializer_list<Value> clauses) { return Value::MakeArray(Array(clauses)); }
-
-std::optional<int64_t> IdValue(const Value& value) {
-  return value.is_number() ? value.as_number().ToInt64() : std::nullopt;
-}
 
 Status NotYet(std::string message) { return UnavailableError(std::move(message)); }
 
@@ -158,7 +144,8 @@ Result<Outcome> Operations::RecordPayment(const Value& payment) {
       std::optional<int64_t> found,
       FindLinked("payment", external_id, "account.move.line", PaymentLineDomain(external_id)));
   if (found.has_value()) {
-    return Outcome{*found, false, "payment existing (move line " + std::to_string(*found) + ")"};
+    return Outcome{
+        *found, false, "payment existing (move line " + std::to_string(*found) + ")", {}};
   }
 
   ERPHUB_ASSIGN_OR_RETURN(int64_t invoice, InvoiceToPay(payment));
@@ -191,10 +178,12 @@ Result<Outcome> Operations::RecordPayment(const Value& payment) {
   }
   ERPHUB_TRY(Link("payment", external_id, lines[0]));
   ERPHUB_ASSIGN_OR_RETURN(records, client_.Read("account.invoice", {invoice}, {"state", "number"}));
-  return Outcome{lines[0], true,
+  return Outcome{lines[0],
+                 true,
                  "payment of " + amount->ToString() + " on invoice " +
                      std::string(Text(records[0], "number")) + ", now " +
-                     std::string(Text(records[0], "state"))};
+                     std::string(Text(records[0], "state")),
+                 {}};
 }
 
 }  // namespace erphub::tryton

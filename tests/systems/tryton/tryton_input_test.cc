@@ -309,15 +309,20 @@ TEST_F(TrytonInputTest, APostedInvoiceIsEmittedOnceWithTrytonsTotalsToTheCent) {
   EXPECT_EQ(items[0].headers, (Headers{{"X-Tryton-Entity", "invoice"}}));
   EXPECT_EQ(items[0].source, "tryton account.invoice " + std::to_string(invoice));
 
-  // Paid in full: a change of state, emitted once more.
+  // Paid in full: a change of state, emitted again. Tryton writes the payment and marks the
+  // invoice paid in two transactions (the second one after the request), so a poll between them
+  // may emit the invoice once more as posted first.
   auto paid = operations_->RecordPayment(
       Json(R"({"external_id":"stripe:pi_)" + suffix + R"(","order_number":"#)" + suffix +
            R"(","amount":")" + std::string(got.Get("totals").Get("gross").as_string()) +
            R"(","currency":"EUR"})"));
   ASSERT_TRUE(paid.ok()) << paid.error().ToString();
-  ASSERT_TRUE(Eventually([&] { return intake.Committed(prefix).size() == 2; }));
-  Value after = intake.Committed(prefix)[1].payload;
-  EXPECT_EQ(after.Get("state").as_string(), "paid");
+  ASSERT_TRUE(Eventually([&] {
+    std::vector<IntakeItem> emitted = intake.Committed(prefix);
+    return emitted.size() >= 2 && emitted.back().payload.Get("state").as_string() == "paid";
+  }));
+  EXPECT_LE(intake.Committed(prefix).size(), 3u);
+  Value after = intake.Committed(prefix).back().payload;
   EXPECT_EQ(*Number::Parse(after.Get("amount_due").as_string()), Number::FromInt(0));
   EXPECT_EQ(after.Get("invoice_number").as_string(), got.Get("invoice_number").as_string());
 }
@@ -460,6 +465,15 @@ TEST_F(TrytonInputTest, ShipmentStatesAndStockLevelsPerWarehouse) {
   // The sale reserved nothing yet: the level on hand is still 10, and no new level came.
   EXPECT_EQ(Payloads(intake, level_prefix).size(), 1u);
 
+  // An edit that changes no state is no new event: it comes again under the same event id.
+  size_t before_edit = intake.Committed(shipment_prefix).size();
+  Value note = Value::MakeObject();
+  note.Set("reference", Value::Str("gate 4"));
+  ASSERT_TRUE(client_->Write("stock.shipment.out", {shipment}, note).ok());
+  ASSERT_TRUE(Eventually([&] { return intake.Committed(shipment_prefix).size() > before_edit; }));
+  EXPECT_EQ(intake.Committed(shipment_prefix).back().event_id,
+            intake.Committed(shipment_prefix).front().event_id);
+
   // Through the warehouse, one step per poll at most.
   for (const char* step : {"assign_try", "pick", "pack", "done"}) {
     size_t seen = intake.Committed(shipment_prefix).size();
@@ -467,9 +481,12 @@ TEST_F(TrytonInputTest, ShipmentStatesAndStockLevelsPerWarehouse) {
     ASSERT_TRUE(Eventually([&] { return intake.Committed(shipment_prefix).size() > seen; }))
         << step;
   }
-  std::vector<std::string> states;
-  for (const Value& change : Payloads(intake, shipment_prefix)) {
-    states.push_back(std::string(change.Get("state").as_string()));
+  std::vector<std::string> states;  // of the events the store keeps (the first of an event id)
+  std::set<std::string> seen_events;
+  for (const IntakeItem& item : intake.Committed(shipment_prefix)) {
+    if (seen_events.insert(item.event_id).second) {
+      states.push_back(std::string(item.payload.Get("state").as_string()));
+    }
   }
   EXPECT_EQ(states, (std::vector<std::string>{"waiting", "assigned", "picked", "packed", "done"}));
   Value done = Payloads(intake, shipment_prefix).back();

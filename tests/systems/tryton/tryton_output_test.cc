@@ -4,11 +4,14 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "components/component_harness.h"
 #include "core/json.h"
 #include "systems/tryton/client.h"
 #include "systems/tryton/test_server.h"
+#include "systems/tryton/values.h"
 
 namespace erphub::components {
 namespace {
@@ -454,6 +457,147 @@ TEST_F(TrytonOutputTest, APaymentForAnOrderNotInTrytonYetIsRetried) {
   ASSERT_FALSE(paid.ok());
   EXPECT_TRUE(paid.error().transient) << paid.error().error;
   EXPECT_NE(paid.error().error.find("NOT-YET-1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace erphub::components
+
+namespace erphub::components {
+namespace {
+
+// A one-line order of 2 x 12.50 taxed at `rate` whose gross is `gross`.
+Value TaxedOrder(const std::string& suffix, const std::string& rate, const std::string& gross) {
+  return Json(R"({"external_id":"shop:)" + suffix + R"(","order_number":"T)" + suffix +
+              R"(","order_date":"2026-11-26T10:15:00Z","currency":"EUR",
+      "customer":{"external_id":"shop-customer:)" +
+              suffix + R"(","name":"Tax Payer"},
+      "lines":[{"line_number":1,"sku":"TAX-)" +
+              suffix + R"(","quantity":"2","unit_price":"12.50","tax_rate":")" + rate +
+              R"(","line_total":"25.00"}],
+      "totals":{"net":"25.00","shipping":"0","gross":")" +
+              gross + R"("}})");
+}
+
+TEST_F(TrytonOutputTest, ARateTrytonHasNoTaxForGetsOneOnFirstUse) {
+  auto output = Make("create_sales_order");
+  ASSERT_NE(output, nullptr);
+  for (int i = 0; i < 2; ++i) {
+    auto delivered = Send(*output, TaxedOrder(UniqueSuffix(), "0.08", "27.00"));
+    ASSERT_TRUE(delivered.ok()) << delivered.error().error;
+  }
+  auto taxes =
+      Find("account.tax",
+           Value::MakeArray({Clause("rate", "=", tryton::DecimalValue(Number::Exact(8, -2))),
+                             Clause("type", "=", Value::Str("percentage"))}),
+           {"name"});
+  ASSERT_EQ(taxes.size(), 1u);  // made once, then used
+  EXPECT_EQ(taxes[0].Get("name").as_string(), "VAT 8%");
+}
+
+TEST_F(TrytonOutputTest, ARateTrytonHasNoTaxForCanBeRefused) {
+  auto output = Make("create_sales_order", ", options: {missing_tax: refuse}");
+  ASSERT_NE(output, nullptr);
+  auto delivered = Send(*output, TaxedOrder(UniqueSuffix(), "0.035", "25.88"));
+  ASSERT_FALSE(delivered.ok());
+  EXPECT_FALSE(delivered.error().transient);
+  EXPECT_NE(delivered.error().error.find("percentage tax with rate 0.035"), std::string::npos)
+      << delivered.error().error;
+}
+
+TEST_F(TrytonOutputTest, ATaxNamedForARateIsTheOneUsed) {
+  // VAT 20% named for the order's 19 %: Tryton computes 20 %, which the total check sees.
+  auto output =
+      Make("create_sales_order", ", options: {taxes: {'0.19': VAT 20%}, total_mismatch: ignore}");
+  ASSERT_NE(output, nullptr);
+  std::string suffix = UniqueSuffix();
+  auto delivered = Send(*output, TaxedOrder(suffix, "0.19", "29.75"));
+  ASSERT_TRUE(delivered.ok()) << delivered.error().error;
+  auto sales =
+      Find("sale.sale", Value::MakeArray({Clause("reference", "=", Value::Str("T" + suffix))}),
+           {"tax_amount"});
+  ASSERT_EQ(sales.size(), 1u);
+  EXPECT_EQ(sales[0].Get("tax_amount").as_number(), Number::Exact(5, 0));
+
+  auto unknown = Make("create_sales_order", ", options: {taxes: {'0.19': VAT 99%}}");
+  ASSERT_NE(unknown, nullptr);
+  auto refused = Send(*unknown, TaxedOrder(UniqueSuffix(), "0.19", "29.75"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().error.find("tax \"VAT 99%\""), std::string::npos)
+      << refused.error().error;
+}
+
+TEST_F(TrytonOutputTest, TheStockWarningIsAcceptedOrDeadLettersTheOrder) {
+  // The test warehouse holds nothing: every goods line makes Tryton warn.
+  auto strict = Make("create_sales_order", ", options: {stock_warning: dead_letter}");
+  ASSERT_NE(strict, nullptr);
+  std::string suffix = UniqueSuffix();
+  auto refused = Send(*strict, TaxedOrder(suffix, "0.19", "29.75"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_FALSE(refused.error().transient);
+  EXPECT_NE(refused.error().error.find("T" + suffix), std::string::npos) << refused.error().error;
+  auto sales =
+      Find("sale.sale", Value::MakeArray({Clause("reference", "=", Value::Str("T" + suffix))}),
+           {"state"});
+  ASSERT_EQ(sales.size(), 1u);
+  EXPECT_EQ(sales[0].Get("state").as_string(), "draft");
+
+  // Replayed with the default policy, the same sale goes on, and no answer is left behind.
+  auto lenient = Make("create_sales_order");
+  ASSERT_NE(lenient, nullptr);
+  auto delivered = Send(*lenient, TaxedOrder(suffix, "0.19", "29.75"));
+  ASSERT_TRUE(delivered.ok()) << delivered.error().error;
+  EXPECT_NE(delivered->detail.find("existing, processing"), std::string::npos) << delivered->detail;
+  EXPECT_TRUE(Find("res.user.warning",
+                   Value::MakeArray({Clause("name", "like", Value::Str("stock_quantity%"))}),
+                   {"name"})
+                  .empty());
+}
+
+TEST_F(TrytonOutputTest, OrdersDeliveredTogetherGoToTrytonAsOneBatchAndFailAlone) {
+  auto output = Make("create_sales_order", ", batch: {max_size: 8, max_wait: 500ms}");
+  ASSERT_NE(output, nullptr);
+  constexpr int kOrders = 6;
+  std::vector<std::string> suffixes;
+  std::vector<Value> orders;
+  for (int i = 0; i < kOrders; ++i) {
+    suffixes.push_back(UniqueSuffix());
+    // The fourth has a unit Tryton does not know.
+    orders.push_back(TaxedOrder(suffixes.back(), "0.19", "29.75"));
+    if (i == 3) {
+      Value lines = orders.back().Get("lines");
+      Value line = lines[0];
+      line.Set("unit", Value::Str("XYZ"));
+      lines.mutable_array()[0] = line;
+      orders.back().Set("lines", lines);
+    }
+  }
+  std::vector<std::optional<Result<Delivered, Failure>>> results(kOrders);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kOrders; ++i) {
+    threads.emplace_back([&, i] { results[i] = Send(*output, orders[i]); });
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  for (int i = 0; i < kOrders; ++i) {
+    ASSERT_TRUE(results[i].has_value());
+    if (i == 3) {
+      ASSERT_FALSE(results[i]->ok());
+      EXPECT_FALSE(results[i]->error().transient);
+      EXPECT_NE(results[i]->error().error.find("XYZ"), std::string::npos)
+          << results[i]->error().error;
+      continue;
+    }
+    ASSERT_TRUE(results[i]->ok()) << i << ": " << results[i]->error().error;
+    EXPECT_NE((*results[i])->detail.find("(batch of 6)"), std::string::npos)
+        << (*results[i])->detail;
+    auto sales = Find("sale.sale",
+                      Value::MakeArray({Clause("reference", "=", Value::Str("T" + suffixes[i]))}),
+                      {"state", "total_amount"});
+    ASSERT_EQ(sales.size(), 1u);
+    EXPECT_EQ(sales[0].Get("state").as_string(), "processing");
+    EXPECT_EQ(sales[0].Get("total_amount").as_number(), Number::Exact(2975, -2));
+  }
 }
 
 }  // namespace

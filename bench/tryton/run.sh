@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# bench/tryton/run.sh [BUILD_DIR]: confirmed sales orders per second into a real Tryton, through
+# erphub (webhook -> tryton output, orders batched) and through a plain client that creates,
+# quotes and confirms one order at a time over JSON-RPC (plain_client.py), in the same run on the
+# same server; then the time from webhook to confirmed sale at a steady pace.
+#
+# Environment: ORDERS (default 100) per side, BATCH (default 20) the output's batch.max_size,
+# PACE_ORDERS (default 40) and PACE_RATE (orders/s, default 1) for the latency run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${1:-$root/build/release}
+bench_name=bench/tryton
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+orders=${ORDERS:-100}
+batch=${BATCH:-20}
+pace_orders=${PACE_ORDERS:-40}
+pace_rate=${PACE_RATE:-1}
+customers=12
+products=8
+prefix=b$$
+
+export TRYTON_DATA_DIR=$work/tryton TRYTON_PORT=$(free_port)
+export TRYTON_CACHE_DIR=${TRYTON_CACHE_DIR:-$root/build/tryton-cache}
+eval "$("$root/scripts/tryton.sh" start)"
+export TRYTON_URL TRYTON_DB TRYTON_USER TRYTON_PASSWORD
+trap '"$root/scripts/tryton.sh" stop >/dev/null 2>&1 || true; cleanup' EXIT
+
+echo "== Setting up $customers customers and $products products (in stock) in Tryton"
+python3 "$here/plain_client.py" setup "$prefix" "$customers" "$products"
+python3 "$here/plain_client.py" orders "$prefix" $((2 * orders + pace_orders)) "$customers" \
+  "$products" >"$work/all.ndjson"
+head -n "$orders" "$work/all.ndjson" >"$work/plain.ndjson"
+sed -n "$((orders + 1)),$((2 * orders))p" "$work/all.ndjson" >"$work/hub.ndjson"
+tail -n "$pace_orders" "$work/all.ndjson" >"$work/paced.ndjson"
+
+echo "== Plain client: $orders orders, create + quote + confirm each"
+plain=$(python3 "$here/plain_client.py" run "$work/plain.ndjson")
+plain_rate=$(jq -r '.orders / .seconds' <<<"$plain")
+
+hub_port=$(free_port)
+cat >"$work/erphub.yaml" <<YAML
+listen: 127.0.0.1:$hub_port
+store: {url: "sqlite:$work/hub.db"}
+flows:
+  orders:
+    from: {webhook: {path: /orders}}
+    key: external_id
+    to:
+      - tryton:
+          url: \${TRYTON_URL}
+          database: \${TRYTON_DB}
+          user: \${TRYTON_USER}
+          password: \${TRYTON_PASSWORD}
+          operation: create_sales_order
+          batch: {max_size: $batch}
+YAML
+"$build/erphub" run "$work/erphub.yaml" --workers $((batch + 4)) >"$work/hub.log" 2>&1 &
+pids+=($!)
+wait_until 20 "erphub" curl -sf "http://127.0.0.1:$hub_port/ready"
+
+delivered() {
+  curl -s "http://127.0.0.1:$hub_port/metrics" |
+    awk '/^erphub_delivered_total\{flow="orders",output="tryton"\}/ { print $2 }'
+}
+delivered_at_least() { [ "$(delivered)" -ge "$1" ] 2>/dev/null; }
+post_all() {
+  xargs -d '\n' -P 8 -I{} curl -sf -o /dev/null -H 'Content-Type: application/json' -d '{}' \
+    "http://127.0.0.1:$hub_port/orders" <"$1"
+}
+
+echo "== erphub: $orders orders posted at once, batches of up to $batch"
+start=$(date +%s.%N)
+post_all "$work/hub.ndjson"
+wait_until 900 "erphub's deliveries" delivered_at_least "$orders"
+hub_seconds=$(echo "$(date +%s.%N) - $start" | bc)
+hub_rate=$(echo "$orders / $hub_seconds" | bc -l)
+dead=$(curl -s "http://127.0.0.1:$hub_port/metrics" |
+  awk '/^erphub_dead_lettered_total\{flow="orders",output="tryton"\}/ { print $2 }')
+
+echo "== erphub: $pace_orders orders at $pace_rate/s, webhook to confirmed sale"
+while read -r order; do
+  curl -sf -o /dev/null -H 'Content-Type: application/json' -d "$order" \
+    "http://127.0.0.1:$hub_port/orders" &
+  sleep "$(echo "1 / $pace_rate" | bc -l)"
+done <"$work/paced.ndjson"
+wait_until 600 "the paced deliveries" delivered_at_least $((orders + pace_orders))
+jq -r '.external_id' "$work/paced.ndjson" | while read -r key; do
+  "$build/erphub" trace "$key" --json --store "sqlite:$work/hub.db"
+done | jq -s '
+  def secs: (sub("\\.[0-9]+Z$"; "Z") | fromdate) + ((capture("(?<f>\\.[0-9]+)Z$").f // "0") | tonumber);
+  [.[][] | (.deliveries[] | select(.output == "tryton") | .finished_at | secs) - (.message.received_at | secs)]
+  | sort' >"$work/latency.json"
+
+echo
+jq -r --argjson plain "$plain_rate" --argjson hub "$hub_rate" --arg dead "${dead:-0}" \
+  --arg batch "$batch" '
+  def pct(p): .[((length - 1) * p | floor)];
+  "plain client (one order per call)      \($plain * 100 | round / 100) confirmed orders/s",
+  "erphub (batches of up to \($batch))          \($hub * 100 | round / 100) confirmed orders/s   (dead-lettered: \($dead))",
+  "erphub / plain client                  \($hub / $plain * 100 | round / 100)x   (goal >= 2x)",
+  "webhook -> confirmed sale at a steady pace: p50 \(pct(0.5) * 1000 | round) ms, p99 \(pct(0.99) * 1000 | round) ms (\(length) orders)"' \
+  "$work/latency.json"

@@ -1,0 +1,86 @@
+#include "store/stored_columns.h"
+
+#include <set>
+
+#include "core/json.h"
+
+namespace erphub::store {
+
+std::string HeadersToJson(const Headers& headers) {
+  Value list = Value::MakeArray();
+  for (const auto& [name, value] : headers) {
+    list.push_back(Value::MakeArray({Value::Str(name), Value::Str(value)}));
+  }
+  return ToJson(list);
+}
+
+Result<Headers> HeadersFromJson(std::string_view text) {
+  ERPHUB_ASSIGN_OR_RETURN(Value list, ParseJson(text));
+  Headers headers;
+  if (!list.is_array()) {
+    return Status(StatusCode::kDataLoss, "stored headers are not a JSON array");
+  }
+  for (const Value& pair : list.as_array()) {
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
+      return Status(StatusCode::kDataLoss, "stored header is not a [name, value] pair");
+    }
+    headers.emplace_back(std::string(pair[0].as_string()), std::string(pair[1].as_string()));
+  }
+  return headers;
+}
+
+Result<Value> PayloadFromJson(std::string_view text) {
+  Result<Value> value = ParseJson(text);
+  if (!value.ok()) {
+    return Status(StatusCode::kDataLoss,
+                  "stored payload is not valid JSON: " + value.status().ToString());
+  }
+  return value;
+}
+
+Result<MessageId> IdFromText(std::string_view text) {
+  Result<MessageId> id = MessageId::Parse(text);
+  if (!id.ok()) {
+    return Status(StatusCode::kDataLoss, "stored message id is malformed: " + std::string(text));
+  }
+  return id;
+}
+
+Result<std::string> SerializePayload(const Value& payload) {
+  if (payload.is_undefined() || payload.is_function()) {
+    return InvalidArgumentError("a payload must be a JSON value");
+  }
+  return ToJson(payload);
+}
+
+Status ValidateAcceptance(const Acceptance& item) {
+  const Message& m = item.message;
+  if (m.flow.empty()) {
+    return InvalidArgumentError("a message needs a flow");
+  }
+  if (m.id.is_nil()) {
+    return InvalidArgumentError("a message needs an id", m.flow);
+  }
+  std::set<std::string_view> seen;
+  for (const std::string& output : item.outputs) {
+    if (output.empty() || !seen.insert(output).second) {
+      return InvalidArgumentError("output names must be distinct and non-empty", m.flow);
+    }
+  }
+  return Status::Ok();
+}
+
+// The unit separator cannot clash with ordinary names.
+std::string LaneOf(std::string_view flow, std::string_view output, std::string_view key) {
+  if (key.empty()) {
+    return {};
+  }
+  std::string lane(flow);
+  lane += '\x1f';
+  lane += output;
+  lane += '\x1f';
+  lane += key;
+  return lane;
+}
+
+}  // namespace erphub::store

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/message.h"
+#include "core/result.h"
+#include "core/value.h"
+#include "store/store.h"
+
+// How the stores (sqlite/, postgres/) write messages into columns and read them back: the same
+// text in both, so that a message reads the same whichever store holds it. A stored value that
+// does not read back is kDataLoss.
+namespace erphub::store {
+
+// Headers as a JSON array of [name, value] pairs (order and repeats kept).
+std::string HeadersToJson(const Headers& headers);
+Result<Headers> HeadersFromJson(std::string_view text);
+
+// A payload as JSON text; undefined and functions are no payload.
+Result<std::string> SerializePayload(const Value& payload);
+Result<Value> PayloadFromJson(std::string_view text);
+
+Result<MessageId> IdFromText(std::string_view text);
+
+// What Accept checks before it writes: a flow, an id, distinct output names.
+Status ValidateAcceptance(const Acceptance& item);
+
+// The lane of a delivery (flow, output, business key) as one text key; empty for a message
+// without a key, which is unordered.
+std::string LaneOf(std::string_view flow, std::string_view output, std::string_view key);
+
+}  // namespace erphub::store
