@@ -34,6 +34,8 @@ START_TIMEOUT=${MARIADB_START_TIMEOUT:-60}
 PACKAGES=(mariadb-server libmariadb-dev)
 
 say() { echo "mariadb.sh: $*" >&2; }
+# shellcheck source=scripts/install_packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/install_packages.sh"
 fail() { say "error: $*"; exit 1; }
 
 [[ "$PORT" =~ ^[0-9]+$ ]] || fail "MARIADB_PORT must be a number, not '$PORT'"
@@ -51,24 +53,6 @@ SOCKET=$SERVER_DIR/mariadb.sock
 PID_FILE=$SERVER_DIR/mariadb.pid
 LOG=$SERVER_DIR/mariadb.log
 CNF=$DIR/my.cnf
-
-install_packages() {
-  local missing=() p
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-      missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  say "installing ${missing[*]}"
-  local sudo=()
-  [ "$(id -u)" -ne 0 ] && sudo=(sudo -n)
-  if ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q \
-    --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" >&2; then
-    "${sudo[@]}" apt-get update -q >&2
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q \
-      --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" >&2
-  fi
-}
 
 server_pid() {
   local pid
@@ -108,7 +92,7 @@ start() {
   if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; then
     fail "$HOST:$PORT is taken by another process (set MARIADB_PORT)"
   fi
-  install_packages
+  install_packages "${PACKAGES[@]}"
   [ ${#SOCKET} -le 100 ] || fail "$SOCKET is too long for a socket; use a shorter DIR"
   local user_opt=()
   mkdir -p "$SERVER_DIR"

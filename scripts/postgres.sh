@@ -35,6 +35,8 @@ START_TIMEOUT=${POSTGRES_START_TIMEOUT:-60}
 PACKAGES=(postgresql libpq-dev)
 
 say() { echo "postgres.sh: $*" >&2; }
+# shellcheck source=scripts/install_packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/install_packages.sh"
 fail() { say "error: $*"; exit 1; }
 
 [[ "$PORT" =~ ^[0-9]+$ ]] || fail "POSTGRES_PORT must be a number, not '$PORT'"
@@ -57,24 +59,6 @@ as_server_user() {
     runuser -u "$RUN_AS" -- "$@"
   else
     "$@"
-  fi
-}
-
-install_packages() {
-  local missing=() p
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-      missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  say "installing ${missing[*]}"
-  local sudo=()
-  [ "$(id -u)" -ne 0 ] && sudo=(sudo -n)
-  if ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q \
-    --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" >&2; then
-    "${sudo[@]}" apt-get update -q >&2
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q \
-      --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" >&2
   fi
 }
 
@@ -144,7 +128,7 @@ start() {
   if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; then
     fail "$HOST:$PORT is taken by another process (set POSTGRES_PORT)"
   fi
-  install_packages
+  install_packages "${PACKAGES[@]}"
   BIN=$(find_bin) || fail "no PostgreSQL server found in /usr/lib/postgresql"
   if [ "$(id -u)" -eq 0 ]; then
     getent passwd "$RUN_AS" >/dev/null ||

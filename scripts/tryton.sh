@@ -34,6 +34,8 @@ MODULES=(sale sale_stock_quantity)
 PACKAGES=(tryton-server tryton-proteus tryton-modules-sale tryton-modules-sale-stock-quantity curl)
 
 say() { echo "tryton.sh: $*" >&2; }
+# shellcheck source=scripts/install_packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/install_packages.sh"
 fail() { say "error: $*"; exit 1; }
 
 [[ "$PORT" =~ ^[0-9]+$ ]] || fail "TRYTON_PORT must be a number, not '$PORT'"
@@ -77,23 +79,9 @@ stop() {
   say "stopped trytond (pid $pid)"
 }
 
-install_packages() {
-  local missing=() p
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-      missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  say "installing ${missing[*]}"
-  local sudo=()
-  [ "$(id -u)" -ne 0 ] && sudo=(sudo -n)
-  # --no-install-recommends: tryton-server recommends PostgreSQL, LibreOffice and more.
-  if ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q \
-    --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" >&2; then
-    "${sudo[@]}" apt-get update -q >&2
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q \
-      --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" >&2
-  fi
+# tryton-server recommends PostgreSQL, LibreOffice and more: they are left out.
+install_tryton() {
+  install_packages "${PACKAGES[@]}"
   # Where no policy-rc.d prevents it, the package starts its own service on port 8000.
   if [ -e /run/trytond/trytond.pid ] && command -v invoke-rc.d >/dev/null; then
     "${sudo[@]}" invoke-rc.d tryton-server stop >&2 || true
@@ -176,7 +164,7 @@ start() {
   if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; then
     fail "$HOST:$PORT is taken by another process (set TRYTON_PORT)"
   fi
-  install_packages
+  install_tryton
   mkdir -p "$DB_DIR"
   [ -s "$DATA_DIR/password" ] || (umask 077 && echo "$PASSWORD" >"$DATA_DIR/password")
   cat >"$CONF" <<EOF
