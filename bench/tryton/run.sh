@@ -10,9 +10,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${1:-$root/build/release}
-bench_name=bench/tryton
-# shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"
+script_name=bench/tryton
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 orders=${ORDERS:-100}
 batch=${BATCH:-20}
 pace_orders=${PACE_ORDERS:-40}
@@ -23,9 +23,9 @@ prefix=b$$
 
 export TRYTON_DATA_DIR=$work/tryton TRYTON_PORT=$(free_port)
 export TRYTON_CACHE_DIR=${TRYTON_CACHE_DIR:-$root/build/tryton-cache}
+at_exit+=('"$root/scripts/tryton.sh" stop >/dev/null 2>&1')
 eval "$("$root/scripts/tryton.sh" start)"
 export TRYTON_URL TRYTON_DB TRYTON_USER TRYTON_PASSWORD
-trap '"$root/scripts/tryton.sh" stop >/dev/null 2>&1 || true; cleanup' EXIT
 
 echo "== Setting up $customers customers and $products products (in stock) in Tryton"
 python3 "$here/plain_client.py" setup "$prefix" "$customers" "$products"
