@@ -97,7 +97,8 @@ def orders(prefix, count, customers, products):
         tax = (net * Decimal('0.19')).quantize(Decimal('0.01'))
         print(json.dumps({
             'external_id': 'bench:%s-o%d' % (prefix, n), 'order_number': '%s-%d' % (prefix, n),
-            'order_date': '2026-11-26T10:00:00Z', 'currency': 'EUR',
+            # Today: the stock counted today is there (no stock-quantity warning on either side).
+            'order_date': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), 'currency': 'EUR',
             'customer': {'external_id': 'bench:%s-c%d' % (prefix, c),
                          'name': 'Bench customer %s %d' % (prefix, c)},
             'bill_to': {'street': 'Hauptstr. %d' % c, 'city': 'Berlin'},
@@ -126,6 +127,9 @@ def run(path):
     for order in records:
         party, address = parties[order['customer']['external_id']]
         sale = t.model('sale.sale', 'create', [{
+            'sale_date': {'__class__': 'date', 'year': int(order['order_date'][:4]),
+                          'month': int(order['order_date'][5:7]),
+                          'day': int(order['order_date'][8:10])},
             'party': party, 'invoice_address': address, 'shipment_address': address,
             'payment_term': term, 'reference': order['order_number'],
             'lines': [['create', [{
