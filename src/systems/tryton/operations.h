@@ -104,9 +104,15 @@ class Operations {
   Result<std::vector<int64_t>> AddressIds(int64_t party, const std::vector<Value>& addresses);
   Status AddContactDetails(int64_t party, const Value& draft);
   Result<Value> AddressValues(const Value& address);
-  Result<int64_t> ProductForLine(const Value& line, std::map<std::string, int64_t>& by_sku);
+  // What one batch of sales has looked up in Tryton, so that each is asked for once.
+  struct SaleLookups {
+    std::map<std::string, PartyRef> parties;  // by the mapped customer (JSON)
+    std::map<std::string, int64_t> products;  // by SKU
+    std::map<int64_t, int64_t> sale_units;    // by product
+  };
+  Result<int64_t> ProductForLine(const Value& line, SaleLookups& lookups);
   // The sale lines of a sale mapped by sales_order.jsonata, with their products, units and taxes.
-  Result<Value> SaleLines(const Value& sale);
+  Result<Value> SaleLines(const Value& sale, SaleLookups& lookups);
 
   // One order of a CreateSales batch on its way through Tryton.
   struct SaleWork {
@@ -122,7 +128,7 @@ class Operations {
   // Finds the sales of orders seen before (cross-reference, else reference = order number).
   Status FindSales(const std::vector<SaleWork*>& work);
   // The values of a new sale (its party and products made first when missing).
-  Result<Value> SaleValues(const Value& order);
+  Result<Value> SaleValues(const Value& order, SaleLookups& lookups);
   void CreateNewSales(const std::vector<SaleWork*>& work, Array values);
   // Takes the sales to options_.sale_state, a workflow button at a time for all of them.
   void AdvanceSales(const std::vector<SaleWork*>& work);

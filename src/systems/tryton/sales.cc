@@ -54,8 +54,8 @@ Status ForOrder(const Value& order, const Status& status) {
 
 // --- sales -------------------------------------------------------------------------------------
 
-Result<int64_t> Operations::ProductForLine(const Value& line,
-                                           std::map<std::string, int64_t>& by_sku) {
+Result<int64_t> Operations::ProductForLine(const Value& line, SaleLookups& lookups) {
+  std::map<std::string, int64_t>& by_sku = lookups.products;
   std::string sku(Text(line, "sku"));
   auto known = by_sku.find(sku);
   if (known != by_sku.end()) {
@@ -99,27 +99,30 @@ Result<int64_t> Operations::ProductForLine(const Value& line,
   return products[0];
 }
 
-Result<Value> Operations::SaleLines(const Value& sale) {
+Result<Value> Operations::SaleLines(const Value& sale, SaleLookups& lookups) {
   const Value& lines = sale.Get("lines");
-  // The products of all lines in one call.
+  // The products the batch has not seen yet, in one call.
   Value skus = Value::MakeArray();
   for (const Value& line : lines.as_array()) {
-    if (line.Get("sku").is_string()) {
+    if (line.Get("sku").is_string() &&
+        lookups.products.count(std::string(Text(line, "sku"))) == 0) {
       skus.push_back(line.Get("sku"));
     }
   }
-  ERPHUB_ASSIGN_OR_RETURN(
-      std::vector<Value> products,
-      client_.SearchRead("product.product", Domain({Clause("code", "in", skus)}),
-                         {"code", "default_uom", "sale_uom"}));
-  std::map<std::string, int64_t> by_sku;
-  std::map<int64_t, int64_t> sale_unit;
-  for (const Value& product : products) {
-    int64_t id = *IdValue(product.Get("id"));
-    by_sku.emplace(std::string(Text(product, "code")), id);
-    std::optional<int64_t> unit = IdValue(product.Get("sale_uom"));
-    sale_unit[id] = unit.has_value() ? *unit : IdValue(product.Get("default_uom")).value_or(0);
+  if (skus.size() > 0) {
+    ERPHUB_ASSIGN_OR_RETURN(
+        std::vector<Value> products,
+        client_.SearchRead("product.product", Domain({Clause("code", "in", skus)}),
+                           {"code", "default_uom", "sale_uom"}));
+    for (const Value& product : products) {
+      int64_t id = *IdValue(product.Get("id"));
+      lookups.products.emplace(std::string(Text(product, "code")), id);
+      std::optional<int64_t> unit = IdValue(product.Get("sale_uom"));
+      lookups.sale_units[id] =
+          unit.has_value() ? *unit : IdValue(product.Get("default_uom")).value_or(0);
+    }
   }
+  std::map<int64_t, int64_t>& sale_unit = lookups.sale_units;
 
   Array out;
   for (const Value& line : lines.as_array()) {
@@ -139,7 +142,7 @@ Result<Value> Operations::SaleLines(const Value& sale) {
       values.Set("description", line.Get("description"));
     }
     if (line.Get("sku").is_string()) {
-      ERPHUB_ASSIGN_OR_RETURN(int64_t product, ProductForLine(line, by_sku));
+      ERPHUB_ASSIGN_OR_RETURN(int64_t product, ProductForLine(line, lookups));
       int64_t unit = 0;
       if (line.Get("unit").is_string() || sale_unit.count(product) == 0) {
         ERPHUB_ASSIGN_OR_RETURN(unit, UnitId(line.Get("unit")));
@@ -200,11 +203,12 @@ std::vector<Result<Outcome>> Operations::CreateSalesLocked(
   }
   std::vector<SaleWork*> fresh;
   Array values;
+  SaleLookups lookups;
   for (SaleWork* w : batch) {
     if (w->result.has_value() || w->sale != 0) {
       continue;
     }
-    Result<Value> sale = SaleValues(*w->order);
+    Result<Value> sale = SaleValues(*w->order, lookups);
     if (!sale.ok()) {
       w->result = ForOrder(*w->order, sale.error());
       continue;
@@ -298,13 +302,20 @@ Status Operations::FindSales(const std::vector<SaleWork*>& work) {
   return Status::Ok();
 }
 
-Result<Value> Operations::SaleValues(const Value& order) {
+Result<Value> Operations::SaleValues(const Value& order, SaleLookups& lookups) {
   if (!order.Get("customer").is_object()) {
     return InvalidArgumentError("sales_order.customer is required");
   }
   ERPHUB_ASSIGN_OR_RETURN(Value draft, mappings_.Map("sales_order", order));
-  ERPHUB_ASSIGN_OR_RETURN(PartyRef party, SaveParty(draft.Get("customer"), false));
-  ERPHUB_ASSIGN_OR_RETURN(Value lines, SaleLines(draft));
+  // A returning customer with the same addresses is looked up once per batch.
+  const std::string customer_key = ToJson(draft.Get("customer"));
+  auto known = lookups.parties.find(customer_key);
+  if (known == lookups.parties.end()) {
+    ERPHUB_ASSIGN_OR_RETURN(PartyRef found, SaveParty(draft.Get("customer"), false));
+    known = lookups.parties.emplace(customer_key, std::move(found)).first;
+  }
+  const PartyRef& party = known->second;
+  ERPHUB_ASSIGN_OR_RETURN(Value lines, SaleLines(draft, lookups));
   ERPHUB_ASSIGN_OR_RETURN(int64_t term,
                           CachedId("account.invoice.payment_term",
                                    Domain({Clause("name", "=", Value::Str(options_.payment_term))}),
