@@ -3,7 +3,8 @@
 
   plain_client.py setup PREFIX CUSTOMERS PRODUCTS   customers and products, products in stock
   plain_client.py orders PREFIX COUNT CUSTOMERS PRODUCTS   canonical sales orders, one per line
-  plain_client.py run FILE                           each order: create the sale, quote, confirm
+  plain_client.py run FILE [BATCH]                   create the sales, quote, confirm: one order
+                                                     per call, or BATCH orders per call
 
 Tryton's address comes from TRYTON_URL, TRYTON_DB, TRYTON_USER, TRYTON_PASSWORD (scripts/tryton.sh
 prints them). `run` prints {"orders": N, "seconds": S}.
@@ -107,7 +108,7 @@ def orders(prefix, count, customers, products):
                        'gross': str(net + tax)}}))
 
 
-def run(path):
+def run(path, batch):
     t = Tryton()
     records = [json.loads(line) for line in open(path)]
     term = t.first('account.invoice.payment_term', [['name', '=', 'Direct']])
@@ -123,21 +124,25 @@ def run(path):
         for line in order['lines']:
             if line['sku'] not in products:
                 products[line['sku']] = t.first('product.product', [['code', '=', line['sku']]])
-    start = time.monotonic()
-    for order in records:
+    def values(order):
         party, address = parties[order['customer']['external_id']]
-        sale = t.model('sale.sale', 'create', [{
-            'sale_date': {'__class__': 'date', 'year': int(order['order_date'][:4]),
-                          'month': int(order['order_date'][5:7]),
-                          'day': int(order['order_date'][8:10])},
+        day = order['order_date']
+        return {
+            'sale_date': {'__class__': 'date', 'year': int(day[:4]), 'month': int(day[5:7]),
+                          'day': int(day[8:10])},
             'party': party, 'invoice_address': address, 'shipment_address': address,
             'payment_term': term, 'reference': order['order_number'],
             'lines': [['create', [{
                 'type': 'line', 'product': products[line['sku']], 'unit': unit,
                 'quantity': float(line['quantity']), 'unit_price': Decimal(line['unit_price']),
-                'taxes': [['add', [tax]]]} for line in order['lines']]]]}])
-        t.model('sale.sale', 'quote', sale)
-        t.model('sale.sale', 'confirm', sale)
+                'taxes': [['add', [tax]]]} for line in order['lines']]]]}
+
+    start = time.monotonic()
+    for first in range(0, len(records), batch):
+        sales = t.model('sale.sale', 'create',
+                        [values(order) for order in records[first:first + batch]])
+        t.model('sale.sale', 'quote', sales)
+        t.model('sale.sale', 'confirm', sales)
     print(json.dumps({'orders': len(records), 'seconds': time.monotonic() - start}))
 
 
@@ -148,6 +153,6 @@ if __name__ == '__main__':
     elif command == 'orders':
         orders(args[0], int(args[1]), int(args[2]), int(args[3]))
     elif command == 'run':
-        run(args[0])
+        run(args[0], int(args[1]) if len(args) > 1 else 1)
     else:
         sys.exit(__doc__)
