@@ -180,6 +180,7 @@ std::vector<Result<Outcome>> Operations::CreateSalesLocked(
   std::vector<SaleWork> work(orders.size());
   std::vector<SaleWork*> batch;
   std::vector<const Value*> repeated;  // an order number seen earlier in the batch: next round
+  std::vector<bool> is_repeated(orders.size(), false);
   std::set<std::string> numbers;
   for (size_t i = 0; i < orders.size(); ++i) {
     SaleWork& w = work[i];
@@ -190,6 +191,7 @@ std::vector<Result<Outcome>> Operations::CreateSalesLocked(
       w.result = InvalidArgumentError("unknown sale state \"" + options_.sale_state + "\"");
     } else if (!numbers.insert(OrderNumber(*w.order)).second) {
       repeated.push_back(w.order);
+      is_repeated[i] = true;
     } else {
       batch.push_back(&w);
     }
@@ -229,9 +231,12 @@ std::vector<Result<Outcome>> Operations::CreateSalesLocked(
   std::vector<Result<Outcome>> later =
       repeated.empty() ? std::vector<Result<Outcome>>() : CreateSalesLocked(repeated);
   size_t next_later = 0;
-  for (SaleWork& w : work) {
-    if (!w.result.has_value()) {  // a repeated order number, done in the second round
+  for (size_t i = 0; i < work.size(); ++i) {
+    SaleWork& w = work[i];
+    if (is_repeated[i]) {
       results.push_back(std::move(later[next_later++]));
+    } else if (!w.result.has_value()) {
+      results.push_back(InternalError("order " + OrderNumber(*w.order) + " was left unfinished"));
     } else {
       if (w.result->ok() && batch.size() > 1) {
         (*w.result)->detail += " (batch of " + std::to_string(batch.size()) + ")";
