@@ -556,10 +556,11 @@ TEST_F(TrytonOutputTest, TheStockWarningIsAcceptedOrDeadLettersTheOrder) {
 TEST_F(TrytonOutputTest, OrdersDeliveredTogetherGoToTrytonAsOneBatchAndFailAlone) {
   auto output = Make("create_sales_order", ", batch: {max_size: 8, max_wait: 500ms}");
   ASSERT_NE(output, nullptr);
-  constexpr int kOrders = 6;
+  // Six orders and the first once more (a webhook sent twice): the repeat waits for its first.
+  constexpr int kOrders = 7;
   std::vector<std::string> suffixes;
   std::vector<Value> orders;
-  for (int i = 0; i < kOrders; ++i) {
+  for (int i = 0; i < kOrders - 1; ++i) {
     suffixes.push_back(UniqueSuffix());
     // The fourth has a unit Tryton does not know.
     orders.push_back(TaxedOrder(suffixes.back(), "0.19", "29.75"));
@@ -571,6 +572,8 @@ TEST_F(TrytonOutputTest, OrdersDeliveredTogetherGoToTrytonAsOneBatchAndFailAlone
       orders.back().Set("lines", lines);
     }
   }
+  suffixes.push_back(suffixes[0]);
+  orders.push_back(orders[0]);
   std::vector<std::optional<Result<Delivered, Failure>>> results(kOrders);
   std::vector<std::thread> threads;
   for (int i = 0; i < kOrders; ++i) {
@@ -589,8 +592,13 @@ TEST_F(TrytonOutputTest, OrdersDeliveredTogetherGoToTrytonAsOneBatchAndFailAlone
       continue;
     }
     ASSERT_TRUE(results[i]->ok()) << i << ": " << results[i]->error().error;
-    EXPECT_NE((*results[i])->detail.find("(batch of 6)"), std::string::npos)
-        << (*results[i])->detail;
+    if (i == kOrders - 1) {
+      EXPECT_NE((*results[i])->detail.find("existing, processing"), std::string::npos)
+          << (*results[i])->detail;
+    } else {
+      EXPECT_NE((*results[i])->detail.find("(batch of 6)"), std::string::npos)
+          << (*results[i])->detail;
+    }
     auto sales = Find("sale.sale",
                       Value::MakeArray({Clause("reference", "=", Value::Str("T" + suffixes[i]))}),
                       {"state", "total_amount"});
