@@ -94,30 +94,30 @@ bool PgGroupCommitter::TryBatch(PgConn& conn, std::deque<Pending*>& batch, Statu
       return conn.healthy();  // a healthy connection that cannot begin: give up
     }
     for (Pending* pending : batch) {
-      Status status;
-      for (int attempt = 1; attempt <= kOperationAttempts; ++attempt) {
-        status = savepoints ? conn.Exec("SAVEPOINT op") : Status::Ok();
-        if (status.ok()) {
-          status = (*pending->op)(conn);
-        }
-        if (!conn.healthy()) {
-          batch_status = status.ok() ? Status(StatusCode::kUnavailable, "connection lost") : status;
-          return false;
-        }
-        if (status.ok() && savepoints) {
-          status = conn.Exec("RELEASE op");
-        }
-        if (status.ok() || !savepoints) {
-          break;
-        }
+      Status status = savepoints ? conn.Exec("SAVEPOINT op") : Status::Ok();
+      if (status.ok()) {
+        status = (*pending->op)(conn);
+      }
+      if (!conn.healthy()) {
+        batch_status = status.ok() ? Status(StatusCode::kUnavailable, "connection lost") : status;
+        return false;
+      }
+      if (status.ok() && savepoints) {
+        status = conn.Exec("RELEASE op");
+      }
+      if (!status.ok() && savepoints) {
         Status undo = conn.Exec("ROLLBACK TO op; RELEASE op");
         if (!undo.ok()) {
           batch_status = undo;
           conn.Exec("ROLLBACK").ok();
           return conn.healthy();
         }
-        if (!IsPgRetryable(status)) {
-          break;
+        if (IsPgRetryable(status)) {
+          // A deadlock or serialization failure may involve locks that the earlier operations
+          // of this transaction hold, so retrying inside it meets the same cycle again: roll
+          // all back and run each operation in a transaction of its own.
+          conn.Exec("ROLLBACK").ok();
+          return RunEachAlone(conn, batch, batch_status);
         }
       }
       pending->status = std::move(status);
@@ -147,6 +147,23 @@ bool PgGroupCommitter::TryBatch(PgConn& conn, std::deque<Pending*>& batch, Statu
   }
   transactions_.fetch_add(1);
   operations_.fetch_add(batch.size());
+  return true;
+}
+
+bool PgGroupCommitter::RunEachAlone(PgConn& conn, std::deque<Pending*>& batch,
+                                    Status& batch_status) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    std::deque<Pending*> one = {batch[i]};
+    batch[i]->status = Status::Ok();
+    if (!TryBatch(conn, one, batch_status)) {
+      // The connection is lost; the operations before this one are committed, so they must
+      // not run again: this one and the rest are told, having changed nothing.
+      for (size_t j = i; j < batch.size(); ++j) {
+        batch[j]->status = batch_status;
+      }
+      return true;
+    }
+  }
   return true;
 }
 

@@ -50,6 +50,7 @@ class PgGroupCommitter {
   void RunBatch(std::deque<Pending*>& batch);
   // One attempt at the batch on the connection; false when it must be run again from the start.
   bool TryBatch(PgConn& conn, std::deque<Pending*>& batch, Status& batch_status);
+  bool RunEachAlone(PgConn& conn, std::deque<Pending*>& batch, Status& batch_status);
 
   Connector connect_;
   const std::chrono::microseconds window_;
