@@ -63,10 +63,9 @@ TEST(CallBatcher, CallsArrivingWhileABatchRunsFormTheNextOneUpToMaxSize) {
 }
 
 TEST(CallBatcher, MaxWaitGathersCallersThatArriveSoonAfter) {
-  CallBatcher<int, int> batcher(3, std::chrono::seconds(30),
-                                [](const std::vector<const int*>& in) {
-                                  return std::vector<int>(in.size(), static_cast<int>(in.size()));
-                                });
+  CallBatcher<int, int> batcher(3, std::chrono::seconds(30), [](const std::vector<const int*>& in) {
+    return std::vector<int>(in.size(), static_cast<int>(in.size()));
+  });
   // The batch is full at three callers: nobody waits the 30 s.
   std::vector<int> sizes(3);
   std::vector<std::thread> threads;
