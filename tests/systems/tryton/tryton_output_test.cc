@@ -547,10 +547,17 @@ TEST_F(TrytonOutputTest, TheStockWarningIsAcceptedOrDeadLettersTheOrder) {
   auto delivered = Send(*lenient, TaxedOrder(suffix, "0.19", "29.75"));
   ASSERT_TRUE(delivered.ok()) << delivered.error().error;
   EXPECT_NE(delivered->detail.find("existing, processing"), std::string::npos) << delivered->detail;
-  EXPECT_TRUE(Find("res.user.warning",
-                   Value::MakeArray({Clause("name", "like", Value::Str("stock_quantity%"))}),
-                   {"name"})
-                  .empty());
+  // (Other tests' answers may exist meanwhile on this shared server: only this sale's count.)
+  auto lines =
+      Find("sale.line", Value::MakeArray({Clause("sale.reference", "=", Value::Str("T" + suffix))}),
+           {"id"});
+  ASSERT_FALSE(lines.empty());
+  Value names = Value::MakeArray();
+  for (const Value& line : lines) {
+    names.push_back(Value::Str("stock_quantity_warning_" + line.Get("id").as_number().ToString()));
+  }
+  EXPECT_TRUE(
+      Find("res.user.warning", Value::MakeArray({Clause("name", "in", names)}), {"name"}).empty());
 }
 
 TEST_F(TrytonOutputTest, OrdersDeliveredTogetherGoToTrytonAsOneBatchAndFailAlone) {
