@@ -172,8 +172,8 @@ TEST_F(MultiNodeTest, AKilledAndRestartedNodeLosesNothingAndKeysStayInOrder) {
       nodes_[victim].alive = false;
     }
     if (i == kRestartAt) {
-      StartNode(
-          std::string(nodes_[victim].name));  // back, on a new port, and taking its share again
+      // Back, on a new port, and taking its share again (a copy: StartNode grows nodes_).
+      StartNode(std::string(nodes_[victim].name));
     }
     const int key = i % kKeys;
     Value order = *sample;
