@@ -83,4 +83,36 @@ std::string LaneOf(std::string_view flow, std::string_view output, std::string_v
   return lane;
 }
 
+std::vector<LineageEvent> AttemptLineage(const AttemptReport& report, std::string_view output,
+                                         int attempt, Timestamp claimed_at,
+                                         std::string_view outcome, std::string detail,
+                                         Timestamp now) {
+  std::vector<LineageEvent> events;
+  for (const LineageEvent& event : report.events) {
+    LineageEvent e = event;
+    if (e.at == Timestamp()) {
+      e.at = now;
+    }
+    if (e.kind == LineageKind::kAttempt && e.attempt == 0) {
+      e.attempt = attempt;
+    }
+    events.push_back(std::move(e));
+  }
+  LineageEvent ended;
+  ended.kind = LineageKind::kAttempt;
+  ended.at = report.started_at != Timestamp() ? report.started_at : claimed_at;
+  ended.name = std::string(output);
+  ended.attempt = attempt;
+  ended.duration = report.duration.count() > 0
+                       ? report.duration
+                       : std::chrono::duration_cast<std::chrono::microseconds>(now - ended.at);
+  ended.outcome = std::string(outcome);
+  if (!report.detail.empty()) {
+    detail = detail.empty() ? report.detail : report.detail + ": " + detail;
+  }
+  ended.detail = std::move(detail);
+  events.push_back(std::move(ended));
+  return events;
+}
+
 }  // namespace erphub::store

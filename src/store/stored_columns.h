@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/message.h"
 #include "core/result.h"
@@ -25,6 +26,14 @@ Result<MessageId> IdFromText(std::string_view text);
 
 // What Accept checks before it writes: a flow, an id, distinct output names.
 Status ValidateAcceptance(const Acceptance& item);
+
+// The lineage events that end one attempt of a delivery of `output` (attempt number `attempt`,
+// claimed at `claimed_at`): the report's own events (timed `now` where they are not), then the
+// attempt itself with `outcome` and the report's detail before `detail`.
+std::vector<LineageEvent> AttemptLineage(const AttemptReport& report, std::string_view output,
+                                         int attempt, Timestamp claimed_at,
+                                         std::string_view outcome, std::string detail,
+                                         Timestamp now);
 
 // The lane of a delivery (flow, output, business key) as one text key; empty for a message
 // without a key, which is unordered.

@@ -227,30 +227,11 @@ Result<LeasedRow> UpdateLeased(PgConn& conn, const Lease& lease, const std::stri
 // Ends an attempt: records the attempt and the report's events.
 Status RecordAttempt(PgConn& conn, const LeasedRow& row, const AttemptReport& report,
                      std::string_view outcome, std::string detail, Timestamp now) {
-  for (const LineageEvent& event : report.events) {
-    LineageEvent e = event;
-    if (e.at == Timestamp()) {
-      e.at = now;
-    }
-    if (e.kind == LineageKind::kAttempt && e.attempt == 0) {
-      e.attempt = row.attempt;
-    }
-    ERPHUB_TRY(AddLineage(conn, row.message_seq, e));
+  for (const LineageEvent& event : AttemptLineage(report, row.output, row.attempt, row.claimed_at,
+                                                  outcome, std::move(detail), now)) {
+    ERPHUB_TRY(AddLineage(conn, row.message_seq, event));
   }
-  LineageEvent attempt;
-  attempt.kind = LineageKind::kAttempt;
-  attempt.at = report.started_at != Timestamp() ? report.started_at : row.claimed_at;
-  attempt.name = row.output;
-  attempt.attempt = row.attempt;
-  attempt.duration = report.duration.count() > 0
-                         ? report.duration
-                         : std::chrono::duration_cast<microseconds>(now - attempt.at);
-  attempt.outcome = outcome;
-  if (!report.detail.empty()) {
-    detail = detail.empty() ? report.detail : report.detail + ": " + detail;
-  }
-  attempt.detail = std::move(detail);
-  return AddLineage(conn, row.message_seq, attempt);
+  return Status::Ok();
 }
 
 Result<Message> ReadMessage(PgConn& conn, int64_t seq) {

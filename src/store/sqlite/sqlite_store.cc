@@ -175,30 +175,11 @@ Result<LeasedRow> CheckLease(SqliteDb& db, const Lease& lease) {
 // Ends an attempt: clears the lease and records the attempt and the report's events.
 Status RecordAttempt(SqliteDb& db, const LeasedRow& row, const AttemptReport& report,
                      std::string_view outcome, std::string detail, Timestamp now) {
-  for (const LineageEvent& event : report.events) {
-    LineageEvent e = event;
-    if (e.at == Timestamp()) {
-      e.at = now;
-    }
-    if (e.kind == LineageKind::kAttempt && e.attempt == 0) {
-      e.attempt = row.attempt;
-    }
-    ERPHUB_TRY(AddLineage(db, row.message_seq, e));
+  for (const LineageEvent& event : AttemptLineage(report, row.output, row.attempt, row.claimed_at,
+                                                  outcome, std::move(detail), now)) {
+    ERPHUB_TRY(AddLineage(db, row.message_seq, event));
   }
-  LineageEvent attempt;
-  attempt.kind = LineageKind::kAttempt;
-  attempt.at = report.started_at != Timestamp() ? report.started_at : row.claimed_at;
-  attempt.name = row.output;
-  attempt.attempt = row.attempt;
-  attempt.duration = report.duration.count() > 0
-                         ? report.duration
-                         : std::chrono::duration_cast<microseconds>(now - attempt.at);
-  attempt.outcome = outcome;
-  if (!report.detail.empty()) {
-    detail = detail.empty() ? report.detail : report.detail + ": " + detail;
-  }
-  attempt.detail = std::move(detail);
-  return AddLineage(db, row.message_seq, attempt);
+  return Status::Ok();
 }
 
 // A claimed row as read inside the transaction; parsed after the commit.
