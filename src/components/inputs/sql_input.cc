@@ -10,6 +10,7 @@
 
 #include "components/factory_support.h"
 #include "components/inputs/poller.h"
+#include "components/inputs/state_commit.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "db/connection.h"
@@ -244,31 +245,7 @@ class SqlInput final : public Input {
     std::string encoded = ToJson(Value::MakeArray(watermark));
     size_t count = items.size();
     std::vector<StateChange> change = {StateChange{state_key_, stored_, encoded}};
-    auto accepted = context_.intake->AcceptWithState(items, change);
-    if (!accepted.ok() && accepted.error().code() == StatusCode::kInvalidArgument) {
-      // The flow's key failed on some row: the others go in one by one (their event ids keep
-      // a crash half-way from storing any twice), the failing ones to quarantine, then the
-      // watermark moves on.
-      for (IntakeItem& item : items) {
-        auto one = context_.intake->Accept({item});
-        if (one.ok()) {
-          continue;
-        }
-        if (one.error().code() != StatusCode::kInvalidArgument) {
-          return one.status();
-        }
-        ERPHUB_TRY(context_.intake
-                       ->Quarantine(QuarantineItem{.raw = ToJson(item.payload),
-                                                   .reason = one.error().ToString(),
-                                                   .source = item.source,
-                                                   .headers = item.headers})
-                       .status());
-      }
-      accepted = context_.intake->AcceptWithState({}, change);
-    }
-    if (!accepted.ok()) {
-      return accepted.status();
-    }
+    ERPHUB_TRY(CommitWithState(*context_.intake, std::move(items), change));
     stored_ = std::move(encoded);
     watermark_ = std::move(watermark);
     if (context_.metrics != nullptr && count > 0) {
