@@ -1,15 +1,14 @@
 #include "components/outputs/sql_output.h"
 
-#include <condition_variable>
-#include <deque>
+#include <chrono>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "components/factory_support.h"
+#include "core/call_batcher.h"
 #include "db/connection.h"
 #include "db/row_statements.h"
 #include "mapping/jsonata.h"
@@ -52,16 +51,17 @@ Failure PermanentFailure(std::string error) {
   return failure;
 }
 
-// One delivery waiting to be written: its statements, then its outcome.
-struct PendingWrite {
-  std::vector<Statement> statements;
-  std::optional<Result<Delivered, Failure>> outcome;
-};
+// The statements that write one delivery's rows.
+using RowWrites = std::vector<Statement>;
+using Outcome = Result<Delivered, Failure>;
 
 class SqlOutput final : public Output {
  public:
   explicit SqlOutput(SqlOutputSettings settings, db::Dialect dialect)
-      : settings_(std::move(settings)), dialect_(dialect) {}
+      : settings_(std::move(settings)),
+        dialect_(dialect),
+        writes_(static_cast<size_t>(settings_.batch_size), std::chrono::milliseconds(0),
+                [this](const std::vector<const RowWrites*>& batch) { return WriteBatch(batch); }) {}
 
   Result<Delivered, Failure> Deliver(const Delivery& delivery) override {
     const Value& payload =
@@ -70,29 +70,9 @@ class SqlOutput final : public Output {
     if (!statements.ok()) {
       return statements.error();
     }
-    PendingWrite pending{.statements = std::move(*statements), .outcome = std::nullopt};
-    std::unique_lock lock(mu_);
-    queue_.push_back(&pending);
-    // The first waiting delivery that finds no writer at work writes a batch: its own and
-    // whatever queued up meanwhile (group commit).
-    while (!pending.outcome.has_value()) {
-      if (writing_) {
-        done_.wait(lock);
-        continue;
-      }
-      writing_ = true;
-      std::vector<PendingWrite*> batch;
-      while (!queue_.empty() && batch.size() < static_cast<size_t>(settings_.batch_size)) {
-        batch.push_back(queue_.front());
-        queue_.pop_front();
-      }
-      lock.unlock();
-      WriteBatch(batch);
-      lock.lock();
-      writing_ = false;
-      done_.notify_all();
-    }
-    return std::move(*pending.outcome);
+    // Deliveries that arrive while a batch is written go together into the next one, in one
+    // transaction (group commit).
+    return writes_.Call(*statements);
   }
 
  private:
@@ -150,26 +130,21 @@ class SqlOutput final : public Output {
   }
 
   // Writes the batch in one transaction; when that fails on a row, each delivery alone.
-  void WriteBatch(const std::vector<PendingWrite*>& batch) {
+  std::vector<Outcome> WriteBatch(const std::vector<const RowWrites*>& batch) {
     auto written = WriteTogether(batch);
-    if (written.ok()) {
-      for (PendingWrite* pending : batch) {
-        pending->outcome = Delivered{0, Detail(pending->statements.size())};
+    std::vector<Outcome> outcomes;
+    for (const RowWrites* statements : batch) {
+      if (written.ok()) {
+        outcomes.push_back(Delivered{0, Detail(statements->size())});
+      } else if (written.error().transient || batch.size() == 1) {
+        outcomes.push_back(written.error());
+      } else {
+        auto alone = WriteTogether({statements});
+        outcomes.push_back(alone.ok() ? Outcome(Delivered{0, Detail(statements->size())})
+                                      : Outcome(alone.error()));
       }
-      return;
     }
-    if (written.error().transient || batch.size() == 1) {
-      for (PendingWrite* pending : batch) {
-        pending->outcome = written.error();
-      }
-      return;
-    }
-    for (PendingWrite* pending : batch) {
-      auto alone = WriteTogether({pending});
-      pending->outcome =
-          alone.ok() ? Result<Delivered, Failure>(Delivered{0, Detail(pending->statements.size())})
-                     : Result<Delivered, Failure>(alone.error());
-    }
+    return outcomes;
   }
 
   std::string Detail(size_t rows) const {
@@ -177,7 +152,7 @@ class SqlOutput final : public Output {
            (rows == 1 ? " row in " : " rows in ") + settings_.table;
   }
 
-  Result<bool, Failure> WriteTogether(const std::vector<PendingWrite*>& batch) {
+  Result<bool, Failure> WriteTogether(const std::vector<const RowWrites*>& batch) {
     if (connection_ == nullptr || connection_->Broken()) {
       connection_.reset();
       auto connected = db::Connect(settings_.connection);
@@ -190,9 +165,9 @@ class SqlOutput final : public Output {
     if (!begun.ok()) {
       return AsFailure(begun, "");
     }
-    for (PendingWrite* pending : batch) {
-      for (size_t i = 0; i < pending->statements.size(); ++i) {
-        const Statement& statement = pending->statements[i];
+    for (const RowWrites* statements : batch) {
+      for (size_t i = 0; i < statements->size(); ++i) {
+        const Statement& statement = (*statements)[i];
         auto result = connection_->Execute(statement.sql, statement.params);
         Status status = result.ok() ? Status::Ok() : result.status();
         if (status.ok() && settings_.operation == WriteOperation::kUpdate &&
@@ -201,7 +176,7 @@ class SqlOutput final : public Output {
         }
         if (!status.ok()) {
           connection_->Rollback();
-          std::string where = pending->statements.size() > 1 || batch.size() > 1
+          std::string where = statements->size() > 1 || batch.size() > 1
                                   ? "row " + std::to_string(i + 1) + ": "
                                   : "";
           return AsFailure(status, where);
@@ -228,12 +203,9 @@ class SqlOutput final : public Output {
 
   const SqlOutputSettings settings_;
   const db::Dialect dialect_;
-  std::mutex mu_;
-  std::condition_variable done_;
-  std::deque<PendingWrite*> queue_;
-  bool writing_ = false;
-  // Only the writer (writing_ set) touches the connection.
+  // Only the batch being written touches the connection.
   std::unique_ptr<db::Connection> connection_;
+  CallBatcher<RowWrites, Outcome> writes_;  // last: built on the members above
 };
 
 std::vector<CheckProblem> IsDatabaseUrl(const Value& value) {
