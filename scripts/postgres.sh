@@ -35,20 +35,14 @@ START_TIMEOUT=${POSTGRES_START_TIMEOUT:-60}
 PACKAGES=(postgresql libpq-dev)
 
 say() { echo "postgres.sh: $*" >&2; }
-# shellcheck source=scripts/install_packages.sh
-source "$(dirname "${BASH_SOURCE[0]}")/install_packages.sh"
+# shellcheck source=scripts/server_support.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server_support.sh"
 fail() { say "error: $*"; exit 1; }
 
 [[ "$PORT" =~ ^[0-9]+$ ]] || fail "POSTGRES_PORT must be a number, not '$PORT'"
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
-# Where the server's files live: DIR, or, when run as root and the server user cannot reach DIR
-# (a checkout under /root), a folder of its own in /tmp named after DIR.
-SERVER_DIR=$DIR
-if [ "$(id -u)" -eq 0 ] && getent passwd "$RUN_AS" >/dev/null &&
-  ! runuser -u "$RUN_AS" -- test -x "$DIR" 2>/dev/null; then
-  SERVER_DIR=/tmp/erphub-postgres-$(echo "$DIR" | sha256sum | cut -c1-16)
-fi
+SERVER_DIR=$(server_dir postgres "$DIR" "$RUN_AS")
 DATA=$SERVER_DIR/data
 SOCKET_DIR=$SERVER_DIR/socket
 LOG=$SERVER_DIR/postgres.log

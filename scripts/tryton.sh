@@ -34,8 +34,8 @@ MODULES=(sale sale_stock_quantity)
 PACKAGES=(tryton-server tryton-proteus tryton-modules-sale tryton-modules-sale-stock-quantity curl)
 
 say() { echo "tryton.sh: $*" >&2; }
-# shellcheck source=scripts/install_packages.sh
-source "$(dirname "${BASH_SOURCE[0]}")/install_packages.sh"
+# shellcheck source=scripts/server_support.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server_support.sh"
 fail() { say "error: $*"; exit 1; }
 
 [[ "$PORT" =~ ^[0-9]+$ ]] || fail "TRYTON_PORT must be a number, not '$PORT'"
