@@ -21,4 +21,12 @@ const Clock& EnvClock(const ComponentEnv& env) {
   return env.clock != nullptr ? *env.clock : SystemClock::Default();
 }
 
+std::vector<CheckProblem> IsHttpUrl(const Value& value) {
+  std::string_view url = value.as_string();
+  if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
+    return {};
+  }
+  return {{"", "must start with http:// or https://"}};
+}
+
 }  // namespace erphub::components

@@ -3,9 +3,11 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/component_config.h"
 #include "core/component_registry.h"
+#include "core/component_spec.h"
 #include "core/status.h"
 
 namespace erphub::components {
@@ -19,6 +21,9 @@ Status ConfigProblem(const ComponentConfig& config, std::string_view field, std:
 
 // A path from the config: absolute as written, relative ones against the config's folder.
 std::filesystem::path ResolveConfigPath(const ComponentEnv& env, std::string_view path);
+
+// A field check (FieldSpec::Check) for a URL that must start with http:// or https://.
+std::vector<CheckProblem> IsHttpUrl(const Value& value);
 
 // The clock of the environment, or the system clock when the environment has none.
 const Clock& EnvClock(const ComponentEnv& env);

@@ -279,14 +279,6 @@ class TrytonInput final : public Input {
   Poller poller_{settings_.poll_interval};  // last: stops before the rest goes away
 };
 
-std::vector<CheckProblem> IsHttpUrl(const Value& value) {
-  std::string_view url = value.as_string();
-  if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
-    return {};
-  }
-  return {{"", "must start with http:// or https://"}};
-}
-
 Value EntityNames() {
   Value names = Value::MakeArray();
   for (const char* entity : kEntities) {

@@ -36,14 +36,6 @@ bool IsKnownMethod(std::string_view method) {
   return false;
 }
 
-std::vector<CheckProblem> IsHttpUrl(const Value& value) {
-  std::string_view url = value.as_string();
-  if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
-    return {};
-  }
-  return {{"", "must start with http:// or https://"}};
-}
-
 std::vector<CheckProblem> IsMethod(const Value& value) {
   std::string_view method = value.as_string();
   if (IsKnownMethod(method) || method.find("{{") != std::string_view::npos) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "components/factory_support.h"
 #include "core/call_batcher.h"
 #include "systems/tryton/client.h"
 #include "systems/tryton/operations.h"
@@ -12,14 +13,6 @@ namespace erphub::components {
 namespace {
 
 using std::chrono::milliseconds;
-
-std::vector<CheckProblem> IsHttpUrl(const Value& value) {
-  std::string_view url = value.as_string();
-  if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
-    return {};
-  }
-  return {{"", "must start with http:// or https://"}};
-}
 
 struct BatchOptions {
   size_t max_size = 20;
