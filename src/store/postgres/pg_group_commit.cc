@@ -7,58 +7,11 @@ namespace erphub::store {
 PgGroupCommitter::PgGroupCommitter(Connector connect, std::chrono::microseconds window,
                                    int max_operations)
     : connect_(std::move(connect)),
-      window_(window),
-      max_operations_(max_operations > 0 ? static_cast<size_t>(max_operations) : 1),
-      committer_([this] { CommitLoop(); }) {}
+      queue_(window, max_operations, [this](std::deque<Pending*>& batch) { RunBatch(batch); }) {}
 
-PgGroupCommitter::~PgGroupCommitter() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  work_cv_.notify_all();
-  committer_.join();
-}
+PgGroupCommitter::~PgGroupCommitter() = default;
 
-Status PgGroupCommitter::Run(const Operation& op) {
-  Pending pending{&op, Status::Ok()};
-  std::unique_lock<std::mutex> lock(mu_);
-  if (stopping_) {
-    return Status(StatusCode::kCancelled, "the store is closing");
-  }
-  queue_.push_back(&pending);
-  if (queue_.size() == 1 || queue_.size() >= max_operations_) {
-    work_cv_.notify_one();
-  }
-  done_cv_.wait(lock, [&pending] { return pending.done; });
-  return std::move(pending.status);
-}
-
-void PgGroupCommitter::CommitLoop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (true) {
-    work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) {
-      return;  // stopping, nothing left
-    }
-    if (window_.count() > 0 && !stopping_) {
-      work_cv_.wait_for(lock, window_,
-                        [this] { return stopping_ || queue_.size() >= max_operations_; });
-    }
-    std::deque<Pending*> batch;
-    while (!queue_.empty() && batch.size() < max_operations_) {
-      batch.push_back(queue_.front());
-      queue_.pop_front();
-    }
-    lock.unlock();
-    RunBatch(batch);
-    lock.lock();
-    for (Pending* pending : batch) {
-      pending->done = true;
-    }
-    done_cv_.notify_all();
-  }
-}
+Status PgGroupCommitter::Run(const Operation& op) { return queue_.Run(op); }
 
 void PgGroupCommitter::RunBatch(std::deque<Pending*>& batch) {
   // A lost connection before COMMIT was sent changed nothing: reconnect and run the batch once

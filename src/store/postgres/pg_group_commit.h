@@ -2,16 +2,14 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "core/result.h"
+#include "store/commit_queue.h"
 #include "store/postgres/pg_conn.h"
 
 namespace erphub::store {
@@ -40,32 +38,18 @@ class PgGroupCommitter {
   uint64_t operations() const { return operations_.load(); }
 
  private:
-  struct Pending {
-    const Operation* op;
-    Status status;
-    bool done = false;
-  };
+  using Pending = CommitQueue<Operation>::Pending;
 
-  void CommitLoop();
   void RunBatch(std::deque<Pending*>& batch);
   // One attempt at the batch on the connection; false when it must be run again from the start.
   bool TryBatch(PgConn& conn, std::deque<Pending*>& batch, Status& batch_status);
   bool RunEachAlone(PgConn& conn, std::deque<Pending*>& batch, Status& batch_status);
 
   Connector connect_;
-  const std::chrono::microseconds window_;
-  const size_t max_operations_;
-  std::unique_ptr<PgConn> conn_;
-
-  std::mutex mu_;
-  std::condition_variable work_cv_;
-  std::condition_variable done_cv_;
-  std::deque<Pending*> queue_;
-  bool stopping_ = false;
-
+  std::unique_ptr<PgConn> conn_;  // only the queue's thread touches it
   std::atomic<uint64_t> transactions_{0};
   std::atomic<uint64_t> operations_{0};
-  std::thread committer_;
+  CommitQueue<Operation> queue_;  // last: its thread runs RunBatch on the members above
 };
 
 }  // namespace erphub::store

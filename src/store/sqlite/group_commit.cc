@@ -6,58 +6,11 @@ namespace erphub::store {
 
 GroupCommitter::GroupCommitter(SqliteDb& db, std::chrono::microseconds window, int max_operations)
     : db_(db),
-      window_(window),
-      max_operations_(max_operations > 0 ? static_cast<size_t>(max_operations) : 1),
-      committer_([this] { CommitLoop(); }) {}
+      queue_(window, max_operations, [this](std::deque<Pending*>& batch) { RunBatch(batch); }) {}
 
-GroupCommitter::~GroupCommitter() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  work_cv_.notify_all();
-  committer_.join();
-}
+GroupCommitter::~GroupCommitter() = default;
 
-Status GroupCommitter::Run(const Operation& op) {
-  Pending pending{&op, Status::Ok()};
-  std::unique_lock<std::mutex> lock(mu_);
-  if (stopping_) {
-    return Status(StatusCode::kCancelled, "the store is closing");
-  }
-  queue_.push_back(&pending);
-  if (queue_.size() == 1 || queue_.size() >= max_operations_) {
-    work_cv_.notify_one();
-  }
-  done_cv_.wait(lock, [&pending] { return pending.done; });
-  return std::move(pending.status);
-}
-
-void GroupCommitter::CommitLoop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (true) {
-    work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) {
-      return;  // stopping, nothing left
-    }
-    if (window_.count() > 0 && !stopping_) {
-      work_cv_.wait_for(lock, window_,
-                        [this] { return stopping_ || queue_.size() >= max_operations_; });
-    }
-    std::deque<Pending*> batch;
-    while (!queue_.empty() && batch.size() < max_operations_) {
-      batch.push_back(queue_.front());
-      queue_.pop_front();
-    }
-    lock.unlock();
-    RunBatch(batch);
-    lock.lock();
-    for (Pending* pending : batch) {
-      pending->done = true;
-    }
-    done_cv_.notify_all();
-  }
-}
+Status GroupCommitter::Run(const Operation& op) { return queue_.Run(op); }
 
 void GroupCommitter::RunBatch(std::deque<Pending*>& batch) {
   Status begin = db_.Exec("BEGIN IMMEDIATE");

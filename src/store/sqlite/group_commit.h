@@ -2,14 +2,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 #include "core/result.h"
+#include "store/commit_queue.h"
 #include "store/sqlite/sqlite_db.h"
 
 namespace erphub::store {
@@ -40,28 +38,14 @@ class GroupCommitter {
   uint64_t operations() const { return operations_.load(); }
 
  private:
-  struct Pending {
-    const Operation* op;
-    Status status;
-    bool done = false;
-  };
+  using Pending = CommitQueue<Operation>::Pending;
 
-  void CommitLoop();
   void RunBatch(std::deque<Pending*>& batch);
 
   SqliteDb& db_;
-  const std::chrono::microseconds window_;
-  const size_t max_operations_;
-
-  std::mutex mu_;
-  std::condition_variable work_cv_;
-  std::condition_variable done_cv_;
-  std::deque<Pending*> queue_;
-  bool stopping_ = false;
-
   std::atomic<uint64_t> transactions_{0};
   std::atomic<uint64_t> operations_{0};
-  std::thread committer_;
+  CommitQueue<Operation> queue_;  // last: its thread runs RunBatch on the members above
 };
 
 }  // namespace erphub::store
