@@ -73,6 +73,9 @@ enum class OnDeadLetter {
 struct Acceptance {
   // Its id comes from a MessageIdGenerator; flow must be set and payload must not be undefined.
   Message message;
+  // The JSON text message.payload was parsed from, stored as it came (so that intake does not
+  // write the payload out again); empty: message.payload is serialized.
+  std::string payload_json;
   // The provider's event id (X-Shopify-Webhook-Id, a Stripe event id, webhook-id, ...). A second
   // acceptance with the same (flow, event id) stores nothing and returns the original id. Empty:
   // no de-duplication.

@@ -20,6 +20,8 @@ Result<Headers> HeadersFromJson(std::string_view text);
 
 // A payload as JSON text; undefined and functions are no payload.
 Result<std::string> SerializePayload(const Value& payload);
+// The JSON text an acceptance stores: its payload_json as it came, or its payload serialized.
+Result<std::string> AcceptancePayloadJson(const Acceptance& item);
 Result<Value> PayloadFromJson(std::string_view text);
 
 Result<MessageId> IdFromText(std::string_view text);

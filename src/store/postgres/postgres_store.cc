@@ -463,7 +463,7 @@ Result<std::vector<Accepted>> PostgresStore::Accept(std::span<const Acceptance> 
   headers.reserve(items.size());
   for (const Acceptance& item : items) {
     ERPHUB_TRY(ValidateAcceptance(item));
-    ERPHUB_ASSIGN_OR_RETURN(std::string payload, SerializePayload(item.message.payload));
+    ERPHUB_ASSIGN_OR_RETURN(std::string payload, AcceptancePayloadJson(item));
     payloads.push_back(std::move(payload));
     headers.push_back(HeadersToJson(item.message.headers));
     for (const std::string& output : item.outputs) {

@@ -14,6 +14,7 @@
 #include "store/sqlite/group_commit.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/wal_checkpointer.h"
 #include "store/stored_columns.h"
 
 namespace erphub::store {
@@ -204,10 +205,12 @@ struct RawClaim {
 class SqliteStore final : public Store {
  public:
   SqliteStore(const Clock& clock, std::unique_ptr<SqliteDb> writer,
-              std::unique_ptr<SqliteDb> reader, const StoreOptions& options)
+              std::unique_ptr<SqliteDb> reader, std::unique_ptr<WalCheckpointer> checkpointer,
+              const StoreOptions& options)
       : clock_(clock),
         writer_(std::move(writer)),
         reader_(std::move(reader)),
+        checkpointer_(std::move(checkpointer)),
         committer_(std::make_unique<GroupCommitter>(*writer_, options.group_commit_window,
                                                     options.max_operations_per_transaction)) {}
 
@@ -273,6 +276,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<SqliteDb> reader_;
   std::mutex reader_mu_;
   // Declared after writer_: stops before the connection closes.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
+  // Declared last: stops committing before the checkpointer and the connections go.
   std::unique_ptr<GroupCommitter> committer_;
 
   std::mutex work_mu_;
@@ -292,7 +297,7 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
   headers.reserve(items.size());
   for (const Acceptance& item : items) {
     ERPHUB_TRY(ValidateAcceptance(item));
-    ERPHUB_ASSIGN_OR_RETURN(std::string payload, SerializePayload(item.message.payload));
+    ERPHUB_ASSIGN_OR_RETURN(std::string payload, AcceptancePayloadJson(item));
     payloads.push_back(std::move(payload));
     headers.push_back(HeadersToJson(item.message.headers));
   }
@@ -1239,8 +1244,10 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   ERPHUB_TRY(MigrateSchema(*writer, options.apply_migrations, clock));
   ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> reader, SqliteDb::Open(path, false));
   ERPHUB_TRY(Configure(*reader, options));
-  return std::unique_ptr<Store>(
-      new SqliteStore(clock, std::move(writer), std::move(reader), options));
+  ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<WalCheckpointer> checkpointer,
+                          WalCheckpointer::Start(*writer, path));
+  return std::unique_ptr<Store>(new SqliteStore(clock, std::move(writer), std::move(reader),
+                                                std::move(checkpointer), options));
 }
 
 }  // namespace erphub::store
