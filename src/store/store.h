@@ -290,6 +290,13 @@ struct MessageTrace {
   std::vector<LineageEvent> events;
 };
 
+// A hub node as the store last heard of it (see Store::RecordNode).
+struct NodeSeen {
+  std::string name;
+  Timestamp started_at;
+  Timestamp last_seen;
+};
+
 // Work not yet finished, per flow: what back-pressure and the backlog metric read.
 struct FlowBacklog {
   std::string flow;
@@ -421,6 +428,12 @@ class Store {
 
   // Flows with unfinished work, by name.
   virtual Result<std::vector<FlowBacklog>> Backlog() = 0;
+
+  // Membership of the hub nodes sharing this store: `node` (running since `started_at`) is
+  // alive at the store's now. Nodes not heard of for a day are forgotten.
+  virtual Status RecordNode(std::string_view node, Timestamp started_at) = 0;
+  // Every node heard of in the last day, the most recently seen first.
+  virtual Result<std::vector<NodeSeen>> Nodes() = 0;
   virtual StoreStats Stats() const = 0;
 };
 

@@ -245,6 +245,8 @@ class SqliteStore final : public Store {
   Status PutXref(std::string_view system, std::string_view entity, std::string_view external_id,
                  std::string_view system_id) override;
   Result<std::vector<FlowBacklog>> Backlog() override;
+  Status RecordNode(std::string_view node, Timestamp started_at) override;
+  Result<std::vector<NodeSeen>> Nodes() override;
   StoreStats Stats() const override;
 
  private:
@@ -1169,6 +1171,41 @@ Status SqliteStore::PutXref(std::string_view system, std::string_view entity,
         .Bind(4, system_id)
         .Bind(5, ToUnixMicros(clock_.Now()))
         .Run();
+  });
+}
+
+Status SqliteStore::RecordNode(std::string_view node, Timestamp started_at) {
+  if (node.empty()) {
+    return InvalidArgumentError("a node needs a name");
+  }
+  return Write([&](SqliteDb& db) -> Status {
+    const int64_t now = ToUnixMicros(clock_.Now());
+    ERPHUB_ASSIGN_OR_RETURN(
+        SqliteStatement q,
+        db.Prepare("INSERT INTO nodes (name, started_at, last_seen) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT (name) DO UPDATE SET started_at = excluded.started_at, "
+                   "last_seen = excluded.last_seen"));
+    ERPHUB_TRY(q.Bind(1, node).Bind(2, ToUnixMicros(started_at)).Bind(3, now).Run());
+    ERPHUB_ASSIGN_OR_RETURN(SqliteStatement forget,
+                            db.Prepare("DELETE FROM nodes WHERE last_seen < ?1"));
+    return forget.Bind(1, now - kForgetNodeAfterMicros).Run();
+  });
+}
+
+Result<std::vector<NodeSeen>> SqliteStore::Nodes() {
+  return Read<std::vector<NodeSeen>>([&](SqliteDb& db) -> Result<std::vector<NodeSeen>> {
+    ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
+                            db.Prepare("SELECT name, started_at, last_seen FROM nodes "
+                                       "WHERE last_seen >= ?1 ORDER BY last_seen DESC, name"));
+    q.Bind(1, ToUnixMicros(clock_.Now()) - kForgetNodeAfterMicros);
+    std::vector<NodeSeen> nodes;
+    while (true) {
+      ERPHUB_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) {
+        return nodes;
+      }
+      nodes.push_back(NodeSeen{q.Text(0), FromUnixMicros(q.Int(1)), FromUnixMicros(q.Int(2))});
+    }
   });
 }
 
