@@ -221,13 +221,16 @@ TEST_F(CdcProcessTest, ChangesArriveOnceAndInOrderAcrossKillsMidSnapshotAndMidSt
 
   // Streaming: a stream of transactions, SIGKILL in the middle of it.
   ASSERT_TRUE(WaitUntil([&] { return Matches(); }, seconds(600))) << HubLog();
-  for (int round = 0; round < 20; ++round) {
-    Run("UPDATE " + table_ + " SET ver = ver + 1 WHERE id % 20 = " + std::to_string(round));
+  // 40 transactions of 250 updates; the hub dies after the 20th while it streams.
+  for (int round = 0; round < 40; ++round) {
+    Run("UPDATE " + table_ + " SET ver = ver + 1 WHERE id % 400 = " + std::to_string(round));
+    if (round == 20) {
+      ASSERT_TRUE(WaitUntil([&] { return MetricOr0("erphub_cdc_stream_changes_total") >= 2000; },
+                            seconds(60)))
+          << HubLog();
+      Kill();
+    }
   }
-  ASSERT_TRUE(
-      WaitUntil([&] { return MetricOr0("erphub_cdc_stream_changes_total") >= 5000; }, seconds(60)))
-      << HubLog();
-  Kill();
   Run("DELETE FROM " + table_ + " WHERE id % 997 = 5");
   Run("UPDATE " + table_ + " SET ver = ver + 1 WHERE id % 300 = 1");
   StartHub(Dir("cdc.yaml"));
@@ -257,7 +260,7 @@ TEST_F(CdcProcessTest, ChangesArriveOnceAndInOrderAcrossKillsMidSnapshotAndMidSt
     last_ver[id] = ver;
   }
   EXPECT_GE(ops["read"], kRows - 100);
-  EXPECT_GT(ops["update"], 20000);
+  EXPECT_GT(ops["update"], 10000);
   EXPECT_GT(ops["delete"], 100);
   std::fprintf(stderr, "%zu changes: %d read, %d insert, %d update, %d delete\n", changes_.size(),
                ops["read"], ops["insert"], ops["update"], ops["delete"]);
