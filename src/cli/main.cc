@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   erphub::cli::AddRunCommand(app, exit_code);
   erphub::cli::AddMigrateCommand(app, exit_code);
   erphub::cli::AddDlqCommand(app, exit_code);
+  erphub::cli::AddCdcCommand(app, exit_code);
   erphub::cli::AddTraceCommand(app, exit_code);
   erphub::cli::AddVersionCommand(app, exit_code);
   try {

@@ -146,6 +146,7 @@ int RunHub(const RunArgs& args) {
                        node.Append("store", Value::Str(hub->store_kind()));
                        return Value::MakeObject(std::move(node));
                      }},
+                    {"nodes", [hub] { return hub->MembershipReport(); }},
                     {"circuit_breakers", [hub] { return hub->CircuitReport(); }}};
   Status status = ops::AddOpsRoutes(*server, std::move(routes));
   api::DeadLetterApiOptions admin;

@@ -1,6 +1,7 @@
 #include "components/builtin.h"
 
 #include "components/inputs/file_input.h"
+#include "components/inputs/postgres_cdc_input.h"
 #include "components/inputs/sql_input.h"
 #include "components/inputs/tryton_input.h"
 #include "components/inputs/webhook_input.h"
@@ -22,6 +23,7 @@ Status RegisterBuiltins(ComponentRegistry& registry) {
   ERPHUB_TRY(registry.Register(FileInputSpec(), MakeFileInput));
   ERPHUB_TRY(registry.Register(TrytonInputSpec(), MakeTrytonInput));
   ERPHUB_TRY(registry.Register(SqlInputSpec(), MakeSqlInput));
+  ERPHUB_TRY(registry.Register(PostgresCdcInputSpec(), MakePostgresCdcInput));
   // Steps.
   ERPHUB_TRY(registry.Register(ValidateStepSpec(), MakeValidateStep));
   ERPHUB_TRY(registry.Register(MapStepSpec(), MakeMapStep));

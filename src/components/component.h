@@ -38,6 +38,8 @@ struct IntakeItem {
   std::string event_id;
   // Where it came from, for lineage: "webhook POST /webhooks/shop/orders", "file orders.ndjson:3".
   std::string source;
+  // The JSON text `payload` was parsed from, when the input has it: stored as it came.
+  std::string payload_json = {};
 };
 
 struct IntakeResult {

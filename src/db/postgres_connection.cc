@@ -6,27 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "core/json.h"
 #include "db/params.h"
+#include "db/pg_value.h"
 #include "db/sql_text.h"
 
 namespace erphub::db {
 namespace {
-
-// Type oids of pg_type (stable across versions).
-constexpr Oid kBool = 16;
-constexpr Oid kInt8 = 20;
-constexpr Oid kInt2 = 21;
-constexpr Oid kInt4 = 23;
-constexpr Oid kOid = 26;
-constexpr Oid kJson = 114;
-constexpr Oid kFloat4 = 700;
-constexpr Oid kFloat8 = 701;
-constexpr Oid kDate = 1082;
-constexpr Oid kTimestamp = 1114;
-constexpr Oid kTimestampTz = 1184;
-constexpr Oid kNumeric = 1700;
-constexpr Oid kJsonb = 3802;
 
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
@@ -69,36 +54,6 @@ Status StatementError(PGconn* conn, const PGresult* result) {
     return InvalidArgumentError(message);
   }
   return InternalError(message);
-}
-
-Value ReadValue(Oid type, const char* text, int length) {
-  std::string_view view(text, static_cast<size_t>(length));
-  switch (type) {
-    case kBool:
-      return Value::Bool(view == "t");
-    case kInt2:
-    case kInt4:
-    case kInt8:
-    case kOid:
-    case kNumeric:
-      return NumberOrText(view);
-    case kFloat4:
-    case kFloat8: {
-      std::optional<Number> number = Number::Parse(view);
-      return number.has_value() ? Value::Num(*number) : Value::Str(view);
-    }
-    case kTimestamp:
-    case kTimestampTz:
-      return Value::Str(TimestampToIsoUtc(view));
-    case kJson:
-    case kJsonb: {
-      auto parsed = ParseJson(view);
-      return parsed.ok() ? std::move(*parsed) : Value::Str(view);
-    }
-    case kDate:
-    default:
-      return Value::Str(view);
-  }
 }
 
 class PostgresConnection final : public Connection {
@@ -160,7 +115,8 @@ class PostgresConnection final : public Connection {
           }
           const char* value = PQgetvalue(result.get(), r, c);
           int length = PQgetlength(result.get(), r, c);
-          row.push_back(ReadValue(PQftype(result.get(), c), value, length));
+          row.push_back(PgTextToValue(PQftype(result.get(), c),
+                                      std::string_view(value, static_cast<size_t>(length))));
           binds.push_back(Value::Str(std::string_view(value, static_cast<size_t>(length))));
         }
         out.rows.push_back(std::move(row));

@@ -11,6 +11,7 @@
 #include "engine/flow_intake.h"
 #include "engine/flow_runtime.h"
 #include "engine/intake_committer.h"
+#include "engine/membership.h"
 #include "engine/worker_pool.h"
 #include "store/open_store.h"
 
@@ -115,6 +116,10 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
                "This hub node (1): its name, the owner of its leases, and its store's kind")
       .With({{"node", engine->options_.node_name}, {"store", engine->store_kind_}})
       .Set(1);
+
+  engine->membership_ =
+      std::make_unique<Membership>(*engine->store_, engine->options_.node_name, engine->clock_,
+                                   engine->options_.lease_duration, *engine->metrics_);
 
   engine->committer_ =
       std::make_unique<IntakeCommitter>(*engine->store_, engine->options_.intake_threads);
@@ -450,21 +455,33 @@ Status Engine::RefreshBacklog() {
   return Status::Ok();
 }
 
+Value Engine::MembershipReport() const { return membership_->Report(); }
+
 void Engine::MonitorBacklog() {
+  // Membership is renewed three times per lease time, so a live node never looks gone.
+  const auto beat_every = std::max<std::chrono::milliseconds>(options_.lease_duration / 3,
+                                                              std::chrono::milliseconds(1));
+  auto next_beat = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> lock(monitor_mu_);
   bool failing = false;
+  bool beat_failing = false;
   while (!monitor_stop_) {
-    monitor_cv_.wait_for(lock, options_.backlog_refresh, [&] { return monitor_stop_; });
-    if (monitor_stop_) {
-      return;
-    }
     lock.unlock();
+    if (std::chrono::steady_clock::now() >= next_beat) {
+      next_beat += beat_every;
+      Status beat = membership_->Beat();
+      if (!beat.ok() && !beat_failing) {
+        log_.Warn("engine.membership_unrecorded", {{"error", Value::Str(beat.ToString())}});
+      }
+      beat_failing = !beat.ok();
+    }
     Status status = RefreshBacklog();
     if (!status.ok() && !failing) {
       log_.Warn("engine.backlog_unreadable", {{"error", Value::Str(status.ToString())}});
     }
     failing = !status.ok();
     lock.lock();
+    monitor_cv_.wait_for(lock, options_.backlog_refresh, [&] { return monitor_stop_; });
   }
 }
 

@@ -33,6 +33,7 @@ namespace erphub::engine {
 class DeliveryRunner;
 class EngineMetrics;
 class IntakeCommitter;
+class Membership;
 struct FlowRuntime;
 struct OutputMetrics;
 
@@ -128,6 +129,9 @@ class Engine {
   // "probe_at": ...}}; opened_at and probe_at only while not closed.
   Value CircuitReport() const;
 
+  // The hub nodes sharing the store, for the /ready detail (see Membership::Report).
+  Value MembershipReport() const;
+
  private:
   Engine(EngineOptions options, Logger& log);
 
@@ -158,6 +162,7 @@ class Engine {
   std::unique_ptr<IntakeCommitter> committer_;
   std::unique_ptr<DeliveryRunner> runner_;
   std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<Membership> membership_;
 
   std::atomic<bool> intake_open_{false};
   std::mutex lifecycle_mu_;

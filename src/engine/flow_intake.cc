@@ -65,6 +65,7 @@ void FlowIntake::Submit(std::vector<IntakeItem> items, std::vector<store::StateW
     a.message.flow = flow_.name();
     a.message.business_key = std::move(key).value();
     a.message.payload = std::move(item.payload);
+    a.payload_json = std::move(item.payload_json);
     a.message.headers = std::move(item.headers);
     a.message.received_at = now;
     a.event_id = std::move(item.event_id);

@@ -73,6 +73,9 @@ enum class OnDeadLetter {
 struct Acceptance {
   // Its id comes from a MessageIdGenerator; flow must be set and payload must not be undefined.
   Message message;
+  // The JSON text message.payload was parsed from, stored as it came (so that intake does not
+  // write the payload out again); empty: message.payload is serialized.
+  std::string payload_json;
   // The provider's event id (X-Shopify-Webhook-Id, a Stripe event id, webhook-id, ...). A second
   // acceptance with the same (flow, event id) stores nothing and returns the original id. Empty:
   // no de-duplication.
@@ -287,6 +290,13 @@ struct MessageTrace {
   std::vector<LineageEvent> events;
 };
 
+// A hub node as the store last heard of it (see Store::RecordNode).
+struct NodeSeen {
+  std::string name;
+  Timestamp started_at;
+  Timestamp last_seen;
+};
+
 // Work not yet finished, per flow: what back-pressure and the backlog metric read.
 struct FlowBacklog {
   std::string flow;
@@ -418,6 +428,12 @@ class Store {
 
   // Flows with unfinished work, by name.
   virtual Result<std::vector<FlowBacklog>> Backlog() = 0;
+
+  // Membership of the hub nodes sharing this store: `node` (running since `started_at`) is
+  // alive at the store's now. Nodes not heard of for a day are forgotten.
+  virtual Status RecordNode(std::string_view node, Timestamp started_at) = 0;
+  // Every node heard of in the last day, the most recently seen first.
+  virtual Result<std::vector<NodeSeen>> Nodes() = 0;
   virtual StoreStats Stats() const = 0;
 };
 

@@ -53,6 +53,13 @@ Result<std::string> SerializePayload(const Value& payload) {
   return ToJson(payload);
 }
 
+Result<std::string> AcceptancePayloadJson(const Acceptance& item) {
+  if (!item.payload_json.empty()) {
+    return item.payload_json;
+  }
+  return SerializePayload(item.message.payload);
+}
+
 Status ValidateAcceptance(const Acceptance& item) {
   const Message& m = item.message;
   if (m.flow.empty()) {

@@ -18,8 +18,13 @@ namespace erphub::store {
 std::string HeadersToJson(const Headers& headers);
 Result<Headers> HeadersFromJson(std::string_view text);
 
+// Store::RecordNode forgets nodes not seen for a day.
+inline constexpr int64_t kForgetNodeAfterMicros = int64_t{24} * 3600 * 1'000'000;
+
 // A payload as JSON text; undefined and functions are no payload.
 Result<std::string> SerializePayload(const Value& payload);
+// The JSON text an acceptance stores: its payload_json as it came, or its payload serialized.
+Result<std::string> AcceptancePayloadJson(const Acceptance& item);
 Result<Value> PayloadFromJson(std::string_view text);
 
 Result<MessageId> IdFromText(std::string_view text);

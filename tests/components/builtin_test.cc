@@ -9,7 +9,7 @@ TEST(BuiltinTest, RegistersEachComponentWithSpecAndFactory) {
   ComponentRegistry registry;
   ASSERT_TRUE(RegisterBuiltins(registry).ok());
   EXPECT_EQ(registry.Names(ComponentKind::kInput),
-            (std::vector<std::string>{"file", "sql", "tryton", "webhook"}));
+            (std::vector<std::string>{"file", "postgres_cdc", "sql", "tryton", "webhook"}));
   EXPECT_EQ(registry.Names(ComponentKind::kStep),
             (std::vector<std::string>{"filter", "map", "parse", "render", "validate"}));
   EXPECT_EQ(registry.Names(ComponentKind::kOutput),

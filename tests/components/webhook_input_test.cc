@@ -127,6 +127,7 @@ TEST_F(WebhookInputTest, SignedDeliveryIsAcceptedAndAnswered202WithTheMessageId)
   EXPECT_EQ(accepted[0].event_id, "b54557e4");
   EXPECT_EQ(accepted[0].source, "webhook POST /webhooks/shop/orders");
   EXPECT_EQ(ToJson(accepted[0].payload.Get("id")), "5849301229845");
+  EXPECT_EQ(accepted[0].payload_json, OrderBody());  // stored as it came
   const std::string* topic = FindHeader(accepted[0].headers, "x-shopify-topic");
   ASSERT_NE(topic, nullptr);
   EXPECT_EQ(*topic, "orders/create");

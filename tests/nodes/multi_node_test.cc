@@ -105,6 +105,31 @@ class MultiNodeTest : public HubTest {
     nodes_.push_back(std::move(node));
   }
 
+  // The nodes `node`'s /ready lists as live and as gone (sorted), or {} when it does not answer.
+  std::pair<std::vector<std::string>, std::vector<std::string>> Membership(const Node& node) {
+    net::ClientRequest request;
+    request.url = "http://127.0.0.1:" + std::to_string(node.port) + "/ready";
+    request.timeout = milliseconds(2000);
+    Result<net::HttpResponse> response = client_->Send(request);
+    if (!response.ok()) {
+      return {};
+    }
+    Result<Value> ready = ParseJson(response->body);
+    if (!ready.ok()) {
+      return {};
+    }
+    std::pair<std::vector<std::string>, std::vector<std::string>> names;
+    for (const Value& live : ready->Get("nodes").Get("live").as_array()) {
+      names.first.emplace_back(live.as_string());
+    }
+    for (const Value& gone : ready->Get("nodes").Get("gone").as_array()) {
+      names.second.emplace_back(gone.Get("name").as_string());
+    }
+    std::sort(names.first.begin(), names.first.end());
+    std::sort(names.second.begin(), names.second.end());
+    return names;
+  }
+
   // Posts one signed order to the node; the HTTP status, 0 when the node did not answer.
   int PostTo(const Node& node, const std::string& body, const std::string& webhook_id) {
     net::ClientRequest request;
@@ -143,6 +168,12 @@ TEST_F(MultiNodeTest, AKilledAndRestartedNodeLosesNothingAndKeysStayInOrder) {
   StartNode("node-a");
   StartNode("node-b");
   StartNode("node-c");
+  using Names = std::vector<std::string>;
+  const Names all = {"node-a", "node-b", "node-c"};
+  // Each node sees the others through the store within one beat (a third of the lease time).
+  for (const Node& node : nodes_) {
+    EXPECT_TRUE(WaitUntil([&] { return Membership(node).first == all; }, kDeadline)) << node.name;
+  }
 
   Result<Value> sample = ParseJson(Sample("order-1042-new-customer.json"));
   ASSERT_TRUE(sample.ok());
@@ -170,6 +201,13 @@ TEST_F(MultiNodeTest, AKilledAndRestartedNodeLosesNothingAndKeysStayInOrder) {
       nodes_[victim].process.Signal(SIGKILL);
       nodes_[victim].process.Wait(kDeadline);
       nodes_[victim].alive = false;
+      // The survivors report it gone once a lease time has passed without its beat.
+      const Node& survivor = nodes_[(victim + 1) % 3];
+      Names live = all;
+      live.erase(live.begin() + victim);
+      EXPECT_TRUE(WaitUntil(
+          [&] { return Membership(survivor) == std::make_pair(live, Names{all[victim]}); },
+          kDeadline));
     }
     if (i == kRestartAt) {
       // Back, on a new port, and taking its share again (a copy: StartNode grows nodes_).
@@ -195,6 +233,8 @@ TEST_F(MultiNodeTest, AKilledAndRestartedNodeLosesNothingAndKeysStayInOrder) {
     }
   }
   EXPECT_GE(acked.size(), static_cast<size_t>(kMessages - 2));
+  // Restarted, it is live again for everyone.
+  EXPECT_TRUE(WaitUntil([&] { return Membership(nodes_.back()).first == all; }, kDeadline));
 
   // Every acknowledged order arrives: the killed node's leased work once its leases (3 s) expire.
   auto distinct = [&] {

@@ -29,6 +29,17 @@ TEST_P(StoreTest, AcceptedMessagesSurviveReopen) {
   EXPECT_EQ(trace->deliveries[0].state, DeliveryState::kReady);
 }
 
+// An input that has the payload's JSON text hands it over, and that text is what is stored:
+// intake never writes the payload out again.
+TEST_P(StoreTest, StoresTheReceivedJsonTextAsItCame) {
+  Acceptance a = Make("shop-orders", "1", R"({"id":1})");
+  a.payload_json = R"({ "id" : 1, "note": "as sent" })";
+  MessageId id = AcceptOne(a);
+  Result<MessageTrace> trace = store_->Trace(id);
+  ASSERT_TRUE(trace.ok()) << trace.status().ToString();
+  EXPECT_EQ(ToJson(trace->message.payload), R"({"id":1,"note":"as sent"})");
+}
+
 // Accept returns only after the commit: a process killed right after it loses nothing.
 TEST_P(StoreTest, AcceptIsDurableWhenItReturnsEvenIfTheProcessIsKilled) {
   store_.reset();

@@ -37,9 +37,12 @@ class Poller {
   }
 
   // Waits one interval; false, at once, when stopping.
-  bool Pause() {
+  bool Pause() { return PauseFor(interval_); }
+
+  // Waits `wait`; false, at once, when stopping.
+  bool PauseFor(std::chrono::milliseconds wait) {
     std::unique_lock lock(mu_);
-    return !wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    return !wake_.wait_for(lock, wait, [this] { return stopping_; });
   }
 
  private:

@@ -225,7 +225,8 @@ void WebhookState::Handle(net::HttpRequest request, const Responder& responder) 
   items.push_back(IntakeItem{.payload = std::move(*payload),
                              .headers = request.headers.entries(),
                              .event_id = std::move(event_id),
-                             .source = source});
+                             .source = source,
+                             .payload_json = request.body});
   context.intake->AcceptAsync(std::move(items),
                               [responder](Result<std::vector<IntakeResult>> result) {
                                 responder.Respond(AcceptedResponse(result));

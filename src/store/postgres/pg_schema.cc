@@ -111,6 +111,14 @@ CREATE TABLE xref (
 );
 CREATE INDEX xref_by_system_id ON xref (system, entity, system_id);
 )sql",
+      // 3: the hub nodes sharing the store (membership).
+      R"sql(
+CREATE TABLE nodes (
+  name text PRIMARY KEY,
+  started_at bigint NOT NULL,       -- Unix microseconds, UTC
+  last_seen bigint NOT NULL
+);
+)sql",
   };
   return migrations;
 }

@@ -409,6 +409,8 @@ class PostgresStore final : public Store {
   Status PutXref(std::string_view system, std::string_view entity, std::string_view external_id,
                  std::string_view system_id) override;
   Result<std::vector<FlowBacklog>> Backlog() override;
+  Status RecordNode(std::string_view node, Timestamp started_at) override;
+  Result<std::vector<NodeSeen>> Nodes() override;
   StoreStats Stats() const override;
 
  private:
@@ -463,7 +465,7 @@ Result<std::vector<Accepted>> PostgresStore::Accept(std::span<const Acceptance> 
   headers.reserve(items.size());
   for (const Acceptance& item : items) {
     ERPHUB_TRY(ValidateAcceptance(item));
-    ERPHUB_ASSIGN_OR_RETURN(std::string payload, SerializePayload(item.message.payload));
+    ERPHUB_ASSIGN_OR_RETURN(std::string payload, AcceptancePayloadJson(item));
     payloads.push_back(std::move(payload));
     headers.push_back(HeadersToJson(item.message.headers));
     for (const std::string& output : item.outputs) {
@@ -1112,6 +1114,41 @@ Status PostgresStore::PutXref(std::string_view system, std::string_view entity,
                 .Add(ToUnixMicros(clock_.Now())))
         .status();
   });
+}
+
+Status PostgresStore::RecordNode(std::string_view node, Timestamp started_at) {
+  if (node.empty()) {
+    return InvalidArgumentError("a node needs a name");
+  }
+  return Batched([&](PgConn& conn) -> Status {
+    const int64_t now = ToUnixMicros(clock_.Now());
+    ERPHUB_TRY(conn.Query("INSERT INTO nodes (name, started_at, last_seen) VALUES ($1, $2, $3) "
+                          "ON CONFLICT (name) DO UPDATE SET started_at = excluded.started_at, "
+                          "last_seen = excluded.last_seen",
+                          PgParams().Add(node).Add(ToUnixMicros(started_at)).Add(now))
+                   .status());
+    return conn
+        .Query("DELETE FROM nodes WHERE last_seen < $1",
+               PgParams().Add(now - kForgetNodeAfterMicros))
+        .status();
+  });
+}
+
+Result<std::vector<NodeSeen>> PostgresStore::Nodes() {
+  std::vector<NodeSeen> nodes;
+  ERPHUB_TRY(pool_.WithConnection([&](PgConn& conn) -> Status {
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult q,
+        conn.Query("SELECT name, started_at, last_seen FROM nodes WHERE last_seen >= "
+                   "$1 ORDER BY last_seen DESC, name",
+                   PgParams().Add(ToUnixMicros(clock_.Now()) - kForgetNodeAfterMicros)));
+    for (int r = 0; r < q.rows(); ++r) {
+      nodes.push_back(
+          NodeSeen{q.Text(r, 0), FromUnixMicros(q.Int(r, 1)), FromUnixMicros(q.Int(r, 2))});
+    }
+    return Status::Ok();
+  }));
+  return nodes;
 }
 
 Result<std::vector<FlowBacklog>> PostgresStore::Backlog() {

@@ -101,6 +101,14 @@ CREATE TABLE xref (
 ) WITHOUT ROWID;
 CREATE INDEX xref_by_system_id ON xref (system, entity, system_id);
 )sql",
+      // 3: the hub nodes sharing the store (membership).
+      R"sql(
+CREATE TABLE nodes (
+  name TEXT PRIMARY KEY,
+  started_at INTEGER NOT NULL,      -- Unix microseconds, UTC
+  last_seen INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
   };
   return migrations;
 }

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <utility>
+
 namespace erphub::store {
 
 Status SqliteError(int rc, std::string_view what, std::string_view detail) {
@@ -191,6 +193,26 @@ Result<std::string> SqliteDb::QueryText(std::string_view sql) {
 int64_t SqliteDb::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
 
 int SqliteDb::Changes() const { return sqlite3_changes(db_); }
+
+void SqliteDb::OnWalCommit(std::function<void(int log_pages)> committed) {
+  wal_committed_ = std::move(committed);
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int log_pages) {
+        const auto& committed = static_cast<SqliteDb*>(self)->wal_committed_;
+        if (committed) {
+          committed(log_pages);
+        }
+        return SQLITE_OK;
+      },
+      this);
+}
+
+Status SqliteDb::CheckpointPassive() {
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  return rc == SQLITE_OK ? Status::Ok() : LastError(rc, "sqlite checkpoint");
+}
 
 bool SqliteDb::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -82,6 +83,12 @@ class SqliteDb {
   // False when SQLite has rolled back the open transaction on its own (e.g. on disk full).
   bool InTransaction() const;
   const std::string& path() const { return path_; }
+  // Calls `committed` after each commit with the write-ahead log's size in pages, instead of
+  // SQLite's automatic checkpoints (nullptr: no calls, and no automatic checkpoints either).
+  void OnWalCommit(std::function<void(int log_pages)> committed);
+  // Copies what it can of the write-ahead log into the database file without waiting for
+  // anyone (also from inside an OnWalCommit callback).
+  Status CheckpointPassive();
 
  private:
   SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -90,6 +97,7 @@ class SqliteDb {
   sqlite3* db_;
   std::string path_;
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+  std::function<void(int)> wal_committed_;
 };
 
 }  // namespace erphub::store

@@ -14,6 +14,7 @@
 #include "store/sqlite/group_commit.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/wal_checkpointer.h"
 #include "store/stored_columns.h"
 
 namespace erphub::store {
@@ -204,10 +205,12 @@ struct RawClaim {
 class SqliteStore final : public Store {
  public:
   SqliteStore(const Clock& clock, std::unique_ptr<SqliteDb> writer,
-              std::unique_ptr<SqliteDb> reader, const StoreOptions& options)
+              std::unique_ptr<SqliteDb> reader, std::unique_ptr<WalCheckpointer> checkpointer,
+              const StoreOptions& options)
       : clock_(clock),
         writer_(std::move(writer)),
         reader_(std::move(reader)),
+        checkpointer_(std::move(checkpointer)),
         committer_(std::make_unique<GroupCommitter>(*writer_, options.group_commit_window,
                                                     options.max_operations_per_transaction)) {}
 
@@ -242,6 +245,8 @@ class SqliteStore final : public Store {
   Status PutXref(std::string_view system, std::string_view entity, std::string_view external_id,
                  std::string_view system_id) override;
   Result<std::vector<FlowBacklog>> Backlog() override;
+  Status RecordNode(std::string_view node, Timestamp started_at) override;
+  Result<std::vector<NodeSeen>> Nodes() override;
   StoreStats Stats() const override;
 
  private:
@@ -273,6 +278,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<SqliteDb> reader_;
   std::mutex reader_mu_;
   // Declared after writer_: stops before the connection closes.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
+  // Declared last: stops committing before the checkpointer and the connections go.
   std::unique_ptr<GroupCommitter> committer_;
 
   std::mutex work_mu_;
@@ -292,7 +299,7 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
   headers.reserve(items.size());
   for (const Acceptance& item : items) {
     ERPHUB_TRY(ValidateAcceptance(item));
-    ERPHUB_ASSIGN_OR_RETURN(std::string payload, SerializePayload(item.message.payload));
+    ERPHUB_ASSIGN_OR_RETURN(std::string payload, AcceptancePayloadJson(item));
     payloads.push_back(std::move(payload));
     headers.push_back(HeadersToJson(item.message.headers));
   }
@@ -1167,6 +1174,41 @@ Status SqliteStore::PutXref(std::string_view system, std::string_view entity,
   });
 }
 
+Status SqliteStore::RecordNode(std::string_view node, Timestamp started_at) {
+  if (node.empty()) {
+    return InvalidArgumentError("a node needs a name");
+  }
+  return Write([&](SqliteDb& db) -> Status {
+    const int64_t now = ToUnixMicros(clock_.Now());
+    ERPHUB_ASSIGN_OR_RETURN(
+        SqliteStatement q,
+        db.Prepare("INSERT INTO nodes (name, started_at, last_seen) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT (name) DO UPDATE SET started_at = excluded.started_at, "
+                   "last_seen = excluded.last_seen"));
+    ERPHUB_TRY(q.Bind(1, node).Bind(2, ToUnixMicros(started_at)).Bind(3, now).Run());
+    ERPHUB_ASSIGN_OR_RETURN(SqliteStatement forget,
+                            db.Prepare("DELETE FROM nodes WHERE last_seen < ?1"));
+    return forget.Bind(1, now - kForgetNodeAfterMicros).Run();
+  });
+}
+
+Result<std::vector<NodeSeen>> SqliteStore::Nodes() {
+  return Read<std::vector<NodeSeen>>([&](SqliteDb& db) -> Result<std::vector<NodeSeen>> {
+    ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
+                            db.Prepare("SELECT name, started_at, last_seen FROM nodes "
+                                       "WHERE last_seen >= ?1 ORDER BY last_seen DESC, name"));
+    q.Bind(1, ToUnixMicros(clock_.Now()) - kForgetNodeAfterMicros);
+    std::vector<NodeSeen> nodes;
+    while (true) {
+      ERPHUB_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) {
+        return nodes;
+      }
+      nodes.push_back(NodeSeen{q.Text(0), FromUnixMicros(q.Int(1)), FromUnixMicros(q.Int(2))});
+    }
+  });
+}
+
 StoreStats SqliteStore::Stats() const {
   StoreStats stats;
   stats.transactions = committer_->transactions();
@@ -1239,8 +1281,10 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   ERPHUB_TRY(MigrateSchema(*writer, options.apply_migrations, clock));
   ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> reader, SqliteDb::Open(path, false));
   ERPHUB_TRY(Configure(*reader, options));
-  return std::unique_ptr<Store>(
-      new SqliteStore(clock, std::move(writer), std::move(reader), options));
+  ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<WalCheckpointer> checkpointer,
+                          WalCheckpointer::Start(*writer, path));
+  return std::unique_ptr<Store>(new SqliteStore(clock, std::move(writer), std::move(reader),
+                                                std::move(checkpointer), options));
 }
 
 }  // namespace erphub::store

@@ -1,0 +1,448 @@
+#include "components/inputs/postgres_cdc_input.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "component_harness.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "db/connection.h"
+#include "servers/postgres_test_server.h"
+
+namespace erphub::components {
+namespace {
+
+using std::chrono::seconds;
+using testing::Build;
+using testing::WaitUntil;
+
+// The store's side: AcceptWithState applies messages and state together or not at all. Records
+// what each commit carried (before de-duplication, to see repeats); can fail every commit, as a
+// store that is away.
+class StoreIntake : public testing::FakeIntake {
+ public:
+  Result<std::vector<IntakeResult>> AcceptWithState(std::vector<IntakeItem> items,
+                                                    std::vector<StateChange> state) override {
+    std::lock_guard lock(state_mu_);
+    if (failing_ || (fail_after_ >= 0 && commits_ >= fail_after_)) {
+      ++failures_;
+      return UnavailableError("the store is away");
+    }
+    for (const StateChange& change : state) {
+      auto it = values_.find(change.key);
+      bool matches = change.expected.has_value()
+                         ? it != values_.end() && it->second == *change.expected
+                         : it == values_.end();
+      if (!matches) {
+        return Status(StatusCode::kConflict, "state changed: " + change.key);
+      }
+    }
+    std::vector<IntakeItem> offered = items;
+    auto accepted = Accept(std::move(items));
+    if (!accepted.ok()) {
+      return accepted;
+    }
+    ++commits_;
+    for (IntakeItem& item : offered) {
+      committed_.push_back(std::move(item));
+    }
+    for (const StateChange& change : state) {
+      values_[change.key] = change.value;
+    }
+    return accepted;
+  }
+
+  Result<std::optional<std::string>> GetState(std::string_view key) override {
+    std::lock_guard lock(state_mu_);
+    auto it = values_.find(std::string(key));
+    return it == values_.end() ? std::optional<std::string>()
+                               : std::optional<std::string>(it->second);
+  }
+
+  std::vector<IntakeItem> committed() const {
+    std::lock_guard lock(state_mu_);
+    return committed_;
+  }
+  size_t count() const {
+    std::lock_guard lock(state_mu_);
+    return committed_.size();
+  }
+  void set_failing(bool failing) {
+    std::lock_guard lock(state_mu_);
+    failing_ = failing;
+  }
+  // Commits after the first `n` (from now) fail until set_failing(false)/FailAfter(-1).
+  void FailAfter(int n) {
+    std::lock_guard lock(state_mu_);
+    fail_after_ = n < 0 ? -1 : commits_ + n;
+  }
+  int failures() const {
+    std::lock_guard lock(state_mu_);
+    return failures_;
+  }
+  void SetState(const std::string& key, const std::string& value) {
+    std::lock_guard lock(state_mu_);
+    values_[key] = value;
+  }
+
+ private:
+  mutable std::mutex state_mu_;
+  std::map<std::string, std::string> values_;
+  std::vector<IntakeItem> committed_;
+  bool failing_ = false;
+  int fail_after_ = -1;
+  int commits_ = 0;
+  int failures_ = 0;
+};
+
+class PostgresCdcInputTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ERPHUB_REQUIRE_POSTGRES();
+    url_ = erphub::testing::PostgresTestUrl();
+    db::ConnectionOptions options;
+    options.url = url_;
+    auto connection = db::Connect(options);
+    ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+    sql_ = std::move(*connection);
+    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string id = std::to_string(std::hash<std::string>{}(info->name()) % 1000000007) + "_" +
+                     std::to_string(::getpid());
+    table_ = "cdc_t_" + id;
+    slot_ = "cdc_s_" + id;
+    publication_ = "cdc_p_" + id;
+    Cleanup();
+    Run("CREATE TABLE " + table_ +
+        " (id integer PRIMARY KEY, name text, amount numeric(12,2), big text)");
+  }
+
+  void TearDown() override {
+    input_.reset();
+    if (sql_ != nullptr) {
+      Cleanup();
+    }
+  }
+
+  void Cleanup() {
+    // A slot stays active a moment after its reader went away.
+    WaitUntil([&] {
+      auto dropped = sql_->Execute(
+          "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE "
+          "slot_name = '" +
+          slot_ + "' AND NOT active");
+      auto left = sql_->Execute("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" +
+                                slot_ + "'");
+      return dropped.ok() && left.ok() && ToJson(left->rows[0][0]) == "0";
+    });
+    Run("DROP PUBLICATION IF EXISTS " + publication_);
+    Run("DROP TABLE IF EXISTS " + table_);
+  }
+
+  void Run(const std::string& statement) {
+    auto done = sql_->Execute(statement);
+    ASSERT_TRUE(done.ok()) << statement << ": " << done.status().ToString();
+  }
+
+  std::string Scalar(const std::string& query) {
+    auto result = sql_->Execute(query);
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    if (!result.ok() || result->rows.empty()) {
+      return "";
+    }
+    const Value& value = result->bind_values[0][0];
+    return value.is_null() ? "null" : std::string(value.as_string());
+  }
+
+  void StartInput(StoreIntake& intake, int batch, const std::string& more = "") {
+    std::string yaml = "postgres_cdc: {url: \"" + url_ + "\", publication: " + publication_ +
+                       ", slot: " + slot_ + ", tables: [" + table_ +
+                       "], batch: " + std::to_string(batch) + ", retry_interval: 20ms" + more + "}";
+    auto input = Build<Input>(ComponentKind::kInput, yaml);
+    ASSERT_TRUE(input.ok()) << input.error().ToString();
+    InputContext context{.flow = "items",
+                         .intake = &intake,
+                         .server = nullptr,
+                         .clock = nullptr,
+                         .metrics = &metrics_};
+    Status started = (*input)->Start(context);
+    ASSERT_TRUE(started.ok()) << started.ToString();
+    input_ = std::move(*input);
+  }
+
+  void StopInput() {
+    if (input_ != nullptr) {
+      input_->Stop();
+      input_.reset();
+    }
+  }
+
+  // Replays the committed changes per key and compares with the table; every event id once;
+  // per key, a read (if any) comes first.
+  void ExpectMatchesTable(const StoreIntake& intake) {
+    std::map<std::string, std::string> replayed;
+    std::set<std::string> event_ids;
+    std::map<std::string, int> changes_seen;
+    for (const IntakeItem& item : intake.committed()) {
+      EXPECT_TRUE(event_ids.insert(item.event_id).second) << "repeated " << item.event_id;
+      const Value& p = item.payload;
+      std::string op(p.Get("op").as_string());
+      std::string key = ToJson(p.Get("key"));
+      if (op == "read") {
+        EXPECT_EQ(changes_seen[key], 0) << "a snapshot row after changes of " << key;
+      }
+      ++changes_seen[key];
+      if (op == "delete") {
+        replayed.erase(key);
+      } else {
+        Value after = p.Get("after");
+        Value row = Value::MakeObject();
+        row.Set("id", after.Get("id"));
+        row.Set("name", after.Get("name"));
+        replayed[key] = ToJson(row);
+      }
+    }
+    auto rows = sql_->Execute("SELECT id, name FROM " + table_ + " ORDER BY id");
+    ASSERT_TRUE(rows.ok());
+    std::map<std::string, std::string> actual;
+    for (const auto& row : rows->rows) {
+      Value key = Value::MakeObject();
+      key.Set("id", row[0]);
+      Value value = Value::MakeObject();
+      value.Set("id", row[0]);
+      value.Set("name", row[1]);
+      actual[ToJson(key)] = ToJson(value);
+    }
+    EXPECT_EQ(replayed, actual);
+  }
+
+  static std::vector<std::string> Ops(const StoreIntake& intake) {
+    std::vector<std::string> ops;
+    for (const IntakeItem& item : intake.committed()) {
+      ops.push_back(std::string(item.payload.Get("op").as_string()) + ":" +
+                    ToJson(item.payload.Get("key").Get("id")));
+    }
+    return ops;
+  }
+
+  std::string url_;
+  std::unique_ptr<db::Connection> sql_;
+  std::string table_;
+  std::string slot_;
+  std::string publication_;
+  std::unique_ptr<Input> input_;
+  testing::FakeMetrics metrics_;
+};
+
+TEST_F(PostgresCdcInputTest, SnapshotThenStreamsChangesWithBeforeAndAfterImages) {
+  Run("INSERT INTO " + table_ +
+      " SELECT i, 'row ' || i, i * 1.5, NULL FROM generate_series(1, 10) i");
+  StoreIntake intake;
+  StartInput(intake, 3);
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 10; }));
+  Run("INSERT INTO " + table_ + " VALUES (11, 'eleven', 12345678.91, NULL)");
+  Run("UPDATE " + table_ + " SET name = 'two' WHERE id = 2");
+  Run("DELETE FROM " + table_ + " WHERE id = 3");
+  Run("ALTER TABLE " + table_ + " REPLICA IDENTITY FULL");
+  Run("UPDATE " + table_ + " SET name = 'four' WHERE id = 4");
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 14; }));
+  std::vector<std::string> ops = Ops(intake);
+  EXPECT_EQ(std::vector<std::string>(ops.begin(), ops.begin() + 10),
+            (std::vector<std::string>{"read:1", "read:2", "read:3", "read:4", "read:5", "read:6",
+                                      "read:7", "read:8", "read:9", "read:10"}));
+  EXPECT_EQ(std::vector<std::string>(ops.begin() + 10, ops.end()),
+            (std::vector<std::string>{"insert:11", "update:2", "delete:3", "update:4"}));
+  std::vector<IntakeItem> items = intake.committed();
+  const Value& read = items[0].payload;
+  EXPECT_EQ(ToJson(read.Get("after")), R"({"id":1,"name":"row 1","amount":1.5,"big":null})");
+  EXPECT_TRUE(read.Get("before").is_null());
+  EXPECT_EQ(ToJson(read.Get("table")), "\"public." + table_ + "\"");
+  const Value& insert = items[10].payload;
+  EXPECT_EQ(ToJson(insert.Get("after").Get("amount")), "12345678.91");
+  EXPECT_TRUE(insert.Get("after").Get("amount").as_number().is_exact());
+  EXPECT_TRUE(insert.Get("commit_time").as_string().ends_with("Z"));
+  EXPECT_EQ(insert.Get("lsn").as_string().find('/') != std::string::npos, true);
+  // Default replica identity: an update has no before image, a delete only its key.
+  EXPECT_TRUE(items[11].payload.Get("before").is_null());
+  EXPECT_EQ(ToJson(items[11].payload.Get("after").Get("name")), "\"two\"");
+  EXPECT_EQ(ToJson(items[12].payload.Get("before")), R"({"id":3})");
+  EXPECT_TRUE(items[12].payload.Get("after").is_null());
+  // REPLICA IDENTITY FULL: the whole old row.
+  EXPECT_EQ(ToJson(items[13].payload.Get("before").Get("name")), "\"row 4\"");
+  EXPECT_EQ(ToJson(items[13].payload.Get("after").Get("name")), "\"four\"");
+  EXPECT_EQ(items[13].headers[0].second, "public." + table_);
+  // Acknowledged to PostgreSQL once committed.
+  const std::string last_commit(items[13].payload.Get("lsn").as_string());
+  EXPECT_TRUE(WaitUntil([&] {
+    return Scalar("SELECT confirmed_flush_lsn > '" + last_commit +
+                  "' FROM pg_replication_slots WHERE slot_name = '" + slot_ + "'") == "t";
+  }));
+  ExpectMatchesTable(intake);
+}
+
+TEST_F(PostgresCdcInputTest, UnchangedToastColumnsAreNeverGivenAWrongValue) {
+  // Random text does not compress: stored out of line (TOAST), over 2 KB.
+  Run("INSERT INTO " + table_ +
+      " SELECT 1, 'a', 1, string_agg(md5(random()::text), '') FROM generate_series(1, 300)");
+  StoreIntake intake;
+  StartInput(intake, 100);
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 1; }));
+  const std::string big = Scalar("SELECT big FROM " + table_ + " WHERE id = 1");
+  ASSERT_GT(big.size(), 2048u);
+  Run("UPDATE " + table_ + " SET name = 'b' WHERE id = 1");
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 2; }));
+  Value update = intake.committed()[1].payload;
+  EXPECT_TRUE(update.Get("after").Get("big").is_undefined()) << ToJson(update);
+  EXPECT_EQ(ToJson(update.Get("unchanged_toast")), R"(["big"])");
+  EXPECT_EQ(ToJson(update.Get("after").Get("name")), "\"b\"");
+  // With the whole old row, the value is filled in from it.
+  Run("ALTER TABLE " + table_ + " REPLICA IDENTITY FULL");
+  Run("UPDATE " + table_ + " SET name = 'c' WHERE id = 1");
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 3; }));
+  update = intake.committed()[2].payload;
+  EXPECT_EQ(update.Get("after").Get("big").as_string(), big);
+  EXPECT_TRUE(update.Get("unchanged_toast").is_undefined());
+}
+
+TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
+  Run("INSERT INTO " + table_ + " SELECT i, 'v0' FROM generate_series(1, 20) i");
+  StoreIntake intake;
+  intake.FailAfter(3);  // the slot's commit and two chunks of 2 rows, then the store is away
+  StartInput(intake, 2);
+  ASSERT_TRUE(WaitUntil([&] { return intake.failures() > 0; }));
+  StopInput();
+  ASSERT_EQ(intake.count(), 4u);
+  // While stopped: a row already read, rows not read yet, a new row.
+  Run("UPDATE " + table_ + " SET name = 'v1' WHERE id IN (1, 15)");
+  Run("DELETE FROM " + table_ + " WHERE id = 16");
+  Run("INSERT INTO " + table_ + " VALUES (21, 'v1')");
+  intake.FailAfter(-1);
+  intake.set_failing(false);
+  StartInput(intake, 2);
+  // Snapshot rows 5..21 (without 16), then the update of 1 (read before the change).
+  ASSERT_TRUE(WaitUntil([&] {
+    auto ops = Ops(intake);
+    return std::find(ops.begin(), ops.end(), "update:1") != ops.end();
+  }));
+  // Mid-stream: a big transaction committed in parts, the store failing in between.
+  Run("UPDATE " + table_ + " SET name = 'v2' WHERE id <= 7");
+  ASSERT_TRUE(WaitUntil([&] {
+    auto ops = Ops(intake);
+    return std::count(ops.begin(), ops.end(), "update:7") == 1;
+  }));
+  intake.FailAfter(1);
+  Run("UPDATE " + table_ + " SET name = 'v3' WHERE id BETWEEN 10 AND 14");
+  ASSERT_TRUE(WaitUntil([&] { return intake.failures() > 1; }));
+  StopInput();
+  Run("UPDATE " + table_ + " SET name = 'v4' WHERE id = 20");
+  intake.FailAfter(-1);
+  StartInput(intake, 2);
+  ASSERT_TRUE(WaitUntil([&] {
+    auto ops = Ops(intake);
+    return std::find(ops.begin(), ops.end(), "update:20") != ops.end();
+  }));
+  StopInput();
+  std::vector<std::string> ops = Ops(intake);
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "read:15"), 1);
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "update:15"), 0) << "in its snapshot row";
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "read:16"), 0);
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "delete:16"), 0);
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "insert:21"), 0);
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "read:21"), 1);
+  ExpectMatchesTable(intake);
+}
+
+TEST_F(PostgresCdcInputTest, ADroppedSlotStopsTheInputWithTheWayBack) {
+  Run("INSERT INTO " + table_ + " VALUES (1, 'a')");
+  StoreIntake intake;
+  StartInput(intake, 10);
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 1; }));
+  StopInput();
+  ASSERT_TRUE(WaitUntil([&] {
+    return sql_->Execute(
+                   "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE "
+                   "slot_name = '" +
+                   slot_ + "' AND NOT active")
+               .ok() &&
+           Scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot_ + "'") ==
+               "0";
+  }));
+  std::mutex mu;
+  std::string log;
+  Logger::Default().SetSink([&](std::string_view line) {
+    std::lock_guard lock(mu);
+    log += std::string(line) + "\n";
+  });
+  StartInput(intake, 10);
+  bool stopped = WaitUntil([&] { return metrics_.Get("erphub_cdc_stopped_total") >= 1; });
+  StopInput();
+  Logger::Default().SetSink([](std::string_view line) {
+    std::fprintf(stderr, "%.*s", static_cast<int>(line.size()), line.data());
+  });
+  ASSERT_TRUE(stopped);
+  EXPECT_NE(log.find(slot_), std::string::npos) << log;
+  EXPECT_NE(log.find("does not exist"), std::string::npos) << log;
+  EXPECT_NE(log.find("erphub cdc resnapshot"), std::string::npos) << log;
+  EXPECT_NE(log.find("last committed LSN"), std::string::npos) << log;
+  // Nothing was re-read.
+  EXPECT_EQ(intake.count(), 1u);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot_ + "'"),
+            "0");
+  // What `erphub cdc resnapshot` writes: the next run takes a new slot and snapshot.
+  intake.SetState(PostgresCdcStateKey("items"), PostgresCdcResnapshotState());
+  StartInput(intake, 10);
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 2; }));
+  EXPECT_EQ(Ops(intake), (std::vector<std::string>{"read:1", "read:1"}));
+  EXPECT_NE(intake.committed()[0].event_id, intake.committed()[1].event_id);
+}
+
+TEST_F(PostgresCdcInputTest, ThePositionIsAcknowledgedOnlyAfterTheStoreCommitted) {
+  StoreIntake intake;
+  StartInput(intake, 10);
+  // Streaming: the snapshot is committed and the slot read.
+  ASSERT_TRUE(WaitUntil([&] {
+    auto state = intake.GetState(PostgresCdcStateKey("items"));
+    return state.ok() && state->has_value() &&
+           (*state)->find("\"snapshot_done\":true") != std::string::npos &&
+           Scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot_ +
+                  "' AND active") == "1";
+  }));
+  intake.set_failing(true);
+  const std::string before_insert = Scalar("SELECT pg_current_wal_insert_lsn()");
+  const int failures = intake.failures();
+  Run("INSERT INTO " + table_ + " VALUES (1, 'a'), (2, 'b')");
+  ASSERT_TRUE(WaitUntil([&] { return intake.failures() >= failures + 2; }));
+  // Before the insert's commit: not acknowledged while the store could not commit it.
+  EXPECT_EQ(Scalar("SELECT confirmed_flush_lsn <= '" + before_insert +
+                   "' FROM pg_replication_slots WHERE slot_name = '" + slot_ + "'"),
+            "t");
+  EXPECT_EQ(intake.count(), 0u);
+  intake.set_failing(false);
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 2; }));
+  EXPECT_TRUE(WaitUntil([&] {
+    return Scalar("SELECT confirmed_flush_lsn > '" + before_insert +
+                  "' FROM pg_replication_slots " + "WHERE slot_name = '" + slot_ + "'") == "t";
+  }));
+}
+
+TEST(PostgresCdcInputSpecTest, RefusesABadSlotNameAndANonPostgresUrl) {
+  auto bad_slot = testing::ComponentConfigFrom(
+      ComponentKind::kInput,
+      "postgres_cdc: {url: \"postgresql://x@h/db\", publication: p, slot: Bad-Slot, tables: [t]}");
+  EXPECT_FALSE(bad_slot.ok());
+  auto bad_url = testing::ComponentConfigFrom(
+      ComponentKind::kInput,
+      "postgres_cdc: {url: \"sqlite:x.db\", publication: p, slot: s, tables: [t]}");
+  EXPECT_FALSE(bad_url.ok());
+  auto fine = testing::ComponentConfigFrom(
+      ComponentKind::kInput,
+      "postgres_cdc: {url: \"postgresql://x@h/db\", publication: p, slot: s1, tables: [t]}");
+  EXPECT_TRUE(fine.ok()) << fine.error();
+}
+
+}  // namespace
+}  // namespace erphub::components

@@ -1,0 +1,98 @@
+#include "store/sqlite/wal_checkpointer.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "store_test_util.h"
+
+namespace erphub::store {
+namespace {
+
+class WalCheckpointerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = dir_.File("wal.db");
+    auto db = SqliteDb::Open(path_, true);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    writer_ = std::move(*db);
+    ASSERT_EQ(writer_->QueryText("PRAGMA journal_mode = WAL").value(), "wal");
+    ASSERT_TRUE(writer_->Exec("CREATE TABLE t (v BLOB)").ok());
+  }
+
+  // Commits `n` transactions of one 4 KB row each.
+  void Commit(int n) {
+    for (int i = 0; i < n; ++i) {
+      auto insert = writer_->Prepare("INSERT INTO t (v) VALUES (?1)");
+      ASSERT_TRUE(insert.ok());
+      ASSERT_TRUE(insert->BindBlob(1, std::string(4096, 'x')).Run().ok());
+    }
+  }
+
+  uintmax_t WalBytes() const { return std::filesystem::file_size(path_ + "-wal"); }
+
+  // Waits up to 10 s for the checkpointer to have run more than `seen` checkpoints.
+  static bool CheckpointedPast(const WalCheckpointer& checkpointer, int seen) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (checkpointer.checkpoints() <= seen) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+  }
+
+  TempDir dir_;
+  std::string path_;
+  std::unique_ptr<SqliteDb> writer_;
+};
+
+// The log is copied back on the checkpointer's own thread, while the writer goes on.
+TEST_F(WalCheckpointerTest, CheckpointsOnItsOwnThread) {
+  auto checkpointer = WalCheckpointer::Start(*writer_, path_, 20);
+  ASSERT_TRUE(checkpointer.ok()) << checkpointer.status().ToString();
+  for (int round = 0; round < 10; ++round) {
+    const int seen = (*checkpointer)->checkpoints();
+    Commit(30);
+    ASSERT_TRUE(CheckpointedPast(**checkpointer, seen)) << "round " << round;
+  }
+  auto rows = writer_->QueryText("SELECT count(*) FROM t");
+  EXPECT_EQ(rows.value(), "300");
+}
+
+// Commits with no pause between them never meet a fully copied log, so the log would grow
+// forever; the writer catches up itself at kCatchUpFactor times the threshold.
+TEST_F(WalCheckpointerTest, BoundsTheLogUnderSteadyCommits) {
+  auto checkpointer = WalCheckpointer::Start(*writer_, path_, 20);
+  ASSERT_TRUE(checkpointer.ok()) << checkpointer.status().ToString();
+  Commit(600);
+  // Without checkpoints: 600 commits x 3 pages = 7 MB.
+  EXPECT_LT(WalBytes(), (WalCheckpointer::kCatchUpFactor * 20u + 30u) * 4160u);
+}
+
+// Below the threshold nothing is copied: the writer's commits alone decide when.
+TEST_F(WalCheckpointerTest, WaitsForTheThreshold) {
+  auto checkpointer = WalCheckpointer::Start(*writer_, path_, 1000);
+  ASSERT_TRUE(checkpointer.ok()) << checkpointer.status().ToString();
+  Commit(20);
+  EXPECT_EQ((*checkpointer)->checkpoints(), 0);
+}
+
+// Once stopped, the writer's commits no longer call into it, and nothing checkpoints the log.
+TEST_F(WalCheckpointerTest, StopsCleanly) {
+  {
+    auto checkpointer = WalCheckpointer::Start(*writer_, path_, 5);
+    ASSERT_TRUE(checkpointer.ok()) << checkpointer.status().ToString();
+    Commit(10);
+  }
+  const uintmax_t before = WalBytes();
+  Commit(50);
+  EXPECT_GT(WalBytes(), before);
+}
+
+}  // namespace
+}  // namespace erphub::store
