@@ -20,14 +20,13 @@ for tool in curl jq psql; do
   command -v "$tool" >/dev/null || { echo "bench/nodes: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
 
-bench_name=bench/nodes
-# shellcheck source=bench/lib.sh
-. bench/lib.sh
+script_name=bench/nodes
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 pg_dir="$work/postgres"
 eval "$(POSTGRES_PORT=$(free_port) scripts/postgres.sh start "$pg_dir" | sed 's/^/export /')"
-stop_postgres() { scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true; cleanup; }
-trap stop_postgres EXIT
+at_exit+=("scripts/postgres.sh stop '$pg_dir' >/dev/null 2>&1")
 
 ready() { curl -sf "http://127.0.0.1:$1/ready"; }
 

@@ -124,6 +124,11 @@ std::string SqliteStatement::Blob(int column) const {
 }
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, bool create) {
+  // SQLite's memory statistics take a process-wide mutex on every allocation, and each write
+  // allocates many times; nothing reads them. Only possible before SQLite's first use, so a
+  // process that used SQLite before (another library) keeps them.
+  static const bool kNoMemoryStatistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)kNoMemoryStatistics;
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (create) {
