@@ -327,6 +327,8 @@ struct StoreOptions {
 struct StoreStats {
   // Write transactions committed; with group commit, fewer than the write operations.
   uint64_t transactions = 0;
+  // Of those, the ones committed without waiting for the disk (claims, lease renewals).
+  uint64_t unsynced_transactions = 0;
   uint64_t write_operations = 0;
   uint64_t accepted_messages = 0;
   uint64_t duplicate_messages = 0;

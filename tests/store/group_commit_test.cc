@@ -62,7 +62,7 @@ TEST(GroupCommitterTest, AFailedOperationDoesNotSpoilItsBatch) {
   ASSERT_TRUE((*db)->Exec("CREATE TABLE t (v INTEGER)").ok());
   std::vector<Status> results(6);
   {
-    GroupCommitter committer(**db, std::chrono::milliseconds(200), 100);
+    GroupCommitter committer(**db, std::chrono::milliseconds(200), 100, true);
     std::vector<std::thread> threads;
     for (int i = 0; i < 6; ++i) {
       threads.emplace_back([&, i] {
@@ -90,13 +90,74 @@ TEST(GroupCommitterTest, AFailedOperationDoesNotSpoilItsBatch) {
   EXPECT_EQ(*stored, "1,2,4,5");
 }
 
+// Writes that may be redone (claims) commit without waiting for the disk, unless they share the
+// transaction with one that must be on the disk.
+TEST(GroupCommitterTest, UnsyncedWritesSkipTheSyncUnlessTheyShareATransaction) {
+  TempDir dir;
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(dir.File("t.db"), true);
+  ASSERT_TRUE(db.ok());
+  ASSERT_EQ((*db)->QueryText("PRAGMA journal_mode = WAL").value(), "wal");
+  ASSERT_TRUE((*db)->Exec("PRAGMA synchronous = FULL").ok());
+  GroupCommitter committer(**db, std::chrono::microseconds(0), 100, true);
+  // The level each operation's transaction commits with (1: NORMAL, no sync in WAL mode; 2: FULL).
+  auto level = [&](GroupCommitter::Sync sync) {
+    std::string seen;
+    EXPECT_TRUE(committer
+                    .Run(
+                        [&](SqliteDb& conn) -> Status {
+                          ERPHUB_ASSIGN_OR_RETURN(seen, conn.QueryText("PRAGMA synchronous"));
+                          return Status::Ok();
+                        },
+                        sync)
+                    .ok());
+    return seen;
+  };
+  EXPECT_EQ(level(GroupCommitter::Sync::kUnsynced), "1");
+  EXPECT_EQ(level(GroupCommitter::Sync::kDurable), "2");
+  EXPECT_EQ(level(GroupCommitter::Sync::kUnsynced), "1");
+  EXPECT_EQ(committer.transactions(), 3u);
+  EXPECT_EQ(committer.unsynced_transactions(), 2u);
+
+  // Sharing a transaction with a durable write, an unsynced one is synced with it.
+  GroupCommitter shared(**db, std::chrono::milliseconds(300), 2, true);
+  std::string unsynced_level;
+  std::thread unsynced([&] {
+    EXPECT_TRUE(shared
+                    .Run(
+                        [&](SqliteDb& conn) -> Status {
+                          ERPHUB_ASSIGN_OR_RETURN(unsynced_level,
+                                                  conn.QueryText("PRAGMA synchronous"));
+                          return Status::Ok();
+                        },
+                        GroupCommitter::Sync::kUnsynced)
+                    .ok());
+  });
+  EXPECT_TRUE(shared.Run([](SqliteDb&) { return Status::Ok(); }).ok());
+  unsynced.join();
+  EXPECT_EQ(shared.transactions(), 1u);
+  EXPECT_EQ(shared.unsynced_transactions(), 0u);
+  EXPECT_EQ(unsynced_level, "2");
+}
+
+// With fsync: normal nothing waits for the disk anyway.
+TEST(GroupCommitterTest, WithoutSyncedCommitsEveryTransactionIsUnsynced) {
+  TempDir dir;
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(dir.File("t.db"), true);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("PRAGMA synchronous = NORMAL").ok());
+  GroupCommitter committer(**db, std::chrono::microseconds(0), 100, false);
+  EXPECT_TRUE(committer.Run([](SqliteDb&) { return Status::Ok(); }).ok());
+  EXPECT_EQ(committer.unsynced_transactions(), 1u);
+  EXPECT_EQ((*db)->QueryText("PRAGMA synchronous").value(), "1");
+}
+
 TEST(GroupCommitterTest, RunsOperationsQueuedBeforeItStops) {
   TempDir dir;
   Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(dir.File("t.db"), true);
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE((*db)->Exec("CREATE TABLE t (v INTEGER)").ok());
   {
-    GroupCommitter committer(**db, std::chrono::microseconds(0), 1);
+    GroupCommitter committer(**db, std::chrono::microseconds(0), 1, true);
     for (int i = 0; i < 3; ++i) {
       EXPECT_TRUE(
           committer.Run([](SqliteDb& conn) { return conn.Exec("INSERT INTO t VALUES (1)"); }).ok());

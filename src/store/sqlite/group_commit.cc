@@ -4,16 +4,36 @@
 
 namespace erphub::store {
 
-GroupCommitter::GroupCommitter(SqliteDb& db, std::chrono::microseconds window, int max_operations)
+GroupCommitter::GroupCommitter(SqliteDb& db, std::chrono::microseconds window, int max_operations,
+                               bool synced)
     : db_(db),
+      synced_(synced),
       queue_(window, max_operations, [this](std::deque<Pending*>& batch) { RunBatch(batch); }) {}
 
 GroupCommitter::~GroupCommitter() = default;
 
-Status GroupCommitter::Run(const Operation& op) { return queue_.Run(op); }
+Status GroupCommitter::Run(const Operation& op, Sync sync) { return queue_.Run(Job{&op, sync}); }
+
+Status GroupCommitter::SyncCommits(bool synced) {
+  if (syncing_ == synced) {
+    return Status::Ok();
+  }
+  // SQLite refuses to change this inside a transaction: it is set before BEGIN.
+  ERPHUB_TRY(db_.Exec(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
+  syncing_ = synced;
+  return Status::Ok();
+}
 
 void GroupCommitter::RunBatch(std::deque<Pending*>& batch) {
-  Status begin = db_.Exec("BEGIN IMMEDIATE");
+  bool durable = false;
+  for (const Pending* pending : batch) {
+    durable = durable || pending->op->sync == Sync::kDurable;
+  }
+  const bool synced = synced_ && durable;
+  Status begin = SyncCommits(synced);
+  if (begin.ok()) {
+    begin = db_.Exec("BEGIN IMMEDIATE");
+  }
   if (!begin.ok()) {
     for (Pending* pending : batch) {
       pending->status = begin;
@@ -29,7 +49,7 @@ void GroupCommitter::RunBatch(std::deque<Pending*>& batch) {
     }
     Status status = db_.Exec("SAVEPOINT op");
     if (status.ok()) {
-      status = (*pending->op)(db_);
+      status = (*pending->op->op)(db_);
     }
     if (!db_.InTransaction()) {
       // SQLite rolled the whole transaction back (disk full, I/O error): every operation of the
@@ -66,6 +86,9 @@ void GroupCommitter::RunBatch(std::deque<Pending*>& batch) {
     return;
   }
   transactions_.fetch_add(1);
+  if (!synced) {
+    unsynced_transactions_.fetch_add(1);
+  }
   operations_.fetch_add(batch.size());
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 
 #include "core/result.h"
 #include "store/commit_queue.h"
@@ -22,9 +23,16 @@ class GroupCommitter {
   // An operation writes through the connection and returns its status; a failed operation's
   // writes are rolled back without affecting the others in the transaction.
   using Operation = std::function<Status(SqliteDb&)>;
+  // kDurable: Run returns once the write is on the disk (with fsync: full). kUnsynced: once it is
+  // in the log, without waiting for the disk, for writes a power cut may lose because redoing
+  // them is harmless (claims and lease renewals: the work is claimed again). A transaction
+  // holding both kinds is synced; a later synced commit makes earlier unsynced ones durable too,
+  // as the log is written in order.
+  enum class Sync { kDurable, kUnsynced };
 
   // `window`: after the first operation arrives, wait this long for more to join.
-  GroupCommitter(SqliteDb& db, std::chrono::microseconds window, int max_operations);
+  // `synced`: whether durable commits wait for the disk (fsync: full) or not (fsync: normal).
+  GroupCommitter(SqliteDb& db, std::chrono::microseconds window, int max_operations, bool synced);
   // Finishes the queued operations, then stops.
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
@@ -32,20 +40,33 @@ class GroupCommitter {
 
   // Runs `op` and returns once its transaction has committed: its status, or the commit's
   // failure.
-  Status Run(const Operation& op);
+  Status Run(const Operation& op, Sync sync = Sync::kDurable);
 
   uint64_t transactions() const { return transactions_.load(); }
+  // Of those, the ones committed without waiting for the disk.
+  uint64_t unsynced_transactions() const { return unsynced_transactions_.load(); }
   uint64_t operations() const { return operations_.load(); }
 
  private:
-  using Pending = CommitQueue<Operation>::Pending;
+  struct Job {
+    const Operation* op;
+    Sync sync;
+  };
+  using Pending = CommitQueue<Job>::Pending;
 
   void RunBatch(std::deque<Pending*>& batch);
+  // Sets the connection's synchronous level for the next transaction, when it changes.
+  Status SyncCommits(bool synced);
 
   SqliteDb& db_;
+  const bool synced_;
+  // The level set on the connection, unknown until the first batch sets it; on the committer
+  // thread only.
+  std::optional<bool> syncing_;
   std::atomic<uint64_t> transactions_{0};
+  std::atomic<uint64_t> unsynced_transactions_{0};
   std::atomic<uint64_t> operations_{0};
-  CommitQueue<Operation> queue_;  // last: its thread runs RunBatch on the members above
+  CommitQueue<Job> queue_;  // last: its thread runs RunBatch on the members above
 };
 
 }  // namespace erphub::store

@@ -212,7 +212,8 @@ class SqliteStore final : public Store {
         reader_(std::move(reader)),
         checkpointer_(std::move(checkpointer)),
         committer_(std::make_unique<GroupCommitter>(*writer_, options.group_commit_window,
-                                                    options.max_operations_per_transaction)) {}
+                                                    options.max_operations_per_transaction,
+                                                    options.fsync == FsyncMode::kFull)) {}
 
   Result<std::vector<Accepted>> Accept(std::span<const Acceptance> items,
                                        std::span<const StateWrite> state) override;
@@ -251,6 +252,10 @@ class SqliteStore final : public Store {
 
  private:
   Status Write(const GroupCommitter::Operation& op) { return committer_->Run(op); }
+  // A write whose loss in a power cut only means redoing it (see GroupCommitter::Sync).
+  Status WriteUnsynced(const GroupCommitter::Operation& op) {
+    return committer_->Run(op, GroupCommitter::Sync::kUnsynced);
+  }
 
   // Runs `fn` on the read connection inside one read transaction (a consistent snapshot).
   template <typename T>
@@ -424,7 +429,8 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOpt
   const std::string claim_sql = ClaimQuery(options);
   std::vector<RawClaim> raw;
   bool returned_expired = false;
-  ERPHUB_TRY(Write([&](SqliteDb& db) -> Status {
+  // Unsynced: a claim lost in a power cut leaves the work ready, to be claimed again.
+  ERPHUB_TRY(WriteUnsynced([&](SqliteDb& db) -> Status {
     raw.clear();
     returned_expired = false;
     const Timestamp now = clock_.Now();
@@ -567,7 +573,7 @@ Result<Lease> SqliteStore::RenewLease(const Lease& lease, std::chrono::milliseco
     return InvalidArgumentError("a lease duration must be positive");
   }
   Lease renewed = lease;
-  ERPHUB_TRY(Write([&](SqliteDb& db) -> Status {
+  ERPHUB_TRY(WriteUnsynced([&](SqliteDb& db) -> Status {
     ERPHUB_ASSIGN_OR_RETURN(LeasedRow row, CheckLease(db, lease));
     (void)row;
     renewed.expires_at = clock_.Now() + std::chrono::duration_cast<microseconds>(duration);
@@ -1212,6 +1218,7 @@ Result<std::vector<NodeSeen>> SqliteStore::Nodes() {
 StoreStats SqliteStore::Stats() const {
   StoreStats stats;
   stats.transactions = committer_->transactions();
+  stats.unsynced_transactions = committer_->unsynced_transactions();
   stats.write_operations = committer_->operations();
   stats.accepted_messages = accepted_.load();
   stats.duplicate_messages = duplicates_.load();
