@@ -34,34 +34,26 @@ class WalCheckpointerTest : public ::testing::Test {
 
   uintmax_t WalBytes() const { return std::filesystem::file_size(path_ + "-wal"); }
 
-  // Waits up to 10 s for the checkpointer to have run more than `seen` checkpoints.
-  static bool CheckpointedPast(const WalCheckpointer& checkpointer, int seen) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (checkpointer.checkpoints() <= seen) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        return false;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
-  }
-
   TempDir dir_;
   std::string path_;
   std::unique_ptr<SqliteDb> writer_;
 };
 
-// The log is copied back on the checkpointer's own thread, while the writer goes on.
-TEST_F(WalCheckpointerTest, CheckpointsOnItsOwnThread) {
+// The log is copied into the database file on the checkpointer's own thread (the writer's
+// automatic checkpoints are off, and these commits stay short of its catch-up).
+TEST_F(WalCheckpointerTest, CopiesTheLogIntoTheDatabaseOnItsOwnThread) {
   auto checkpointer = WalCheckpointer::Start(*writer_, path_, 20);
   ASSERT_TRUE(checkpointer.ok()) << checkpointer.status().ToString();
-  for (int round = 0; round < 10; ++round) {
-    const int seen = (*checkpointer)->checkpoints();
-    Commit(30);
-    ASSERT_TRUE(CheckpointedPast(**checkpointer, seen)) << "round " << round;
+  const uintmax_t before = std::filesystem::file_size(path_);
+  Commit(15);  // 15 pages of rows, about 45 pages of log
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::filesystem::file_size(path_) < before + 15 * 4096 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  auto rows = writer_->QueryText("SELECT count(*) FROM t");
-  EXPECT_EQ(rows.value(), "300");
+  EXPECT_GE(std::filesystem::file_size(path_), before + 15 * 4096);
+  EXPECT_GE((*checkpointer)->checkpoints(), 1);
+  EXPECT_EQ((*checkpointer)->catch_ups(), 0);
 }
 
 // Commits with no pause between them never meet a fully copied log, so the log would grow

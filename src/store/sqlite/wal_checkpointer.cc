@@ -8,6 +8,8 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(SqliteDb& writer
                                                                 const std::string& path,
                                                                 int threshold_pages) {
   ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path, false));
+  // A connection finds the log at its first read; until then a checkpoint does nothing.
+  ERPHUB_TRY(db->QueryText("SELECT count(*) FROM sqlite_schema").status());
   std::unique_ptr<WalCheckpointer> checkpointer(
       new WalCheckpointer(writer, std::move(db), threshold_pages));
   WalCheckpointer* self = checkpointer.get();
@@ -44,8 +46,13 @@ void WalCheckpointer::Committed(int log_pages) {
   }
   if (log_pages >= kCatchUpFactor * threshold_pages_) {
     writer_.CheckpointPassive().ok();
+    catch_ups_.fetch_add(1);
     return;
   }
+  Request();
+}
+
+void WalCheckpointer::Request() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (due_) {
@@ -63,12 +70,12 @@ void WalCheckpointer::Run() {
     if (stopping_) {
       return;
     }
+    due_ = false;  // taken: a request while this one runs asks for another
     lock.unlock();
     // A failed passive checkpoint (I/O error, busy) leaves the log longer; the next commit past
     // the threshold asks again, and the writer's own commits are not affected.
     db_->CheckpointPassive().ok();
     lock.lock();
-    due_ = false;
     ++checkpoints_;
   }
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -20,7 +21,7 @@ namespace erphub::store {
 // as SQLite would have done at every threshold: little is left to copy by then.
 class WalCheckpointer {
  public:
-  static constexpr int kCatchUpFactor = 8;
+  static constexpr int kCatchUpFactor = 4;
 
   static Result<std::unique_ptr<WalCheckpointer>> Start(SqliteDb& writer, const std::string& path,
                                                         int threshold_pages = 1000);
@@ -29,8 +30,14 @@ class WalCheckpointer {
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
-  // Checkpoints run so far (for tests and figures).
+  // Asks for a checkpoint now, whatever the log's size: after a write failed for want of disk
+  // space, copying the log back lets it restart from its beginning once space is freed, instead
+  // of needing more.
+  void Request();
+
+  // Checkpoints run so far on this thread, and by the writer catching up (for tests).
   int checkpoints() const;
+  int catch_ups() const { return catch_ups_.load(); }
 
  private:
   WalCheckpointer(SqliteDb& writer, std::unique_ptr<SqliteDb> db, int threshold_pages);
@@ -47,7 +54,8 @@ class WalCheckpointer {
   bool due_ = false;       // guarded by mu_
   bool stopping_ = false;  // guarded by mu_
   int checkpoints_ = 0;    // guarded by mu_
-  std::thread thread_;     // last: started once the rest is built
+  std::atomic<int> catch_ups_{0};
+  std::thread thread_;  // last: started once the rest is built
 };
 
 }  // namespace erphub::store
