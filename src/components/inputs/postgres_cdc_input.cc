@@ -64,12 +64,8 @@ class PostgresCdcInput final : public Input {
     }
     context_ = context;
     state_key_ = PostgresCdcStateKey(context.flow);
-    auto probe = context_.intake->GetState(state_key_);
-    if (!probe.ok() && probe.status().code() == StatusCode::kUnimplemented) {
-      return Status(StatusCode::kFailedPrecondition,
-                    "the postgres_cdc input keeps its position in the store, which this hub "
-                    "lacks");
-    }
+    ERPHUB_TRY(RequireStoreState(*context_.intake, state_key_,
+                                 "the postgres_cdc input keeps its position"));
     poller_.Start([this] { Run(); });
     return Status::Ok();
   }

@@ -69,12 +69,8 @@ class SqlInput final : public Input {
     }
     context_ = context;
     state_key_ = "sql-input:" + context.flow;
-    // The watermark lives in the store: an intake without one cannot run this input.
-    auto probe = context_.intake->GetState(state_key_);
-    if (!probe.ok() && probe.status().code() == StatusCode::kUnimplemented) {
-      return Status(StatusCode::kFailedPrecondition,
-                    "the sql input keeps its watermark in the store, which this hub lacks");
-    }
+    ERPHUB_TRY(
+        RequireStoreState(*context_.intake, state_key_, "the sql input keeps its watermark"));
     poller_.Start([this] { Run(); });
     return Status::Ok();
   }
