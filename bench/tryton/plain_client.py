@@ -5,9 +5,13 @@
   plain_client.py orders PREFIX COUNT CUSTOMERS PRODUCTS   canonical sales orders, one per line
   plain_client.py run FILE [BATCH]                   create the sales, quote, confirm: one order
                                                      per call, or BATCH orders per call
+  plain_client.py processed FILE [TIMEOUT]           waits until the sale of every order in FILE
+                                                     has its invoice and shipment
 
 Tryton's address comes from TRYTON_URL, TRYTON_DB, TRYTON_USER, TRYTON_PASSWORD (scripts/tryton.sh
-prints them). `run` prints {"orders": N, "seconds": S}.
+prints them). `run` prints {"orders": N, "seconds": S, "create": S, "quote": S, "confirm": S}
+(the seconds spent in each kind of call); `processed` prints {"orders": N, "processed": N,
+"waited": S}.
 """
 import json
 import os
@@ -137,13 +141,37 @@ def run(path, batch):
                 'quantity': float(line['quantity']), 'unit_price': Decimal(line['unit_price']),
                 'taxes': [['add', [tax]]]} for line in order['lines']]]]}
 
+    spent = {'create': 0.0, 'quote': 0.0, 'confirm': 0.0}
+
+    def timed(step, *args):
+        began = time.monotonic()
+        result = t.model('sale.sale', step, *args)
+        spent[step] += time.monotonic() - began
+        return result
+
     start = time.monotonic()
     for first in range(0, len(records), batch):
-        sales = t.model('sale.sale', 'create',
-                        [values(order) for order in records[first:first + batch]])
-        t.model('sale.sale', 'quote', sales)
-        t.model('sale.sale', 'confirm', sales)
-    print(json.dumps({'orders': len(records), 'seconds': time.monotonic() - start}))
+        sales = timed('create', [values(order) for order in records[first:first + batch]])
+        timed('quote', sales)
+        timed('confirm', sales)
+    print(json.dumps(dict(orders=len(records), seconds=time.monotonic() - start, **spent)))
+
+
+def processed(path, timeout):
+    """Waits until the sale of every order in FILE has its invoice and its shipment."""
+    t = Tryton()
+    numbers = [json.loads(line)['order_number'] for line in open(path)]
+    start = time.monotonic()
+    while True:
+        sales = t.model('sale.sale', 'search_read', [['reference', 'in', numbers]], 0, None, None,
+                        ['state', 'invoices', 'shipments'])
+        done = [s for s in sales if s['state'] in ('processing', 'done') and s['invoices'] and
+                s['shipments']]
+        if len(done) == len(numbers) or time.monotonic() - start > timeout:
+            break
+        time.sleep(0.2)
+    print(json.dumps({'orders': len(numbers), 'processed': len(done),
+                      'waited': time.monotonic() - start}))
 
 
 if __name__ == '__main__':
@@ -154,5 +182,7 @@ if __name__ == '__main__':
         orders(args[0], int(args[1]), int(args[2]), int(args[3]))
     elif command == 'run':
         run(args[0], int(args[1]) if len(args) > 1 else 1)
+    elif command == 'processed':
+        processed(args[0], float(args[1]) if len(args) > 1 else 600)
     else:
         sys.exit(__doc__)

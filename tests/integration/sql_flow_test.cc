@@ -138,6 +138,8 @@ flows:
 TEST_F(SqlFlowTest, TheDatabaseSyncExampleLints) {
   EXPECT_EQ(RunErphub("lint " + Source("examples/database-sync/erphub.yaml")), 0) << err_;
   EXPECT_NE(out_.find("1 flow (legacy-orders)"), std::string::npos) << out_;
+  EXPECT_EQ(RunErphub("lint " + Source("examples/database-sync/cdc.yaml")), 0) << err_;
+  EXPECT_NE(out_.find("1 flow (erp-stock)"), std::string::npos) << out_;
 }
 
 }  // namespace
