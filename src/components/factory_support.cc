@@ -1,5 +1,8 @@
 #include "components/factory_support.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "core/clock.h"
 #include "core/diagnostic.h"
 
@@ -27,6 +30,16 @@ std::vector<CheckProblem> IsHttpUrl(const Value& value) {
     return {};
   }
   return {{"", "must start with http:// or https://"}};
+}
+
+db::ConnectionOptions DbConnectionOptions(const ComponentConfig& config, const ComponentEnv& env) {
+  db::ConnectionOptions options;
+  options.url = std::string(config.GetString("url"));
+  options.password = std::string(config.GetString("password"));
+  options.base_dir = env.base_dir;
+  options.timeout_seconds =
+      static_cast<int>(std::max<int64_t>(1, config.GetDuration("timeout").count() / 1000));
+  return options;
 }
 
 }  // namespace erphub::components

@@ -9,6 +9,7 @@
 #include "core/component_registry.h"
 #include "core/component_spec.h"
 #include "core/status.h"
+#include "db/connection.h"
 
 namespace erphub::components {
 
@@ -27,5 +28,10 @@ std::vector<CheckProblem> IsHttpUrl(const Value& value);
 
 // The clock of the environment, or the system clock when the environment has none.
 const Clock& EnvClock(const ComponentEnv& env);
+
+// The database connection of a component whose spec has the fields `url`, `password` and
+// `timeout` (taken in whole seconds, at least 1); relative sqlite: paths resolve against the
+// config's folder.
+db::ConnectionOptions DbConnectionOptions(const ComponentConfig& config, const ComponentEnv& env);
 
 }  // namespace erphub::components

@@ -1,22 +1,11 @@
 #include "db/pg_copy_text.h"
 
+#include "core/hex.h"
+
 namespace erphub::db {
 namespace {
 
 bool IsOctal(char c) { return c >= '0' && c <= '7'; }
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 }  // namespace
 
@@ -76,8 +65,8 @@ Status ParseCopyTextRow(std::string_view line, std::vector<std::optional<std::st
             case 'x': {
               int value = 0;
               int digits = 0;
-              while (digits < 2 && j + 1 < raw.size() && HexDigit(raw[j + 1]) >= 0) {
-                value = value * 16 + HexDigit(raw[++j]);
+              while (digits < 2 && j + 1 < raw.size() && HexDigitValue(raw[j + 1]) >= 0) {
+                value = value * 16 + HexDigitValue(raw[++j]);
                 ++digits;
               }
               if (digits == 0) {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "db/pg_connect.h"
 #include "db/sql_text.h"
 
 namespace erphub::db {
@@ -17,14 +18,6 @@ namespace {
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 PGconn* Conn(void* conn) { return static_cast<PGconn*>(conn); }
-
-std::string Trimmed(const char* text) {
-  std::string out = text == nullptr ? "" : text;
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) {
-    out.pop_back();
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -36,30 +29,10 @@ int64_t PgNow() {
 
 Result<std::unique_ptr<PgSession>> PgSession::Connect(const ConnectionOptions& options,
                                                       bool replication) {
-  std::string timeout = std::to_string(options.timeout_seconds);
-  std::vector<const char*> keywords = {"dbname", "connect_timeout", "application_name"};
-  std::vector<const char*> values = {options.url.c_str(), timeout.c_str(), "erphub-cdc"};
-  if (!options.password.empty()) {
-    keywords.push_back("password");
-    values.push_back(options.password.c_str());
-  }
-  if (replication) {
-    keywords.push_back("replication");
-    values.push_back("database");
-  }
-  keywords.push_back(nullptr);
-  values.push_back(nullptr);
-  PGconn* conn = PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1);
-  if (conn == nullptr) {
-    return UnavailableError("postgresql: out of memory");
-  }
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string message = Trimmed(PQerrorMessage(conn));
-    PQfinish(conn);
-    return UnavailableError("postgresql: cannot connect to " + RedactUrl(options.url) + ": " +
-                            message);
-  }
-  std::unique_ptr<PgSession> session(new PgSession(conn));
+  ERPHUB_ASSIGN_OR_RETURN(
+      PgConnPtr conn,
+      PgConnect(options, "erphub-cdc", replication ? PgReplication::kYes : PgReplication::kNo));
+  std::unique_ptr<PgSession> session(new PgSession(conn.release()));
   ERPHUB_TRY(session->Exec("SET TimeZone = 'UTC'"));
   ERPHUB_TRY(session->Exec("SET DateStyle = 'ISO, YMD'"));
   if (!replication) {
@@ -77,15 +50,16 @@ Status PgSession::ErrorOf(const void* result_ptr) const {
   const char* state_text =
       result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_SQLSTATE);
   std::string state = state_text == nullptr ? "" : state_text;
-  std::string message = "postgresql: " + Trimmed(result == nullptr ? PQerrorMessage(Conn(conn_))
-                                                                   : PQresultErrorMessage(result));
+  std::string message =
+      "postgresql: " +
+      PgTrimmed(result == nullptr ? PQerrorMessage(Conn(conn_)) : PQresultErrorMessage(result));
   if (message == "postgresql: ") {
-    message += Trimmed(PQerrorMessage(Conn(conn_)));
+    message += PgTrimmed(PQerrorMessage(Conn(conn_)));
   }
   if (result != nullptr) {
     const char* detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
     if (detail != nullptr && message.find(detail) == std::string::npos) {
-      message += " (" + Trimmed(detail) + ")";
+      message += " (" + PgTrimmed(detail) + ")";
     }
   }
   if (Broken() || state.empty() || state.starts_with("08") || state.starts_with("53") ||
@@ -216,7 +190,7 @@ Result<std::optional<std::string>> PgSession::ReadFrame(std::chrono::millisecond
     }
     if (length == -2) {
       return UnavailableError("postgresql: replication stream lost: " +
-                              Trimmed(PQerrorMessage(Conn(conn_))));
+                              PgTrimmed(PQerrorMessage(Conn(conn_))));
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -228,7 +202,7 @@ Result<std::optional<std::string>> PgSession::ReadFrame(std::chrono::millisecond
     if (ready > 0) {
       if (PQconsumeInput(Conn(conn_)) == 0) {
         return UnavailableError("postgresql: replication stream lost: " +
-                                Trimmed(PQerrorMessage(Conn(conn_))));
+                                PgTrimmed(PQerrorMessage(Conn(conn_))));
       }
       continue;
     }
@@ -243,7 +217,7 @@ Status PgSession::SendStatus(pgoutput::Lsn flushed, bool reply_requested) {
   if (PQputCopyData(Conn(conn_), frame.data(), static_cast<int>(frame.size())) != 1 ||
       PQflush(Conn(conn_)) != 0) {
     return UnavailableError("postgresql: cannot send a status update: " +
-                            Trimmed(PQerrorMessage(Conn(conn_))));
+                            PgTrimmed(PQerrorMessage(Conn(conn_))));
   }
   return Status::Ok();
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "db/params.h"
+#include "db/pg_connect.h"
 #include "db/pg_value.h"
 #include "db/sql_text.h"
 
@@ -15,25 +16,18 @@ namespace {
 
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
-std::string Trimmed(const char* text) {
-  std::string out = text == nullptr ? "" : text;
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) {
-    out.pop_back();
-  }
-  return out;
-}
-
 // The status of a failed statement, by its SQLSTATE.
 Status StatementError(PGconn* conn, const PGresult* result) {
   const char* state_text =
       result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_SQLSTATE);
   std::string state = state_text == nullptr ? "" : state_text;
-  std::string message = "postgresql: " + Trimmed(result == nullptr ? PQerrorMessage(conn)
-                                                                   : PQresultErrorMessage(result));
+  std::string message =
+      "postgresql: " +
+      PgTrimmed(result == nullptr ? PQerrorMessage(conn) : PQresultErrorMessage(result));
   if (result != nullptr) {
     const char* detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
     if (detail != nullptr && message.find(detail) == std::string::npos) {
-      message += " (" + Trimmed(detail) + ")";
+      message += " (" + PgTrimmed(detail) + ")";
     }
   }
   if (PQstatus(conn) == CONNECTION_BAD || state.empty() || state.starts_with("08") ||
@@ -147,26 +141,8 @@ class PostgresConnection final : public Connection {
 }  // namespace
 
 Result<std::unique_ptr<Connection>> ConnectPostgres(const ConnectionOptions& options) {
-  std::string timeout = std::to_string(options.timeout_seconds);
-  std::vector<const char*> keywords = {"dbname", "connect_timeout", "application_name"};
-  std::vector<const char*> values = {options.url.c_str(), timeout.c_str(), "erphub"};
-  if (!options.password.empty()) {
-    keywords.push_back("password");
-    values.push_back(options.password.c_str());
-  }
-  keywords.push_back(nullptr);
-  values.push_back(nullptr);
-  PGconn* conn = PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1);
-  if (conn == nullptr) {
-    return UnavailableError("postgresql: out of memory");
-  }
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string message = Trimmed(PQerrorMessage(conn));
-    PQfinish(conn);
-    return UnavailableError("postgresql: cannot connect to " + RedactUrl(options.url) + ": " +
-                            message);
-  }
-  auto connection = std::make_unique<PostgresConnection>(conn);
+  ERPHUB_ASSIGN_OR_RETURN(PgConnPtr conn, PgConnect(options, "erphub"));
+  auto connection = std::make_unique<PostgresConnection>(conn.release());
   for (const std::string& setup :
        {std::string("SET TimeZone = 'UTC'"), std::string("SET DateStyle = 'ISO, YMD'"),
         "SET statement_timeout = " + std::to_string(options.timeout_seconds * 1000)}) {

@@ -2,7 +2,8 @@
 
 // Builds components from YAML the way a config file declares them, and fakes the engine's side
 // of the component interfaces: an Intake that records what it is given and can answer late,
-// report duplicates, refuse when overloaded or fail; and Metrics that count.
+// report duplicates, refuse when overloaded or fail; one that also keeps the store's state;
+// and Metrics that count.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -290,6 +292,112 @@ class FakeIntake : public Intake {
   int accept_calls_ = 0;
 };
 
+// Whether each change's expected value (nullopt: no value) is the one in `values`, as the store
+// checks compare-and-set; kConflict naming the first key that changed.
+inline Status CheckExpectedState(const std::map<std::string, std::string>& values,
+                                 std::span<const StateChange> changes) {
+  for (const StateChange& change : changes) {
+    auto it = values.find(change.key);
+    bool matches = change.expected.has_value()
+                       ? it != values.end() && it->second == *change.expected
+                       : it == values.end();
+    if (!matches) {
+      return Status(StatusCode::kConflict, "state changed: " + change.key);
+    }
+  }
+  return Status::Ok();
+}
+
+// The engine's intake with its store's state: AcceptWithState applies the messages and the state
+// changes together or not at all, as the store does. Records every item of every commit, before
+// de-duplication, to see repeats; can be told to fail commits, as a store that is away or a
+// crash would lose them.
+class StateIntake : public FakeIntake {
+ public:
+  Result<std::vector<IntakeResult>> AcceptWithState(std::vector<IntakeItem> items,
+                                                    std::vector<StateChange> state) override {
+    std::lock_guard lock(state_mu_);
+    if (fail_after_ >= 0 && commits_ >= fail_after_) {
+      ++failed_commits_;
+      return UnavailableError("the store is away");
+    }
+    ERPHUB_TRY(CheckExpectedState(values_, state));
+    std::vector<IntakeItem> offered = items;
+    auto accepted = Accept(std::move(items));
+    if (!accepted.ok()) {
+      return accepted;
+    }
+    ++commits_;
+    for (IntakeItem& item : offered) {
+      committed_.push_back(std::move(item));
+    }
+    for (const StateChange& change : state) {
+      values_[change.key] = change.value;
+    }
+    return accepted;
+  }
+
+  Result<std::optional<std::string>> GetState(std::string_view key) override {
+    std::lock_guard lock(state_mu_);
+    auto it = values_.find(std::string(key));
+    if (it == values_.end()) {
+      return std::optional<std::string>();
+    }
+    return std::optional<std::string>(it->second);
+  }
+  // Writes state outside a commit, as a command-line tool does.
+  void SetState(const std::string& key, const std::string& value) {
+    std::lock_guard lock(state_mu_);
+    values_[key] = value;
+  }
+
+  std::vector<IntakeItem> committed() const {
+    std::lock_guard lock(state_mu_);
+    return committed_;
+  }
+  // Every item committed whose event id starts with `prefix`.
+  std::vector<IntakeItem> Committed(std::string_view prefix) const {
+    std::lock_guard lock(state_mu_);
+    std::vector<IntakeItem> found;
+    for (const IntakeItem& item : committed_) {
+      if (item.event_id.starts_with(prefix)) {
+        found.push_back(item);
+      }
+    }
+    return found;
+  }
+  size_t count() const {
+    std::lock_guard lock(state_mu_);
+    return committed_.size();
+  }
+  size_t state_size() const {
+    std::lock_guard lock(state_mu_);
+    return values_.size();
+  }
+
+  // Commits after the next `n` fail until Heal(); FailAfter(0) fails every commit from now on.
+  void FailAfter(int n) {
+    std::lock_guard lock(state_mu_);
+    fail_after_ = commits_ + n;
+  }
+  void Heal() {
+    std::lock_guard lock(state_mu_);
+    fail_after_ = -1;
+  }
+  int failed_commits() const {
+    std::lock_guard lock(state_mu_);
+    return failed_commits_;
+  }
+
+ private:
+  mutable std::mutex state_mu_;
+  std::map<std::string, std::string> values_;
+  std::vector<IntakeItem> committed_;
+  int commits_ = 0;
+  int fail_after_ = -1;  // commits_ from which commits fail; -1: none do
+  int failed_commits_ = 0;
+};
+
 // The store's key/value state in memory, with compare-and-set as the store does it. Can be told
 // to lose the next `n` races (answer kConflict) to exercise retries.
 class FakeStateStore : public StateStore {
@@ -309,15 +417,7 @@ class FakeStateStore : public StateStore {
       --conflicts_;
       return Status(StatusCode::kConflict, "lost a race");
     }
-    for (const StateChange& change : changes) {
-      auto it = values_.find(change.key);
-      bool matches = change.expected.has_value()
-                         ? it != values_.end() && it->second == *change.expected
-                         : it == values_.end();
-      if (!matches) {
-        return Status(StatusCode::kConflict, "state changed: " + change.key);
-      }
-    }
+    ERPHUB_TRY(CheckExpectedState(values_, changes));
     for (const StateChange& change : changes) {
       values_[change.key] = change.value;
     }

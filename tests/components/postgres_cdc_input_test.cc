@@ -19,86 +19,8 @@ namespace {
 
 using std::chrono::seconds;
 using testing::Build;
+using testing::StateIntake;
 using testing::WaitUntil;
-
-// The store's side: AcceptWithState applies messages and state together or not at all. Records
-// what each commit carried (before de-duplication, to see repeats); can fail every commit, as a
-// store that is away.
-class StoreIntake : public testing::FakeIntake {
- public:
-  Result<std::vector<IntakeResult>> AcceptWithState(std::vector<IntakeItem> items,
-                                                    std::vector<StateChange> state) override {
-    std::lock_guard lock(state_mu_);
-    if (failing_ || (fail_after_ >= 0 && commits_ >= fail_after_)) {
-      ++failures_;
-      return UnavailableError("the store is away");
-    }
-    for (const StateChange& change : state) {
-      auto it = values_.find(change.key);
-      bool matches = change.expected.has_value()
-                         ? it != values_.end() && it->second == *change.expected
-                         : it == values_.end();
-      if (!matches) {
-        return Status(StatusCode::kConflict, "state changed: " + change.key);
-      }
-    }
-    std::vector<IntakeItem> offered = items;
-    auto accepted = Accept(std::move(items));
-    if (!accepted.ok()) {
-      return accepted;
-    }
-    ++commits_;
-    for (IntakeItem& item : offered) {
-      committed_.push_back(std::move(item));
-    }
-    for (const StateChange& change : state) {
-      values_[change.key] = change.value;
-    }
-    return accepted;
-  }
-
-  Result<std::optional<std::string>> GetState(std::string_view key) override {
-    std::lock_guard lock(state_mu_);
-    auto it = values_.find(std::string(key));
-    return it == values_.end() ? std::optional<std::string>()
-                               : std::optional<std::string>(it->second);
-  }
-
-  std::vector<IntakeItem> committed() const {
-    std::lock_guard lock(state_mu_);
-    return committed_;
-  }
-  size_t count() const {
-    std::lock_guard lock(state_mu_);
-    return committed_.size();
-  }
-  void set_failing(bool failing) {
-    std::lock_guard lock(state_mu_);
-    failing_ = failing;
-  }
-  // Commits after the first `n` (from now) fail until set_failing(false)/FailAfter(-1).
-  void FailAfter(int n) {
-    std::lock_guard lock(state_mu_);
-    fail_after_ = n < 0 ? -1 : commits_ + n;
-  }
-  int failures() const {
-    std::lock_guard lock(state_mu_);
-    return failures_;
-  }
-  void SetState(const std::string& key, const std::string& value) {
-    std::lock_guard lock(state_mu_);
-    values_[key] = value;
-  }
-
- private:
-  mutable std::mutex state_mu_;
-  std::map<std::string, std::string> values_;
-  std::vector<IntakeItem> committed_;
-  bool failing_ = false;
-  int fail_after_ = -1;
-  int commits_ = 0;
-  int failures_ = 0;
-};
 
 class PostgresCdcInputTest : public ::testing::Test {
  protected:
@@ -158,7 +80,7 @@ class PostgresCdcInputTest : public ::testing::Test {
     return value.is_null() ? "null" : std::string(value.as_string());
   }
 
-  void StartInput(StoreIntake& intake, int batch, const std::string& more = "") {
+  void StartInput(StateIntake& intake, int batch, const std::string& more = "") {
     std::string yaml = "postgres_cdc: {url: \"" + url_ + "\", publication: " + publication_ +
                        ", slot: " + slot_ + ", tables: [" + table_ +
                        "], batch: " + std::to_string(batch) + ", retry_interval: 20ms" + more + "}";
@@ -183,7 +105,7 @@ class PostgresCdcInputTest : public ::testing::Test {
 
   // Replays the committed changes per key and compares with the table; every event id once;
   // per key, a read (if any) comes first.
-  void ExpectMatchesTable(const StoreIntake& intake) {
+  void ExpectMatchesTable(const StateIntake& intake) {
     std::map<std::string, std::string> replayed;
     std::set<std::string> event_ids;
     std::map<std::string, int> changes_seen;
@@ -220,7 +142,7 @@ class PostgresCdcInputTest : public ::testing::Test {
     EXPECT_EQ(replayed, actual);
   }
 
-  static std::vector<std::string> Ops(const StoreIntake& intake) {
+  static std::vector<std::string> Ops(const StateIntake& intake) {
     std::vector<std::string> ops;
     for (const IntakeItem& item : intake.committed()) {
       ops.push_back(std::string(item.payload.Get("op").as_string()) + ":" +
@@ -241,7 +163,7 @@ class PostgresCdcInputTest : public ::testing::Test {
 TEST_F(PostgresCdcInputTest, SnapshotThenStreamsChangesWithBeforeAndAfterImages) {
   Run("INSERT INTO " + table_ +
       " SELECT i, 'row ' || i, i * 1.5, NULL FROM generate_series(1, 10) i");
-  StoreIntake intake;
+  StateIntake intake;
   StartInput(intake, 3);
   ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 10; }));
   Run("INSERT INTO " + table_ + " VALUES (11, 'eleven', 12345678.91, NULL)");
@@ -288,7 +210,7 @@ TEST_F(PostgresCdcInputTest, UnchangedToastColumnsAreNeverGivenAWrongValue) {
   // Random text does not compress: stored out of line (TOAST), over 2 KB.
   Run("INSERT INTO " + table_ +
       " SELECT 1, 'a', 1, string_agg(md5(random()::text), '') FROM generate_series(1, 300)");
-  StoreIntake intake;
+  StateIntake intake;
   StartInput(intake, 100);
   ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 1; }));
   const std::string big = Scalar("SELECT big FROM " + table_ + " WHERE id = 1");
@@ -310,18 +232,17 @@ TEST_F(PostgresCdcInputTest, UnchangedToastColumnsAreNeverGivenAWrongValue) {
 
 TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
   Run("INSERT INTO " + table_ + " SELECT i, 'v0' FROM generate_series(1, 20) i");
-  StoreIntake intake;
+  StateIntake intake;
   intake.FailAfter(3);  // the slot's commit and two chunks of 2 rows, then the store is away
   StartInput(intake, 2);
-  ASSERT_TRUE(WaitUntil([&] { return intake.failures() > 0; }));
+  ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() > 0; }));
   StopInput();
   ASSERT_EQ(intake.count(), 4u);
   // While stopped: a row already read, rows not read yet, a new row.
   Run("UPDATE " + table_ + " SET name = 'v1' WHERE id IN (1, 15)");
   Run("DELETE FROM " + table_ + " WHERE id = 16");
   Run("INSERT INTO " + table_ + " VALUES (21, 'v1')");
-  intake.FailAfter(-1);
-  intake.set_failing(false);
+  intake.Heal();
   StartInput(intake, 2);
   // Snapshot rows 5..21 (without 16), then the update of 1 (read before the change).
   ASSERT_TRUE(WaitUntil([&] {
@@ -336,10 +257,10 @@ TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
   }));
   intake.FailAfter(1);
   Run("UPDATE " + table_ + " SET name = 'v3' WHERE id BETWEEN 10 AND 14");
-  ASSERT_TRUE(WaitUntil([&] { return intake.failures() > 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() > 1; }));
   StopInput();
   Run("UPDATE " + table_ + " SET name = 'v4' WHERE id = 20");
-  intake.FailAfter(-1);
+  intake.Heal();
   StartInput(intake, 2);
   ASSERT_TRUE(WaitUntil([&] {
     auto ops = Ops(intake);
@@ -358,7 +279,7 @@ TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
 
 TEST_F(PostgresCdcInputTest, ADroppedSlotStopsTheInputWithTheWayBack) {
   Run("INSERT INTO " + table_ + " VALUES (1, 'a')");
-  StoreIntake intake;
+  StateIntake intake;
   StartInput(intake, 10);
   ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 1; }));
   StopInput();
@@ -401,7 +322,7 @@ TEST_F(PostgresCdcInputTest, ADroppedSlotStopsTheInputWithTheWayBack) {
 }
 
 TEST_F(PostgresCdcInputTest, ThePositionIsAcknowledgedOnlyAfterTheStoreCommitted) {
-  StoreIntake intake;
+  StateIntake intake;
   StartInput(intake, 10);
   // Streaming: the snapshot is committed and the slot read.
   ASSERT_TRUE(WaitUntil([&] {
@@ -411,17 +332,17 @@ TEST_F(PostgresCdcInputTest, ThePositionIsAcknowledgedOnlyAfterTheStoreCommitted
            Scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot_ +
                   "' AND active") == "1";
   }));
-  intake.set_failing(true);
+  intake.FailAfter(0);
   const std::string before_insert = Scalar("SELECT pg_current_wal_insert_lsn()");
-  const int failures = intake.failures();
+  const int failures = intake.failed_commits();
   Run("INSERT INTO " + table_ + " VALUES (1, 'a'), (2, 'b')");
-  ASSERT_TRUE(WaitUntil([&] { return intake.failures() >= failures + 2; }));
+  ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() >= failures + 2; }));
   // Before the insert's commit: not acknowledged while the store could not commit it.
   EXPECT_EQ(Scalar("SELECT confirmed_flush_lsn <= '" + before_insert +
                    "' FROM pg_replication_slots WHERE slot_name = '" + slot_ + "'"),
             "t");
   EXPECT_EQ(intake.count(), 0u);
-  intake.set_failing(false);
+  intake.Heal();
   ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 2; }));
   EXPECT_TRUE(WaitUntil([&] {
     return Scalar("SELECT confirmed_flush_lsn > '" + before_insert +

@@ -17,66 +17,8 @@ namespace {
 
 using db::Dialect;
 using testing::Build;
+using testing::StateIntake;
 using testing::WaitUntil;
-
-// The engine's intake with its store's state: AcceptWithState applies the messages and the
-// state together or not at all, as the store does. Records every item of every commit, before
-// de-duplication, to see repeats; can be told to fail commits, as a crash would lose them.
-class StateIntake : public testing::FakeIntake {
- public:
-  Result<std::vector<IntakeResult>> AcceptWithState(std::vector<IntakeItem> items,
-                                                    std::vector<StateChange> state) override {
-    std::lock_guard lock(state_mu_);
-    if (failures_ > 0) {
-      --failures_;
-      return UnavailableError("the store is away");
-    }
-    for (const StateChange& change : state) {
-      auto it = values_.find(change.key);
-      bool matches = change.expected.has_value()
-                         ? it != values_.end() && it->second == *change.expected
-                         : it == values_.end();
-      if (!matches) {
-        return Status(StatusCode::kConflict, "state changed: " + change.key);
-      }
-    }
-    std::vector<IntakeItem> offered = items;
-    auto accepted = Accept(std::move(items));
-    if (!accepted.ok()) {
-      return accepted;
-    }
-    for (IntakeItem& item : offered) {
-      committed_.push_back(std::move(item));
-    }
-    for (const StateChange& change : state) {
-      values_[change.key] = change.value;
-    }
-    return accepted;
-  }
-
-  Result<std::optional<std::string>> GetState(std::string_view key) override {
-    std::lock_guard lock(state_mu_);
-    auto it = values_.find(std::string(key));
-    return it == values_.end() ? std::optional<std::string>()
-                               : std::optional<std::string>(it->second);
-  }
-
-  std::vector<IntakeItem> committed() const {
-    std::lock_guard lock(state_mu_);
-    return committed_;
-  }
-  // The next `n` commits fail, as if the store were away.
-  void FailNext(int n) {
-    std::lock_guard lock(state_mu_);
-    failures_ = n;
-  }
-
- private:
-  mutable std::mutex state_mu_;
-  std::map<std::string, std::string> values_;
-  std::vector<IntakeItem> committed_;
-  int failures_ = 0;
-};
 
 std::string ChangesTable(Dialect dialect, const std::string& name) {
   switch (dialect) {
@@ -167,9 +109,11 @@ TEST_P(SqlInputTest, ResumesFromItsWatermarkWithoutGapsOrRepeats) {
   StateIntake intake;
   std::string fields = "table: " + table_ + ", watermark: [updated_at, id], batch: 3";
   {
-    intake.FailNext(1);  // the first commit is lost: read again from the stored watermark
+    intake.FailAfter(0);  // the first commits are lost: read again from the stored watermark
     auto input = Start(intake, fields);
     ASSERT_NE(input, nullptr);
+    ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() >= 1; }));
+    intake.Heal();
     ASSERT_TRUE(WaitUntil([&] { return intake.committed().size() >= 10; }));
     input->Stop();
   }

@@ -64,12 +64,8 @@ class PostgresCdcInput final : public Input {
     }
     context_ = context;
     state_key_ = PostgresCdcStateKey(context.flow);
-    auto probe = context_.intake->GetState(state_key_);
-    if (!probe.ok() && probe.status().code() == StatusCode::kUnimplemented) {
-      return Status(StatusCode::kFailedPrecondition,
-                    "the postgres_cdc input keeps its position in the store, which this hub "
-                    "lacks");
-    }
+    ERPHUB_TRY(RequireStoreState(*context_.intake, state_key_,
+                                 "the postgres_cdc input keeps its position"));
     poller_.Start([this] { Run(); });
     return Status::Ok();
   }
@@ -645,11 +641,7 @@ ComponentSpec PostgresCdcInputSpec() {
 Result<std::unique_ptr<Component>> MakePostgresCdcInput(const ComponentConfig& config,
                                                         const ComponentEnv& env) {
   CdcSettings settings;
-  settings.connection.url = std::string(config.GetString("url"));
-  settings.connection.password = std::string(config.GetString("password"));
-  settings.connection.base_dir = env.base_dir;
-  settings.connection.timeout_seconds =
-      static_cast<int>(std::max<int64_t>(1, config.GetDuration("timeout").count() / 1000));
+  settings.connection = DbConnectionOptions(config, env);
   settings.publication = std::string(config.GetString("publication"));
   settings.slot = std::string(config.GetString("slot"));
   for (const Value& table : config.Get("tables").as_array()) {

@@ -69,12 +69,8 @@ class SqlInput final : public Input {
     }
     context_ = context;
     state_key_ = "sql-input:" + context.flow;
-    // The watermark lives in the store: an intake without one cannot run this input.
-    auto probe = context_.intake->GetState(state_key_);
-    if (!probe.ok() && probe.status().code() == StatusCode::kUnimplemented) {
-      return Status(StatusCode::kFailedPrecondition,
-                    "the sql input keeps its watermark in the store, which this hub lacks");
-    }
+    ERPHUB_TRY(
+        RequireStoreState(*context_.intake, state_key_, "the sql input keeps its watermark"));
     poller_.Start([this] { Run(); });
     return Status::Ok();
   }
@@ -332,11 +328,7 @@ ComponentSpec SqlInputSpec() {
 Result<std::unique_ptr<Component>> MakeSqlInput(const ComponentConfig& config,
                                                 const ComponentEnv& env) {
   SqlInputSettings settings;
-  settings.connection.url = std::string(config.GetString("url"));
-  settings.connection.password = std::string(config.GetString("password"));
-  settings.connection.base_dir = env.base_dir;
-  settings.connection.timeout_seconds =
-      static_cast<int>(std::max<int64_t>(1, config.GetDuration("timeout").count() / 1000));
+  settings.connection = DbConnectionOptions(config, env);
   ERPHUB_ASSIGN_OR_RETURN(db::Dialect dialect, db::DialectOfUrl(settings.connection.url));
   if (config.Has("table")) {
     settings.source_name = std::string(config.GetString("table"));

@@ -1,5 +1,7 @@
 #include "components/inputs/state_commit.h"
 
+#include <string>
+
 #include "core/json.h"
 
 namespace erphub::components {
@@ -26,6 +28,15 @@ Status CommitWithState(Intake& intake, std::vector<IntakeItem> items,
     accepted = intake.AcceptWithState({}, state);
   }
   return accepted.status();
+}
+
+Status RequireStoreState(Intake& intake, std::string_view key, std::string_view what) {
+  auto probe = intake.GetState(key);
+  if (!probe.ok() && probe.status().code() == StatusCode::kUnimplemented) {
+    return Status(StatusCode::kFailedPrecondition,
+                  std::string(what) + " in the store, which this hub lacks");
+  }
+  return Status::Ok();
 }
 
 }  // namespace erphub::components

@@ -91,12 +91,8 @@ class TrytonInput final : public Input {
                                       .recent = {}});
     }
     settings_.entities.clear();
-    // The watermarks live in the store: an intake without one cannot run this input.
-    auto probe = context_.intake->GetState(entities_.front().key);
-    if (!probe.ok() && probe.status().code() == StatusCode::kUnimplemented) {
-      return Status(StatusCode::kFailedPrecondition,
-                    "the tryton input keeps its watermarks in the store, which this hub lacks");
-    }
+    ERPHUB_TRY(RequireStoreState(*context_.intake, entities_.front().key,
+                                 "the tryton input keeps its watermarks"));
     poller_.Start([this] { Run(); });
     return Status::Ok();
   }

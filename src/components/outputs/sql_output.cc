@@ -274,11 +274,7 @@ ComponentSpec SqlOutputSpec() {
 Result<std::unique_ptr<Component>> MakeSqlOutput(const ComponentConfig& config,
                                                  const ComponentEnv& env) {
   SqlOutputSettings settings;
-  settings.connection.url = std::string(config.GetString("url"));
-  settings.connection.password = std::string(config.GetString("password"));
-  settings.connection.base_dir = env.base_dir;
-  settings.connection.timeout_seconds =
-      static_cast<int>(std::max<int64_t>(1, config.GetDuration("timeout").count() / 1000));
+  settings.connection = DbConnectionOptions(config, env);
   ERPHUB_ASSIGN_OR_RETURN(db::Dialect dialect, db::DialectOfUrl(settings.connection.url));
   settings.table = std::string(config.GetString("table"));
   for (const Value& column : config.Get("key").as_array()) {

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-#include <mutex>
 #include <set>
 
 #include "components/component_harness.h"
@@ -20,95 +18,9 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+using testing::StateIntake;
 using tryton::testing::GetTestServer;
 using tryton::testing::UniqueSuffix;
-
-// The engine's intake with its store's state: AcceptWithState applies the messages and the state
-// changes together or not at all, as the store does. Records every item of every commit, before
-// de-duplication, to see repeats; can be told to fail commits, as a crash would lose them.
-class StateIntake : public testing::FakeIntake {
- public:
-  Result<std::vector<IntakeResult>> AcceptWithState(std::vector<IntakeItem> items,
-                                                    std::vector<StateChange> state) override {
-    std::lock_guard lock(state_mu_);
-    if (failing_) {
-      ++failed_commits_;
-      return UnavailableError("the store is away");
-    }
-    for (const StateChange& change : state) {
-      auto it = values_.find(change.key);
-      bool matches = change.expected.has_value()
-                         ? it != values_.end() && it->second == *change.expected
-                         : it == values_.end();
-      if (!matches) {
-        return Status(StatusCode::kConflict, "state changed: " + change.key);
-      }
-    }
-    std::vector<IntakeItem> offered = items;
-    auto accepted = Accept(std::move(items));
-    if (!accepted.ok()) {
-      return accepted;
-    }
-    for (IntakeItem& item : offered) {
-      committed_.push_back(std::move(item));
-    }
-    for (const StateChange& change : state) {
-      values_[change.key] = change.value;
-    }
-    if (++commits_ == fail_after_) {
-      failing_ = true;
-    }
-    return accepted;
-  }
-
-  Result<std::optional<std::string>> GetState(std::string_view key) override {
-    std::lock_guard lock(state_mu_);
-    auto it = values_.find(std::string(key));
-    if (it == values_.end()) {
-      return std::optional<std::string>();
-    }
-    return std::optional<std::string>(it->second);
-  }
-
-  // Every item committed whose event id starts with `prefix`.
-  std::vector<IntakeItem> Committed(std::string_view prefix) const {
-    std::lock_guard lock(state_mu_);
-    std::vector<IntakeItem> found;
-    for (const IntakeItem& item : committed_) {
-      if (item.event_id.starts_with(prefix)) {
-        found.push_back(item);
-      }
-    }
-    return found;
-  }
-  size_t state_size() const {
-    std::lock_guard lock(state_mu_);
-    return values_.size();
-  }
-  // Commits after the next `n` fail, until Heal().
-  void FailAfter(int n) {
-    std::lock_guard lock(state_mu_);
-    fail_after_ = commits_ + n;
-  }
-  void Heal() {
-    std::lock_guard lock(state_mu_);
-    failing_ = false;
-    fail_after_ = -1;
-  }
-  int failed_commits() const {
-    std::lock_guard lock(state_mu_);
-    return failed_commits_;
-  }
-
- private:
-  mutable std::mutex state_mu_;
-  std::map<std::string, std::string> values_;
-  std::vector<IntakeItem> committed_;
-  int commits_ = 0;
-  int fail_after_ = -1;
-  bool failing_ = false;
-  int failed_commits_ = 0;
-};
 
 Value Json(std::string_view text) {
   auto value = ParseJson(text);
