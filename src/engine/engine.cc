@@ -467,8 +467,8 @@ void Engine::MonitorBacklog() {
   bool beat_failing = false;
   while (!monitor_stop_) {
     lock.unlock();
-    if (std::chrono::steady_clock::now() >= next_beat) {
-      next_beat += beat_every;
+    if (const auto now = std::chrono::steady_clock::now(); now >= next_beat) {
+      next_beat = now + beat_every;
       Status beat = membership_->Beat();
       if (!beat.ok() && !beat_failing) {
         log_.Warn("engine.membership_unrecorded", {{"error", Value::Str(beat.ToString())}});
