@@ -30,7 +30,22 @@ at_exit+=("scripts/postgres.sh stop '$pg_dir' >/dev/null 2>&1")
 
 ready() { curl -sf "http://127.0.0.1:$1/ready"; }
 
-# run STORE_KIND NODES: prints "orders/s" for COUNT orders over NODES nodes.
+# CPU seconds used so far by the processes PIDS... and, with "postgres", by the PostgreSQL
+# server and its backends (live and ended: the postmaster's children's time counts too).
+cpu_seconds() {
+  local ticks=0 pid
+  for pid in "$@"; do
+    [ "$pid" = postgres ] && pid="$POSTGRES_PID $(pgrep -P "$POSTGRES_PID" | tr '\n' ' ')"
+    for p in $pid; do
+      # utime stime cutime cstime: fields 14-17 of /proc/PID/stat.
+      ticks=$((ticks + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", t / hz }'
+}
+
+# run STORE_KIND NODES: prints "orders/s", then the CPU milliseconds per order of erphub's nodes
+# and of PostgreSQL, for COUNT orders over NODES nodes.
 run() {
   local kind=$1 nodes=$2 dir="$work/$1-$2" store
   mkdir -p "$dir"
@@ -58,7 +73,9 @@ run() {
     pids+=($!)
   done
   for port in "${ports[@]}"; do wait_until 30 "erphub on $port" ready "$port"; done
-  local per=$((count / nodes)) senders=() start end
+  local per=$((count / nodes)) senders=() start end hub_cpu pg_cpu
+  hub_cpu=$(cpu_seconds "${hubs[@]}")
+  pg_cpu=$(cpu_seconds postgres)
   start=$(date +%s.%N)
   for n in $(seq 1 "$nodes"); do
     "$build/erphub-loadgen" send --url "http://127.0.0.1:${ports[$((n - 1))]}/webhooks/shop/orders" \
@@ -69,6 +86,8 @@ run() {
   done
   for pid in "${senders[@]}"; do wait "$pid"; done
   end=$(date +%s.%N)
+  hub_cpu=$(awk -v a="$hub_cpu" -v b="$(cpu_seconds "${hubs[@]}")" 'BEGIN { print b - a }')
+  pg_cpu=$(awk -v a="$pg_cpu" -v b="$(cpu_seconds postgres)" 'BEGIN { print b - a }')
   local delivered=0
   for n in $(seq 1 "$nodes"); do
     delivered=$((delivered + $(jq '.delivered' "$dir/load$n.json")))
@@ -79,11 +98,15 @@ run() {
     echo "bench/nodes: $kind with $nodes nodes delivered $delivered of $((per * nodes))" >&2
     exit 1
   fi
-  awk -v n="$delivered" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }'
+  awk -v n="$delivered" -v s="$start" -v e="$end" -v h="$hub_cpu" -v p="$pg_cpu" -v k="$kind" \
+    'BEGIN { printf "%8.0f orders/s   erphub %.2f ms CPU/order", n / (e - s), 1000 * h / n
+             if (k == "postgresql") printf ", PostgreSQL %.2f ms CPU/order", 1000 * p / n }'
 }
 
 echo "accepted and delivered, $count orders, $connections connections per node:"
-printf '  %-22s %8s orders/s\n' "sqlite, 1 node" "$(run sqlite 1)"
+printf '  %-22s %s\n' "sqlite, 1 node" "$(run sqlite 1)"
 for nodes in $node_counts; do
-  printf '  %-22s %8s orders/s\n' "postgresql, $nodes node(s)" "$(run postgresql "$nodes")"
+  printf '  %-22s %s\n' "postgresql, $nodes node(s)" "$(run postgresql "$nodes")"
 done
+echo "($(nproc) cores; CPU per order counts every process of the run: when the cores are busy,"
+echo " a node added adds no capacity, only its own work and the coordination through PostgreSQL)"
