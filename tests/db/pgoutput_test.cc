@@ -186,7 +186,9 @@ TEST(PgoutputTest, RefusesTruncatedAndGarbageBytes) {
 
 TEST(PgoutputTest, DecodesFramesAndEncodesStatusUpdates) {
   std::string payload = Bytes().U8('B').U64(1).U64(2).U32(3).str();
-  auto frame = DecodeFrame(Bytes().U8('w').U64(0x10).U64(0x20).U64(7).Raw(payload).str());
+  // The frame's data is a view into the bytes: they must outlive it.
+  const std::string bytes = Bytes().U8('w').U64(0x10).U64(0x20).U64(7).Raw(payload).str();
+  auto frame = DecodeFrame(bytes);
   ASSERT_TRUE(frame.ok());
   const auto& data = std::get<XLogData>(*frame);
   EXPECT_EQ(data.start, 0x10u);
