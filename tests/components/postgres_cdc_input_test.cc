@@ -307,7 +307,7 @@ TEST_F(PostgresCdcInputTest, ADroppedSlotStopsTheInputWithTheWayBack) {
   ASSERT_TRUE(stopped);
   EXPECT_NE(log.find(slot_), std::string::npos) << log;
   EXPECT_NE(log.find("does not exist"), std::string::npos) << log;
-  EXPECT_NE(log.find("erphub cdc resnapshot"), std::string::npos) << log;
+  EXPECT_NE(log.find("erphub cdc resnapshot test.yaml --flow items"), std::string::npos) << log;
   EXPECT_NE(log.find("last committed LSN"), std::string::npos) << log;
   // Nothing was re-read.
   EXPECT_EQ(intake.count(), 1u);

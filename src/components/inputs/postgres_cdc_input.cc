@@ -40,6 +40,7 @@ struct CdcSettings {
   bool snapshot = true;
   int64_t batch = 5000;
   milliseconds retry_interval{5000};
+  std::string config_file;  // for the resnapshot command the errors name
 };
 
 // Stops the input: the slot is gone, a table cannot be captured. Not retried.
@@ -135,7 +136,7 @@ class PostgresCdcInput final : public Input {
   }
 
   std::string ResnapshotCommand() const {
-    return "`erphub cdc resnapshot <config file> --flow " + context_.flow + "`";
+    return "`erphub cdc resnapshot " + settings_.config_file + " --flow " + context_.flow + "`";
   }
 
   Status SlotLost(const CdcState& state, const std::string& why) const {
@@ -644,6 +645,7 @@ Result<std::unique_ptr<Component>> MakePostgresCdcInput(const ComponentConfig& c
   settings.connection = DbConnectionOptions(config, env);
   settings.publication = std::string(config.GetString("publication"));
   settings.slot = std::string(config.GetString("slot"));
+  settings.config_file = config.file.empty() ? "CONFIG" : config.file;
   for (const Value& table : config.Get("tables").as_array()) {
     std::string name = Qualified(table.as_string());
     if (std::find(settings.tables.begin(), settings.tables.end(), name) == settings.tables.end()) {
