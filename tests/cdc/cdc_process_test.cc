@@ -4,7 +4,6 @@
 // order per primary key, and the last change of each key matches the table.
 #include <signal.h>
 
-#include <cctype>
 #include <fstream>
 #include <map>
 #include <set>
@@ -21,17 +20,6 @@ namespace {
 using std::chrono::seconds;
 
 constexpr int kRows = 100000;
-
-std::string Header(const Value& record, std::string_view name) {
-  for (const auto& [key, value] : record.Get("headers").as_object()) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-      return value.is_string() ? std::string(value.as_string()) : "";
-    }
-  }
-  return "";
-}
 
 class CdcProcessTest : public HubTest {
  protected:
@@ -135,7 +123,7 @@ class CdcProcessTest : public HubTest {
       if (!record.ok() || record->Get("status").as_number().ToInt64().value_or(500) >= 300) {
         continue;
       }
-      std::string idempotency_key = Header(*record, "Idempotency-Key");
+      std::string idempotency_key = RecordedHeader(*record, "Idempotency-Key");
       std::string body = ToJson(record->Get("json"));
       auto [it, first] = bodies_.emplace(idempotency_key, body);
       if (!first) {

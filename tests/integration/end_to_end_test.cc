@@ -36,15 +36,6 @@ std::string Compact(std::string_view json) {
   return value.ok() ? ToJson(*value) : "not JSON: " + std::string(json);
 }
 
-std::string Header(const Value& record, std::string_view name) {
-  for (const auto& [key, value] : record.Get("headers").as_object()) {
-    if (net::EqualsIgnoreCase(key, name)) {
-      return std::string(value.as_string());
-    }
-  }
-  return "";
-}
-
 class EndToEndTest : public HubTest {
  protected:
   // The example's flow with short retry delays, so that retry tests take milliseconds.
@@ -105,9 +96,10 @@ TEST_F(EndToEndTest, SignedWebhookIsDeliveredOnceAsCanonicalSalesOrder) {
   EXPECT_EQ(received[0].Get("path").as_string(), "/sales-orders");
   EXPECT_EQ(Compact(received[0].Get("body").as_string()), CanonicalOf(order));
   EXPECT_EQ(received[0].Get("json").Get("external_id").as_string(), "shopify:5849301229845");
-  std::string key = Header(received[0], "Idempotency-Key");
+  std::string key = RecordedHeader(received[0], "Idempotency-Key");
   EXPECT_EQ(key.size(), 53u) << key;
-  EXPECT_NE(Header(received[0], "Content-Type").find("application/json"), std::string::npos);
+  EXPECT_NE(RecordedHeader(received[0], "Content-Type").find("application/json"),
+            std::string::npos);
 
   EXPECT_EQ(Metric(R"(erphub_accepted_total{flow="shop-orders"})"), 1);
   EXPECT_EQ(Metric(R"(erphub_dead_lettered_total{flow="shop-orders",output="http"})"), 0);
@@ -213,8 +205,10 @@ TEST_F(EndToEndTest, TargetUnavailableTwiceIsDeliveredOnTheThirdAttempt) {
   EXPECT_EQ(received[1].Get("status").as_number().ToInt64(), 503);
   EXPECT_EQ(received[2].Get("status").as_number().ToInt64(), 201);
   // Every attempt carries the same key, so the ERP can recognise a repeat.
-  EXPECT_EQ(Header(received[0], "Idempotency-Key"), Header(received[2], "Idempotency-Key"));
-  EXPECT_EQ(Header(received[1], "Idempotency-Key"), Header(received[2], "Idempotency-Key"));
+  EXPECT_EQ(RecordedHeader(received[0], "Idempotency-Key"),
+            RecordedHeader(received[2], "Idempotency-Key"));
+  EXPECT_EQ(RecordedHeader(received[1], "Idempotency-Key"),
+            RecordedHeader(received[2], "Idempotency-Key"));
   EXPECT_EQ(ReceiverStats().Get("delivered").as_number().ToInt64(), 1);
   EXPECT_EQ(Metric(R"(erphub_failed_attempts_total{flow="shop-orders",output="http"})"), 2);
 
@@ -259,7 +253,8 @@ TEST_F(EndToEndTest, RefusedOrderIsDeadLetteredThenReplayedWhenFixed) {
   std::vector<Value> received = Received();
   ASSERT_EQ(received.size(), 2u);
   EXPECT_EQ(received[1].Get("status").as_number().ToInt64(), 201);
-  EXPECT_EQ(Header(received[0], "Idempotency-Key"), Header(received[1], "Idempotency-Key"));
+  EXPECT_EQ(RecordedHeader(received[0], "Idempotency-Key"),
+            RecordedHeader(received[1], "Idempotency-Key"));
   ASSERT_EQ(RunErphub("dlq list --store " + StoreUrl()), 0);
   EXPECT_EQ(out_, "no dead letters\n");
 }

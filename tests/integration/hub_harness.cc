@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/json.h"
+#include "net/headers.h"
 
 namespace erphub::integration {
 
@@ -17,6 +18,15 @@ namespace fs = std::filesystem;
 
 std::string Source(const std::string& relative) {
   return (fs::path(ERPHUB_SOURCE_DIR) / relative).string();
+}
+
+std::string RecordedHeader(const Value& record, std::string_view name) {
+  for (const auto& [key, value] : record.Get("headers").as_object()) {
+    if (net::EqualsIgnoreCase(key, name)) {
+      return value.is_string() ? std::string(value.as_string()) : "";
+    }
+  }
+  return "";
 }
 
 std::string ShopifySignature(const std::string& secret, const std::string& body) {

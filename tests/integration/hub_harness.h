@@ -21,6 +21,10 @@ std::string Source(const std::string& relative);
 // base64(HMAC-SHA256(secret, body)), as Shopify signs.
 std::string ShopifySignature(const std::string& secret, const std::string& body);
 
+// A header of a request the receiver recorded (see HubTest::Received), its name in any case;
+// "" when absent.
+std::string RecordedHeader(const Value& record, std::string_view name);
+
 // Each test gets a scratch folder and may start an erphub-receiver and an `erphub run`, both
 // real binaries on free local ports; they are killed when the test ends.
 class HubTest : public ::testing::Test {

@@ -4,7 +4,6 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
@@ -151,17 +150,6 @@ class MultiNodeTest : public HubTest {
   std::vector<Node> nodes_;
 };
 
-std::string Header(const Value& record, std::string_view name) {
-  for (const auto& [key, value] : record.Get("headers").as_object()) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-      return value.is_string() ? std::string(value.as_string()) : "";
-    }
-  }
-  return "";
-}
-
 TEST_F(MultiNodeTest, AKilledAndRestartedNodeLosesNothingAndKeysStayInOrder) {
   // The target is slow enough that work is in flight on the node when it dies.
   StartReceiver({"--delay", "200"});
@@ -241,7 +229,7 @@ TEST_F(MultiNodeTest, AKilledAndRestartedNodeLosesNothingAndKeysStayInOrder) {
     std::set<std::string> keys;
     for (const Value& record : Received()) {
       if (record.Get("status").as_number().ToInt64().value_or(0) < 300) {
-        keys.insert(Header(record, "Idempotency-Key"));
+        keys.insert(RecordedHeader(record, "Idempotency-Key"));
       }
     }
     return keys.size();
@@ -252,7 +240,7 @@ TEST_F(MultiNodeTest, AKilledAndRestartedNodeLosesNothingAndKeysStayInOrder) {
   std::map<std::string, std::string> number_by_idempotency_key;
   std::map<std::string, std::vector<std::string>> received_per_key;
   for (const Value& record : Received()) {
-    const std::string idempotency_key = Header(record, "Idempotency-Key");
+    const std::string idempotency_key = RecordedHeader(record, "Idempotency-Key");
     const std::string number(record.Get("json").Get("order_number").as_string());
     auto [it, first] = number_by_idempotency_key.emplace(idempotency_key, number);
     EXPECT_EQ(it->second, number) << "one idempotency key, two orders";
