@@ -6,6 +6,7 @@
 
 #include "component_harness.h"
 #include "core/json.h"
+#include "json_literal.h"
 
 namespace erphub::components {
 namespace {
@@ -13,11 +14,7 @@ namespace {
 using testing::Build;
 using testing::TestMessage;
 
-Value Json(const std::string& text) {
-  auto value = ParseJson(text);
-  EXPECT_TRUE(value.ok()) << text;
-  return value.ok() ? *value : Value();
-}
+using ::erphub::testing::Json;
 
 std::unique_ptr<Step> Filter(const std::string& yaml) {
   auto step = Build<Step>(ComponentKind::kStep, yaml);

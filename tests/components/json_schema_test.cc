@@ -5,16 +5,12 @@
 #include <map>
 
 #include "core/json.h"
+#include "json_literal.h"
 
 namespace erphub::components {
 namespace {
 
-Value Json(std::string_view text) {
-  Result<Value> v = ParseJson(text);
-  EXPECT_TRUE(v.ok()) << v.status().ToString() << " in " << text;
-  return v.ok() ? *v : Value();
-}
-
+using ::erphub::testing::Json;
 JsonSchema MustCompile(std::string_view schema, const SchemaOptions& options = {}) {
   Result<JsonSchema> compiled = JsonSchema::Compile(Json(schema), options);
   EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/json.h"
+#include "json_literal.h"
 
 namespace erphub::engine {
 namespace {
@@ -16,12 +17,7 @@ FlowConfig Flow(std::string key) {
   return flow;
 }
 
-Value Json(std::string_view text) {
-  Result<Value> v = ParseJson(text);
-  EXPECT_TRUE(v.ok()) << text;
-  return v.ok() ? *v : Value();
-}
-
+using ::erphub::testing::Json;
 TEST(BusinessKeyTest, StringsAndExactNumbers) {
   auto key = BusinessKey::Compile(Flow("id"), "hub.yaml");
   ASSERT_TRUE(key.ok());

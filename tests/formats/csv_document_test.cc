@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "json_literal.h"
 
 namespace erphub::formats::csv {
 namespace {
@@ -18,12 +19,7 @@ Column Typed(std::string name, ColumnType type, std::string date_format = "%Y-%m
   return column;
 }
 
-Value Json(std::string_view text) {
-  auto parsed = ParseJson(text);
-  EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
-  return parsed.ok() ? *parsed : Value();
-}
-
+using ::erphub::testing::Json;
 std::string ParsedJson(std::string_view csv, const CsvOptions& options = {}) {
   auto parsed = ParseCsv(csv, options);
   if (!parsed.ok()) {

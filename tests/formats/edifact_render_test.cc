@@ -4,16 +4,12 @@
 
 #include "core/json.h"
 #include "formats/edifact/edifact.h"
+#include "json_literal.h"
 
 namespace erphub::formats::edifact {
 namespace {
 
-Value Json(std::string_view text) {
-  auto parsed = ParseJson(text);
-  EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
-  return parsed.ok() ? *parsed : Value();
-}
-
+using ::erphub::testing::Json;
 std::string RenderOk(const Value& document, RenderOptions options = {.line_breaks = false}) {
   auto rendered = Render(document, options);
   EXPECT_TRUE(rendered.ok()) << rendered.status().ToString();

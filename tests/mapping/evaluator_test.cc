@@ -5,12 +5,13 @@
 #include <thread>
 
 #include "core/json.h"
+#include "json_literal.h"
 #include "mapping/jsonata.h"
 
 namespace erphub::jsonata {
 namespace {
 
-Value Json(std::string_view text) { return *ParseJson(text); }
+using ::erphub::testing::Json;
 
 std::string Eval(std::string_view expr, std::string_view input = "null",
                  const EvalOptions& options = {}) {

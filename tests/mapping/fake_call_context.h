@@ -12,6 +12,7 @@
 
 #include "core/json.h"
 #include "core/value.h"
+#include "json_literal.h"
 #include "mapping/function.h"
 #include "mapping/jsonata.h"
 #include "mapping/value_ops.h"
@@ -64,7 +65,7 @@ class FakeCallContext : public CallContext {
   Host host_;
 };
 
-inline Value Json(std::string_view text) { return ParseJson(text).value(); }
+using ::erphub::testing::Json;
 
 // Finds a built-in by name in the three libraries under test.
 inline const BuiltinFunction* FindBuiltin(std::string_view name) {

@@ -3,11 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "core/json.h"
+#include "json_literal.h"
 
 namespace erphub::jsonata {
 namespace {
 
-Value Json(std::string_view text) { return *ParseJson(text); }
+using ::erphub::testing::Json;
 
 // Validates `args` (a JSON array) and returns the coerced arguments as JSON, or the error code.
 std::string Check(std::string_view signature, std::string_view args,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/json.h"
+#include "json_literal.h"
 #include "systems/tryton/test_server.h"
 #include "systems/tryton/values.h"
 
@@ -12,12 +13,7 @@ namespace {
 using testing::GetTestServer;
 using testing::UniqueSuffix;
 
-Value Json(std::string_view text) {
-  auto value = ParseJson(text);
-  EXPECT_TRUE(value.ok()) << text;
-  return value.ok() ? *value : Value();
-}
-
+using ::erphub::testing::Json;
 Value Clause(std::string_view field, std::string_view op, Value operand) {
   return Value::MakeArray({Value::Str(field), Value::Str(op), std::move(operand)});
 }

@@ -3,16 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "core/json.h"
+#include "json_literal.h"
 
 namespace erphub::tryton {
 namespace {
 
-Value Json(std::string_view text) {
-  auto value = ParseJson(text);
-  EXPECT_TRUE(value.ok()) << text;
-  return value.ok() ? *value : Value();
-}
-
+using ::erphub::testing::Json;
 std::string Amount(const Value& value) {
   return value.is_string() ? std::string(value.as_string()) : value.as_number().ToString();
 }

@@ -7,6 +7,7 @@
 #include "components/component_harness.h"
 #include "components/steps/json_schema.h"
 #include "core/json.h"
+#include "json_literal.h"
 #include "systems/tryton/change_feed.h"
 #include "systems/tryton/client.h"
 #include "systems/tryton/entity_feeds.h"
@@ -22,12 +23,7 @@ using testing::StateIntake;
 using tryton::testing::GetTestServer;
 using tryton::testing::UniqueSuffix;
 
-Value Json(std::string_view text) {
-  auto value = ParseJson(text);
-  EXPECT_TRUE(value.ok()) << text << ": " << value.error().ToString();
-  return value.ok() ? *value : Value();
-}
-
+using ::erphub::testing::Json;
 Value Clause(std::string_view field, std::string_view op, Value operand) {
   return Value::MakeArray({Value::Str(field), Value::Str(op), Value(std::move(operand))});
 }

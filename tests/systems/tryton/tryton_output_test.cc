@@ -9,6 +9,7 @@
 
 #include "components/component_harness.h"
 #include "core/json.h"
+#include "json_literal.h"
 #include "systems/tryton/client.h"
 #include "systems/tryton/test_server.h"
 #include "systems/tryton/values.h"
@@ -51,12 +52,7 @@ class MemoryXrefs final : public Lookups {
   mutable std::map<std::string, std::string> links_;
 };
 
-Value Json(std::string_view text) {
-  auto value = ParseJson(text);
-  EXPECT_TRUE(value.ok()) << text << ": " << value.error().ToString();
-  return value.ok() ? *value : Value();
-}
-
+using ::erphub::testing::Json;
 Value Clause(std::string_view field, std::string_view op, Value operand) {
   return Value::MakeArray({Value::Str(field), Value::Str(op), std::move(operand)});
 }

@@ -3,16 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "core/json.h"
+#include "json_literal.h"
 
 namespace erphub::tryton {
 namespace {
 
-Value Json(std::string_view text) {
-  auto value = ParseJson(text);
-  EXPECT_TRUE(value.ok()) << text;
-  return value.ok() ? *value : Value();
-}
-
+using ::erphub::testing::Json;
 TEST(TrytonValues, DecimalsDecodeToExactNumbersWhateverTheirScale) {
   auto decoded = Decode(Json(R"({"a":{"__class__":"Decimal","decimal":"10.0000"},
                                  "b":{"__class__":"Decimal","decimal":"0.10"},
