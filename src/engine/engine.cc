@@ -465,7 +465,7 @@ void Engine::MonitorBacklog() {
   std::unique_lock<std::mutex> lock(monitor_mu_);
   bool failing = false;
   bool beat_failing = false;
-  while (!monitor_stop_) {
+  while (true) {
     lock.unlock();
     if (const auto now = std::chrono::steady_clock::now(); now >= next_beat) {
       next_beat = now + beat_every;
@@ -475,13 +475,19 @@ void Engine::MonitorBacklog() {
       }
       beat_failing = !beat.ok();
     }
+    lock.lock();
+    // The backlog is read once per period, the first time one period after the start.
+    monitor_cv_.wait_for(lock, options_.backlog_refresh, [&] { return monitor_stop_; });
+    if (monitor_stop_) {
+      return;
+    }
+    lock.unlock();
     Status status = RefreshBacklog();
     if (!status.ok() && !failing) {
       log_.Warn("engine.backlog_unreadable", {{"error", Value::Str(status.ToString())}});
     }
     failing = !status.ok();
     lock.lock();
-    monitor_cv_.wait_for(lock, options_.backlog_refresh, [&] { return monitor_stop_; });
   }
 }
 
