@@ -432,23 +432,28 @@ Status Engine::CheckIntake() const {
 }
 
 Status Engine::RefreshBacklog() {
-  for (auto& [name, flow] : flows_) {
-    flow->backlog.BeginRefresh();
-  }
-  Result<std::vector<store::FlowBacklog>> backlog = store_->Backlog();
+  // Under the commit fence, so that every acceptance is in the reading or counted on top of
+  // it, never both nor neither.
+  Result<std::vector<store::FlowBacklog>> backlog = InternalError("the backlog was not read");
+  committer_->WhileNoneCommits([&] {
+    backlog = store_->Backlog();
+    if (!backlog.ok()) {
+      return;
+    }
+    for (auto& [name, flow] : flows_) {
+      int64_t count = 0;
+      int64_t bytes = 0;
+      for (const store::FlowBacklog& b : *backlog) {
+        if (b.flow == name) {
+          count = b.queued + b.ready + b.in_flight;
+          bytes = b.bytes;
+        }
+      }
+      flow->backlog.Refresh(count, bytes);
+    }
+  });
   if (!backlog.ok()) {
     return backlog.status();
-  }
-  for (auto& [name, flow] : flows_) {
-    int64_t count = 0;
-    int64_t bytes = 0;
-    for (const store::FlowBacklog& b : *backlog) {
-      if (b.flow == name) {
-        count = b.queued + b.ready + b.in_flight;
-        bytes = b.bytes;
-      }
-    }
-    flow->backlog.Refresh(count, bytes);
   }
   engine_metrics_->SetBacklog(flow_names(), *backlog);
   engine_metrics_->SetStoreStats(store_->Stats());

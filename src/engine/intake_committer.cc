@@ -62,9 +62,40 @@ void IntakeCommitter::Run() {
         queue_.pop_front();
       } while (!queue_.empty() && items + queue_.front().items.size() <= max_batch_);
     }
-    Commit(batch);
+    CommitFenced(batch);
     batch.clear();
   }
+}
+
+void IntakeCommitter::WhileNoneCommits(const std::function<void()>& read) {
+  {
+    std::unique_lock<std::mutex> lock(fence_mu_);
+    ++readings_waiting_;
+    fence_cv_.wait(lock, [&] { return committing_ == 0 && !reading_; });
+    --readings_waiting_;
+    reading_ = true;
+  }
+  read();
+  {
+    std::lock_guard<std::mutex> lock(fence_mu_);
+    reading_ = false;
+  }
+  fence_cv_.notify_all();
+}
+
+void IntakeCommitter::CommitFenced(std::vector<Request>& batch) {
+  {
+    // A waiting reading goes first, so that a steady stream of commits cannot starve it.
+    std::unique_lock<std::mutex> lock(fence_mu_);
+    fence_cv_.wait(lock, [&] { return !reading_ && readings_waiting_ == 0; });
+    ++committing_;
+  }
+  Commit(batch);
+  {
+    std::lock_guard<std::mutex> lock(fence_mu_);
+    --committing_;
+  }
+  fence_cv_.notify_all();
 }
 
 void IntakeCommitter::Commit(std::vector<Request>& batch) {

@@ -27,7 +27,8 @@ class IntakeCommitter {
   IntakeCommitter& operator=(const IntakeCommitter&) = delete;
 
   // Queues the items; `done` runs once on a committer thread with one Accepted per item, or with
-  // the error (kUnavailable after Stop).
+  // the error (kUnavailable after Stop); readings (WhileNoneCommits) wait for it, so keep it
+  // short.
   void Submit(std::vector<store::Acceptance> items, Done done);
   // The same with `state` written in the items' transaction (an input's watermark). Such a
   // request commits in a transaction of its own, so that its conditional writes failing
@@ -38,6 +39,12 @@ class IntakeCommitter {
   // Commits what is queued, then stops the threads. Idempotent.
   void Stop();
 
+  // Runs `read` while no acceptance commits (commits wait meanwhile, and `read` waits for the
+  // running ones, `done` included): a store reading taken in `read` contains exactly the
+  // acceptances whose `done` ran before it. Readings take turns; commits do not starve them.
+  // `done` must not call this.
+  void WhileNoneCommits(const std::function<void()>& read);
+
  private:
   struct Request {
     std::vector<store::Acceptance> items;
@@ -47,6 +54,7 @@ class IntakeCommitter {
 
   void Run();
   void Commit(std::vector<Request>& batch);
+  void CommitFenced(std::vector<Request>& batch);
 
   store::Store& store_;
   const size_t max_batch_;
@@ -55,6 +63,13 @@ class IntakeCommitter {
   std::deque<Request> queue_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
+
+  // The fence between commits (any number at once) and readings (one at a time).
+  std::mutex fence_mu_;
+  std::condition_variable fence_cv_;
+  int committing_ = 0;
+  int readings_waiting_ = 0;
+  bool reading_ = false;
 };
 
 }  // namespace erphub::engine
