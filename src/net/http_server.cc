@@ -113,6 +113,8 @@ class ServerCore {
   }
 
   void CountRequest() { requests_received_.fetch_add(1, std::memory_order_relaxed); }
+  // True from the start of Stop, before new connections are refused.
+  bool closing() const { return closing_.load(); }
 
   HttpServerOptions options_;
   RouteTable routes_;
@@ -126,6 +128,9 @@ class ServerCore {
   tcp::endpoint bound_;
   bool started_ = false;
   bool stopped_ = false;
+  // Set before the acceptor closes: an answer written once connections are refused says
+  // "Connection: close" even before its session has been told of the stop (BeginStop is posted).
+  std::atomic<bool> closing_{false};
 
   std::mutex sessions_mu_;
   std::condition_variable sessions_cv_;
@@ -362,7 +367,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Write(HttpResponse response, bool close_after) {
     state_ = State::kWriting;
-    close_after_ = close_after || !keep_alive_ || stopping_;
+    close_after_ = close_after || !keep_alive_ || stopping_ || server_.closing();
 
     response_ = {};
     response_.version(version_ == 10 ? 10 : 11);
@@ -619,6 +624,7 @@ void ServerCore::Stop(std::chrono::milliseconds deadline) {
     return;
   }
   stopped_ = true;
+  closing_.store(true);
   auto until = std::chrono::steady_clock::now() + deadline;
 
   std::promise<void> acceptor_closed;
