@@ -309,24 +309,29 @@ TEST_F(TrytonInputTest, LookbackFindsAChangeCommittedBehindTheWatermark) {
   ASSERT_TRUE(blind.AcceptWithState({}, {StateChange{"tryton-input:f:invoice", {}, behind}}).ok());
   auto without = StartInput(blind, "entities: [invoice]", "f");
   ASSERT_NE(without, nullptr);
-  std::this_thread::sleep_for(milliseconds(600));
+  // Each poll checks the intake's back-pressure before it reads: the second check means the
+  // first poll has read (and committed) all it could.
+  ASSERT_TRUE(Eventually([&] { return blind.overloaded_checks() >= 2; }));
   EXPECT_EQ(accepted(blind), 0u);
+  without->Stop();
 
   StateIntake intake;
   ASSERT_TRUE(intake.AcceptWithState({}, {StateChange{"tryton-input:f:invoice", {}, behind}}).ok());
   auto input = StartInput(intake, "entities: [invoice], lookback: 60s", "f");
   ASSERT_NE(input, nullptr);
   ASSERT_TRUE(Eventually([&] { return accepted(intake) == 1; }));
-  EXPECT_GE(metrics_.Get("erphub_tryton_late_changes_total"), 1);
+  // Counted just after the commit that made it accepted.
+  EXPECT_TRUE(Eventually([&] { return metrics_.Get("erphub_tryton_late_changes_total") >= 1; }));
   // The late change did not move the watermark back (other tests' invoices may move it on).
   auto now = tryton::Watermark::Parse(**intake.GetState("tryton-input:f:invoice"));
   ASSERT_TRUE(now.ok());
   EXPECT_FALSE(*now < *tryton::Watermark::Parse(behind));
-  // Restarted, it reads the window again: the event ids keep the invoice from being stored
-  // twice.
+  // Restarted, it reads the window again (the invoice is committed once more): the event ids
+  // keep it from being stored twice.
   input->Stop();
+  const size_t committed = intake.Committed(prefix).size();
   input = StartInput(intake, "entities: [invoice], lookback: 60s", "f");
-  std::this_thread::sleep_for(milliseconds(600));
+  ASSERT_TRUE(Eventually([&] { return intake.Committed(prefix).size() > committed; }));
   EXPECT_EQ(accepted(intake), 1u);
 }
 
