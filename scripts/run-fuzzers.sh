@@ -30,10 +30,13 @@ for family in csv xml x12 edifact; do
 done
 
 status=0
-for target in json_parse jsonata_parse jsonata_eval csv_parse xml_parse x12_parse edifact_parse; do
+for target in json_parse jsonata_parse jsonata_eval csv_parse xml_parse x12_parse edifact_parse \
+    pgoutput_decode copy_text_row webhook_signature; do
   [ -x "$build/fuzz/${target}_fuzzer" ] || continue
   echo "== fuzzing $target for ${seconds}s"
-  mkdir -p "fuzz/regressions/$target"
+  mkdir -p "fuzz/regressions/$target" "$corpus/$target"
+  # Every target is also seeded with the inputs kept as its regressions.
+  find "fuzz/regressions/$target" -type f -exec cp {} "$corpus/$target/" \;
   if ! "$build/fuzz/${target}_fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -max_len=4096 -print_final_stats=1 -artifact_prefix="fuzz/regressions/$target/" \
       "$corpus/$target" 2>"$corpus/$target.log"; then

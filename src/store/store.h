@@ -286,7 +286,8 @@ struct MessageTrace {
   std::string event_id;
   Timestamp accepted_at;
   std::vector<DeliveryInfo> deliveries;
-  // Oldest first.
+  // Oldest first by `at` (an attempt is recorded when it ends, at its start time; events
+  // recorded together in the order recorded).
   std::vector<LineageEvent> events;
 };
 

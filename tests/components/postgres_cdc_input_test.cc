@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
@@ -26,7 +28,12 @@ class PostgresCdcInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ERPHUB_REQUIRE_POSTGRES();
-    url_ = erphub::testing::PostgresTestUrl();
+    Connect(erphub::testing::PostgresTestUrl());
+  }
+
+  // Connects to the server at `url` and creates the test's table there.
+  void Connect(const std::string& url) {
+    url_ = url;
     db::ConnectionOptions options;
     options.url = url_;
     auto connection = db::Connect(options);
@@ -63,7 +70,11 @@ class PostgresCdcInputTest : public ::testing::Test {
     });
     Run("DROP PUBLICATION IF EXISTS " + publication_);
     Run("DROP TABLE IF EXISTS " + table_);
+    Run("DROP TABLE IF EXISTS " + OtherTable());
   }
+
+  // A second table, for tests that change which tables are captured.
+  std::string OtherTable() const { return table_ + "_b"; }
 
   void Run(const std::string& statement) {
     auto done = sql_->Execute(statement);
@@ -81,8 +92,14 @@ class PostgresCdcInputTest : public ::testing::Test {
   }
 
   void StartInput(StateIntake& intake, int batch, const std::string& more = "") {
+    StartInputOn(intake, batch, table_, more);
+  }
+
+  // `tables`: the YAML list's items, e.g. "a, b".
+  void StartInputOn(StateIntake& intake, int batch, const std::string& tables,
+                    const std::string& more = "") {
     std::string yaml = "postgres_cdc: {url: \"" + url_ + "\", publication: " + publication_ +
-                       ", slot: " + slot_ + ", tables: [" + table_ +
+                       ", slot: " + slot_ + ", tables: [" + tables +
                        "], batch: " + std::to_string(batch) + ", retry_interval: 20ms" + more + "}";
     auto input = Build<Input>(ComponentKind::kInput, yaml);
     ASSERT_TRUE(input.ok()) << input.error().ToString();
@@ -105,13 +122,18 @@ class PostgresCdcInputTest : public ::testing::Test {
 
   // Replays the committed changes per key and compares with the table; every event id once;
   // per key, a read (if any) comes first.
-  void ExpectMatchesTable(const StateIntake& intake) {
+  void ExpectMatchesTable(const StateIntake& intake) { ExpectMatchesTable(intake, table_); }
+
+  void ExpectMatchesTable(const StateIntake& intake, const std::string& table) {
     std::map<std::string, std::string> replayed;
     std::set<std::string> event_ids;
     std::map<std::string, int> changes_seen;
     for (const IntakeItem& item : intake.committed()) {
       EXPECT_TRUE(event_ids.insert(item.event_id).second) << "repeated " << item.event_id;
       const Value& p = item.payload;
+      if (p.Get("table").as_string() != "public." + table) {
+        continue;
+      }
       std::string op(p.Get("op").as_string());
       std::string key = ToJson(p.Get("key"));
       if (op == "read") {
@@ -128,7 +150,7 @@ class PostgresCdcInputTest : public ::testing::Test {
         replayed[key] = ToJson(row);
       }
     }
-    auto rows = sql_->Execute("SELECT id, name FROM " + table_ + " ORDER BY id");
+    auto rows = sql_->Execute("SELECT id, name FROM " + table + " ORDER BY id");
     ASSERT_TRUE(rows.ok());
     std::map<std::string, std::string> actual;
     for (const auto& row : rows->rows) {
@@ -142,9 +164,13 @@ class PostgresCdcInputTest : public ::testing::Test {
     EXPECT_EQ(replayed, actual);
   }
 
-  static std::vector<std::string> Ops(const StateIntake& intake) {
+  // "op:id" of each committed change (of `table` only, when given).
+  static std::vector<std::string> Ops(const StateIntake& intake, const std::string& table = "") {
     std::vector<std::string> ops;
     for (const IntakeItem& item : intake.committed()) {
+      if (!table.empty() && item.payload.Get("table").as_string() != "public." + table) {
+        continue;
+      }
       ops.push_back(std::string(item.payload.Get("op").as_string()) + ":" +
                     ToJson(item.payload.Get("key").Get("id")));
     }
@@ -321,6 +347,63 @@ TEST_F(PostgresCdcInputTest, ADroppedSlotStopsTheInputWithTheWayBack) {
   EXPECT_NE(intake.committed()[0].event_id, intake.committed()[1].event_id);
 }
 
+TEST_F(PostgresCdcInputTest, ATableAddedLaterIsSnapshottedWhileTheOthersKeepTheirPlace) {
+  const std::string other = OtherTable();
+  Run("INSERT INTO " + table_ + " VALUES (1, 'a'), (2, 'b')");
+  StateIntake intake;
+  StartInput(intake, 10);
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 2; }));
+  Run("INSERT INTO " + table_ + " VALUES (3, 'c')");
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 3; }));
+  StopInput();
+  // While the hub is stopped: the new table has rows, and both tables change.
+  Run("CREATE TABLE " + other + " (id integer PRIMARY KEY, name text)");
+  Run("INSERT INTO " + other + " SELECT i, 'v0' FROM generate_series(10, 14) i");
+  Run("UPDATE " + other + " SET name = 'v1' WHERE id = 10");
+  Run("INSERT INTO " + table_ + " VALUES (4, 'd')");
+  StartInputOn(intake, 2, table_ + ", " + other);
+  ASSERT_TRUE(WaitUntil([&] { return Ops(intake, other).size() >= 5; }));
+  // Changes after it joined: streamed once, after the key's snapshot row.
+  Run("UPDATE " + other + " SET name = 'v2' WHERE id IN (11, 14)");
+  Run("DELETE FROM " + other + " WHERE id = 12");
+  Run("INSERT INTO " + other + " VALUES (15, 'new')");
+  Run("INSERT INTO " + table_ + " VALUES (5, 'e')");
+  ASSERT_TRUE(WaitUntil(
+      [&] { return Ops(intake, other).size() >= 9 && Ops(intake, table_).size() >= 5; }));
+  // The first table was not read again.
+  EXPECT_EQ(Ops(intake, table_), (std::vector<std::string>{"read:1", "read:2", "insert:3",
+                                                           "insert:4", "insert:5"}));
+  std::vector<std::string> ops = Ops(intake, other);
+  EXPECT_EQ(std::vector<std::string>(ops.begin(), ops.begin() + 5),
+            (std::vector<std::string>{"read:10", "read:11", "read:12", "read:13", "read:14"}));
+  ExpectMatchesTable(intake, other);
+  ExpectMatchesTable(intake, table_);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM pg_publication_tables WHERE pubname = '" + publication_ +
+                   "' AND tablename = '" + other + "'"),
+            "1");
+}
+
+TEST_F(PostgresCdcInputTest, ATableRemovedFromTheConfigIsNoLongerCaptured) {
+  const std::string other = OtherTable();
+  Run("CREATE TABLE " + other + " (id integer PRIMARY KEY, name text)");
+  Run("INSERT INTO " + table_ + " VALUES (1, 'a')");
+  Run("INSERT INTO " + other + " VALUES (1, 'a')");
+  StateIntake intake;
+  StartInputOn(intake, 10, table_ + ", " + other);
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 2; }));
+  StopInput();
+  StartInput(intake, 10);
+  // The publication still holds the other table; its change, committed first, is passed over.
+  Run("INSERT INTO " + other + " VALUES (2, 'b')");
+  Run("INSERT INTO " + table_ + " VALUES (2, 'b')");
+  ASSERT_TRUE(WaitUntil([&] { return Ops(intake, table_).size() >= 2; }));
+  EXPECT_EQ(Ops(intake, table_), (std::vector<std::string>{"read:1", "insert:2"}));
+  EXPECT_EQ(Ops(intake, other), (std::vector<std::string>{"read:1"}));
+  auto state = intake.GetState(PostgresCdcStateKey("items"));
+  ASSERT_TRUE(state.ok() && state->has_value());
+  EXPECT_EQ((*state)->find(other), std::string::npos) << **state;
+}
+
 TEST_F(PostgresCdcInputTest, ThePositionIsAcknowledgedOnlyAfterTheStoreCommitted) {
   StateIntake intake;
   StartInput(intake, 10);
@@ -348,6 +431,75 @@ TEST_F(PostgresCdcInputTest, ThePositionIsAcknowledgedOnlyAfterTheStoreCommitted
     return Scalar("SELECT confirmed_flush_lsn > '" + before_insert +
                   "' FROM pg_replication_slots " + "WHERE slot_name = '" + slot_ + "'") == "t";
   }));
+}
+
+// On a server of its own: invalidating a slot needs a small max_slot_wal_keep_size, which would
+// take the slots of other tests on the shared server too.
+class PostgresCdcLostSlotTest : public PostgresCdcInputTest {
+ protected:
+  void SetUp() override {
+    ERPHUB_REQUIRE_POSTGRES();
+    dir_ = std::string(ERPHUB_POSTGRES_TEST_DIR) + "-lost-slot-" + std::to_string(::getpid());
+    ASSERT_EQ(std::system((Fixture() + " start '" + dir_ + "' >/dev/null 2>&1").c_str()), 0)
+        << "could not start a PostgreSQL of its own in " << dir_;
+    const erphub::testing::ServerEnv server =
+        erphub::testing::LoadServerEnv("postgres", "POSTGRES", dir_);
+    ASSERT_TRUE(server.error.empty()) << server.error;
+    Connect(server.Get("POSTGRES_URL"));
+    Run("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'");
+    Run("SELECT pg_reload_conf()");
+  }
+
+  void TearDown() override {
+    PostgresCdcInputTest::TearDown();
+    sql_.reset();
+    if (!dir_.empty()) {
+      std::system((Fixture() + " wipe '" + dir_ + "' >/dev/null 2>&1").c_str());
+      std::filesystem::remove_all(dir_);
+    }
+  }
+
+  static std::string Fixture() { return std::string(ERPHUB_SERVER_FIXTURE) + " postgres"; }
+
+  std::string dir_;
+};
+
+TEST_F(PostgresCdcLostSlotTest, AnInvalidatedSlotStopsTheInputWithTheWayBack) {
+  Run("INSERT INTO " + table_ + " VALUES (1, 'a')");
+  StateIntake intake;
+  StartInput(intake, 10);
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 1; }));
+  StopInput();
+  // More WAL than the slot may keep, then a checkpoint: PostgreSQL invalidates the slot.
+  ASSERT_TRUE(WaitUntil([&] {
+    Run("INSERT INTO " + table_ + " SELECT i, 'x' FROM generate_series(1000, 1100) i");
+    Run("DELETE FROM " + table_ + " WHERE id >= 1000");
+    Run("SELECT pg_switch_wal()");
+    Run("CHECKPOINT");
+    return Scalar("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot_ +
+                  "'") == "lost";
+  }));
+  std::mutex mu;
+  std::string log;
+  Logger::Default().SetSink([&](std::string_view line) {
+    std::lock_guard lock(mu);
+    log += std::string(line) + "\n";
+  });
+  StartInput(intake, 10);
+  bool stopped = WaitUntil([&] { return metrics_.Get("erphub_cdc_stopped_total") >= 1; });
+  StopInput();
+  Logger::Default().SetSink([](std::string_view line) {
+    std::fprintf(stderr, "%.*s", static_cast<int>(line.size()), line.data());
+  });
+  ASSERT_TRUE(stopped);
+  EXPECT_NE(log.find("was invalidated (wal_status lost"), std::string::npos) << log;
+  EXPECT_NE(log.find("erphub cdc resnapshot test.yaml --flow items"), std::string::npos) << log;
+  EXPECT_EQ(intake.count(), 1u);
+  // `erphub cdc resnapshot`: a new slot and snapshot.
+  intake.SetState(PostgresCdcStateKey("items"), PostgresCdcResnapshotState());
+  StartInput(intake, 10);
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 2; }));
+  EXPECT_EQ(Ops(intake), (std::vector<std::string>{"read:1", "read:1"}));
 }
 
 TEST(PostgresCdcInputSpecTest, RefusesABadSlotNameAndANonPostgresUrl) {

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# server_fixture.sh NAME start|stop DIR - the database server of a test run (a ctest fixture),
+# server_fixture.sh NAME start|stop|wipe DIR - the database server of a test run (a ctest fixture),
 # for NAME postgres (scripts/postgres.sh) or mariadb (scripts/mariadb.sh).
 #   start  stops what an earlier run left, starts a fresh server on a free port of 127.0.0.1
 #          with its data in DIR/server, and writes its KEY=VALUE lines to DIR/NAME.env.
 #          When the server cannot be installed, DIR/NAME.env says <NAME>_UNAVAILABLE=<why> and
 #          the tests skip; any other failure fails.
 #   stop   stops that server and removes DIR/NAME.env.
+#   wipe   stops it and deletes its data too (a server a single test started for itself).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-NAME=${1:?usage: $0 postgres|mariadb start|stop DIR}
-DIR=${3:?usage: $0 postgres|mariadb start|stop DIR}
+NAME=${1:?usage: $0 postgres|mariadb start|stop|wipe DIR}
+DIR=${3:?usage: $0 postgres|mariadb start|stop|wipe DIR}
 case "$NAME" in
   postgres) PREFIX=POSTGRES PACKAGE=postgresql ;;
   mariadb) PREFIX=MARIADB PACKAGE=mariadb-server ;;
@@ -42,12 +43,12 @@ case "${2:-}" in
     fi
     cat "$ENV_FILE"
     ;;
-  stop)
+  stop | wipe)
     rm -f "$ENV_FILE"
-    "$SCRIPT" stop
+    "$SCRIPT" "$2"
     ;;
   *)
-    echo "usage: $0 postgres|mariadb start|stop DIR" >&2
+    echo "usage: $0 postgres|mariadb start|stop|wipe DIR" >&2
     exit 2
     ;;
 esac

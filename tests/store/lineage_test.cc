@@ -51,6 +51,34 @@ TEST_P(StoreTest, TraceShowsReceivedStepsAndEachAttempt) {
   EXPECT_EQ(LineageKindName(e[3].kind), "attempt");
 }
 
+TEST_P(StoreTest, TraceIsInTimeOrderThoughAnAttemptIsRecordedWhenItEnds) {
+  MessageId id = AcceptOne(Make("shop-orders", "1001", R"({"id":1001})", {"erp"}, "evt-1"));
+  clock_.Advance(milliseconds(5));
+  std::vector<ClaimedDelivery> claimed = Claim();
+  ASSERT_EQ(claimed.size(), 1u);
+  const Timestamp started = clock_.Now();
+  // The provider sends the webhook again while the delivery is in flight.
+  clock_.Advance(milliseconds(100));
+  std::vector<Acceptance> repeat = {
+      Make("shop-orders", "1001", R"({"id":1001})", {"erp"}, "evt-1")};
+  Result<std::vector<Accepted>> again = store_->Accept(repeat);
+  ASSERT_TRUE(again.ok() && (*again)[0].duplicate);
+  clock_.Advance(milliseconds(400));
+  AttemptReport report;
+  report.started_at = started;
+  report.duration = milliseconds(500);
+  ASSERT_TRUE(store_->Complete(claimed[0].lease, report).ok());
+
+  Result<MessageTrace> trace = store_->Trace(id);
+  ASSERT_TRUE(trace.ok()) << trace.status().ToString();
+  std::vector<LineageKind> kinds;
+  for (const LineageEvent& e : trace->events) {
+    kinds.push_back(e.kind);
+  }
+  EXPECT_EQ(kinds, (std::vector<LineageKind>{LineageKind::kReceived, LineageKind::kAttempt,
+                                             LineageKind::kDuplicate}));
+}
+
 TEST_P(StoreTest, FindByBusinessKeyInAcceptanceOrder) {
   MessageId a = AcceptOne(Make("orders", "C-7", "{}"));
   AcceptOne(Make("orders", "C-8", "{}"));

@@ -126,7 +126,10 @@ class PostgresCdcInput final : public Input {
     if (fresh) {
       ERPHUB_TRY(EnsurePublication());
       ERPHUB_TRY(CreateSlot(state));
-    } else if (!state.snapshot_done) {
+    } else {
+      ERPHUB_TRY(FollowTableChanges(state));
+    }
+    if (!fresh && !state.snapshot_done) {
       ERPHUB_TRY(ResumeSnapshot(state));
     }
     if (poller_.stopping()) {
@@ -241,6 +244,47 @@ class PostgresCdcInput final : public Input {
     return Status::Ok();
   }
 
+  // The config's tables against those the state captures. An added table joins the
+  // publication and is snapshotted (in a snapshot of its own, whose consistent point decides
+  // which streamed changes its rows hold already); a removed one is no longer captured.
+  Status FollowTableChanges(CdcState& state) {
+    CdcState next = state;
+    std::vector<std::string> added;
+    std::vector<std::string> removed;
+    for (const std::string& table : settings_.tables) {
+      if (std::none_of(state.tables.begin(), state.tables.end(),
+                       [&](const TableState& t) { return t.name == table; })) {
+        added.push_back(table);
+        next.tables.push_back(
+            TableState{.name = table, .last = {}, .done = !settings_.snapshot, .segments = {}});
+        next.snapshot_done = next.snapshot_done && !settings_.snapshot;
+      }
+    }
+    std::erase_if(next.tables, [&](const TableState& t) {
+      bool gone = !tables_.contains(t.name);
+      if (gone) {
+        removed.push_back(t.name);
+      }
+      return gone;
+    });
+    if (added.empty() && removed.empty()) {
+      return Status::Ok();
+    }
+    if (!added.empty()) {
+      ERPHUB_TRY(CheckSlot(state));
+      ERPHUB_TRY(EnsurePublication());
+    }
+    ERPHUB_TRY(Commit({}, next, state));
+    for (auto [list, event] : {std::pair{&added, "postgres_cdc.table_added"},
+                               std::pair{&removed, "postgres_cdc.table_removed"}}) {
+      for (const std::string& table : *list) {
+        Logger::Default().Info(event, {{"flow", Value::Str(context_.flow)},
+                                       {"table", Value::Str(table)}});
+      }
+    }
+    return Status::Ok();
+  }
+
   // A first run (or one after `erphub cdc resnapshot`): a new slot, and its snapshot read.
   Status CreateSlot(CdcState& state) {
     ERPHUB_ASSIGN_OR_RETURN(
@@ -342,7 +386,6 @@ class PostgresCdcInput final : public Input {
     }
     CdcState next = state;
     next.snapshot_done = true;
-    next.lsn = state.start_lsn;
     ERPHUB_TRY(Commit({}, next, state));
     Logger::Default().Info("postgres_cdc.snapshot_done", {{"flow", Value::Str(context_.flow)}});
     return reader->Exec("COMMIT");
@@ -546,7 +589,8 @@ Status PostgresCdcInput::Stream(CdcState& state) {
       ERPHUB_ASSIGN_OR_RETURN(std::vector<cdc::StreamChange> changes,
                               decoder.Decode(message, begin, at));
       for (cdc::StreamChange& change : changes) {
-        if (!Covered(state, change, begin.final_lsn)) {
+        // A table the publication still holds but the config no longer names is left out.
+        if (tables_.contains(change.table) && !Covered(state, change, begin.final_lsn)) {
           transaction.push_back(std::move(change.item));
         }
       }
@@ -621,7 +665,9 @@ ComponentSpec PostgresCdcInputSpec() {
                  .Min(1)
                  .Description("Tables to capture (schema.table; public when no schema). Each "
                               "needs a primary key of smallint, integer, bigint, numeric, text, "
-                              "varchar or uuid columns."))
+                              "varchar or uuid columns. A table added later is snapshotted "
+                              "on the next start (snapshot: initial); one removed is no longer "
+                              "captured."))
       .Field(EnumField("snapshot", {"initial", "never"})
                  .Default("initial")
                  .Description("initial: read every row first (op read), then stream; never: "

@@ -29,6 +29,10 @@ namespace erphub::components {
 // the input with an error naming the slot, the last committed position and the command that
 // starts over (`erphub cdc resnapshot`): it never re-snapshots by itself.
 //
+// A table added to `tables` later joins the publication and is snapshotted the same way (in a
+// snapshot of its own) while the other tables keep their place; a table removed from `tables`
+// is no longer captured (its changes are left out even while the publication still holds it).
+//
 // State lives in the store under "postgres-cdc:FLOW".
 ComponentSpec PostgresCdcInputSpec();
 Result<std::unique_ptr<Component>> MakePostgresCdcInput(const ComponentConfig& config,

@@ -1030,9 +1030,10 @@ Result<MessageTrace> PostgresStore::Trace(const MessageId& id) {
       }
       trace.deliveries.push_back(std::move(d));
     }
-    ERPHUB_ASSIGN_OR_RETURN(PgResult events, conn.Query(std::string(kLineageColumns) +
-                                                            "WHERE message_seq = $1 ORDER BY id",
-                                                        PgParams().Add(seq)));
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult events,
+        conn.Query(std::string(kLineageColumns) + "WHERE message_seq = $1 ORDER BY at, id",
+                   PgParams().Add(seq)));
     for (int r = 0; r < events.rows(); ++r) {
       trace.events.push_back(ReadLineageRow(events, r));
     }

@@ -1055,7 +1055,7 @@ Result<MessageTrace> SqliteStore::Trace(const MessageId& id) {
     ERPHUB_ASSIGN_OR_RETURN(
         SqliteStatement q,
         db.Prepare("SELECT kind, at, name, attempt, duration_us, outcome, detail FROM lineage "
-                   "WHERE message_seq = ?1 ORDER BY id"));
+                   "WHERE message_seq = ?1 ORDER BY at, id"));
     q.Bind(1, seq);
     while (true) {
       ERPHUB_ASSIGN_OR_RETURN(bool row, q.Step());
