@@ -109,7 +109,7 @@ class Intake {
   virtual bool Overloaded() const = 0;
 };
 
-// Counters a component reports into; the engine exposes them on /metrics.
+// Counters and gauges a component reports into; the engine exposes them on /metrics.
 class Metrics {
  public:
   virtual ~Metrics() = default;
@@ -126,6 +126,9 @@ class Metrics {
     (void)labels;
     Count(name, delta);
   }
+  // Sets gauge `name` (flow and output labels added by the engine), e.g. how far an input is
+  // behind its source: Set("erphub_cdc_lag_bytes", 4096).
+  virtual void Set(std::string_view name, double value) = 0;
 };
 
 struct InputContext {

@@ -116,4 +116,11 @@ void ComponentMetrics::CountLabeled(
   family->With(all).Inc(delta);
 }
 
+void ComponentMetrics::Set(std::string_view name, double value) {
+  ops::GaugeFamily* family = registry_.TryGauges(name, "Set by a component.");
+  if (family != nullptr) {
+    family->With(labels_).Set(value);
+  }
+}
+
 }  // namespace erphub::engine

@@ -94,6 +94,7 @@ class ComponentMetrics final : public components::Metrics {
   void CountLabeled(
       std::string_view name, double delta,
       std::initializer_list<std::pair<std::string_view, std::string_view>> labels) override;
+  void Set(std::string_view name, double value) override;
 
  private:
   ops::MetricsRegistry& registry_;

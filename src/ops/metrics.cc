@@ -101,6 +101,11 @@ CounterFamily* MetricsRegistry::TryCounters(std::string_view name, std::string_v
   return entry == nullptr ? nullptr : entry->counters.get();
 }
 
+GaugeFamily* MetricsRegistry::TryGauges(std::string_view name, std::string_view help) {
+  Entry* entry = FindOrAdd(name, help, MetricType::kGauge, nullptr);
+  return entry == nullptr ? nullptr : entry->gauges.get();
+}
+
 GaugeFamily& MetricsRegistry::Gauges(std::string_view name, std::string_view help) {
   Entry* entry = FindOrAdd(name, help, MetricType::kGauge, nullptr);
   ERPHUB_CHECK(entry != nullptr);

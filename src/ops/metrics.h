@@ -132,6 +132,7 @@ class MetricsRegistry {
   // For names that come from outside erphub's own code (components): nullptr instead of a
   // failed check when the name is invalid or taken by another type.
   CounterFamily* TryCounters(std::string_view name, std::string_view help);
+  GaugeFamily* TryGauges(std::string_view name, std::string_view help);
 
   // Runs before each rendering, e.g. to set gauges from a fresh snapshot.
   void AddCollector(std::function<void()> collect);

@@ -144,6 +144,11 @@ class FakeMetrics : public Metrics {
     std::lock_guard lock(mu_);
     counters_[key] += delta;
   }
+  // Gauges are kept with the counters, by name.
+  void Set(std::string_view name, double value) override {
+    std::lock_guard lock(mu_);
+    counters_[std::string(name)] = value;
+  }
   double Get(std::string_view name) const {
     std::lock_guard lock(mu_);
     auto it = counters_.find(std::string(name));

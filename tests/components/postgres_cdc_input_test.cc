@@ -425,6 +425,8 @@ TEST_F(PostgresCdcInputTest, ThePositionIsAcknowledgedOnlyAfterTheStoreCommitted
                    "' FROM pg_replication_slots WHERE slot_name = '" + slot_ + "'"),
             "t");
   EXPECT_EQ(intake.count(), 0u);
+  // The WAL not yet durable here shows as lag.
+  EXPECT_GT(metrics_.Get("erphub_cdc_lag_bytes"), 0);
   intake.Heal();
   ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 2; }));
   EXPECT_TRUE(WaitUntil([&] {

@@ -92,6 +92,9 @@ TEST(MetricsTest, NamesAreChecked) {
   EXPECT_EQ(registry.TryCounters("bad name", ""), nullptr);
   EXPECT_NE(registry.TryCounters("fine_total", ""), nullptr);
   EXPECT_EQ(registry.TryCounters("fine_total", ""), registry.TryCounters("fine_total", ""));
+  EXPECT_EQ(registry.TryGauges("fine_total", ""), nullptr);
+  EXPECT_EQ(registry.TryGauges("bad name", ""), nullptr);
+  EXPECT_EQ(registry.TryGauges("taken", ""), &registry.Gauges("taken", ""));
 }
 
 TEST(MetricsTest, CollectorsRunBeforeRendering) {

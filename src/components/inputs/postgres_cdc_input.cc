@@ -278,8 +278,8 @@ class PostgresCdcInput final : public Input {
     for (auto [list, event] : {std::pair{&added, "postgres_cdc.table_added"},
                                std::pair{&removed, "postgres_cdc.table_removed"}}) {
       for (const std::string& table : *list) {
-        Logger::Default().Info(event, {{"flow", Value::Str(context_.flow)},
-                                       {"table", Value::Str(table)}});
+        Logger::Default().Info(event,
+                               {{"flow", Value::Str(context_.flow)}, {"table", Value::Str(table)}});
       }
     }
     return Status::Ok();
@@ -491,18 +491,28 @@ Status PostgresCdcInput::Stream(CdcState& state) {
   int64_t skip_below = 0;
   std::vector<IntakeItem> transaction;  // its changes not yet committed
   Lsn idle_end = 0;                     // the server's position while nothing was pending
+  Lsn server_end = 0;                   // the furthest WAL position the server has named
   auto last_status = Clock::now();
 
+  // How much WAL the server holds that is not yet durable here.
+  auto set_lag = [&](Lsn durable) {
+    if (context_.metrics != nullptr) {
+      context_.metrics->Set("erphub_cdc_lag_bytes",
+                            static_cast<double>(server_end > durable ? server_end - durable : 0));
+    }
+  };
   auto report = [&](bool reply) -> Status {
     Lsn flushed = state.lsn;
     if (!in_transaction && ready.empty() && transaction.empty()) {
       flushed = std::max(flushed, idle_end);
     }
     last_status = Clock::now();
+    set_lag(flushed);
     return replication->SendStatus(flushed, reply);
   };
   // Commits `ready` (and, for a part of a big transaction, its changes so far), then reports.
   auto flush = [&](bool part) -> Status {
+    set_lag(state.lsn);
     CdcState next = state;
     next.lsn = ready_end;
     next.partial_lsn = part ? begin.final_lsn : 0;
@@ -542,6 +552,7 @@ Status PostgresCdcInput::Stream(CdcState& state) {
     }
     ERPHUB_ASSIGN_OR_RETURN(pgo::Frame decoded, pgo::DecodeFrame(*frame));
     if (const auto* keepalive = std::get_if<pgo::Keepalive>(&decoded)) {
+      server_end = std::max(server_end, keepalive->wal_end);
       if (!in_transaction && ready.empty() && ready_end == state.lsn) {
         idle_end = std::max(idle_end, keepalive->wal_end);
       }
@@ -551,6 +562,7 @@ Status PostgresCdcInput::Stream(CdcState& state) {
       continue;
     }
     const auto& data = std::get<pgo::XLogData>(decoded);
+    server_end = std::max(server_end, data.wal_end);
     ERPHUB_ASSIGN_OR_RETURN(pgo::Message message, pgo::DecodeMessage(data.data));
     if (const auto* b = std::get_if<pgo::Begin>(&message)) {
       in_transaction = true;
