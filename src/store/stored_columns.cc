@@ -1,5 +1,6 @@
 #include "store/stored_columns.h"
 
+#include <algorithm>
 #include <set>
 
 #include "core/json.h"
@@ -120,6 +121,14 @@ std::vector<LineageEvent> AttemptLineage(const AttemptReport& report, std::strin
   ended.detail = std::move(detail);
   events.push_back(std::move(ended));
   return events;
+}
+
+void AddReceivedEvent(std::vector<LineageEvent>& events, Timestamp received_at,
+                      std::string source) {
+  auto at = std::find_if(events.begin(), events.end(),
+                         [&](const LineageEvent& e) { return e.at >= received_at; });
+  events.insert(at, LineageEvent{LineageKind::kReceived, received_at, "", 0,
+                                 std::chrono::microseconds(0), "", std::move(source)});
 }
 
 }  // namespace erphub::store

@@ -40,6 +40,11 @@ std::vector<LineageEvent> AttemptLineage(const AttemptReport& report, std::strin
                                          std::string_view outcome, std::string detail,
                                          Timestamp now);
 
+// The "received" event of a message, kept in its row (received_at, source) rather than as a
+// lineage row of its own: put into `events` (oldest first) where its time belongs. Messages
+// stored before schema version 4 have a NULL source and a lineage row instead.
+void AddReceivedEvent(std::vector<LineageEvent>& events, Timestamp received_at, std::string source);
+
 // The lane of a delivery (flow, output, business key) as one text key; empty for a message
 // without a key, which is unordered.
 std::string LaneOf(std::string_view flow, std::string_view output, std::string_view key);

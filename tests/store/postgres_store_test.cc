@@ -78,8 +78,9 @@ TEST_F(PostgresStoreTest, RefusesANewerSchema) {
 // An older schema is upgraded by `erphub migrate` only, never by a node starting.
 TEST_F(PostgresStoreTest, AnOlderSchemaWaitsForMigrate) {
   store_.reset();
-  ASSERT_TRUE(
-      RunInSchema("DROP TABLE xref, nodes; DELETE FROM schema_version WHERE version >= 2").ok());
+  ASSERT_TRUE(RunInSchema("DROP TABLE xref, nodes; ALTER TABLE messages DROP COLUMN source; "
+                          "DELETE FROM schema_version WHERE version >= 2")
+                  .ok());
   Status status = OpenAnother(Options()).status();
   EXPECT_EQ(status.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(status.ToString().find("erphub migrate"), std::string::npos) << status.ToString();

@@ -68,6 +68,24 @@ TEST_F(SqliteOpenTest, UsesWalAndRecordsTheSchemaVersion) {
   EXPECT_TRUE(Reopen().ok());
 }
 
+// Before schema version 4 a message's "received" event was a lineage row, and its source NULL.
+TEST_F(SqliteOpenTest, AMessageStoredBeforeVersion4TracesItsReceivedEventOnce) {
+  Acceptance a = Make("orders", "1", "{}");
+  a.source = "webhook 10.0.0.7";
+  MessageId id = AcceptOne(a);
+  store_.reset();
+  RawExec(path(),
+          "UPDATE messages SET source = NULL; INSERT INTO lineage (message_seq, kind, at, name, "
+          "attempt, duration_us, outcome, detail) SELECT seq, 0, received_at, '', 0, 0, '', "
+          "'webhook (stored by version 3)' FROM messages");
+  Open();
+  Result<MessageTrace> trace = store_->Trace(id);
+  ASSERT_TRUE(trace.ok()) << trace.status().ToString();
+  ASSERT_EQ(trace->events.size(), 1u);
+  EXPECT_EQ(trace->events[0].kind, LineageKind::kReceived);
+  EXPECT_EQ(trace->events[0].detail, "webhook (stored by version 3)");
+}
+
 TEST_F(SqliteOpenTest, RefusesANewerSchema) {
   store_.reset();
   RawExec(path(), "INSERT INTO schema_version (version, applied_at) VALUES (999, 0)");

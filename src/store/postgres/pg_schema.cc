@@ -119,6 +119,11 @@ CREATE TABLE nodes (
   last_seen bigint NOT NULL
 );
 )sql",
+      // 4: where a message came from, in its row: its "received" lineage event without a row
+      // of its own (NULL for messages stored before, which have that row).
+      R"sql(
+ALTER TABLE messages ADD COLUMN source text;
+)sql",
   };
   return migrations;
 }

@@ -484,11 +484,9 @@ Result<std::vector<Accepted>> PostgresStore::Accept(std::span<const Acceptance> 
       const Acceptance& item = items[i];
       const Message& m = item.message;
       Result<PgResult> inserted = conn.Query(
-          "WITH m AS (INSERT INTO messages (id, flow, business_key, event_id, payload, headers, "
-          "received_at, accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-          "ON CONFLICT (flow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq), "
-          "l AS (INSERT INTO lineage (message_seq, kind, at, name, attempt, duration_us, "
-          "outcome, detail) SELECT seq, 0, $7, '', 0, 0, '', $9 FROM m) SELECT seq FROM m",
+          "INSERT INTO messages (id, flow, business_key, event_id, payload, headers, "
+          "received_at, accepted_at, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+          "ON CONFLICT (flow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq",
           PgParams()
               .Add(m.id.ToString())
               .Add(m.flow)
@@ -997,9 +995,10 @@ Result<MessageTrace> PostgresStore::Trace(const MessageId& id) {
   ERPHUB_TRY(Read([&](PgConn& conn) -> Status {
     trace = MessageTrace{};
     ERPHUB_ASSIGN_OR_RETURN(
-        PgResult head, conn.Query("SELECT seq, coalesce(event_id, ''), accepted_at FROM messages "
-                                  "WHERE id = $1",
-                                  PgParams().Add(text)));
+        PgResult head,
+        conn.Query("SELECT seq, coalesce(event_id, ''), accepted_at, source FROM messages "
+                   "WHERE id = $1",
+                   PgParams().Add(text)));
     if (head.empty()) {
       return NotFoundError("no such message", text);
     }
@@ -1036,6 +1035,10 @@ Result<MessageTrace> PostgresStore::Trace(const MessageId& id) {
                    PgParams().Add(seq)));
     for (int r = 0; r < events.rows(); ++r) {
       trace.events.push_back(ReadLineageRow(events, r));
+    }
+    // NULL before schema version 4: the message has a lineage row instead.
+    if (!head.IsNull(0, 3)) {
+      AddReceivedEvent(trace.events, trace.message.received_at, head.Text(0, 3));
     }
     return Status::Ok();
   }));

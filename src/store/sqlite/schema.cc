@@ -109,6 +109,11 @@ CREATE TABLE nodes (
   last_seen INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+      // 4: where a message came from, in its row: its "received" lineage event without a row
+      // of its own (NULL for messages stored before, which have that row).
+      R"sql(
+ALTER TABLE messages ADD COLUMN source TEXT;
+)sql",
   };
   return migrations;
 }

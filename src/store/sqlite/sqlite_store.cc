@@ -349,7 +349,8 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
       ERPHUB_ASSIGN_OR_RETURN(
           SqliteStatement insert,
           db.Prepare("INSERT INTO messages (id, flow, business_key, event_id, payload, headers, "
-                     "received_at, accepted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+                     "received_at, accepted_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                     "?9)"));
       Status inserted = insert.Bind(1, m.id.ToString())
                             .Bind(2, m.flow)
                             .Bind(3, m.business_key)
@@ -358,6 +359,7 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
                             .Bind(6, headers[i])
                             .Bind(7, ToUnixMicros(m.received_at))
                             .Bind(8, ToUnixMicros(now))
+                            .Bind(9, item.source)
                             .Run();
       if (!inserted.ok()) {
         return inserted.code() == StatusCode::kAlreadyExists
@@ -372,9 +374,6 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
                                               static_cast<int64_t>(payloads[i].size())},
                                   now));
       }
-      LineageEvent received{
-          LineageKind::kReceived, m.received_at, "", 0, microseconds(0), "", item.source};
-      ERPHUB_TRY(AddLineage(db, seq, received));
       results.push_back(Accepted{m.id, false});
     }
     return ApplyStateWrites(db, state, now);
@@ -1008,10 +1007,11 @@ Result<MessageTrace> SqliteStore::Trace(const MessageId& id) {
   return Read<MessageTrace>([&](SqliteDb& db) -> Result<MessageTrace> {
     MessageTrace trace;
     int64_t seq = 0;
+    std::optional<std::string> source;  // NULL before schema version 4: a lineage row
     {
       ERPHUB_ASSIGN_OR_RETURN(
           SqliteStatement q,
-          db.Prepare("SELECT seq, coalesce(event_id, ''), accepted_at FROM messages "
+          db.Prepare("SELECT seq, coalesce(event_id, ''), accepted_at, source FROM messages "
                      "WHERE id = ?1"));
       q.Bind(1, text);
       ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
@@ -1021,6 +1021,9 @@ Result<MessageTrace> SqliteStore::Trace(const MessageId& id) {
       seq = q.Int(0);
       trace.event_id = q.Text(1);
       trace.accepted_at = FromUnixMicros(q.Int(2));
+      if (!q.IsNull(3)) {
+        source = q.Text(3);
+      }
     }
     ERPHUB_ASSIGN_OR_RETURN(trace.message, ReadMessage(db, seq));
     {
@@ -1063,6 +1066,9 @@ Result<MessageTrace> SqliteStore::Trace(const MessageId& id) {
         break;
       }
       trace.events.push_back(ReadLineageRow(q));
+    }
+    if (source.has_value()) {
+      AddReceivedEvent(trace.events, trace.message.received_at, std::move(*source));
     }
     return trace;
   });
