@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -164,6 +165,27 @@ class PostgresCdcInputTest : public ::testing::Test {
     EXPECT_EQ(replayed, actual);
   }
 
+  // Starts the input and waits until it stops for good; what it logged meanwhile, or nullopt
+  // when it did not stop.
+  std::optional<std::string> StartUntilStopped(StateIntake& intake) {
+    std::mutex mu;
+    std::string log;
+    Logger::Default().SetSink([&](std::string_view line) {
+      std::lock_guard lock(mu);
+      log += std::string(line) + "\n";
+    });
+    StartInput(intake, 10);
+    bool stopped = WaitUntil([&] { return metrics_.Get("erphub_cdc_stopped_total") >= 1; });
+    StopInput();
+    Logger::Default().SetSink([](std::string_view line) {
+      std::fprintf(stderr, "%.*s", static_cast<int>(line.size()), line.data());
+    });
+    if (!stopped) {
+      return std::nullopt;
+    }
+    return log;
+  }
+
   // "op:id" of each committed change (of `table` only, when given).
   static std::vector<std::string> Ops(const StateIntake& intake, const std::string& table = "") {
     std::vector<std::string> ops;
@@ -318,23 +340,12 @@ TEST_F(PostgresCdcInputTest, ADroppedSlotStopsTheInputWithTheWayBack) {
            Scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot_ + "'") ==
                "0";
   }));
-  std::mutex mu;
-  std::string log;
-  Logger::Default().SetSink([&](std::string_view line) {
-    std::lock_guard lock(mu);
-    log += std::string(line) + "\n";
-  });
-  StartInput(intake, 10);
-  bool stopped = WaitUntil([&] { return metrics_.Get("erphub_cdc_stopped_total") >= 1; });
-  StopInput();
-  Logger::Default().SetSink([](std::string_view line) {
-    std::fprintf(stderr, "%.*s", static_cast<int>(line.size()), line.data());
-  });
-  ASSERT_TRUE(stopped);
-  EXPECT_NE(log.find(slot_), std::string::npos) << log;
-  EXPECT_NE(log.find("does not exist"), std::string::npos) << log;
-  EXPECT_NE(log.find("erphub cdc resnapshot test.yaml --flow items"), std::string::npos) << log;
-  EXPECT_NE(log.find("last committed LSN"), std::string::npos) << log;
+  std::optional<std::string> log = StartUntilStopped(intake);
+  ASSERT_TRUE(log.has_value()) << "the input did not stop";
+  EXPECT_NE(log->find(slot_), std::string::npos) << *log;
+  EXPECT_NE(log->find("does not exist"), std::string::npos) << *log;
+  EXPECT_NE(log->find("erphub cdc resnapshot test.yaml --flow items"), std::string::npos) << *log;
+  EXPECT_NE(log->find("last committed LSN"), std::string::npos) << *log;
   // Nothing was re-read.
   EXPECT_EQ(intake.count(), 1u);
   EXPECT_EQ(Scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot_ + "'"),
@@ -368,11 +379,11 @@ TEST_F(PostgresCdcInputTest, ATableAddedLaterIsSnapshottedWhileTheOthersKeepThei
   Run("DELETE FROM " + other + " WHERE id = 12");
   Run("INSERT INTO " + other + " VALUES (15, 'new')");
   Run("INSERT INTO " + table_ + " VALUES (5, 'e')");
-  ASSERT_TRUE(WaitUntil(
-      [&] { return Ops(intake, other).size() >= 9 && Ops(intake, table_).size() >= 5; }));
+  ASSERT_TRUE(
+      WaitUntil([&] { return Ops(intake, other).size() >= 9 && Ops(intake, table_).size() >= 5; }));
   // The first table was not read again.
-  EXPECT_EQ(Ops(intake, table_), (std::vector<std::string>{"read:1", "read:2", "insert:3",
-                                                           "insert:4", "insert:5"}));
+  EXPECT_EQ(Ops(intake, table_),
+            (std::vector<std::string>{"read:1", "read:2", "insert:3", "insert:4", "insert:5"}));
   std::vector<std::string> ops = Ops(intake, other);
   EXPECT_EQ(std::vector<std::string>(ops.begin(), ops.begin() + 5),
             (std::vector<std::string>{"read:10", "read:11", "read:12", "read:13", "read:14"}));
@@ -481,21 +492,10 @@ TEST_F(PostgresCdcLostSlotTest, AnInvalidatedSlotStopsTheInputWithTheWayBack) {
     return Scalar("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot_ +
                   "'") == "lost";
   }));
-  std::mutex mu;
-  std::string log;
-  Logger::Default().SetSink([&](std::string_view line) {
-    std::lock_guard lock(mu);
-    log += std::string(line) + "\n";
-  });
-  StartInput(intake, 10);
-  bool stopped = WaitUntil([&] { return metrics_.Get("erphub_cdc_stopped_total") >= 1; });
-  StopInput();
-  Logger::Default().SetSink([](std::string_view line) {
-    std::fprintf(stderr, "%.*s", static_cast<int>(line.size()), line.data());
-  });
-  ASSERT_TRUE(stopped);
-  EXPECT_NE(log.find("was invalidated (wal_status lost"), std::string::npos) << log;
-  EXPECT_NE(log.find("erphub cdc resnapshot test.yaml --flow items"), std::string::npos) << log;
+  std::optional<std::string> log = StartUntilStopped(intake);
+  ASSERT_TRUE(log.has_value()) << "the input did not stop";
+  EXPECT_NE(log->find("was invalidated (wal_status lost"), std::string::npos) << *log;
+  EXPECT_NE(log->find("erphub cdc resnapshot test.yaml --flow items"), std::string::npos) << *log;
   EXPECT_EQ(intake.count(), 1u);
   // `erphub cdc resnapshot`: a new slot and snapshot.
   intake.SetState(PostgresCdcStateKey("items"), PostgresCdcResnapshotState());
