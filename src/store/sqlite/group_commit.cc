@@ -25,6 +25,26 @@ Status GroupCommitter::SyncCommits(bool synced) {
 }
 
 void GroupCommitter::RunBatch(std::deque<Pending*>& batch) {
+  if (out_of_space_) {
+    Result<bool> whole_log = db_.CheckpointPassive();
+    if (!whole_log.ok() || !*whole_log) {
+      for (Pending* pending : batch) {
+        pending->status =
+            Status(StatusCode::kResourceExhausted,
+                   "nothing is written until the write-ahead log fits into the database file: "
+                   "free some space (disk full)");
+      }
+      return;
+    }
+    out_of_space_ = false;
+  }
+  RunTransaction(batch);
+  for (const Pending* pending : batch) {
+    out_of_space_ = out_of_space_ || pending->status.code() == StatusCode::kResourceExhausted;
+  }
+}
+
+void GroupCommitter::RunTransaction(std::deque<Pending*>& batch) {
   bool durable = false;
   for (const Pending* pending : batch) {
     durable = durable || pending->op->sync == Sync::kDurable;

@@ -55,11 +55,17 @@ class GroupCommitter {
   using Pending = CommitQueue<Job>::Pending;
 
   void RunBatch(std::deque<Pending*>& batch);
+  void RunTransaction(std::deque<Pending*>& batch);
   // Sets the connection's synchronous level for the next transaction, when it changes.
   Status SyncCommits(bool synced);
 
   SqliteDb& db_;
   const bool synced_;
+  // A write failed for want of space. Until a checkpoint has moved the whole log into the
+  // database file, batches are refused unwritten: the log would otherwise grow into the space
+  // an operator frees, leaving none for the checkpoint that lets it start over (stuck for
+  // good). On the committer thread only.
+  bool out_of_space_ = false;
   // The level set on the connection, unknown until the first batch sets it; on the committer
   // thread only.
   std::optional<bool> syncing_;

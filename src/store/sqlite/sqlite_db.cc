@@ -213,10 +213,15 @@ void SqliteDb::OnWalCommit(std::function<void(int log_pages)> committed) {
       this);
 }
 
-Status SqliteDb::CheckpointPassive() {
-  const int rc =
-      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  return rc == SQLITE_OK ? Status::Ok() : LastError(rc, "sqlite checkpoint");
+Result<bool> SqliteDb::CheckpointPassive() {
+  int log_frames = 0;
+  int checkpointed = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+                                           &checkpointed);
+  if (rc != SQLITE_OK) {
+    return LastError(rc, "sqlite checkpoint");
+  }
+  return checkpointed == log_frames;
 }
 
 bool SqliteDb::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }

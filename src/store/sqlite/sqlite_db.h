@@ -87,8 +87,9 @@ class SqliteDb {
   // SQLite's automatic checkpoints (nullptr: no calls, and no automatic checkpoints either).
   void OnWalCommit(std::function<void(int log_pages)> committed);
   // Copies what it can of the write-ahead log into the database file without waiting for
-  // anyone (also from inside an OnWalCommit callback).
-  Status CheckpointPassive();
+  // anyone (also from inside an OnWalCommit callback). True when the whole log is in the file
+  // now, so that the next write transaction starts the log over instead of growing it.
+  Result<bool> CheckpointPassive();
 
  private:
   SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
