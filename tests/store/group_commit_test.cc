@@ -90,6 +90,47 @@ TEST(GroupCommitterTest, AFailedOperationDoesNotSpoilItsBatch) {
   EXPECT_EQ(*stored, "1,2,4,5");
 }
 
+// After a write failed for want of space, nothing is written until the whole log is in the
+// database file: a reader's old snapshot keeps part of it out, so writes are refused unrun, and
+// they run again once the reader is gone.
+TEST(GroupCommitterTest, AfterTheDiskFilledNothingIsWrittenUntilTheLogIsCheckpointed) {
+  TempDir dir;
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(dir.File("t.db"), true);
+  ASSERT_TRUE(db.ok());
+  ASSERT_EQ((*db)->QueryText("PRAGMA journal_mode = WAL").value(), "wal");
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (v INTEGER)").ok());
+  Result<std::unique_ptr<SqliteDb>> reader = SqliteDb::Open(dir.File("t.db"), false);
+  ASSERT_TRUE(reader.ok());
+  GroupCommitter committer(**db, std::chrono::microseconds(0), 100, true);
+  int runs = 0;
+  auto insert = [&](int v) {
+    return committer.Run([&, v](SqliteDb& conn) -> Status {
+      ++runs;
+      return conn.Exec("INSERT INTO t VALUES (" + std::to_string(v) + ")");
+    });
+  };
+  ASSERT_TRUE(insert(1).ok());
+  // A reader's snapshot from before the next write keeps that write's pages in the log.
+  ASSERT_TRUE((*reader)->Exec("BEGIN").ok());
+  ASSERT_EQ((*reader)->QueryText("SELECT count(*) FROM t").value(), "1");
+  ASSERT_TRUE(insert(2).ok());
+  Status full = committer.Run([](SqliteDb&) -> Status {
+    return Status(StatusCode::kResourceExhausted, "database or disk is full (disk full)");
+  });
+  ASSERT_EQ(full.code(), StatusCode::kResourceExhausted);
+
+  runs = 0;
+  Status refused = insert(3);
+  EXPECT_EQ(refused.code(), StatusCode::kResourceExhausted) << refused.ToString();
+  EXPECT_NE(refused.ToString().find("disk full"), std::string::npos) << refused.ToString();
+  EXPECT_EQ(runs, 0) << "written while the log could not be checkpointed";
+
+  ASSERT_TRUE((*reader)->Exec("COMMIT").ok());
+  EXPECT_TRUE(insert(3).ok());
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ((*db)->QueryText("SELECT group_concat(v) FROM t").value(), "1,2,3");
+}
+
 // Writes that may be redone (claims) commit without waiting for the disk, unless they share the
 // transaction with one that must be on the disk.
 TEST(GroupCommitterTest, UnsyncedWritesSkipTheSyncUnlessTheyShareATransaction) {
