@@ -251,16 +251,10 @@ class SqliteStore final : public Store {
   StoreStats Stats() const override;
 
  private:
-  Status Write(const GroupCommitter::Operation& op) { return Written(committer_->Run(op)); }
+  Status Write(const GroupCommitter::Operation& op) { return committer_->Run(op); }
   // A write whose loss in a power cut only means redoing it (see GroupCommitter::Sync).
   Status WriteUnsynced(const GroupCommitter::Operation& op) {
-    return Written(committer_->Run(op, GroupCommitter::Sync::kUnsynced));
-  }
-  Status Written(Status status) {
-    if (status.code() == StatusCode::kResourceExhausted) {
-      checkpointer_->Request();  // so that the log can restart once space is freed
-    }
-    return status;
+    return committer_->Run(op, GroupCommitter::Sync::kUnsynced);
   }
 
   // Runs `fn` on the read connection inside one read transaction (a consistent snapshot).

@@ -30,11 +30,6 @@ class WalCheckpointer {
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
-  // Asks for a checkpoint now, whatever the log's size: after a write failed for want of disk
-  // space, copying the log back lets it restart from its beginning once space is freed, instead
-  // of needing more.
-  void Request();
-
   // Checkpoints run so far on this thread, and by the writer catching up (for tests).
   int checkpoints() const;
   int catch_ups() const { return catch_ups_.load(); }
@@ -44,6 +39,8 @@ class WalCheckpointer {
 
   // Called by SQLite on the writer's thread after each commit, with the log's size in pages.
   void Committed(int log_pages);
+  // Wakes the checkpointer's thread (once, however many ask while it waits).
+  void Request();
   void Run();
 
   SqliteDb& writer_;
