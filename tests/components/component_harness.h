@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <string>
@@ -297,6 +298,13 @@ class FakeIntake : public Intake {
   int accept_calls_ = 0;
 };
 
+// The value of `key` in `values`; nullopt when there is none.
+inline std::optional<std::string> ValueOf(const std::map<std::string, std::string>& values,
+                                          std::string_view key) {
+  auto it = values.find(std::string(key));
+  return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
 // Whether each change's expected value (nullopt: no value) is the one in `values`, as the store
 // checks compare-and-set; kConflict naming the first key that changed.
 inline Status CheckExpectedState(const std::map<std::string, std::string>& values,
@@ -344,11 +352,7 @@ class StateIntake : public FakeIntake {
 
   Result<std::optional<std::string>> GetState(std::string_view key) override {
     std::lock_guard lock(state_mu_);
-    auto it = values_.find(std::string(key));
-    if (it == values_.end()) {
-      return std::optional<std::string>();
-    }
-    return std::optional<std::string>(it->second);
+    return ValueOf(values_, key);
   }
   // Writes state outside a commit, as a command-line tool does.
   void SetState(const std::string& key, const std::string& value) {
@@ -409,11 +413,7 @@ class FakeStateStore : public StateStore {
  public:
   Result<std::optional<std::string>> Get(std::string_view key) override {
     std::lock_guard lock(mu_);
-    auto it = values_.find(std::string(key));
-    if (it == values_.end()) {
-      return std::optional<std::string>();
-    }
-    return std::optional<std::string>(it->second);
+    return ValueOf(values_, key);
   }
 
   Status CompareAndSet(std::span<const StateChange> changes) override {

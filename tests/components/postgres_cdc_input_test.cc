@@ -165,6 +165,14 @@ class PostgresCdcInputTest : public ::testing::Test {
     EXPECT_EQ(replayed, actual);
   }
 
+  // Row 1 is read in the input's snapshot, then the input stops, its slot left behind.
+  void SnapshotOneRowAndStop(StateIntake& intake) {
+    Run("INSERT INTO " + table_ + " VALUES (1, 'a')");
+    StartInput(intake, 10);
+    ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 1; }));
+    StopInput();
+  }
+
   // Starts the input and waits until it stops for good; what it logged meanwhile, or nullopt
   // when it did not stop.
   std::optional<std::string> StartUntilStopped(StateIntake& intake) {
@@ -326,11 +334,8 @@ TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
 }
 
 TEST_F(PostgresCdcInputTest, ADroppedSlotStopsTheInputWithTheWayBack) {
-  Run("INSERT INTO " + table_ + " VALUES (1, 'a')");
   StateIntake intake;
-  StartInput(intake, 10);
-  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 1; }));
-  StopInput();
+  ASSERT_NO_FATAL_FAILURE(SnapshotOneRowAndStop(intake));
   ASSERT_TRUE(WaitUntil([&] {
     return sql_->Execute(
                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE "
@@ -478,11 +483,8 @@ class PostgresCdcLostSlotTest : public PostgresCdcInputTest {
 };
 
 TEST_F(PostgresCdcLostSlotTest, AnInvalidatedSlotStopsTheInputWithTheWayBack) {
-  Run("INSERT INTO " + table_ + " VALUES (1, 'a')");
   StateIntake intake;
-  StartInput(intake, 10);
-  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 1; }));
-  StopInput();
+  ASSERT_NO_FATAL_FAILURE(SnapshotOneRowAndStop(intake));
   // More WAL than the slot may keep, then a checkpoint: PostgreSQL invalidates the slot.
   ASSERT_TRUE(WaitUntil([&] {
     Run("INSERT INTO " + table_ + " SELECT i, 'x' FROM generate_series(1000, 1100) i");

@@ -7,6 +7,16 @@
 namespace erphub::store {
 namespace {
 
+// A writer connection to a new database in `dir`, in write-ahead-log mode.
+Result<std::unique_ptr<SqliteDb>> OpenWal(const TempDir& dir) {
+  ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(dir.File("t.db"), true));
+  ERPHUB_ASSIGN_OR_RETURN(std::string mode, db->QueryText("PRAGMA journal_mode = WAL"));
+  if (mode != "wal") {
+    return InternalError("journal mode " + mode);
+  }
+  return db;
+}
+
 // Many threads accepting at once share transactions, and every acknowledged message is stored.
 TEST_P(StoreTest, ConcurrentAcceptsShareTransactions) {
   StoreOptions options = Options();
@@ -95,9 +105,8 @@ TEST(GroupCommitterTest, AFailedOperationDoesNotSpoilItsBatch) {
 // they run again once the reader is gone.
 TEST(GroupCommitterTest, AfterTheDiskFilledNothingIsWrittenUntilTheLogIsCheckpointed) {
   TempDir dir;
-  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(dir.File("t.db"), true);
-  ASSERT_TRUE(db.ok());
-  ASSERT_EQ((*db)->QueryText("PRAGMA journal_mode = WAL").value(), "wal");
+  Result<std::unique_ptr<SqliteDb>> db = OpenWal(dir);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
   ASSERT_TRUE((*db)->Exec("CREATE TABLE t (v INTEGER)").ok());
   Result<std::unique_ptr<SqliteDb>> reader = SqliteDb::Open(dir.File("t.db"), false);
   ASSERT_TRUE(reader.ok());
@@ -135,9 +144,8 @@ TEST(GroupCommitterTest, AfterTheDiskFilledNothingIsWrittenUntilTheLogIsCheckpoi
 // transaction with one that must be on the disk.
 TEST(GroupCommitterTest, UnsyncedWritesSkipTheSyncUnlessTheyShareATransaction) {
   TempDir dir;
-  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(dir.File("t.db"), true);
-  ASSERT_TRUE(db.ok());
-  ASSERT_EQ((*db)->QueryText("PRAGMA journal_mode = WAL").value(), "wal");
+  Result<std::unique_ptr<SqliteDb>> db = OpenWal(dir);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
   ASSERT_TRUE((*db)->Exec("PRAGMA synchronous = FULL").ok());
   GroupCommitter committer(**db, std::chrono::microseconds(0), 100, true);
   // The level each operation's transaction commits with (1: NORMAL, no sync in WAL mode; 2: FULL).
