@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "components/component_harness.h"
 #include "core/json.h"
@@ -595,10 +596,7 @@ TEST_F(TrytonOutputTest, OrdersDeliveredTogetherGoToTrytonAsOneBatchAndFailAlone
       continue;
     }
     ASSERT_TRUE(results[i]->ok()) << i << ": " << results[i]->error().error;
-    if (i == kOrders - 1) {
-      EXPECT_NE((*results[i])->detail.find("existing, processing"), std::string::npos)
-          << (*results[i])->detail;
-    } else {
+    if (i != 0 && i != kOrders - 1) {  // the order sent twice is checked below
       EXPECT_NE((*results[i])->detail.find("(batch of 6)"), std::string::npos)
           << (*results[i])->detail;
     }
@@ -609,6 +607,15 @@ TEST_F(TrytonOutputTest, OrdersDeliveredTogetherGoToTrytonAsOneBatchAndFailAlone
     EXPECT_EQ(sales[0].Get("state").as_string(), "processing");
     EXPECT_EQ(sales[0].Get("total_amount").as_number(), Number::Exact(2975, -2));
   }
+  // The order sent twice: whichever of its two sends reached the output first went in the
+  // batch; the other waited for it and found its sale.
+  std::string first = (*results[0])->detail;
+  std::string repeat = (*results[kOrders - 1])->detail;
+  if (first.find("existing") != std::string::npos) {
+    std::swap(first, repeat);
+  }
+  EXPECT_NE(first.find("(batch of 6)"), std::string::npos) << first;
+  EXPECT_NE(repeat.find("existing, processing"), std::string::npos) << repeat;
 }
 
 }  // namespace
