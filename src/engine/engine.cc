@@ -6,6 +6,7 @@
 #include <thread>
 #include <utility>
 
+#include "core/thread_name.h"
 #include "engine/delivery_runner.h"
 #include "engine/engine_metrics.h"
 #include "engine/flow_intake.h"
@@ -353,7 +354,10 @@ Status Engine::Start(net::HttpServer* server) {
     ++inputs_started_;
   }
   pool_->Start();
-  monitor_ = std::thread([this] { MonitorBacklog(); });
+  monitor_ = std::thread([this] {
+    NameThisThread("engine-monitor");
+    MonitorBacklog();
+  });
   log_.Info("engine.started", {{"flows", Value::Int(static_cast<int64_t>(flows_.size()))},
                                {"workers", Value::Int(workers_)},
                                {"node", Value::Str(options_.node_name)}});

@@ -3,12 +3,17 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/thread_name.h"
+
 namespace erphub::engine {
 
 IntakeCommitter::IntakeCommitter(store::Store& store, int threads, size_t max_batch)
     : store_(store), max_batch_(std::max<size_t>(max_batch, 1)) {
   for (int i = 0; i < std::max(threads, 1); ++i) {
-    threads_.emplace_back([this] { Run(); });
+    threads_.emplace_back([this] {
+      NameThisThread("intake-commit");
+      Run();
+    });
   }
 }
 

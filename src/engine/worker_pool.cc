@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/thread_name.h"
+
 namespace erphub::engine {
 namespace {
 
@@ -51,13 +53,25 @@ void WorkerPool::Start() {
   started_ = true;
   idle_workers_ = workers_;
   for (int i = 0; i < workers_; ++i) {
-    worker_threads_.emplace_back([this] { Work(); });
+    worker_threads_.emplace_back([this] {
+      NameThisThread("worker");
+      Work();
+    });
   }
   for (int i = 0; i < recorders_; ++i) {
-    recorder_threads_.emplace_back([this] { Record(); });
+    recorder_threads_.emplace_back([this] {
+      NameThisThread("recorder");
+      Record();
+    });
   }
-  dispatcher_ = std::thread([this] { Dispatch(); });
-  renewer_ = std::thread([this] { Renew(); });
+  dispatcher_ = std::thread([this] {
+    NameThisThread("dispatcher");
+    Dispatch();
+  });
+  renewer_ = std::thread([this] {
+    NameThisThread("lease-renewer");
+    Renew();
+  });
 }
 
 void WorkerPool::NoteDue(Timestamp at) {

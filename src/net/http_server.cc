@@ -31,6 +31,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/thread_name.h"
 #include "net/headers.h"
 #include "net/http_date.h"
 #include "net/problem.h"
@@ -564,7 +565,10 @@ Status ServerCore::Start() {
   asio::dispatch(acceptor_.get_executor(), [this] { Accept(); });
   threads_.reserve(static_cast<size_t>(options_.io_threads));
   for (int i = 0; i < options_.io_threads; ++i) {
-    threads_.emplace_back([this] { ioc_.run(); });
+    threads_.emplace_back([this] {
+      NameThisThread("http-io");
+      ioc_.run();
+    });
   }
   return Status::Ok();
 }

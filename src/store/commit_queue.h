@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/result.h"
+#include "core/thread_name.h"
 
 namespace erphub::store {
 
@@ -32,7 +33,10 @@ class CommitQueue {
       : window_(window),
         max_operations_(max_operations > 0 ? static_cast<size_t>(max_operations) : 1),
         run_batch_(std::move(run_batch)),
-        committer_([this] { CommitLoop(); }) {}
+        committer_([this] {
+          NameThisThread("store-writer");
+          CommitLoop();
+        }) {}
 
   // Finishes the queued operations, then stops.
   ~CommitQueue() {

@@ -7,6 +7,8 @@
 #include <thread>
 #include <utility>
 
+#include "core/thread_name.h"
+
 namespace erphub::components {
 
 // The background thread of a polling input. Stop() wakes a Pause at once and joins the thread;
@@ -18,7 +20,12 @@ class Poller {
   Poller& operator=(const Poller&) = delete;
   ~Poller() { Stop(); }
 
-  void Start(std::function<void()> run) { thread_ = std::thread(std::move(run)); }
+  void Start(std::function<void()> run) {
+    thread_ = std::thread([run = std::move(run)] {
+      NameThisThread("input-poller");
+      run();
+    });
+  }
 
   void Stop() {
     {

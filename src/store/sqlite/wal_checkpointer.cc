@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/thread_name.h"
+
 namespace erphub::store {
 
 Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(SqliteDb& writer,
@@ -22,7 +24,10 @@ WalCheckpointer::WalCheckpointer(SqliteDb& writer, std::unique_ptr<SqliteDb> db,
     : writer_(writer),
       db_(std::move(db)),
       threshold_pages_(threshold_pages > 0 ? threshold_pages : 1),
-      thread_([this] { Run(); }) {}
+      thread_([this] {
+        NameThisThread("checkpointer");
+        Run();
+      }) {}
 
 WalCheckpointer::~WalCheckpointer() {
   // The writer's owner has stopped committing; no hook call can race with this.

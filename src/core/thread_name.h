@@ -1,0 +1,17 @@
+#pragma once
+
+#include <pthread.h>
+
+namespace erphub {
+
+// Names the calling thread as `top -H`, `ps -L` and profilers show it. Linux keeps at most 15
+// characters; longer names are cut there.
+inline void NameThisThread(const char* name) {
+  char kept[16] = {};
+  for (int i = 0; i < 15 && name[i] != '\0'; ++i) {
+    kept[i] = name[i];
+  }
+  pthread_setname_np(pthread_self(), kept);
+}
+
+}  // namespace erphub
