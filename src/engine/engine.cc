@@ -149,7 +149,7 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
   pool.flows = engine->flow_names();
   pool.clock = &engine->clock_;
   pool.log = &engine->log_;
-  pool.paused = [self] { return self->PausedOutputs(); };
+  pool.claimable = [self] { return self->ClaimableOutputs(); };
   pool.probes = [self] { return self->Probes(); };
   DeliveryRunner* runner = engine->runner_.get();
   engine->pool_ = std::make_unique<WorkerPool>(
@@ -250,15 +250,20 @@ std::unique_ptr<CircuitBreaker> Engine::MakeBreaker(const FlowConfig& flow,
   return std::make_unique<CircuitBreaker>(policy, clock_, std::move(on_change));
 }
 
-std::vector<store::OutputRef> Engine::PausedOutputs() const {
-  std::vector<store::OutputRef> paused;
+std::optional<std::vector<store::OutputRef>> Engine::ClaimableOutputs() const {
+  std::vector<store::OutputRef> claimable;
+  bool paused = false;
   for (const auto& [name, flow] : flows_) {
+    if (flow->has_steps()) {
+      claimable.push_back(store::OutputRef{name, std::string(kStepsStage)});
+    }
     for (const auto& [output, breaker] : flow->breakers) {
       const CircuitBreaker::Admission admission = breaker->Admit();
       if (admission == CircuitBreaker::Admission::kAll) {
+        claimable.push_back(store::OutputRef{name, output});
         continue;
       }
-      paused.push_back(store::OutputRef{name, output});
+      paused = true;
       // Asked before every claim: the wake-up for the probe survives the claimer consuming
       // earlier ones (e.g. the paused deliveries' own retries falling due).
       if (admission == CircuitBreaker::Admission::kNone && pool_ &&
@@ -267,7 +272,10 @@ std::vector<store::OutputRef> Engine::PausedOutputs() const {
       }
     }
   }
-  return paused;
+  if (!paused) {
+    return std::nullopt;  // every output, including those of deliveries no flow names now
+  }
+  return claimable;
 }
 
 std::vector<WorkerPoolOptions::Probe> Engine::Probes() const {
@@ -279,16 +287,6 @@ std::vector<WorkerPoolOptions::Probe> Engine::Probes() const {
       }
       WorkerPoolOptions::Probe probe;
       probe.output = store::OutputRef{name, output};
-      for (const std::string& stage : flow->first_deliveries) {
-        if (stage != output) {
-          probe.others.push_back(store::OutputRef{name, stage});
-        }
-      }
-      for (const FlowRuntime::NamedOutput& other : flow->outputs) {
-        if (other.name != output && flow->has_steps()) {
-          probe.others.push_back(store::OutputRef{name, other.name});
-        }
-      }
       CircuitBreaker* probed = breaker.get();
       probe.claimed = [probed](bool claimed) { probed->ProbeClaimed(claimed); };
       probes.push_back(std::move(probe));

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -139,7 +140,7 @@ class Engine {
   std::unique_ptr<CircuitBreaker> MakeBreaker(const FlowConfig& flow, const std::string& output,
                                               const OutputMetrics& metrics);
   // What the claimer skips and probes, from the circuit breakers.
-  std::vector<store::OutputRef> PausedOutputs() const;
+  std::optional<std::vector<store::OutputRef>> ClaimableOutputs() const;
   std::vector<WorkerPoolOptions::Probe> Probes() const;
   void MonitorBacklog();
 

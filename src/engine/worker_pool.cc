@@ -174,8 +174,8 @@ void WorkerPool::Dispatch() {
     claim.owner = options_.owner;
     claim.lease_duration = options_.lease_duration;
     claim.flows = options_.flows;
-    if (options_.paused) {
-      claim.paused = options_.paused();
+    if (options_.claimable) {
+      claim.outputs = options_.claimable();
     }
     std::vector<store::ClaimedDelivery> probes;
     ClaimProbes(limit, probes);
@@ -227,8 +227,7 @@ void WorkerPool::ClaimProbes(int limit, std::vector<store::ClaimedDelivery>& cla
     claim.owner = options_.owner;
     claim.limit = 1;
     claim.lease_duration = options_.lease_duration;
-    claim.flows = {probe.output.flow};
-    claim.paused = probe.others;
+    claim.outputs = std::vector<store::OutputRef>{probe.output};
     Result<std::vector<store::ClaimedDelivery>> one = store_.ClaimDeliveries(claim);
     if (!one.ok()) {
       log_.Warn("engine.claim_failed", {{"error", Value::Str(one.status().ToString())}});

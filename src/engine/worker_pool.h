@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -36,19 +37,17 @@ struct WorkerPoolOptions {
   std::chrono::milliseconds idle_poll{1000};
   // Only deliveries of these flows.
   std::vector<std::string> flows;
-  // Outputs not to claim for now (e.g. those whose circuit breaker is open); asked before each
-  // claim. Empty: none.
-  std::function<std::vector<store::OutputRef>()> paused;
+  // The outputs to claim from for now (e.g. all but those whose circuit breaker is open);
+  // asked before each claim. Empty function, or nullopt: every output of `flows`.
+  std::function<std::optional<std::vector<store::OutputRef>>()> claimable;
   // A single delivery of one output, claimed apart from the rest: a half-open circuit breaker's
-  // probe (the output is also among `paused`, so the ordinary claim skips it).
+  // probe (the output is left out of `claimable`, so the ordinary claim skips it).
   struct Probe {
     store::OutputRef output;
-    // The flow's other outputs and stages, skipped so that the claim takes only `output`'s.
-    std::vector<store::OutputRef> others;
     // Told whether a delivery was claimed (false: none of the output's was ready).
     std::function<void(bool claimed)> claimed;
   };
-  // Probes to claim now; asked before each claim, after `paused`. Empty function: none.
+  // Probes to claim now; asked before each claim, after `claimable`. Empty function: none.
   std::function<std::vector<Probe>()> probes;
   const Clock* clock = nullptr;
   Logger* log = nullptr;

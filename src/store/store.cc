@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include <algorithm>
 #include <string>
 
 namespace erphub::store {
@@ -12,6 +13,20 @@ Result<FsyncMode> ParseFsyncMode(std::string_view text) {
     return FsyncMode::kNormal;
   }
   return InvalidArgumentError("fsync must be full or normal, found '" + std::string(text) + "'");
+}
+
+std::optional<std::vector<OutputRef>> ClaimedOutputs(const ClaimOptions& options) {
+  if (!options.outputs) {
+    return std::nullopt;
+  }
+  std::vector<OutputRef> pairs;
+  for (const OutputRef& pair : *options.outputs) {
+    if (options.flows.empty() ||
+        std::find(options.flows.begin(), options.flows.end(), pair.flow) != options.flows.end()) {
+      pairs.push_back(pair);
+    }
+  }
+  return pairs;
 }
 
 std::string_view DeliveryStateName(DeliveryState state) {

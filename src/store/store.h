@@ -152,9 +152,14 @@ struct ClaimOptions {
   std::chrono::milliseconds lease_duration{30000};
   // Only deliveries of these flows; empty: all flows.
   std::vector<std::string> flows;
-  // Skip these (flow, output) pairs, e.g. outputs whose circuit breaker is open.
-  std::vector<OutputRef> paused;
+  // Only deliveries to these (flow, output) pairs, e.g. all but those whose circuit breaker is
+  // open; nullopt: every output of `flows`. Each pair is read by index, so the backlog of an
+  // output left out costs a claim nothing.
+  std::optional<std::vector<OutputRef>> outputs;
 };
+
+// The pairs of `options.outputs` within `options.flows`; nullopt when it names none.
+std::optional<std::vector<OutputRef>> ClaimedOutputs(const ClaimOptions& options);
 
 enum class LineageKind : uint8_t {
   kReceived = 0,   // accepted into the journal (detail: source)

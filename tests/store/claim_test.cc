@@ -291,28 +291,68 @@ TEST_P(StoreTest, FollowUpsFanOutWithTheirOwnPayloads) {
   EXPECT_EQ(trace->events[2].outcome, "done");
 }
 
-TEST_P(StoreTest, ClaimFiltersFlowsAndPausedOutputs) {
+// The outputs of each claimed delivery, as "flow/output", in claim order.
+std::vector<std::string> Claimed(const Result<std::vector<ClaimedDelivery>>& claimed) {
+  EXPECT_TRUE(claimed.ok()) << claimed.status().ToString();
+  std::vector<std::string> names;
+  if (claimed.ok()) {
+    for (const ClaimedDelivery& d : *claimed) {
+      names.push_back(d.message.flow + "/" + d.output);
+    }
+  }
+  return names;
+}
+
+using Names = std::vector<std::string>;
+
+TEST_P(StoreTest, ClaimFiltersFlowsAndOutputs) {
   AcceptOne(Make("orders", "", "{}", {"erp", "archive"}));
   AcceptOne(Make("invoices", "", "{}", {"erp"}));
   ClaimOptions options;
   options.owner = "n";
   options.limit = 10;
   options.flows = {"orders"};
-  options.paused = {{"orders", "erp"}};
-  Result<std::vector<ClaimedDelivery>> claimed = store_->ClaimDeliveries(options);
-  ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
-  ASSERT_EQ(claimed->size(), 1u);
-  EXPECT_EQ((*claimed)[0].output, "archive");
+  // Left out of the list, as the engine leaves out an output whose circuit breaker is open.
+  options.outputs = std::vector<OutputRef>{{"orders", "archive"}, {"invoices", "erp"}};
+  EXPECT_EQ(Claimed(store_->ClaimDeliveries(options)), Names{"orders/archive"});
   options.flows.clear();
-  claimed = store_->ClaimDeliveries(options);
-  ASSERT_TRUE(claimed.ok());
-  ASSERT_EQ(claimed->size(), 1u);
-  EXPECT_EQ((*claimed)[0].message.flow, "invoices");
-  options.paused.clear();
-  claimed = store_->ClaimDeliveries(options);
-  ASSERT_EQ(claimed->size(), 1u);
-  EXPECT_EQ((*claimed)[0].output, "erp");
-  EXPECT_EQ((*claimed)[0].message.flow, "orders");
+  EXPECT_EQ(Claimed(store_->ClaimDeliveries(options)), Names{"invoices/erp"});
+  options.outputs.reset();
+  EXPECT_EQ(Claimed(store_->ClaimDeliveries(options)), Names{"orders/erp"});
+}
+
+TEST_P(StoreTest, ClaimOfNamedOutputsTakesTheOldestDueAcrossThemUpToTheLimit) {
+  for (const char* output : {"erp", "archive", "erp", "crm", "archive"}) {
+    AcceptOne(Make("f", "", "{}", {output}));
+    clock_.Advance(seconds(1));
+  }
+  ClaimOptions options;
+  options.owner = "n";
+  options.limit = 3;
+  options.outputs = std::vector<OutputRef>{{"f", "archive"}, {"f", "erp"}};
+  EXPECT_EQ(Claimed(store_->ClaimDeliveries(options)), (Names{"f/erp", "f/archive", "f/erp"}));
+  EXPECT_EQ(Claimed(store_->ClaimDeliveries(options)), Names{"f/archive"});
+  options.outputs = std::vector<OutputRef>{};  // every output paused: nothing is claimed
+  EXPECT_EQ(Claimed(store_->ClaimDeliveries(options)), Names{});
+  options.outputs.reset();
+  EXPECT_EQ(Claimed(store_->ClaimDeliveries(options)), Names{"f/crm"});
+}
+
+TEST_P(StoreTest, ClaimOfNamedOutputsLeavesADeliveryNotYetDue) {
+  MessageId id = AcceptOne(Make("f", "", "{}", {"erp"}));
+  std::vector<ClaimedDelivery> claimed = Claim();
+  ASSERT_EQ(claimed.size(), 1u);
+  ASSERT_TRUE(
+      store_->RetryLater(claimed[0].lease, clock_.Now() + seconds(60), "503", AttemptReport{})
+          .ok());
+  ClaimOptions options;
+  options.owner = "n";
+  options.outputs = std::vector<OutputRef>{{"f", "erp"}};
+  EXPECT_EQ(Claimed(store_->ClaimDeliveries(options)), Names{});
+  clock_.Advance(seconds(60));
+  Result<std::vector<ClaimedDelivery>> due = store_->ClaimDeliveries(options);
+  ASSERT_EQ(Claimed(due), Names{"f/erp"});
+  EXPECT_EQ((*due)[0].message.id, id);
 }
 
 TEST_P(StoreTest, ClaimHonoursTheLimitAndOldestDueFirst) {

@@ -124,6 +124,10 @@ CREATE TABLE nodes (
       R"sql(
 ALTER TABLE messages ADD COLUMN source text;
 )sql",
+      // 5: ready deliveries by output, so that a claim skips a paused output's backlog.
+      R"sql(
+CREATE INDEX deliveries_ready ON deliveries (flow, output, not_before, id) WHERE state = 1;
+)sql",
   };
   return migrations;
 }

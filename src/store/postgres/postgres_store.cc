@@ -335,12 +335,25 @@ Result<DeadRow> CheckDead(PgConn& conn, int64_t id) {
   return DeadRow{q.Int(0, 1), q.Text(0, 2)};
 }
 
-// The claim statement: picks due ready deliveries (skipping rows other claimers hold), leases
-// them and returns them with their messages. $1 now, $2 limit, $3 owner, $4 expiry, then the
-// flows and paused outputs.
-std::string ClaimQuery(const ClaimOptions& options) {
-  std::string filter;
+// The claim's choice of due ready deliveries (skipping rows other claimers hold): one ordered
+// index read per output when the claim names its outputs (an output left out is not read at
+// all), else one read of all due ones. $1 now, $2 limit, then the pairs or the flows from $5.
+std::string PickQuery(const ClaimOptions& options,
+                      const std::optional<std::vector<OutputRef>>& pairs) {
   int param = 5;
+  if (pairs) {
+    std::string values;
+    for (size_t i = 0; i < pairs->size(); ++i, param += 2) {
+      values += (i == 0 ? "($" : ", ($") + std::to_string(param) + ", $" +
+                std::to_string(param + 1) + ")";
+    }
+    return "SELECT r.id FROM (VALUES " + values +
+           ") AS o (flow, output) CROSS JOIN LATERAL (SELECT id, not_before FROM deliveries "
+           "WHERE state = 1 AND flow = o.flow AND output = o.output AND not_before <= $1 "
+           "ORDER BY not_before, id LIMIT $2 FOR UPDATE SKIP LOCKED) r "
+           "ORDER BY r.not_before, r.id LIMIT $2";
+  }
+  std::string filter;
   if (!options.flows.empty()) {
     filter += " AND flow IN (";
     for (size_t i = 0; i < options.flows.size(); ++i) {
@@ -348,13 +361,16 @@ std::string ClaimQuery(const ClaimOptions& options) {
     }
     filter += ")";
   }
-  for (size_t i = 0; i < options.paused.size(); ++i) {
-    filter += " AND NOT (flow = $" + std::to_string(param) + " AND output = $" +
-              std::to_string(param + 1) + ")";
-    param += 2;
-  }
-  return "WITH picked AS (SELECT id FROM deliveries WHERE state = 1 AND not_before <= $1" + filter +
-         " ORDER BY not_before, id LIMIT $2 FOR UPDATE SKIP LOCKED), "
+  return "SELECT id FROM deliveries WHERE state = 1 AND not_before <= $1" + filter +
+         " ORDER BY not_before, id LIMIT $2 FOR UPDATE SKIP LOCKED";
+}
+
+// The claim statement: leases the picked deliveries and returns them with their messages.
+// $3 owner, $4 expiry.
+std::string ClaimQuery(const ClaimOptions& options,
+                       const std::optional<std::vector<OutputRef>>& pairs) {
+  return "WITH picked AS (" + PickQuery(options, pairs) +
+         "), "
          "claimed AS (UPDATE deliveries d SET state = 2, attempts = d.attempts + 1, "
          "lease_owner = $3, lease_expires_at = $4, claimed_at = $1 FROM picked "
          "WHERE d.id = picked.id RETURNING d.id, d.output, d.payload, d.attempts, "
@@ -588,7 +604,8 @@ Result<std::vector<ClaimedDelivery>> PostgresStore::ClaimDeliveries(const ClaimO
   if (options.owner.empty() || options.limit < 1 || options.lease_duration.count() <= 0) {
     return InvalidArgumentError("a claim needs an owner, a positive limit and a lease duration");
   }
-  const std::string claim_sql = ClaimQuery(options);
+  const std::optional<std::vector<OutputRef>> pairs = ClaimedOutputs(options);
+  const std::string claim_sql = ClaimQuery(options, pairs);
   std::vector<RawClaim> raw;
   bool returned_expired = false;
   ERPHUB_TRY(Write([&](PgConn& conn) -> Status {
@@ -627,11 +644,17 @@ Result<std::vector<ClaimedDelivery>> PostgresStore::ClaimDeliveries(const ClaimO
         now + std::chrono::duration_cast<microseconds>(options.lease_duration);
     PgParams params;
     params.Add(now_us).Add(options.limit).Add(options.owner).Add(ToUnixMicros(expires));
-    for (const std::string& flow : options.flows) {
-      params.Add(flow);
-    }
-    for (const OutputRef& paused : options.paused) {
-      params.Add(paused.flow).Add(paused.output);
+    if (pairs) {
+      if (pairs->empty()) {
+        return Status::Ok();
+      }
+      for (const OutputRef& pair : *pairs) {
+        params.Add(pair.flow).Add(pair.output);
+      }
+    } else {
+      for (const std::string& flow : options.flows) {
+        params.Add(flow);
+      }
     }
     ERPHUB_ASSIGN_OR_RETURN(PgResult q, conn.Query(claim_sql, params));
     for (int r = 0; r < q.rows(); ++r) {

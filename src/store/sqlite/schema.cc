@@ -114,6 +114,10 @@ CREATE TABLE nodes (
       R"sql(
 ALTER TABLE messages ADD COLUMN source TEXT;
 )sql",
+      // 5: ready deliveries by output, so that a claim skips a paused output's backlog.
+      R"sql(
+CREATE INDEX deliveries_ready ON deliveries (flow, output, not_before) WHERE state = 1;
+)sql",
   };
   return migrations;
 }

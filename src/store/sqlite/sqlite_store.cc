@@ -401,7 +401,23 @@ Result<int64_t> SqliteStore::Quarantine(const QuarantineEntry& entry) {
   return id;
 }
 
-std::string ClaimQuery(const ClaimOptions& options) {
+// ?1 now, ?2 limit, then the flows, or the pairs of the outputs the claim names.
+std::string ClaimQuery(const ClaimOptions& options,
+                       const std::optional<std::vector<OutputRef>>& pairs) {
+  if (pairs) {
+    // An ordered index read per output, merged: an output left out is not read at all.
+    std::string sql = "SELECT id FROM (";
+    for (size_t i = 0; i < pairs->size(); ++i) {
+      const std::string flow = std::to_string(3 + 2 * i);
+      const std::string output = std::to_string(4 + 2 * i);
+      sql += std::string(i == 0 ? "" : " UNION ALL ") +
+             "SELECT * FROM (SELECT id, not_before FROM deliveries INDEXED BY deliveries_ready "
+             "WHERE state = 1 AND flow = ?" +
+             flow + " AND output = ?" + output +
+             " AND not_before <= ?1 ORDER BY not_before, id LIMIT ?2)";
+    }
+    return sql + ") ORDER BY not_before, id LIMIT ?2";
+  }
   std::string sql =
       "SELECT id FROM deliveries INDEXED BY deliveries_due WHERE state = 1 AND not_before <= ?1";
   int param = 3;
@@ -412,11 +428,6 @@ std::string ClaimQuery(const ClaimOptions& options) {
     }
     sql += ")";
   }
-  for (size_t i = 0; i < options.paused.size(); ++i) {
-    sql += " AND NOT (flow = ?" + std::to_string(param) + " AND output = ?" +
-           std::to_string(param + 1) + ")";
-    param += 2;
-  }
   sql += " ORDER BY not_before, id LIMIT ?2";
   return sql;
 }
@@ -425,7 +436,8 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOpt
   if (options.owner.empty() || options.limit < 1 || options.lease_duration.count() <= 0) {
     return InvalidArgumentError("a claim needs an owner, a positive limit and a lease duration");
   }
-  const std::string claim_sql = ClaimQuery(options);
+  const std::optional<std::vector<OutputRef>> pairs = ClaimedOutputs(options);
+  const std::string claim_sql = ClaimQuery(options, pairs);
   std::vector<RawClaim> raw;
   bool returned_expired = false;
   // Unsynced: a claim lost in a power cut leaves the work ready, to be claimed again.
@@ -474,16 +486,19 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOpt
     }
 
     std::vector<int64_t> ids;
-    {
+    if (!pairs || !pairs->empty()) {
       ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q, db.Prepare(claim_sql));
       q.Bind(1, now_us).Bind(2, options.limit);
       int param = 3;
-      for (const std::string& flow : options.flows) {
-        q.Bind(param++, flow);
-      }
-      for (const OutputRef& paused : options.paused) {
-        q.Bind(param, paused.flow).Bind(param + 1, paused.output);
-        param += 2;
+      if (pairs) {
+        for (const OutputRef& pair : *pairs) {
+          q.Bind(param, pair.flow).Bind(param + 1, pair.output);
+          param += 2;
+        }
+      } else {
+        for (const std::string& flow : options.flows) {
+          q.Bind(param++, flow);
+        }
       }
       while (true) {
         ERPHUB_ASSIGN_OR_RETURN(bool row, q.Step());
