@@ -124,7 +124,8 @@ struct Lease {
 
 struct ClaimedDelivery {
   Lease lease;
-  // message.attempts equals `attempt`.
+  // message.attempts equals `attempt`. message.payload is undefined when the delivery works on
+  // a payload of its own (a follow-up's): the claim does not read it.
   Message message;
   std::string output;
   // What to work on: the payload a follow-up or an edit gave this delivery, else message.payload.

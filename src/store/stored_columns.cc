@@ -47,6 +47,29 @@ Result<MessageId> IdFromText(std::string_view text) {
   return id;
 }
 
+Result<ClaimedDelivery> ClaimedFromRaw(RawClaim raw) {
+  ClaimedDelivery d;
+  d.lease = std::move(raw.lease);
+  ERPHUB_ASSIGN_OR_RETURN(d.message.id, IdFromText(raw.message_id));
+  d.message.flow = std::move(raw.flow);
+  d.message.business_key = std::move(raw.business_key);
+  ERPHUB_ASSIGN_OR_RETURN(d.message.headers, HeadersFromJson(raw.headers));
+  d.message.received_at = raw.received_at;
+  d.message.attempts = raw.attempt;
+  d.output = std::move(raw.output);
+  if (raw.delivery_payload) {
+    ERPHUB_ASSIGN_OR_RETURN(d.payload, PayloadFromJson(*raw.delivery_payload));
+  } else {
+    ERPHUB_ASSIGN_OR_RETURN(d.message.payload, PayloadFromJson(raw.message_payload));
+    d.payload = d.message.payload;
+  }
+  d.idempotency_key = IdempotencyKey(d.message.flow, d.message.id, d.output);
+  d.attempt = raw.attempt;
+  d.eligible_since = raw.eligible_since;
+  d.last_error = std::move(raw.last_error);
+  return d;
+}
+
 Result<std::string> SerializePayload(const Value& payload) {
   if (payload.is_undefined() || payload.is_function()) {
     return InvalidArgumentError("a payload must be a JSON value");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,27 @@ Result<std::string> AcceptancePayloadJson(const Acceptance& item);
 Result<Value> PayloadFromJson(std::string_view text);
 
 Result<MessageId> IdFromText(std::string_view text);
+
+// A claimed delivery's columns as a claim reads them inside its transaction (parsed after the
+// commit, off the writer's time).
+struct RawClaim {
+  Lease lease;
+  std::string output;
+  std::optional<std::string> delivery_payload;  // nullopt: the delivery works on the message's
+  int attempt = 0;                              // since the last replay
+  Timestamp eligible_since;
+  std::string last_error;
+  std::string message_id;
+  std::string flow;
+  std::string business_key;
+  std::string message_payload;  // read only for a delivery without a payload of its own
+  std::string headers;
+  Timestamp received_at;
+};
+
+// The delivery a claim hands out. The message's payload is parsed only when the delivery works
+// on it: a follow-up carries its own (the steps' result), and the message's stays undefined.
+Result<ClaimedDelivery> ClaimedFromRaw(RawClaim raw);
 
 // What Accept checks before it writes: a flow, an id, distinct output names.
 Status ValidateAcceptance(const Acceptance& item);

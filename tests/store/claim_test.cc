@@ -267,11 +267,16 @@ TEST_P(StoreTest, FollowUpsFanOutWithTheirOwnPayloads) {
   // erp and archive of message 1, and the steps of message 2.
   ASSERT_EQ(claimed.size(), 3u);
   std::map<std::string, std::string> payloads;
+  std::map<std::string, std::string> message_payloads;
   for (const auto& d : claimed) {
     payloads[d.output + "/" + d.message.id.ToString()] = ToJson(d.payload);
+    message_payloads[d.output + "/" + d.message.id.ToString()] = ToJson(d.message.payload);
   }
   EXPECT_EQ(payloads["erp/" + id.ToString()], R"({"canonical":1})");
   EXPECT_EQ(payloads["archive/" + id.ToString()], R"({"raw":1})");
+  // The message's own payload is read only where the delivery works on it.
+  EXPECT_EQ(message_payloads["erp/" + id.ToString()], "");
+  EXPECT_EQ(message_payloads["archive/" + id.ToString()], R"({"raw":1})");
 
   // A follow-up to an output the message already has is refused, and nothing changes.
   const ClaimedDelivery& erp = claimed[0].output == "erp"   ? claimed[0]

@@ -377,7 +377,8 @@ std::string ClaimQuery(const ClaimOptions& options,
          "d.attempts - d.budget_base AS attempt, d.eligible_since, d.last_error, d.message_seq, "
          "d.not_before) "
          "SELECT c.id, c.output, c.payload, c.attempts, c.attempt, c.eligible_since, "
-         "c.last_error, m.id, m.flow, m.business_key, m.payload, m.headers, m.received_at "
+         "c.last_error, m.id, m.flow, m.business_key, "
+         "CASE WHEN c.payload IS NULL THEN m.payload END, m.headers, m.received_at "
          "FROM claimed c JOIN messages m ON m.seq = c.message_seq ORDER BY c.not_before, c.id";
 }
 
@@ -584,22 +585,6 @@ Result<int64_t> PostgresStore::Quarantine(const QuarantineEntry& entry) {
   return id;
 }
 
-// A claimed row as read inside the transaction; parsed after the commit.
-struct RawClaim {
-  Lease lease;
-  std::string output;
-  std::optional<std::string> delivery_payload;
-  int attempt = 0;
-  Timestamp eligible_since;
-  std::string last_error;
-  std::string message_id;
-  std::string flow;
-  std::string business_key;
-  std::string message_payload;
-  std::string headers;
-  Timestamp received_at;
-};
-
 Result<std::vector<ClaimedDelivery>> PostgresStore::ClaimDeliveries(const ClaimOptions& options) {
   if (options.owner.empty() || options.limit < 1 || options.lease_duration.count() <= 0) {
     return InvalidArgumentError("a claim needs an owner, a positive limit and a lease duration");
@@ -684,25 +669,7 @@ Result<std::vector<ClaimedDelivery>> PostgresStore::ClaimDeliveries(const ClaimO
   std::vector<ClaimedDelivery> claims;
   claims.reserve(raw.size());
   for (RawClaim& c : raw) {
-    ClaimedDelivery d;
-    d.lease = std::move(c.lease);
-    ERPHUB_ASSIGN_OR_RETURN(d.message.id, IdFromText(c.message_id));
-    d.message.flow = std::move(c.flow);
-    d.message.business_key = std::move(c.business_key);
-    ERPHUB_ASSIGN_OR_RETURN(d.message.payload, PayloadFromJson(c.message_payload));
-    ERPHUB_ASSIGN_OR_RETURN(d.message.headers, HeadersFromJson(c.headers));
-    d.message.received_at = c.received_at;
-    d.message.attempts = c.attempt;
-    d.output = std::move(c.output);
-    if (c.delivery_payload) {
-      ERPHUB_ASSIGN_OR_RETURN(d.payload, PayloadFromJson(*c.delivery_payload));
-    } else {
-      d.payload = d.message.payload;
-    }
-    d.idempotency_key = IdempotencyKey(d.message.flow, d.message.id, d.output);
-    d.attempt = c.attempt;
-    d.eligible_since = c.eligible_since;
-    d.last_error = std::move(c.last_error);
+    ERPHUB_ASSIGN_OR_RETURN(ClaimedDelivery d, ClaimedFromRaw(std::move(c)));
     claims.push_back(std::move(d));
   }
   return claims;

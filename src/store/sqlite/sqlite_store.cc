@@ -183,23 +183,6 @@ Status RecordAttempt(SqliteDb& db, const LeasedRow& row, const AttemptReport& re
   return Status::Ok();
 }
 
-// A claimed row as read inside the transaction; parsed after the commit.
-struct RawClaim {
-  Lease lease;
-  std::string output;
-  std::string delivery_payload;
-  bool has_delivery_payload = false;
-  int attempt = 0;
-  Timestamp eligible_since;
-  std::string last_error;
-  std::string message_id;
-  std::string flow;
-  std::string business_key;
-  std::string message_payload;
-  std::string headers;
-  Timestamp received_at;
-};
-
 // ---- the store ----
 
 class SqliteStore final : public Store {
@@ -525,7 +508,8 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOpt
       ERPHUB_ASSIGN_OR_RETURN(
           SqliteStatement q,
           db.Prepare("SELECT d.output, d.payload, d.attempts, d.attempts - d.budget_base, "
-                     "d.eligible_since, d.last_error, m.id, m.flow, m.business_key, m.payload, "
+                     "d.eligible_since, d.last_error, m.id, m.flow, m.business_key, "
+                     "CASE WHEN d.payload IS NULL THEN m.payload END, "
                      "m.headers, m.received_at FROM deliveries d "
                      "JOIN messages m ON m.seq = d.message_seq WHERE d.id = ?1"));
       q.Bind(1, id);
@@ -536,8 +520,9 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOpt
       RawClaim c;
       c.lease = Lease{id, q.Int(2), options.owner, expires};
       c.output = q.Text(0);
-      c.has_delivery_payload = !q.IsNull(1);
-      c.delivery_payload = q.Text(1);
+      if (!q.IsNull(1)) {
+        c.delivery_payload = q.Text(1);
+      }
       c.attempt = static_cast<int>(q.Int(3));
       c.eligible_since = FromUnixMicros(q.Int(4));
       c.last_error = q.Text(5);
@@ -558,25 +543,7 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOpt
   std::vector<ClaimedDelivery> claims;
   claims.reserve(raw.size());
   for (RawClaim& c : raw) {
-    ClaimedDelivery d;
-    d.lease = std::move(c.lease);
-    ERPHUB_ASSIGN_OR_RETURN(d.message.id, IdFromText(c.message_id));
-    d.message.flow = std::move(c.flow);
-    d.message.business_key = std::move(c.business_key);
-    ERPHUB_ASSIGN_OR_RETURN(d.message.payload, PayloadFromJson(c.message_payload));
-    ERPHUB_ASSIGN_OR_RETURN(d.message.headers, HeadersFromJson(c.headers));
-    d.message.received_at = c.received_at;
-    d.message.attempts = c.attempt;
-    d.output = std::move(c.output);
-    if (c.has_delivery_payload) {
-      ERPHUB_ASSIGN_OR_RETURN(d.payload, PayloadFromJson(c.delivery_payload));
-    } else {
-      d.payload = d.message.payload;
-    }
-    d.idempotency_key = IdempotencyKey(d.message.flow, d.message.id, d.output);
-    d.attempt = c.attempt;
-    d.eligible_since = c.eligible_since;
-    d.last_error = std::move(c.last_error);
+    ERPHUB_ASSIGN_OR_RETURN(ClaimedDelivery d, ClaimedFromRaw(std::move(c)));
     claims.push_back(std::move(d));
   }
   return claims;
