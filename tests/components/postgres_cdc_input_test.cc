@@ -449,6 +449,11 @@ TEST_F(PostgresCdcInputTest, ThePositionIsAcknowledgedOnlyAfterTheStoreCommitted
     return Scalar("SELECT confirmed_flush_lsn > '" + before_insert +
                   "' FROM pg_replication_slots " + "WHERE slot_name = '" + slot_ + "'") == "t";
   }));
+  // Caught up: nothing the server holds is missing here (reported at the latest with the next
+  // status, every 10 s).
+  EXPECT_TRUE(WaitUntil([&] { return metrics_.Get("erphub_cdc_lag_bytes") == 0; },
+                        std::chrono::seconds(25)))
+      << metrics_.Get("erphub_cdc_lag_bytes");
 }
 
 // On a server of its own: invalidating a slot needs a small max_slot_wal_keep_size, which would
