@@ -2,7 +2,8 @@
 # erphub's durable webhook intake against nginx answering a fixed 202 and Node-RED's
 # http in -> function -> http response, measured in the same run with the same signed ~2 KB
 # Shopify order (wrk, 50 connections, 10 s); then acceptance-to-delivery latency at a fixed
-# 1,000 orders/s to a local receiver. Prints the rates, the ratios and the goals.
+# 1,000 orders/s to a local receiver. Prints the rates, the ratios and the goals, erphub's CPU
+# per accepted order, and the rate of its HTTP layer alone (GET /health) for scale.
 #   bench/intake/run.sh [BUILD_DIR]     (default build/release; `make bench` builds it)
 # Environment: DURATION (seconds per wrk run, default 10), CONNECTIONS (default 50),
 # RATE and RATE_SECONDS for the latency run (default 1000 and 10).
@@ -36,11 +37,15 @@ answers_202() {  # URL: a POST of the order is answered 202
     --data-binary @"$template" "$1")" = 202 ]
 }
 
-# run_wrk NAME URL: prints the request rate; stops the benchmark when any answer was not 2xx.
+# run_wrk NAME URL [PID]: prints the request rate; stops the benchmark when any answer was not
+# 2xx. With PID, the CPU seconds that process used during the measured run go to cpu-NAME.txt.
 run_wrk() {
-  local out="$work/wrk-$1.txt"
+  local out="$work/wrk-$1.txt" cpu_before
   wrk -t 2 -c "$connections" -d 2s -s "$work/orders.lua" "$2" >/dev/null  # warm-up
+  [ -n "${3:-}" ] && cpu_before=$(cpu_seconds "$3")
   wrk -t 2 -c "$connections" -d "${duration}s" --latency -s "$work/orders.lua" "$2" >"$out"
+  [ -n "${3:-}" ] && awk -v a="$cpu_before" -v b="$(cpu_seconds "$3")" 'BEGIN { print b - a }' \
+    >"$work/cpu-$1.txt"
   if grep -q -E 'Non-2xx|Socket errors' "$out"; then
     echo "bench/intake: $1 answered errors:" >&2
     cat "$out" >&2
@@ -95,7 +100,7 @@ body_bytes=$(wc -c <"$template")
 echo "== Webhook intake: signed Shopify order (~$((body_bytes / 100 * 100)) bytes), wrk -t2 -c$connections -d${duration}s, $(nproc) cores"
 
 # erphub: the example flow (signature check, journal with fsync: full, 202 after the commit);
-# the receiver takes the deliveries that follow.
+# the receiver takes the deliveries that follow. Its CPU per accepted order is measured too.
 start_receiver ""
 start_hub "$work/hub.db"
 answers_202 "http://127.0.0.1:$hub_port/webhooks/shop/orders" || {
@@ -103,7 +108,12 @@ answers_202 "http://127.0.0.1:$hub_port/webhooks/shop/orders" || {
   cat "$work/hub.log" >&2
   exit 1
 }
-erphub_rate=$(run_wrk erphub "http://127.0.0.1:$hub_port/webhooks/shop/orders")
+# First erphub's HTTP layer alone, while nothing else runs: GET /health, no body, no work (the
+# ceiling of any of its routes).
+wrk -t 2 -c "$connections" -d 2s "http://127.0.0.1:$hub_port/health" >/dev/null  # warm-up
+wrk -t 2 -c "$connections" -d "${duration}s" "http://127.0.0.1:$hub_port/health" >"$work/wrk-health.txt"
+health_rate=$(awk '/^Requests\/sec:/ { print $2 }' "$work/wrk-health.txt")
+erphub_rate=$(run_wrk erphub "http://127.0.0.1:$hub_port/webhooks/shop/orders" "$hub_pid")
 accepted=$(metric 'erphub_accepted_total{flow="shop-orders"}')
 transactions=$(metric 'erphub_store_transactions')
 stop "$hub_pid"
@@ -154,13 +164,16 @@ node_rate=$(run_wrk node-red "http://127.0.0.1:$node_port/webhooks/shop/orders")
 stop "$node_pid"
 
 awk -v e="$erphub_rate" -v n="$nginx_rate" -v r="$node_rate" -v el="$(latency_of erphub)" \
-  -v nl="$(latency_of nginx)" -v rl="$(latency_of node-red)" -v a="$accepted" -v t="$transactions" 'BEGIN {
+  -v nl="$(latency_of nginx)" -v rl="$(latency_of node-red)" -v a="$accepted" -v t="$transactions" \
+  -v h="$health_rate" -v cpu="$(cat "$work/cpu-erphub.txt")" -v measured="$(awk '/ requests in / { print $1 }' "$work/wrk-erphub.txt")" 'BEGIN {
   printf "%-44s %9.0f req/s   (%s)\n", "erphub (signature, journal, fsync: full)", e, el
   printf "%-44s %9.0f req/s   (%s)\n", "nginx (fixed 202, nothing stored)", n, nl
   printf "%-44s %9.0f req/s   (%s)\n", "Node-RED 4 (http in -> function -> response)", r, rl
   printf "erphub / nginx    %6.0f%%   (goal >= 40%%)\n", 100 * e / n
   printf "erphub / Node-RED %6.1fx   (goal >= 10x)\n", e / r
   if (t > 0) printf "erphub accepted %d orders with %d store write transactions in all (intake, steps and deliveries share commits)\n", a, t
+  if (measured > 0) printf "erphub CPU per accepted order: %.0f us (the whole process, deliveries running alongside)\n", 1e6 * cpu / measured
+  printf "erphub GET /health (its HTTP layer, no work): %.0f req/s, %.0f%% of nginx\n", h, 100 * h / n
 }'
 
 echo

@@ -30,20 +30,6 @@ at_exit+=("scripts/postgres.sh stop '$pg_dir' >/dev/null 2>&1")
 
 ready() { curl -sf "http://127.0.0.1:$1/ready"; }
 
-# CPU seconds used so far by the processes PIDS... and, with "postgres", by the PostgreSQL
-# server and its backends (live and ended: the postmaster's children's time counts too).
-cpu_seconds() {
-  local ticks=0 pid
-  for pid in "$@"; do
-    [ "$pid" = postgres ] && pid="$POSTGRES_PID $(pgrep -P "$POSTGRES_PID" | tr '\n' ' ')"
-    for p in $pid; do
-      # utime stime cutime cstime: fields 14-17 of /proc/PID/stat.
-      ticks=$((ticks + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
-    done
-  done
-  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", t / hz }'
-}
-
 # run STORE_KIND NODES: prints "orders/s", then the CPU milliseconds per order of erphub's nodes
 # and of PostgreSQL, for COUNT orders over NODES nodes.
 run() {
