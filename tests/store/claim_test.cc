@@ -343,6 +343,23 @@ TEST_P(StoreTest, ClaimOfNamedOutputsTakesTheOldestDueAcrossThemUpToTheLimit) {
   EXPECT_EQ(Claimed(store_->ClaimDeliveries(options)), Names{"f/crm"});
 }
 
+TEST_P(StoreTest, ClaimOfManyNamedOutputsTakesTheOldestDueAmongAll) {
+  // More outputs than one statement reads: the oldest are in the last group named.
+  constexpr int kOutputs = 250;
+  for (int i = 0; i < kOutputs; ++i) {
+    AcceptOne(Make("f", "", "{}", {"o" + std::to_string(i)}));
+    clock_.Advance(seconds(1));
+  }
+  ClaimOptions options;
+  options.owner = "n";
+  options.limit = 2;
+  options.outputs = std::vector<OutputRef>{};
+  for (int i = kOutputs - 1; i >= 0; --i) {
+    options.outputs->push_back({"f", "o" + std::to_string(i)});
+  }
+  EXPECT_EQ(Claimed(store_->ClaimDeliveries(options)), (Names{"f/o0", "f/o1"}));
+}
+
 TEST_P(StoreTest, ClaimOfNamedOutputsLeavesADeliveryNotYetDue) {
   MessageId id = AcceptOne(Make("f", "", "{}", {"erp"}));
   std::vector<ClaimedDelivery> claimed = Claim();

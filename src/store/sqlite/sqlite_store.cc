@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -384,43 +385,79 @@ Result<int64_t> SqliteStore::Quarantine(const QuarantineEntry& entry) {
   return id;
 }
 
-// ?1 now, ?2 limit, then the flows, or the pairs of the outputs the claim names.
-std::string ClaimQuery(const ClaimOptions& options,
-                       const std::optional<std::vector<OutputRef>>& pairs) {
-  if (pairs) {
-    // An ordered index read per output, merged: an output left out is not read at all.
-    std::string sql = "SELECT id FROM (";
-    for (size_t i = 0; i < pairs->size(); ++i) {
-      const std::string flow = std::to_string(3 + 2 * i);
-      const std::string output = std::to_string(4 + 2 * i);
-      sql += std::string(i == 0 ? "" : " UNION ALL ") +
-             "SELECT * FROM (SELECT id, not_before FROM deliveries INDEXED BY deliveries_ready "
-             "WHERE state = 1 AND flow = ?" +
-             flow + " AND output = ?" + output +
-             " AND not_before <= ?1 ORDER BY not_before, id LIMIT ?2)";
-    }
-    return sql + ") ORDER BY not_before, id LIMIT ?2";
-  }
+// The ids of up to `limit` due ready deliveries of `flows` (empty: all), oldest due first.
+Result<std::vector<int64_t>> PickDue(SqliteDb& db, const std::vector<std::string>& flows,
+                                     int64_t now_us, int limit) {
   std::string sql =
       "SELECT id FROM deliveries INDEXED BY deliveries_due WHERE state = 1 AND not_before <= ?1";
-  int param = 3;
-  if (!options.flows.empty()) {
+  if (!flows.empty()) {
     sql += " AND flow IN (";
-    for (size_t i = 0; i < options.flows.size(); ++i) {
-      sql += (i == 0 ? "?" : ", ?") + std::to_string(param++);
+    for (size_t i = 0; i < flows.size(); ++i) {
+      sql += (i == 0 ? "?" : ", ?") + std::to_string(3 + i);
     }
     sql += ")";
   }
-  sql += " ORDER BY not_before, id LIMIT ?2";
-  return sql;
+  ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q, db.Prepare(sql + " ORDER BY not_before, id LIMIT ?2"));
+  q.Bind(1, now_us).Bind(2, limit);
+  for (size_t i = 0; i < flows.size(); ++i) {
+    q.Bind(static_cast<int>(3 + i), flows[i]);
+  }
+  std::vector<int64_t> ids;
+  while (true) {
+    ERPHUB_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) {
+      return ids;
+    }
+    ids.push_back(q.Int(0));
+  }
+}
+
+// The same among the deliveries to `outputs`: an ordered index read per output, merged, so an
+// output left out is not read at all. A statement reads at most kOutputsPerStatement of them
+// (SQLite takes up to 500 terms in a compound SELECT).
+Result<std::vector<int64_t>> PickDueOf(SqliteDb& db, const std::vector<OutputRef>& outputs,
+                                       int64_t now_us, int limit) {
+  constexpr size_t kOutputsPerStatement = 100;
+  std::vector<std::pair<int64_t, int64_t>> due;  // not_before, id
+  for (size_t first = 0; first < outputs.size(); first += kOutputsPerStatement) {
+    const size_t count = std::min(kOutputsPerStatement, outputs.size() - first);
+    std::string sql = "SELECT not_before, id FROM (";
+    for (size_t i = 0; i < count; ++i) {
+      sql += std::string(i == 0 ? "" : " UNION ALL ") +
+             "SELECT * FROM (SELECT not_before, id FROM deliveries INDEXED BY deliveries_ready "
+             "WHERE state = 1 AND flow = ?" +
+             std::to_string(3 + 2 * i) + " AND output = ?" + std::to_string(4 + 2 * i) +
+             " AND not_before <= ?1 ORDER BY not_before, id LIMIT ?2)";
+    }
+    ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
+                            db.Prepare(sql + ") ORDER BY not_before, id LIMIT ?2"));
+    q.Bind(1, now_us).Bind(2, limit);
+    for (size_t i = 0; i < count; ++i) {
+      const OutputRef& output = outputs[first + i];
+      q.Bind(static_cast<int>(3 + 2 * i), output.flow)
+          .Bind(static_cast<int>(4 + 2 * i), output.output);
+    }
+    while (true) {
+      ERPHUB_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) {
+        break;
+      }
+      due.emplace_back(q.Int(0), q.Int(1));
+    }
+  }
+  std::sort(due.begin(), due.end());
+  std::vector<int64_t> ids;
+  for (size_t i = 0; i < due.size() && i < static_cast<size_t>(limit); ++i) {
+    ids.push_back(due[i].second);
+  }
+  return ids;
 }
 
 Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOptions& options) {
   if (options.owner.empty() || options.limit < 1 || options.lease_duration.count() <= 0) {
     return InvalidArgumentError("a claim needs an owner, a positive limit and a lease duration");
   }
-  const std::optional<std::vector<OutputRef>> pairs = ClaimedOutputs(options);
-  const std::string claim_sql = ClaimQuery(options, pairs);
+  const std::optional<std::vector<OutputRef>> outputs = ClaimedOutputs(options);
   std::vector<RawClaim> raw;
   bool returned_expired = false;
   // Unsynced: a claim lost in a power cut leaves the work ready, to be claimed again.
@@ -468,29 +505,9 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOpt
       returned_expired = true;
     }
 
-    std::vector<int64_t> ids;
-    if (!pairs || !pairs->empty()) {
-      ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q, db.Prepare(claim_sql));
-      q.Bind(1, now_us).Bind(2, options.limit);
-      int param = 3;
-      if (pairs) {
-        for (const OutputRef& pair : *pairs) {
-          q.Bind(param, pair.flow).Bind(param + 1, pair.output);
-          param += 2;
-        }
-      } else {
-        for (const std::string& flow : options.flows) {
-          q.Bind(param++, flow);
-        }
-      }
-      while (true) {
-        ERPHUB_ASSIGN_OR_RETURN(bool row, q.Step());
-        if (!row) {
-          break;
-        }
-        ids.push_back(q.Int(0));
-      }
-    }
+    ERPHUB_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                            outputs ? PickDueOf(db, *outputs, now_us, options.limit)
+                                    : PickDue(db, options.flows, now_us, options.limit));
     const Timestamp expires =
         now + std::chrono::duration_cast<microseconds>(options.lease_duration);
     for (int64_t id : ids) {
