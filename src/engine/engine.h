@@ -139,7 +139,7 @@ class Engine {
   Status Build(const Config& config, const ComponentRegistry& registry);
   std::unique_ptr<CircuitBreaker> MakeBreaker(const FlowConfig& flow, const std::string& output,
                                               const OutputMetrics& metrics);
-  // What the claimer skips and probes, from the circuit breakers.
+  // What the claimer may take, and the probes it claims apart, from the circuit breakers.
   std::optional<std::vector<store::OutputRef>> ClaimableOutputs() const;
   std::vector<WorkerPoolOptions::Probe> Probes() const;
   void MonitorBacklog();
