@@ -47,7 +47,8 @@ struct EngineOptions {
   // deliveries (queued, ready, in flight) reach either bound; <= 0: no bound.
   int64_t max_backlog = 100'000;
   int64_t max_backlog_bytes = int64_t{1} << 30;
-  // How often the backlog is read from the store (back-pressure, gauges).
+  // How often the backlog is read from the store (back-pressure, gauges); less often while a
+  // reading takes long, so that readings take at most 5% of the time.
   std::chrono::milliseconds backlog_refresh{500};
   std::chrono::milliseconds lease_duration{30'000};
   // How often to look for work nobody signalled (retries falling due after a restart, work of
