@@ -352,10 +352,7 @@ Status Engine::Start(net::HttpServer* server) {
     ++inputs_started_;
   }
   pool_->Start();
-  monitor_ = std::thread([this] {
-    NameThisThread("engine-monitor");
-    MonitorBacklog();
-  });
+  monitor_ = NamedThread("engine-monitor", [this] { MonitorBacklog(); });
   log_.Info("engine.started", {{"flows", Value::Int(static_cast<int64_t>(flows_.size()))},
                                {"workers", Value::Int(workers_)},
                                {"node", Value::Str(options_.node_name)}});

@@ -10,10 +10,7 @@ namespace erphub::engine {
 IntakeCommitter::IntakeCommitter(store::Store& store, int threads, size_t max_batch)
     : store_(store), max_batch_(std::max<size_t>(max_batch, 1)) {
   for (int i = 0; i < std::max(threads, 1); ++i) {
-    threads_.emplace_back([this] {
-      NameThisThread("intake-commit");
-      Run();
-    });
+    threads_.emplace_back(NamedThread("intake-commit", [this] { Run(); }));
   }
 }
 

@@ -53,25 +53,13 @@ void WorkerPool::Start() {
   started_ = true;
   idle_workers_ = workers_;
   for (int i = 0; i < workers_; ++i) {
-    worker_threads_.emplace_back([this] {
-      NameThisThread("worker");
-      Work();
-    });
+    worker_threads_.emplace_back(NamedThread("worker", [this] { Work(); }));
   }
   for (int i = 0; i < recorders_; ++i) {
-    recorder_threads_.emplace_back([this] {
-      NameThisThread("recorder");
-      Record();
-    });
+    recorder_threads_.emplace_back(NamedThread("recorder", [this] { Record(); }));
   }
-  dispatcher_ = std::thread([this] {
-    NameThisThread("dispatcher");
-    Dispatch();
-  });
-  renewer_ = std::thread([this] {
-    NameThisThread("lease-renewer");
-    Renew();
-  });
+  dispatcher_ = NamedThread("dispatcher", [this] { Dispatch(); });
+  renewer_ = NamedThread("lease-renewer", [this] { Renew(); });
 }
 
 void WorkerPool::NoteDue(Timestamp at) {

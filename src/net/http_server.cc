@@ -565,10 +565,7 @@ Status ServerCore::Start() {
   asio::dispatch(acceptor_.get_executor(), [this] { Accept(); });
   threads_.reserve(static_cast<size_t>(options_.io_threads));
   for (int i = 0; i < options_.io_threads; ++i) {
-    threads_.emplace_back([this] {
-      NameThisThread("http-io");
-      ioc_.run();
-    });
+    threads_.emplace_back(NamedThread("http-io", [this] { ioc_.run(); }));
   }
   return Status::Ok();
 }

@@ -33,10 +33,7 @@ class CommitQueue {
       : window_(window),
         max_operations_(max_operations > 0 ? static_cast<size_t>(max_operations) : 1),
         run_batch_(std::move(run_batch)),
-        committer_([this] {
-          NameThisThread("store-writer");
-          CommitLoop();
-        }) {}
+        committer_(NamedThread("store-writer", [this] { CommitLoop(); })) {}
 
   // Finishes the queued operations, then stops.
   ~CommitQueue() {

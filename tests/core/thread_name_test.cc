@@ -9,11 +9,10 @@
 namespace erphub {
 namespace {
 
-// The name a new thread has after calling NameThisThread(name).
+// The name a thread started by NamedThread(name, ...) sees for itself.
 std::string NameTakenBy(const char* name) {
   std::string seen;
-  std::thread thread([&] {
-    NameThisThread(name);
+  std::thread thread = NamedThread(name, [&] {
     char kept[16] = {};
     pthread_getname_np(pthread_self(), kept, sizeof kept);
     seen = kept;

@@ -20,12 +20,7 @@ class Poller {
   Poller& operator=(const Poller&) = delete;
   ~Poller() { Stop(); }
 
-  void Start(std::function<void()> run) {
-    thread_ = std::thread([run = std::move(run)] {
-      NameThisThread("input-poller");
-      run();
-    });
-  }
+  void Start(std::function<void()> run) { thread_ = NamedThread("input-poller", std::move(run)); }
 
   void Stop() {
     {

@@ -24,10 +24,7 @@ WalCheckpointer::WalCheckpointer(SqliteDb& writer, std::unique_ptr<SqliteDb> db,
     : writer_(writer),
       db_(std::move(db)),
       threshold_pages_(threshold_pages > 0 ? threshold_pages : 1),
-      thread_([this] {
-        NameThisThread("checkpointer");
-        Run();
-      }) {}
+      thread_(NamedThread("checkpointer", [this] { Run(); })) {}
 
 WalCheckpointer::~WalCheckpointer() {
   // The writer's owner has stopped committing; no hook call can race with this.
