@@ -1235,6 +1235,7 @@ Status Configure(SqliteDb& db, const StoreOptions& options) {
   ERPHUB_TRY(db.Exec("PRAGMA busy_timeout = 10000"));
   // 16 MB of pages (the default is 2 MB): the indexes every write walks stay in memory.
   ERPHUB_TRY(db.Exec("PRAGMA cache_size = -16384"));
+  ERPHUB_TRY(db.Exec("PRAGMA temp_store = MEMORY"));
   ERPHUB_TRY(db.Exec(options.fsync == FsyncMode::kFull ? "PRAGMA synchronous = FULL"
                                                        : "PRAGMA synchronous = NORMAL"));
   return Status::Ok();
