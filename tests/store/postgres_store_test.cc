@@ -79,7 +79,9 @@ TEST_F(PostgresStoreTest, RefusesANewerSchema) {
 TEST_F(PostgresStoreTest, AnOlderSchemaWaitsForMigrate) {
   store_.reset();
   ASSERT_TRUE(RunInSchema("DROP TABLE xref, nodes; ALTER TABLE messages DROP COLUMN source; "
-                          "DROP INDEX deliveries_ready; "
+                          "DROP INDEX deliveries_ready, deliveries_open_lanes; "
+                          "CREATE INDEX deliveries_lanes ON deliveries (lane, state, message_seq) "
+                          "WHERE lane IS NOT NULL; "
                           "DELETE FROM schema_version WHERE version >= 2")
                   .ok());
   Status status = OpenAnother(Options()).status();

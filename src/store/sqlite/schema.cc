@@ -118,6 +118,13 @@ ALTER TABLE messages ADD COLUMN source TEXT;
       R"sql(
 CREATE INDEX deliveries_ready ON deliveries (flow, output, not_before) WHERE state = 1;
 )sql",
+      // 6: lanes indexed by their open deliveries only. A finished delivery leaves the index, so
+      // it stays as small as the backlog: the pages a commit touches no longer grow with history.
+      R"sql(
+DROP INDEX deliveries_lanes;
+CREATE INDEX deliveries_open_lanes ON deliveries (lane, message_seq, state, blocks_lane)
+  WHERE lane IS NOT NULL AND state IN (0, 1, 2, 4);
+)sql",
   };
   return migrations;
 }
