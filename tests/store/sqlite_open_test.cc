@@ -173,5 +173,34 @@ TEST(FsyncModeTest, Parses) {
   EXPECT_EQ(ParseFsyncMode("off").status().code(), StatusCode::kInvalidArgument);
 }
 
+// The plan SQLite chooses for `sql` on the store's file, one line per step.
+std::string QueryPlan(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &stmt, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  std::string plan;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+    plan += "\n";
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return plan;
+}
+
+// A lane query that SQLite answered without the partial index would still be right, only slow:
+// it would read every delivery ever made, on every acceptance and every outcome.
+TEST_F(SqliteOpenTest, LaneQueriesReadTheOpenLanesIndex) {
+  for (const char* query : {kLaneHeadQuery, kLaneNextQuery}) {
+    std::string plan = QueryPlan(path(), query);
+    EXPECT_NE(plan.find("USING COVERING INDEX deliveries_open_lanes (lane=?)"), std::string::npos)
+        << query << "\n"
+        << plan;
+  }
+}
+
 }  // namespace
 }  // namespace erphub::store

@@ -131,6 +131,13 @@ CREATE INDEX deliveries_open_lanes ON deliveries (lane, message_seq, state, bloc
 
 }  // namespace
 
+const char* const kLaneHeadQuery =
+    "SELECT 1 FROM deliveries WHERE lane = ?1 AND state IN (0, 1, 2, 4) AND state <> 0 AND "
+    "id <> ?2 AND (state <> 4 OR blocks_lane = 1) LIMIT 1";
+const char* const kLaneNextQuery =
+    "SELECT id FROM deliveries WHERE lane = ?1 AND state IN (0, 1, 2, 4) AND state = 0 "
+    "ORDER BY message_seq, id LIMIT 1";
+
 int SqliteSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
 Result<int> ReadSchemaVersion(SqliteDb& db) {

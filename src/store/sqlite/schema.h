@@ -18,4 +18,12 @@ Result<int> ReadSchemaVersion(SqliteDb& db);
 // false.
 Status MigrateSchema(SqliteDb& db, bool apply, const Clock& clock);
 
+// The lane queries, read from the partial index deliveries_open_lanes. Each repeats the index's
+// condition `state IN (0, 1, 2, 4)`: SQLite reads a partial index only for a query that states
+// it, and would scan every delivery ever made otherwise.
+// Is a delivery of lane ?1 other than ?2 ready, in flight, or dead and blocking?
+extern const char* const kLaneHeadQuery;
+// The oldest queued delivery of lane ?1.
+extern const char* const kLaneNextQuery;
+
 }  // namespace erphub::store

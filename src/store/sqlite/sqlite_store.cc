@@ -34,17 +34,9 @@ Timestamp OptionalTime(const SqliteStatement& row, int column) {
 
 // ---- helpers that run inside a write transaction ----
 
-// The lane queries repeat deliveries_open_lanes's condition `state IN (0, 1, 2, 4)`: SQLite
-// reads a partial index only for a query that states its condition.
-
 // Is some delivery of the lane (other than `except`) ready, in flight, or dead and blocking?
 Result<bool> LaneHasHead(SqliteDb& db, std::string_view lane, int64_t except) {
-  ERPHUB_ASSIGN_OR_RETURN(
-      SqliteStatement q,
-      db.Prepare(
-          "SELECT 1 FROM deliveries WHERE lane = ?1 AND state IN (0, 1, 2, 4) AND state <> 0 "
-          "AND id <> ?2 "
-          "AND (state <> 4 OR blocks_lane = 1) LIMIT 1"));
+  ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q, db.Prepare(kLaneHeadQuery));
   q.Bind(1, lane).Bind(2, except);
   return q.Step();
 }
@@ -60,10 +52,7 @@ Result<bool> PromoteNext(SqliteDb& db, std::string_view lane) {
   }
   int64_t next = 0;
   {
-    ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q,
-                            db.Prepare("SELECT id FROM deliveries WHERE lane = ?1 AND state IN "
-                                       "(0, 1, 2, 4) AND state = 0 ORDER BY message_seq, id "
-                                       "LIMIT 1"));
+    ERPHUB_ASSIGN_OR_RETURN(SqliteStatement q, db.Prepare(kLaneNextQuery));
     q.Bind(1, lane);
     ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
     if (!found) {
