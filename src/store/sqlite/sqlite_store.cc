@@ -1230,6 +1230,8 @@ Status Configure(SqliteDb& db, const StoreOptions& options) {
   ERPHUB_TRY(db.Exec("PRAGMA busy_timeout = 10000"));
   // 16 MB of pages (the default is 2 MB): the indexes every write walks stay in memory.
   ERPHUB_TRY(db.Exec("PRAGMA cache_size = -16384"));
+  // Every operation of a group commit runs in a savepoint, whose sub-journal SQLite otherwise
+  // spills to a temporary file (open, write, unlink) once it passes 64 KB.
   ERPHUB_TRY(db.Exec("PRAGMA temp_store = MEMORY"));
   ERPHUB_TRY(db.Exec(options.fsync == FsyncMode::kFull ? "PRAGMA synchronous = FULL"
                                                        : "PRAGMA synchronous = NORMAL"));
