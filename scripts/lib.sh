@@ -1,6 +1,6 @@
 # Shared by the demo and the bench scripts (source it after setting script_name, e.g.
 # "bench/intake"): a work folder and background processes cleaned up on exit, a free local port,
-# polling with a deadline.
+# polling with a deadline, the moment a count was reached.
 
 work=$(mktemp -d)
 pids=()
@@ -38,6 +38,39 @@ wait_until() {
     fi
     sleep 0.05
   done
+}
+
+# reached_at SECONDS WHAT N COMMAND...: waits until the count COMMAND prints reaches N, then
+# prints when it did (seconds since the epoch). It reads every half second, not continuously: in
+# a bench, polling takes CPU from the run it measures. The moment is placed between the last two
+# readings by the rate between them. No count yet reads as 0.
+reached_at() {
+  local deadline=$((SECONDS + $1)) what=$2 n=$3 t0 v0 t1 v1
+  shift 3
+  t0=$(date +%s.%N)
+  v0=$(count_of "$@")
+  while [ "$v0" -lt "$n" ]; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "$script_name: gave up waiting for $what" >&2
+      return 1
+    fi
+    sleep 0.5
+    t1=$(date +%s.%N)
+    v1=$(count_of "$@")
+    if [ "$v1" -ge "$n" ]; then
+      awk -v t0="$t0" -v v0="$v0" -v t1="$t1" -v v1="$v1" -v n="$n" \
+        'BEGIN { printf "%.6f", t0 + (t1 - t0) * (n - v0) / (v1 - v0) }'
+      return 0
+    fi
+    t0=$t1
+    v0=$v1
+  done
+  echo "$t0"
+}
+count_of() {  # COMMAND...: the number it prints, as an integer; 0 when it prints none
+  local v
+  v=$("$@" 2>/dev/null) || true
+  printf '%.0f' "${v:-0}" 2>/dev/null || printf 0
 }
 
 # CPU seconds used so far by the processes PIDS... and, with "postgres", by the PostgreSQL

@@ -78,36 +78,11 @@ metric() {
   curl -sf "http://127.0.0.1:$port/metrics" |
     awk -v name="$1{flow=\"bench\"}" '$1 == name { printf "%.0f", $2; found = 1 } END { if (!found) print 0 }'
 }
-# reached_at METRIC N SECONDS WHAT: waits until METRIC reaches N and prints when it did. It reads
-# the metric every half second, not continuously (the polling would take CPU from the run it
-# measures), and places the moment between the last two readings by the rate between them.
-reached_at() {
-  local deadline=$((SECONDS + $3)) t0 v0 t1 v1
-  t0=$(now)
-  v0=$(metric "$1")
-  while [ "$v0" -lt "$2" ]; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "$script_name: gave up waiting for $4" >&2
-      return 1
-    fi
-    sleep 0.5
-    t1=$(now)
-    v1=$(metric "$1")
-    if [ "$v1" -ge "$2" ]; then
-      awk -v t0="$t0" -v v0="$v0" -v t1="$t1" -v v1="$v1" -v n="$2" \
-        'BEGIN { printf "%.6f", t0 + (t1 - t0) * (n - v0) / (v1 - v0) }'
-      return 0
-    fi
-    t0=$t1
-    v0=$v1
-  done
-  echo "$t0"
-}
 
 start=$(now)
 "$build/erphub" run "$work/cdc.yaml" --log-level warn --workers 1 --max-backlog 0 >"$work/hub.log" 2>&1 &
 pids+=($!)
-end=$(reached_at erphub_cdc_snapshot_rows_total "$rows" 3600 "the snapshot of $rows rows") ||
+end=$(reached_at 3600 "the snapshot of $rows rows" "$rows" metric erphub_cdc_snapshot_rows_total) ||
   { tail -n 20 "$work/hub.log" >&2; exit 1; }
 snapshot_rate=$(rate "$rows" "$start" "$end")
 
@@ -121,7 +96,7 @@ while [ "$first" -le $((rows + stream_rows)) ]; do
   first=$((last + 1))
 done
 inserted=$(now)
-end=$(reached_at erphub_cdc_stream_changes_total "$stream_rows" 3600 "streaming of $stream_rows rows") ||
+end=$(reached_at 3600 "streaming of $stream_rows rows" "$stream_rows" metric erphub_cdc_stream_changes_total) ||
   { tail -n 20 "$work/hub.log" >&2; exit 1; }
 stream_rate=$(rate "$stream_rows" "$start" "$end")
 insert_rate=$(rate "$stream_rows" "$start" "$inserted")

@@ -106,8 +106,8 @@ echo "== erphub: $orders orders posted at once, batches of up to $batch"
 cpu0=$(tryton_cpu)
 start=$(date +%s.%N)
 post_all "$work/hub.ndjson"
-wait_until 900 "erphub's deliveries" delivered_at_least "$orders"
-hub_seconds=$(echo "$(date +%s.%N) - $start" | bc)
+end=$(reached_at 900 "erphub's deliveries" "$orders" delivered)
+hub_seconds=$(echo "$end - $start" | bc)
 hub_cpu=$(echo "($(tryton_cpu) - $cpu0) / $orders" | bc -l)
 hub_rate=$(echo "$orders / $hub_seconds" | bc -l)
 hub_processed=$(echo "$orders / ($hub_seconds + $(processing_wait "$work/hub.ndjson"))" | bc -l)
