@@ -5,13 +5,16 @@
 # balancer), each accepted (202), run through the example flow's steps and delivered to a local
 # receiver. The rate is COUNT over the time from the first order sent to the last delivered.
 #   bench/nodes/run.sh [BUILD_DIR]     (default build/release; `make bench` builds it)
-# Environment: COUNT (default 4000), CONNECTIONS per node (default 8), NODES (default "1 2 3").
+# Environment: COUNT (default 4000), CONNECTIONS per node (default 8), NODES (default "1 2 3"),
+# PG_DELAY_US: the nodes reach PostgreSQL through erphub-netdelay, which holds the data this many
+# microseconds each way, as a network between them would (default 0: directly).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=$(cd "${1:-build/release}" && pwd)
 count=${COUNT:-4000}
 connections=${CONNECTIONS:-8}
 node_counts=${NODES:-1 2 3}
+pg_delay_us=${PG_DELAY_US:-0}
 secret=shpss_erphub_bench_8d1f0c2b4a6e
 example=examples/shop-orders-to-http
 template=$example/samples/order-1045-returning-business-customer.json
@@ -28,6 +31,15 @@ pg_dir="$work/postgres"
 eval "$(POSTGRES_PORT=$(free_port) scripts/postgres.sh start "$pg_dir" | sed 's/^/export /')"
 at_exit+=("scripts/postgres.sh stop '$pg_dir' >/dev/null 2>&1")
 
+pg_port=$POSTGRES_PORT
+if [ "$pg_delay_us" -gt 0 ]; then
+  "$build/erphub-netdelay" --to "$POSTGRES_PORT" --delay-us "$pg_delay_us" \
+    --port-file "$work/netdelay.port" >"$work/netdelay.log" 2>&1 &
+  pids+=($!)
+  wait_until 10 "erphub-netdelay" test -s "$work/netdelay.port"
+  pg_port=$(cat "$work/netdelay.port")
+fi
+
 ready() { curl -sf "http://127.0.0.1:$1/ready"; }
 
 # run STORE_KIND NODES: prints "orders/s", then the CPU milliseconds per order of erphub's nodes
@@ -37,7 +49,7 @@ run() {
   mkdir -p "$dir"
   if [ "$kind" = postgresql ]; then
     psql -q "$POSTGRES_URL" -c "DROP SCHEMA IF EXISTS bench CASCADE; CREATE SCHEMA bench" 2>/dev/null
-    store="$POSTGRES_URL?options=-csearch_path%3Dbench"
+    store="postgresql://$POSTGRES_USER@127.0.0.1:$pg_port/$POSTGRES_DB?options=-csearch_path%3Dbench"
   else
     store="sqlite:$dir/hub.db"
   fi
@@ -90,6 +102,7 @@ run() {
 }
 
 echo "accepted and delivered, $count orders, $connections connections per node:"
+[ "$pg_delay_us" -gt 0 ] && echo "(PostgreSQL reached through erphub-netdelay, $pg_delay_us µs each way)"
 printf '  %-22s %s\n' "sqlite, 1 node" "$(run sqlite 1)"
 for nodes in $node_counts; do
   printf '  %-22s %s\n' "postgresql, $nodes node(s)" "$(run postgresql "$nodes")"
