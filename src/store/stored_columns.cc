@@ -114,6 +114,13 @@ std::string LaneOf(std::string_view flow, std::string_view output, std::string_v
   return lane;
 }
 
+std::string_view KeyOfLane(std::string_view lane) {
+  // Flow and output names hold no unit separator; the key may.
+  const size_t first = lane.find('\x1f');
+  const size_t second = first == std::string_view::npos ? first : lane.find('\x1f', first + 1);
+  return second == std::string_view::npos ? std::string_view() : lane.substr(second + 1);
+}
+
 std::vector<LineageEvent> AttemptLineage(const AttemptReport& report, std::string_view output,
                                          int attempt, Timestamp claimed_at,
                                          std::string_view outcome, std::string detail,

@@ -70,5 +70,7 @@ void AddReceivedEvent(std::vector<LineageEvent>& events, Timestamp received_at, 
 // The lane of a delivery (flow, output, business key) as one text key; empty for a message
 // without a key, which is unordered.
 std::string LaneOf(std::string_view flow, std::string_view output, std::string_view key);
+// The business key a lane was made of (LaneOf's inverse); empty for an unordered delivery.
+std::string_view KeyOfLane(std::string_view lane);
 
 }  // namespace erphub::store

@@ -81,7 +81,7 @@ TEST_F(PostgresStoreTest, AnOlderSchemaWaitsForMigrate) {
   ASSERT_TRUE(RunInSchema("DROP TABLE xref, nodes; ALTER TABLE messages DROP COLUMN source; "
                           "DROP INDEX deliveries_ready, deliveries_open_lanes; "
                           "CREATE INDEX deliveries_lanes ON deliveries (lane, state, message_seq) "
-                          "WHERE lane IS NOT NULL; "
+                          "WHERE lane IS NOT NULL; CREATE TABLE lanes (lane text PRIMARY KEY); "
                           "DELETE FROM schema_version WHERE version >= 2")
                   .ok());
   Status status = OpenAnother(Options()).status();

@@ -224,6 +224,9 @@ PgConn::~PgConn() { PQfinish(conn_); }
 bool PgConn::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
 
 bool PgConn::in_transaction() const {
+  if (!sent_.empty()) {
+    return true;  // perhaps: a deferred BEGIN, or one sent with the deferred statements
+  }
   const PGTransactionStatusType status = PQtransactionStatus(conn_);
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
@@ -247,29 +250,115 @@ Status PgConn::ErrorOf(pg_result* result, std::string_view sql) {
   return Status(PgStatusCode(sqlstate.empty() ? "XX000" : sqlstate), message, context);
 }
 
-Result<PgResult> PgConn::Query(const std::string& sql, const PgParams& params) {
-  auto it = prepared_.find(sql);
-  if (it == prepared_.end()) {
-    std::string name = "s" + std::to_string(prepared_.size() + 1);
-    PGresult* prepared = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
-    if (prepared == nullptr || PQresultStatus(prepared) != PGRES_COMMAND_OK) {
-      Status error = ErrorOf(prepared, sql);
-      PQclear(prepared);
-      return error;
-    }
-    PQclear(prepared);
-    it = prepared_.emplace(sql, std::move(name)).first;
-  }
-  std::vector<const char*> values;
-  std::vector<int> lengths;
+void PgConn::ToArrays(const PgParams& params, std::vector<const char*>& values,
+                      std::vector<int>& lengths) {
   values.reserve(params.values_.size());
   lengths.reserve(params.values_.size());
   for (const std::optional<std::string>& v : params.values_) {
     values.push_back(v ? v->data() : nullptr);
     lengths.push_back(v ? static_cast<int>(v->size()) : 0);
   }
-  PGresult* raw = PQexecPrepared(conn_, it->second.c_str(), params.size(), values.data(),
-                                 lengths.data(), params.formats_.data(), 0);
+}
+
+Result<const std::string*> PgConn::Prepared(const std::string& sql) {
+  auto it = prepared_.find(sql);
+  if (it != prepared_.end()) {
+    return &it->second;
+  }
+  std::string name = "s" + std::to_string(++statements_);
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_ON) {
+    if (PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr) != 1) {
+      return ErrorOf(nullptr, sql);
+    }
+    it = prepared_.emplace(sql, std::move(name)).first;
+    sent_.push_back(Sent{sql, true});
+    return &it->second;
+  }
+  PGresult* prepared = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
+  if (prepared == nullptr || PQresultStatus(prepared) != PGRES_COMMAND_OK) {
+    Status error = ErrorOf(prepared, sql);
+    PQclear(prepared);
+    return error;
+  }
+  PQclear(prepared);
+  return &prepared_.emplace(sql, std::move(name)).first->second;
+}
+
+Status PgConn::Defer(const std::string& sql, const PgParams& params) {
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) {
+    return ErrorOf(nullptr, sql);
+  }
+  ERPHUB_ASSIGN_OR_RETURN(const std::string* name, Prepared(sql));
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  ToArrays(params, values, lengths);
+  if (PQsendQueryPrepared(conn_, name->c_str(), params.size(), values.data(), lengths.data(),
+                          params.formats_.data(), 0) != 1) {
+    return ErrorOf(nullptr, sql);
+  }
+  sent_.push_back(Sent{sql, false});
+  return Status::Ok();
+}
+
+Result<PgResult> PgConn::Collect() {
+  if (PQpipelineSync(conn_) != 1) {
+    sent_.clear();
+    return ErrorOf(nullptr, "pipeline sync");
+  }
+  Status first_error;
+  PgResult last;
+  for (const Sent& sent : sent_) {
+    PGresult* raw = PQgetResult(conn_);
+    if (raw == nullptr) {
+      sent_.clear();
+      return ErrorOf(nullptr, sent.sql);
+    }
+    const ExecStatusType status = PQresultStatus(raw);
+    if (status == PGRES_FATAL_ERROR && first_error.ok()) {
+      first_error = ErrorOf(raw, sent.sql);
+      if (sent.prepare) {
+        prepared_.erase(sent.sql);  // not prepared: the next use prepares it again
+      }
+    } else if (status == PGRES_PIPELINE_ABORTED && sent.prepare) {
+      prepared_.erase(sent.sql);
+    }
+    if (&sent == &sent_.back() && (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)) {
+      last = PgResult(raw);
+    } else {
+      PQclear(raw);
+    }
+    while ((raw = PQgetResult(conn_)) != nullptr) {  // the end of this statement's answer
+      PQclear(raw);
+    }
+  }
+  sent_.clear();
+  PGresult* sync = PQgetResult(conn_);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced || PQexitPipelineMode(conn_) != 1) {
+    return first_error.ok() ? ErrorOf(nullptr, "pipeline end") : first_error;
+  }
+  if (!first_error.ok()) {
+    return first_error;
+  }
+  return last;
+}
+
+Result<PgResult> PgConn::Query(const std::string& sql, const PgParams& params) {
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_ON) {
+    Status sent = Defer(sql, params);
+    Result<PgResult> result = Collect();
+    if (!sent.ok()) {
+      return sent;
+    }
+    return result;
+  }
+  ERPHUB_ASSIGN_OR_RETURN(const std::string* name, Prepared(sql));
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  ToArrays(params, values, lengths);
+  PGresult* raw = PQexecPrepared(conn_, name->c_str(), params.size(), values.data(), lengths.data(),
+                                 params.formats_.data(), 0);
   const ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     Status error = ErrorOf(raw, sql);
@@ -280,6 +369,15 @@ Result<PgResult> PgConn::Query(const std::string& sql, const PgParams& params) {
 }
 
 Status PgConn::Exec(const std::string& sql) {
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_ON) {
+    if (PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+      Status error = ErrorOf(nullptr, sql);
+      Collect().status().ok();  // ends the pipeline
+      return error;
+    }
+    sent_.push_back(Sent{sql, false});
+    return Collect().status();
+  }
   PGresult* raw = PQexec(conn_, sql.c_str());
   const ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {

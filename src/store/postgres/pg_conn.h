@@ -77,20 +77,41 @@ class PgConn {
 
   // Runs one statement (prepared once per connection and kept) with its parameters.
   Result<PgResult> Query(const std::string& sql, const PgParams& params = {});
-  // Runs one or more statements without parameters (DDL, BEGIN, COMMIT).
+  // Runs one or more statements without parameters (DDL, BEGIN, COMMIT); only one while
+  // statements are deferred.
   Status Exec(const std::string& sql);
+  // Sends a statement whose rows nobody reads (a lock, an insert, BEGIN) without waiting for
+  // its answer: the next Query or Exec sends its own statement after it and waits for all of
+  // them at once (libpq's pipeline mode), one round trip instead of one each. That call then
+  // fails with the first error among them.
+  Status Defer(const std::string& sql, const PgParams& params = {});
 
   // False once the connection was lost: the pool discards it.
   bool healthy() const;
+  // Also true while statements are deferred (they may have begun one).
   bool in_transaction() const;
 
  private:
+  // A statement sent in pipeline mode whose answer is not read yet.
+  struct Sent {
+    std::string sql;
+    bool prepare;  // its preparation, not its execution
+  };
+
   PgConn(pg_conn* conn, std::string redacted_url);
   Status ErrorOf(pg_result* result, std::string_view sql);
+  static void ToArrays(const PgParams& params, std::vector<const char*>& values,
+                       std::vector<int>& lengths);
+  // The prepared statement's name; prepares it first (sent, in pipeline mode).
+  Result<const std::string*> Prepared(const std::string& sql);
+  // Ends the pipeline: reads every answer; the last one's rows are returned.
+  Result<PgResult> Collect();
 
   pg_conn* conn_;
   std::string redacted_url_;
   std::map<std::string, std::string, std::less<>> prepared_;
+  int statements_ = 0;  // names prepared statements s1, s2, ...
+  std::vector<Sent> sent_;
 };
 
 // Maps a PostgreSQL SQLSTATE to a Status code: connection problems (class 08, shutdown 57P01..3)

@@ -39,68 +39,57 @@ void PgGroupCommitter::RunBatch(std::deque<Pending*>& batch) {
 
 bool PgGroupCommitter::TryBatch(PgConn& conn, std::deque<Pending*>& batch, Status& batch_status) {
   constexpr int kOperationAttempts = 5;
-  // A single operation needs no savepoint: its transaction is its own.
-  const bool savepoints = batch.size() > 1;
-  for (int single_attempt = 1;; ++single_attempt) {
-    batch_status = conn.Exec("BEGIN");
+  for (int attempt = 1;; ++attempt) {
+    batch_status = conn.Defer("BEGIN");  // sent with the first operation's statements
     if (!batch_status.ok()) {
       return conn.healthy();  // a healthy connection that cannot begin: give up
     }
+    Status failed;
     for (Pending* pending : batch) {
-      Status status = savepoints ? conn.Exec("SAVEPOINT op") : Status::Ok();
-      if (status.ok()) {
-        status = (*pending->op)(conn);
-      }
+      pending->status = (*pending->op)(conn);
       if (!conn.healthy()) {
-        batch_status = status.ok() ? Status(StatusCode::kUnavailable, "connection lost") : status;
+        batch_status = pending->status.ok() ? Status(StatusCode::kUnavailable, "connection lost")
+                                            : pending->status;
         return false;
       }
-      if (status.ok() && savepoints) {
-        status = conn.Exec("RELEASE op");
+      if (!pending->status.ok()) {
+        failed = pending->status;
+        break;
       }
-      if (!status.ok() && savepoints) {
-        Status undo = conn.Exec("ROLLBACK TO op; RELEASE op");
-        if (!undo.ok()) {
-          batch_status = undo;
-          conn.Exec("ROLLBACK").ok();
-          return conn.healthy();
-        }
-        if (IsPgRetryable(status)) {
-          // A deadlock or serialization failure may involve locks that the earlier operations
-          // of this transaction hold, so retrying inside it meets the same cycle again: roll
-          // all back and run each operation in a transaction of its own.
-          conn.Exec("ROLLBACK").ok();
-          return RunEachAlone(conn, batch, batch_status);
-        }
-      }
-      pending->status = std::move(status);
     }
-    if (savepoints || batch.front()->status.ok()) {
-      break;
+    if (failed.ok()) {
+      Status commit = conn.Exec("COMMIT");
+      if (commit.ok()) {
+        transactions_.fetch_add(1);
+        operations_.fetch_add(batch.size());
+        return true;
+      }
+      if (!conn.healthy() || !conn.in_transaction()) {
+        for (Pending* pending : batch) {
+          pending->status =
+              Status(StatusCode::kUnavailable,
+                     "the commit failed; the write may or may not have been stored: " +
+                         std::string(commit.message()));
+        }
+        return true;
+      }
+      // A deferred statement failed, so COMMIT did not run: nothing was stored.
+      failed = std::move(commit);
     }
     conn.Exec("ROLLBACK").ok();
-    if (!IsPgRetryable(batch.front()->status) || single_attempt == kOperationAttempts) {
+    if (batch.size() > 1) {
+      // Operations rarely fail, so they share the transaction without a savepoint each (two
+      // round trips fewer per operation). When one fails, all are undone and each runs again
+      // in a transaction of its own, so that only the failing one fails. This also settles a
+      // deadlock, whose cycle may involve the locks of earlier operations in the transaction.
+      return RunEachAlone(conn, batch, batch_status);
+    }
+    batch.front()->status = failed;
+    if (!IsPgRetryable(failed) || attempt == kOperationAttempts) {
       return true;  // the operation failed and changed nothing
     }
-    batch.front()->status = Status::Ok();  // a deadlock or serialization failure: run again
+    // A deadlock or serialization failure: run again.
   }
-  Status commit = conn.Exec("COMMIT");
-  if (!commit.ok()) {
-    if (conn.healthy() && conn.in_transaction()) {
-      conn.Exec("ROLLBACK").ok();
-    }
-    for (Pending* pending : batch) {
-      if (pending->status.ok()) {
-        pending->status = Status(StatusCode::kUnavailable,
-                                 "the commit failed; the write may or may not have been stored: " +
-                                     std::string(commit.message()));
-      }
-    }
-    return true;
-  }
-  transactions_.fetch_add(1);
-  operations_.fetch_add(batch.size());
-  return true;
 }
 
 bool PgGroupCommitter::RunEachAlone(PgConn& conn, std::deque<Pending*>& batch,

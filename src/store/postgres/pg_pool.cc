@@ -81,14 +81,17 @@ Status PgPool::RunTransaction(const std::string& begin, const std::function<Stat
   while (true) {
     ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<PgConn> conn, Take());
     bool committing = false;
-    status = conn->Exec(begin);
+    status = conn->Defer(begin);  // sent with the transaction's first statement
     if (status.ok()) {
       status = fn(*conn);
     }
     if (status.ok()) {
       committing = true;
       status = conn->Exec("COMMIT");
-    } else if (conn->healthy() && conn->in_transaction()) {
+      // Still in the transaction: a deferred statement failed and COMMIT did not run.
+      committing = status.ok() || !conn->healthy() || !conn->in_transaction();
+    }
+    if (!status.ok() && conn->healthy() && conn->in_transaction()) {
       conn->Exec("ROLLBACK").ok();
     }
     const bool healthy = conn->healthy();

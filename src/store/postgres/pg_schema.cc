@@ -135,6 +135,12 @@ DROP INDEX deliveries_lanes;
 CREATE INDEX deliveries_open_lanes ON deliveries (lane, message_seq, state, blocks_lane)
   WHERE lane IS NOT NULL AND state IN (0, 1, 2, 4);
 )sql",
+      // 7: lanes are locked with advisory locks (postgres_store.cc, LockLanes), which write
+      // nothing, instead of a row each. Dropping the table also stops a node of an older
+      // version, still locking rows, from working beside nodes that lock otherwise.
+      R"sql(
+DROP TABLE lanes;
+)sql",
   };
   return migrations;
 }

@@ -23,6 +23,10 @@ using std::chrono::microseconds;
 // Connections for claims, outcomes and reads; intake writes use the committer's own.
 constexpr int kPoolSize = 8;
 
+// The first key of every lane's advisory lock ("erph" in ASCII): the two-key locks of one class
+// stay apart from other users' advisory locks and from the migration lock (one bigint key).
+constexpr int kLaneLockClass = 0x65727068;
+
 // ---- encoding (as the SQLite store's) ----
 
 // A PostgreSQL text[] literal.
@@ -45,35 +49,40 @@ std::string TextArray(const std::vector<std::string>& items) {
   return out;
 }
 
+// A PostgreSQL bigint[] literal.
+std::string IntArray(const std::vector<int64_t>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    out += (i == 0 ? "" : ",") + std::to_string(items[i]);
+  }
+  out += '}';
+  return out;
+}
+
 Timestamp OptionalTime(const PgResult& r, int row, int column) {
   return r.IsNull(row, column) ? Timestamp() : FromUnixMicros(r.Int(row, column));
 }
 
 // ---- helpers that run inside a write transaction ----
 
-// Locks the lanes' rows (creating them), in sorted order so that two transactions locking the
-// same lanes do not deadlock. Every decision about which delivery heads a lane happens under it.
+// Locks the lanes for the rest of the transaction: every decision about which delivery heads a
+// lane happens under its lock, so those decisions are serialized across nodes. The locks are
+// PostgreSQL's advisory locks on a hash of each lane (a collision only serializes two lanes
+// more than needed), taken in hash order so that two transactions locking the same lanes do
+// not deadlock. They write nothing, unlike a row per lane.
 Status LockLanes(PgConn& conn, std::vector<std::string> lanes) {
   lanes.erase(std::remove(lanes.begin(), lanes.end(), std::string()), lanes.end());
   if (lanes.empty()) {
     return Status::Ok();
   }
-  std::sort(lanes.begin(), lanes.end());
-  lanes.erase(std::unique(lanes.begin(), lanes.end()), lanes.end());
   if (lanes.size() == 1) {
-    return conn
-        .Query(
-            "INSERT INTO lanes (lane) VALUES ($1) ON CONFLICT (lane) DO UPDATE SET lane = "
-            "excluded.lane",
-            PgParams().Add(lanes[0]))
-        .status();
+    return conn.Defer("SELECT pg_advisory_xact_lock($1, hashtext($2))",
+                      PgParams().Add(kLaneLockClass).Add(lanes[0]));
   }
-  return conn
-      .Query(
-          "INSERT INTO lanes (lane) SELECT l FROM unnest($1::text[]) AS l ORDER BY l "
-          "ON CONFLICT (lane) DO UPDATE SET lane = excluded.lane",
-          PgParams().Add(TextArray(lanes)))
-      .status();
+  return conn.Defer(
+      "SELECT count(pg_advisory_xact_lock($1, h)) FROM (SELECT DISTINCT hashtext(l) AS h "
+      "FROM unnest($2::text[]) AS l ORDER BY h) AS sorted",
+      PgParams().Add(kLaneLockClass).Add(TextArray(lanes)));
 }
 
 // The state a new or replayed delivery takes in its (locked) lane: ready when nothing else
@@ -89,13 +98,11 @@ Status PromoteNext(PgConn& conn, const std::string& lane) {
   if (lane.empty()) {
     return Status::Ok();
   }
-  return conn
-      .Query(
-          "UPDATE deliveries SET state = 1 WHERE id = (SELECT id FROM deliveries WHERE lane = $1 "
-          "AND state = 0 ORDER BY message_seq, id LIMIT 1) AND NOT EXISTS (SELECT 1 FROM "
-          "deliveries WHERE lane = $1 AND state IN (1, 2, 4) AND (state <> 4 OR blocks_lane))",
-          PgParams().Add(lane))
-      .status();
+  return conn.Defer(
+      "UPDATE deliveries SET state = 1 WHERE id = (SELECT id FROM deliveries WHERE lane = $1 "
+      "AND state = 0 ORDER BY message_seq, id LIMIT 1) AND NOT EXISTS (SELECT 1 FROM "
+      "deliveries WHERE lane = $1 AND state IN (1, 2, 4) AND (state <> 4 OR blocks_lane))",
+      PgParams().Add(lane));
 }
 
 struct NewDelivery {
@@ -113,21 +120,15 @@ Status InsertDelivery(PgConn& conn, const NewDelivery& d, Timestamp now) {
       "INSERT INTO deliveries (lane, state, message_seq, flow, output, payload, bytes, "
       "eligible_since, not_before) VALUES ($1, " +
       std::string(kHeadlessState) + ", $3, $4, $5, $6, $7, $8, $8)";
-  Status status = conn.Query(sql, PgParams()
-                                      .AddTextOrNull(d.lane)
-                                      .Add(int64_t{0})
-                                      .Add(d.message_seq)
-                                      .Add(d.flow)
-                                      .Add(d.output)
-                                      .AddOptional(d.payload_json)
-                                      .Add(d.bytes)
-                                      .Add(ToUnixMicros(now)))
-                      .status();
-  if (status.code() == StatusCode::kAlreadyExists) {
-    return Status(StatusCode::kAlreadyExists,
-                  "the message already has a delivery to output '" + d.output + "'");
-  }
-  return status;
+  return conn.Defer(sql, PgParams()
+                             .AddTextOrNull(d.lane)
+                             .Add(int64_t{0})
+                             .Add(d.message_seq)
+                             .Add(d.flow)
+                             .Add(d.output)
+                             .AddOptional(d.payload_json)
+                             .Add(d.bytes)
+                             .Add(ToUnixMicros(now)));
 }
 
 constexpr const char* kInsertLineage =
@@ -135,17 +136,46 @@ constexpr const char* kInsertLineage =
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 Status AddLineage(PgConn& conn, int64_t message_seq, const LineageEvent& e) {
-  return conn
-      .Query(kInsertLineage, PgParams()
-                                 .Add(message_seq)
-                                 .Add(static_cast<int>(e.kind))
-                                 .Add(ToUnixMicros(e.at))
-                                 .Add(e.name)
-                                 .Add(e.attempt)
-                                 .Add(static_cast<int64_t>(e.duration.count()))
-                                 .Add(e.outcome)
-                                 .Add(e.detail))
-      .status();
+  return conn.Defer(kInsertLineage, PgParams()
+                                        .Add(message_seq)
+                                        .Add(static_cast<int>(e.kind))
+                                        .Add(ToUnixMicros(e.at))
+                                        .Add(e.name)
+                                        .Add(e.attempt)
+                                        .Add(static_cast<int64_t>(e.duration.count()))
+                                        .Add(e.outcome)
+                                        .Add(e.detail));
+}
+
+// Several events of one message in one statement.
+Status AddLineage(PgConn& conn, int64_t message_seq, std::span<const LineageEvent> events) {
+  if (events.size() <= 1) {
+    return events.empty() ? Status::Ok() : AddLineage(conn, message_seq, events.front());
+  }
+  std::vector<int64_t> kinds, ats, attempts, durations;
+  std::vector<std::string> names, outcomes, details;
+  for (const LineageEvent& e : events) {
+    kinds.push_back(static_cast<int64_t>(e.kind));
+    ats.push_back(ToUnixMicros(e.at));
+    names.push_back(e.name);
+    attempts.push_back(e.attempt);
+    durations.push_back(static_cast<int64_t>(e.duration.count()));
+    outcomes.push_back(e.outcome);
+    details.push_back(e.detail);
+  }
+  return conn.Defer(
+      "INSERT INTO lineage (message_seq, kind, at, name, attempt, duration_us, outcome, "
+      "detail) SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::text[], "
+      "$5::integer[], $6::bigint[], $7::text[], $8::text[])",
+      PgParams()
+          .Add(message_seq)
+          .Add(IntArray(kinds))
+          .Add(IntArray(ats))
+          .Add(TextArray(names))
+          .Add(IntArray(attempts))
+          .Add(IntArray(durations))
+          .Add(TextArray(outcomes))
+          .Add(TextArray(details)));
 }
 
 Status ApplyStateWrites(PgConn& conn, std::span<const StateWrite> writes, Timestamp now) {
@@ -227,11 +257,9 @@ Result<LeasedRow> UpdateLeased(PgConn& conn, const Lease& lease, const std::stri
 // Ends an attempt: records the attempt and the report's events.
 Status RecordAttempt(PgConn& conn, const LeasedRow& row, const AttemptReport& report,
                      std::string_view outcome, std::string detail, Timestamp now) {
-  for (const LineageEvent& event : AttemptLineage(report, row.output, row.attempt, row.claimed_at,
-                                                  outcome, std::move(detail), now)) {
-    ERPHUB_TRY(AddLineage(conn, row.message_seq, event));
-  }
-  return Status::Ok();
+  return AddLineage(conn, row.message_seq,
+                    AttemptLineage(report, row.output, row.attempt, row.claimed_at, outcome,
+                                   std::move(detail), now));
 }
 
 Result<Message> ReadMessage(PgConn& conn, int64_t seq) {
@@ -712,18 +740,18 @@ Status PostgresStore::Complete(const Lease& lease, const AttemptReport& report,
                      "state = 3, finished_at = $4, lease_owner = NULL, lease_expires_at = NULL",
                      [&](PgParams& p) { p.Add(ToUnixMicros(now)); }));
     ERPHUB_TRY(RecordAttempt(conn, row, report, "done", "", now));
-    std::string business_key;
+    // The lane names the business key; the message's size is read only for a follow-up that
+    // delivers the message's own payload.
+    const std::string business_key(KeyOfLane(row.lane));
     int64_t message_bytes = 0;
-    if (!follow_ups.empty()) {
-      ERPHUB_ASSIGN_OR_RETURN(PgResult q,
-                              conn.Query("SELECT business_key, octet_length(payload) FROM messages "
-                                         "WHERE seq = $1",
-                                         PgParams().Add(row.message_seq)));
+    if (std::find(payloads.begin(), payloads.end(), std::nullopt) != payloads.end()) {
+      ERPHUB_ASSIGN_OR_RETURN(
+          PgResult q, conn.Query("SELECT octet_length(payload) FROM messages WHERE seq = $1",
+                                 PgParams().Add(row.message_seq)));
       if (q.empty()) {
         return InternalError("delivery without message");
       }
-      business_key = q.Text(0, 0);
-      message_bytes = q.Int(0, 1);
+      message_bytes = q.Int(0, 0);
     }
     std::vector<std::string> lanes = {row.lane};
     for (const FollowUp& f : follow_ups) {
@@ -802,13 +830,13 @@ Status PostgresStore::RecordLineage(const MessageId& id, std::span<const Lineage
     }
     const int64_t seq = q.Int(0, 0);
     const Timestamp now = clock_.Now();
-    for (LineageEvent e : events) {
+    std::vector<LineageEvent> stamped(events.begin(), events.end());
+    for (LineageEvent& e : stamped) {
       if (e.at == Timestamp()) {
         e.at = now;
       }
-      ERPHUB_TRY(AddLineage(conn, seq, e));
     }
-    return Status::Ok();
+    return AddLineage(conn, seq, stamped);
   });
 }
 

@@ -602,20 +602,20 @@ Status SqliteStore::Complete(const Lease& lease, const AttemptReport& report,
     ERPHUB_TRY(u.Bind(1, lease.delivery_id).Bind(2, ToUnixMicros(now)).Run());
     ERPHUB_TRY(RecordAttempt(db, row, report, "done", "", now));
     if (!follow_ups.empty()) {
-      std::string business_key;
+      // The lane names the business key; the message's size is read only for a follow-up that
+      // delivers the message's own payload.
+      const std::string business_key(KeyOfLane(row.lane));
       int64_t message_bytes = 0;
-      {
+      if (std::find(payloads.begin(), payloads.end(), std::nullopt) != payloads.end()) {
         ERPHUB_ASSIGN_OR_RETURN(
             SqliteStatement q,
-            db.Prepare("SELECT business_key, length(CAST(payload AS BLOB)) FROM messages "
-                       "WHERE seq = ?1"));
+            db.Prepare("SELECT length(CAST(payload AS BLOB)) FROM messages WHERE seq = ?1"));
         q.Bind(1, row.message_seq);
         ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
         if (!found) {
           return InternalError("delivery without message");
         }
-        business_key = q.Text(0);
-        message_bytes = q.Int(1);
+        message_bytes = q.Int(0);
       }
       for (size_t i = 0; i < follow_ups.size(); ++i) {
         const int64_t bytes =
