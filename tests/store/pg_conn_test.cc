@@ -47,6 +47,25 @@ TEST_F(PgConnTest, DeferredStatementsRunBeforeTheNextQueryAndItsRowsComeBack) {
   EXPECT_EQ(Count(), 2);
 }
 
+TEST_F(PgConnTest, FlushHandsEachDeferredStatementItsRows) {
+  std::string first;
+  std::string second;
+  ASSERT_TRUE(conn_->Defer("INSERT INTO items VALUES ($1, $2)", PgParams().Add(1).Add("a")).ok());
+  ASSERT_TRUE(conn_
+                  ->Defer("SELECT name FROM items WHERE id = $1", PgParams().Add(1),
+                          [&](const PgResult& rows) { first = rows.Text(0, 0); })
+                  .ok());
+  ASSERT_TRUE(conn_
+                  ->Defer("SELECT count(*) FROM items", {},
+                          [&](const PgResult& rows) { second = rows.Text(0, 0); })
+                  .ok());
+  EXPECT_TRUE(first.empty());  // nothing waited yet
+  ASSERT_TRUE(conn_->Flush().ok());
+  EXPECT_EQ(first, "a");
+  EXPECT_EQ(second, "1");
+  EXPECT_TRUE(conn_->Flush().ok());  // nothing deferred: nothing to wait for
+}
+
 TEST_F(PgConnTest, ADeferredFailureFailsTheNextCallAndTheTransactionRollsBack) {
   ASSERT_TRUE(conn_->Defer("BEGIN").ok());
   ASSERT_TRUE(conn_->Defer("INSERT INTO items VALUES ($1, $2)", PgParams().Add(1).Add("a")).ok());
@@ -79,7 +98,7 @@ TEST_F(PgConnTest, AStatementThatFailedToPrepareInAPipelineIsPreparedAgainLater)
 }
 
 // Operations share a transaction without savepoints; one whose deferred statement fails is
-// found at COMMIT, and the others still commit, each alone.
+// found before COMMIT, and the others still commit, each alone.
 TEST(PgGroupCommitTest, OneFailingOperationFailsAloneAndTheOthersCommit) {
   ERPHUB_REQUIRE_POSTGRES();
   const std::string url = erphub::testing::PostgresTestUrl();

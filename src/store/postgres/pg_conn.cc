@@ -271,7 +271,7 @@ Result<const std::string*> PgConn::Prepared(const std::string& sql) {
       return ErrorOf(nullptr, sql);
     }
     it = prepared_.emplace(sql, std::move(name)).first;
-    sent_.push_back(Sent{sql, true});
+    sent_.push_back(Sent{sql, true, nullptr});
     return &it->second;
   }
   PGresult* prepared = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
@@ -284,7 +284,7 @@ Result<const std::string*> PgConn::Prepared(const std::string& sql) {
   return &prepared_.emplace(sql, std::move(name)).first->second;
 }
 
-Status PgConn::Defer(const std::string& sql, const PgParams& params) {
+Status PgConn::Defer(const std::string& sql, const PgParams& params, OnRows on_rows) {
   if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) {
     return ErrorOf(nullptr, sql);
   }
@@ -296,8 +296,12 @@ Status PgConn::Defer(const std::string& sql, const PgParams& params) {
                           params.formats_.data(), 0) != 1) {
     return ErrorOf(nullptr, sql);
   }
-  sent_.push_back(Sent{sql, false});
+  sent_.push_back(Sent{sql, false, std::move(on_rows)});
   return Status::Ok();
+}
+
+Status PgConn::Flush() {
+  return PQpipelineStatus(conn_) == PQ_PIPELINE_ON ? Collect().status() : Status::Ok();
 }
 
 Result<PgResult> PgConn::Collect() {
@@ -322,7 +326,10 @@ Result<PgResult> PgConn::Collect() {
     } else if (status == PGRES_PIPELINE_ABORTED && sent.prepare) {
       prepared_.erase(sent.sql);
     }
-    if (&sent == &sent_.back() && (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)) {
+    const bool answered = status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
+    if (answered && sent.on_rows) {
+      sent.on_rows(PgResult(raw));
+    } else if (answered && &sent == &sent_.back()) {
       last = PgResult(raw);
     } else {
       PQclear(raw);
@@ -375,7 +382,7 @@ Status PgConn::Exec(const std::string& sql) {
       Collect().status().ok();  // ends the pipeline
       return error;
     }
-    sent_.push_back(Sent{sql, false});
+    sent_.push_back(Sent{sql, false, nullptr});
     return Collect().status();
   }
   PGresult* raw = PQexec(conn_, sql.c_str());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -80,11 +81,17 @@ class PgConn {
   // Runs one or more statements without parameters (DDL, BEGIN, COMMIT); only one while
   // statements are deferred.
   Status Exec(const std::string& sql);
-  // Sends a statement whose rows nobody reads (a lock, an insert, BEGIN) without waiting for
-  // its answer: the next Query or Exec sends its own statement after it and waits for all of
-  // them at once (libpq's pipeline mode), one round trip instead of one each. That call then
-  // fails with the first error among them.
-  Status Defer(const std::string& sql, const PgParams& params = {});
+  // Called with a deferred statement's rows when its answer arrives.
+  using OnRows = std::function<void(const PgResult& rows)>;
+
+  // Sends a statement without waiting for its answer (a lock, an insert, BEGIN): the next Query
+  // or Exec sends its own statement after it and waits for all of them at once (libpq's
+  // pipeline mode), one round trip instead of one each. That call then fails with the first
+  // error among them. `on_rows`, if given, gets the statement's rows then, unless it failed.
+  Status Defer(const std::string& sql, const PgParams& params = {}, OnRows on_rows = nullptr);
+  // Waits for the deferred statements, if any: their first error. Before COMMIT, so that a
+  // connection lost while they ran is known to have committed nothing.
+  Status Flush();
 
   // False once the connection was lost: the pool discards it.
   bool healthy() const;
@@ -96,6 +103,7 @@ class PgConn {
   struct Sent {
     std::string sql;
     bool prepare;  // its preparation, not its execution
+    OnRows on_rows;
   };
 
   PgConn(pg_conn* conn, std::string redacted_url);

@@ -58,23 +58,28 @@ bool PgGroupCommitter::TryBatch(PgConn& conn, std::deque<Pending*>& batch, Statu
       }
     }
     if (failed.ok()) {
+      failed = conn.Flush();  // the operations' deferred statements, before COMMIT is sent
+      if (!conn.healthy()) {
+        batch_status = failed;
+        return false;
+      }
+    }
+    if (failed.ok()) {
       Status commit = conn.Exec("COMMIT");
       if (commit.ok()) {
         transactions_.fetch_add(1);
         operations_.fetch_add(batch.size());
         return true;
       }
-      if (!conn.healthy() || !conn.in_transaction()) {
-        for (Pending* pending : batch) {
-          pending->status =
-              Status(StatusCode::kUnavailable,
-                     "the commit failed; the write may or may not have been stored: " +
-                         std::string(commit.message()));
-        }
-        return true;
+      if (conn.healthy() && conn.in_transaction()) {
+        conn.Exec("ROLLBACK").ok();
       }
-      // A deferred statement failed, so COMMIT did not run: nothing was stored.
-      failed = std::move(commit);
+      for (Pending* pending : batch) {
+        pending->status = Status(StatusCode::kUnavailable,
+                                 "the commit failed; the write may or may not have been stored: " +
+                                     std::string(commit.message()));
+      }
+      return true;
     }
     conn.Exec("ROLLBACK").ok();
     if (batch.size() > 1) {

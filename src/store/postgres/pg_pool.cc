@@ -86,12 +86,12 @@ Status PgPool::RunTransaction(const std::string& begin, const std::function<Stat
       status = fn(*conn);
     }
     if (status.ok()) {
+      status = conn->Flush();
+    }
+    if (status.ok()) {
       committing = true;
       status = conn->Exec("COMMIT");
-      // Still in the transaction: a deferred statement failed and COMMIT did not run.
-      committing = status.ok() || !conn->healthy() || !conn->in_transaction();
-    }
-    if (!status.ok() && conn->healthy() && conn->in_transaction()) {
+    } else if (conn->healthy() && conn->in_transaction()) {
       conn->Exec("ROLLBACK").ok();
     }
     const bool healthy = conn->healthy();

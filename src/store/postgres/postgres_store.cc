@@ -112,19 +112,28 @@ struct NewDelivery {
   std::string lane;
   std::optional<std::string> payload_json;  // nullopt: the message's payload
   int64_t bytes = 0;
+  // When set, the message is the one with this id (message_seq unused), and no delivery is
+  // created if there is none: its insert in the same transaction found its provider event
+  // stored already.
+  std::string message_id;
 };
 
 // The lane must be locked.
 Status InsertDelivery(PgConn& conn, const NewDelivery& d, Timestamp now) {
   const std::string sql =
       "INSERT INTO deliveries (lane, state, message_seq, flow, output, payload, bytes, "
-      "eligible_since, not_before) VALUES ($1, " +
-      std::string(kHeadlessState) + ", $3, $4, $5, $6, $7, $8, $8)";
-  return conn.Defer(sql, PgParams()
-                             .AddTextOrNull(d.lane)
-                             .Add(int64_t{0})
-                             .Add(d.message_seq)
-                             .Add(d.flow)
+      "eligible_since, not_before) " +
+      (d.message_id.empty() ? "VALUES ($1, " + std::string(kHeadlessState) + ", $3, "
+                            : "SELECT $1, " + std::string(kHeadlessState) + ", seq, ") +
+      "$4, $5, $6, $7, $8, $8" + (d.message_id.empty() ? ")" : " FROM messages WHERE id = $3");
+  PgParams params;
+  params.AddTextOrNull(d.lane).Add(int64_t{0});
+  if (d.message_id.empty()) {
+    params.Add(d.message_seq);
+  } else {
+    params.Add(d.message_id);
+  }
+  return conn.Defer(sql, params.Add(d.flow)
                              .Add(d.output)
                              .AddOptional(d.payload_json)
                              .Add(d.bytes)
@@ -518,22 +527,27 @@ Result<std::vector<Accepted>> PostgresStore::Accept(std::span<const Acceptance> 
     }
   }
   std::vector<Accepted> results;
-  uint64_t duplicates = 0;
+  // The id stored under each message's provider event, known once the statements ran.
+  std::vector<std::string> stored_ids;
   ERPHUB_TRY(Batched([&](PgConn& conn) -> Status {
     results.clear();
-    duplicates = 0;
+    stored_ids.assign(items.size(), std::string());
     const Timestamp now = clock_.Now();
     // Lanes first: the messages' sequence numbers are then drawn in each lane's commit order.
+    // Every statement is deferred, so the whole operation is one round trip with the next
+    // statement that waits; what happened to each message is known once it has.
     ERPHUB_TRY(LockLanes(conn, lanes));
     for (size_t i = 0; i < items.size(); ++i) {
       const Acceptance& item = items[i];
       const Message& m = item.message;
-      Result<PgResult> inserted = conn.Query(
+      const std::string id = m.id.ToString();
+      results.push_back(Accepted{m.id, false});
+      ERPHUB_TRY(conn.Defer(
           "INSERT INTO messages (id, flow, business_key, event_id, payload, headers, "
           "received_at, accepted_at, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-          "ON CONFLICT (flow, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING seq",
+          "ON CONFLICT (flow, event_id) WHERE event_id IS NOT NULL DO NOTHING",
           PgParams()
-              .Add(m.id.ToString())
+              .Add(id)
               .Add(m.flow)
               .Add(m.business_key)
               .AddTextOrNull(item.event_id)
@@ -541,48 +555,60 @@ Result<std::vector<Accepted>> PostgresStore::Accept(std::span<const Acceptance> 
               .Add(headers[i])
               .Add(ToUnixMicros(m.received_at))
               .Add(ToUnixMicros(now))
-              .Add(item.source));
-      if (!inserted.ok()) {
-        return inserted.status().code() == StatusCode::kAlreadyExists
-                   ? Status(StatusCode::kAlreadyExists, "message id already stored",
-                            m.id.ToString())
-                   : inserted.status();
+              .Add(item.source)));
+      // None when the insert found the provider event stored already (perhaps by another
+      // node just now).
+      for (const std::string& output : item.outputs) {
+        NewDelivery d{0,
+                      m.flow,
+                      output,
+                      LaneOf(m.flow, output, m.business_key),
+                      std::nullopt,
+                      static_cast<int64_t>(payloads[i].size()),
+                      id};
+        ERPHUB_TRY(InsertDelivery(conn, d, now));
       }
-      if (inserted->empty()) {
-        // The same provider event is stored already (perhaps by another node just now).
-        ERPHUB_ASSIGN_OR_RETURN(
-            PgResult original,
-            conn.Query("SELECT id, seq FROM messages WHERE flow = $1 AND event_id = $2",
-                       PgParams().Add(m.flow).Add(item.event_id)));
-        if (original.empty()) {
-          return InternalError("duplicate event without its original", item.event_id);
-        }
-        ERPHUB_ASSIGN_OR_RETURN(MessageId original_id, IdFromText(original.Text(0, 0)));
-        LineageEvent e{
-            LineageKind::kDuplicate,
-            now,
-            "",
-            0,
-            microseconds(0),
-            "",
-            "event " + item.event_id + (item.source.empty() ? "" : " from " + item.source)};
-        ERPHUB_TRY(AddLineage(conn, original.Int(0, 1), e));
-        results.push_back(Accepted{original_id, true});
-        ++duplicates;
+      if (item.event_id.empty()) {
         continue;
       }
-      const int64_t seq = inserted->Int(0, 0);
-      for (const std::string& output : item.outputs) {
-        ERPHUB_TRY(
-            InsertDelivery(conn,
-                           NewDelivery{seq, m.flow, output, LaneOf(m.flow, output, m.business_key),
-                                       std::nullopt, static_cast<int64_t>(payloads[i].size())},
-                           now));
-      }
-      results.push_back(Accepted{m.id, false});
+      // A repeated event: its original gets a lineage event, and the caller its id.
+      const std::string detail =
+          "event " + item.event_id + (item.source.empty() ? "" : " from " + item.source);
+      ERPHUB_TRY(conn.Defer(
+          "INSERT INTO lineage (message_seq, kind, at, name, attempt, duration_us, outcome, "
+          "detail) SELECT seq, $4, $5, '', 0, 0, '', $6 FROM messages WHERE flow = $1 AND "
+          "event_id = $2 AND id <> $3",
+          PgParams()
+              .Add(m.flow)
+              .Add(item.event_id)
+              .Add(id)
+              .Add(static_cast<int>(LineageKind::kDuplicate))
+              .Add(ToUnixMicros(now))
+              .Add(detail)));
+      ERPHUB_TRY(conn.Defer("SELECT id FROM messages WHERE flow = $1 AND event_id = $2",
+                            PgParams().Add(m.flow).Add(item.event_id),
+                            [i, &stored_ids](const PgResult& rows) {
+                              if (!rows.empty()) {
+                                stored_ids[i] = rows.Text(0, 0);
+                              }
+                            }));
     }
     return ApplyStateWrites(conn, state, now);
   }));
+  uint64_t duplicates = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].event_id.empty()) {
+      continue;
+    }
+    if (stored_ids[i].empty()) {
+      return InternalError("a message with a provider event was not stored", items[i].event_id);
+    }
+    if (stored_ids[i] != results[i].id.ToString()) {
+      ERPHUB_ASSIGN_OR_RETURN(results[i].id, IdFromText(stored_ids[i]));
+      results[i].duplicate = true;
+      ++duplicates;
+    }
+  }
   accepted_.fetch_add(items.size() - duplicates);
   duplicates_.fetch_add(duplicates);
   NotifyWork();
@@ -763,7 +789,7 @@ Status PostgresStore::Complete(const Lease& lease, const AttemptReport& report,
       ERPHUB_TRY(InsertDelivery(
           conn,
           NewDelivery{row.message_seq, row.flow, follow_ups[i].output,
-                      LaneOf(row.flow, follow_ups[i].output, business_key), payloads[i], bytes},
+                      LaneOf(row.flow, follow_ups[i].output, business_key), payloads[i], bytes, ""},
           now));
     }
     return PromoteNext(conn, row.lane);
