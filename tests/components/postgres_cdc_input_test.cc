@@ -212,6 +212,9 @@ class PostgresCdcInputTest : public ::testing::Test {
   std::string table_;
   std::string slot_;
   std::string publication_;
+  // A member, not a test's local: the input's thread may still be committing to it when the
+  // test's body ends, until TearDown stops the input.
+  StateIntake intake_;
   std::unique_ptr<Input> input_;
   testing::FakeMetrics metrics_;
 };
@@ -219,7 +222,7 @@ class PostgresCdcInputTest : public ::testing::Test {
 TEST_F(PostgresCdcInputTest, SnapshotThenStreamsChangesWithBeforeAndAfterImages) {
   Run("INSERT INTO " + table_ +
       " SELECT i, 'row ' || i, i * 1.5, NULL FROM generate_series(1, 10) i");
-  StateIntake intake;
+  StateIntake& intake = intake_;
   StartInput(intake, 3);
   ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 10; }));
   Run("INSERT INTO " + table_ + " VALUES (11, 'eleven', 12345678.91, NULL)");
@@ -266,7 +269,7 @@ TEST_F(PostgresCdcInputTest, UnchangedToastColumnsAreNeverGivenAWrongValue) {
   // Random text does not compress: stored out of line (TOAST), over 2 KB.
   Run("INSERT INTO " + table_ +
       " SELECT 1, 'a', 1, string_agg(md5(random()::text), '') FROM generate_series(1, 300)");
-  StateIntake intake;
+  StateIntake& intake = intake_;
   StartInput(intake, 100);
   ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 1; }));
   const std::string big = Scalar("SELECT big FROM " + table_ + " WHERE id = 1");
@@ -288,7 +291,7 @@ TEST_F(PostgresCdcInputTest, UnchangedToastColumnsAreNeverGivenAWrongValue) {
 
 TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
   Run("INSERT INTO " + table_ + " SELECT i, 'v0' FROM generate_series(1, 20) i");
-  StateIntake intake;
+  StateIntake& intake = intake_;
   intake.FailAfter(3);  // the slot's commit and two chunks of 2 rows, then the store is away
   StartInput(intake, 2);
   ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() > 0; }));
@@ -334,7 +337,7 @@ TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
 }
 
 TEST_F(PostgresCdcInputTest, ADroppedSlotStopsTheInputWithTheWayBack) {
-  StateIntake intake;
+  StateIntake& intake = intake_;
   ASSERT_NO_FATAL_FAILURE(SnapshotOneRowAndStop(intake));
   ASSERT_TRUE(WaitUntil([&] {
     return sql_->Execute(
@@ -366,7 +369,7 @@ TEST_F(PostgresCdcInputTest, ADroppedSlotStopsTheInputWithTheWayBack) {
 TEST_F(PostgresCdcInputTest, ATableAddedLaterIsSnapshottedWhileTheOthersKeepTheirPlace) {
   const std::string other = OtherTable();
   Run("INSERT INTO " + table_ + " VALUES (1, 'a'), (2, 'b')");
-  StateIntake intake;
+  StateIntake& intake = intake_;
   StartInput(intake, 10);
   ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 2; }));
   Run("INSERT INTO " + table_ + " VALUES (3, 'c')");
@@ -404,7 +407,7 @@ TEST_F(PostgresCdcInputTest, ATableRemovedFromTheConfigIsNoLongerCaptured) {
   Run("CREATE TABLE " + other + " (id integer PRIMARY KEY, name text)");
   Run("INSERT INTO " + table_ + " VALUES (1, 'a')");
   Run("INSERT INTO " + other + " VALUES (1, 'a')");
-  StateIntake intake;
+  StateIntake& intake = intake_;
   StartInputOn(intake, 10, table_ + ", " + other);
   ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 2; }));
   StopInput();
@@ -421,7 +424,7 @@ TEST_F(PostgresCdcInputTest, ATableRemovedFromTheConfigIsNoLongerCaptured) {
 }
 
 TEST_F(PostgresCdcInputTest, ThePositionIsAcknowledgedOnlyAfterTheStoreCommitted) {
-  StateIntake intake;
+  StateIntake& intake = intake_;
   StartInput(intake, 10);
   // Streaming: the snapshot is committed and the slot read.
   ASSERT_TRUE(WaitUntil([&] {
@@ -488,7 +491,7 @@ class PostgresCdcLostSlotTest : public PostgresCdcInputTest {
 };
 
 TEST_F(PostgresCdcLostSlotTest, AnInvalidatedSlotStopsTheInputWithTheWayBack) {
-  StateIntake intake;
+  StateIntake& intake = intake_;
   ASSERT_NO_FATAL_FAILURE(SnapshotOneRowAndStop(intake));
   // More WAL than the slot may keep, then a checkpoint: PostgreSQL invalidates the slot.
   ASSERT_TRUE(WaitUntil([&] {
