@@ -221,7 +221,7 @@ PgConn::PgConn(pg_conn* conn, std::string redacted_url)
 
 PgConn::~PgConn() { PQfinish(conn_); }
 
-bool PgConn::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+bool PgConn::healthy() const { return !broken_ && PQstatus(conn_) == CONNECTION_OK; }
 
 bool PgConn::in_transaction() const {
   if (!sent_.empty()) {
@@ -239,7 +239,7 @@ Status PgConn::ErrorOf(pg_result* result, std::string_view sql) {
   if (message.empty()) {
     message = OneLine(PQerrorMessage(conn_));
   }
-  if (PQstatus(conn_) != CONNECTION_OK) {
+  if (!healthy()) {
     return Status(StatusCode::kUnavailable, "lost the PostgreSQL connection: " + message,
                   redacted_url_);
   }
@@ -305,8 +305,10 @@ Status PgConn::Flush() {
 }
 
 Result<PgResult> PgConn::Collect() {
+  // Any surprise below leaves answers unread on the connection: it is not used again.
   if (PQpipelineSync(conn_) != 1) {
     sent_.clear();
+    broken_ = true;
     return ErrorOf(nullptr, "pipeline sync");
   }
   Status first_error;
@@ -314,17 +316,17 @@ Result<PgResult> PgConn::Collect() {
   for (const Sent& sent : sent_) {
     PGresult* raw = PQgetResult(conn_);
     if (raw == nullptr) {
+      broken_ = true;
+      Status error = ErrorOf(nullptr, sent.sql);
       sent_.clear();
-      return ErrorOf(nullptr, sent.sql);
+      return error;
     }
     const ExecStatusType status = PQresultStatus(raw);
     if (status == PGRES_FATAL_ERROR && first_error.ok()) {
       first_error = ErrorOf(raw, sent.sql);
-      if (sent.prepare) {
-        prepared_.erase(sent.sql);  // not prepared: the next use prepares it again
-      }
-    } else if (status == PGRES_PIPELINE_ABORTED && sent.prepare) {
-      prepared_.erase(sent.sql);
+    }
+    if (sent.prepare && status != PGRES_COMMAND_OK) {
+      prepared_.erase(sent.sql);  // not prepared: the next use prepares it again
     }
     const bool answered = status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
     if (answered && sent.on_rows) {
@@ -343,6 +345,7 @@ Result<PgResult> PgConn::Collect() {
   const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
   PQclear(sync);
   if (!synced || PQexitPipelineMode(conn_) != 1) {
+    broken_ = true;
     return first_error.ok() ? ErrorOf(nullptr, "pipeline end") : first_error;
   }
   if (!first_error.ok()) {

@@ -93,7 +93,8 @@ class PgConn {
   // connection lost while they ran is known to have committed nothing.
   Status Flush();
 
-  // False once the connection was lost: the pool discards it.
+  // False once the connection was lost (or a pipeline on it ended unexpectedly): the pool
+  // discards it.
   bool healthy() const;
   // Also true while statements are deferred (they may have begun one).
   bool in_transaction() const;
@@ -118,7 +119,8 @@ class PgConn {
   pg_conn* conn_;
   std::string redacted_url_;
   std::map<std::string, std::string, std::less<>> prepared_;
-  int statements_ = 0;  // names prepared statements s1, s2, ...
+  int statements_ = 0;   // names prepared statements s1, s2, ...
+  bool broken_ = false;  // a pipeline ended in a way that left its state unknown
   std::vector<Sent> sent_;
 };
 
