@@ -14,13 +14,13 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tools/port_file.h"
 
 namespace {
 
@@ -164,11 +164,9 @@ int main(int argc, char** argv) {
     std::perror("erphub-netdelay: cannot listen");
     return 1;
   }
-  if (!port_file.empty()) {
-    // Written whole or not at all, so a script polling for the file never reads half a number.
-    const std::string temp = port_file + ".tmp";
-    std::ofstream(temp) << ntohs(address.sin_port) << "\n";
-    std::filesystem::rename(temp, port_file);
+  if (!port_file.empty() && !erphub::tools::WritePortFile(port_file, ntohs(address.sin_port))) {
+    std::fprintf(stderr, "erphub-netdelay: cannot write %s\n", port_file.c_str());
+    return 1;
   }
   const std::chrono::microseconds delay(delay_us);
   while (true) {

@@ -6,10 +6,9 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <string>
 
+#include "tools/port_file.h"
 #include "tools/receiver/receiver.h"
 
 namespace {
@@ -27,21 +26,6 @@ bool ParseListen(const std::string& text, std::string& host, uint16_t& port) {
   std::string_view digits = std::string_view(text).substr(colon + 1);
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
   return !host.empty() && ec == std::errc() && end == digits.data() + digits.size();
-}
-
-// Written whole or not at all, so a script polling for the file never reads half a number.
-bool WritePortFile(const std::string& path, uint16_t port) {
-  std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp);
-    out << port << "\n";
-    if (!out) {
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  return !ec;
 }
 
 }  // namespace
@@ -104,7 +88,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "erphub-receiver: %s\n", started.ToString().c_str());
     return 1;
   }
-  if (!port_file.empty() && !WritePortFile(port_file, receiver.port())) {
+  if (!port_file.empty() && !erphub::tools::WritePortFile(port_file, receiver.port())) {
     std::fprintf(stderr, "erphub-receiver: cannot write %s\n", port_file.c_str());
     return 1;
   }
