@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/store_access.h"
@@ -51,6 +52,8 @@ int RunResnapshot(CdcArgs args) {
   }
   std::string slot = "its slot";
   std::string lsn;
+  std::vector<store::StateWrite> writes = {
+      store::StateWrite::Replace(key, **current, components::PostgresCdcResnapshotState())};
   if (auto state = components::cdc::DecodeState(**current); state.ok()) {
     if (state->resnapshot) {
       std::fputs("already requested: the next run of the flow snapshots again\n", stdout);
@@ -58,10 +61,12 @@ int RunResnapshot(CdcArgs args) {
     }
     slot = "slot " + state->slot;
     lsn = " (it had committed changes up to " + db::pgoutput::FormatLsn(state->lsn) + ")";
+    // Snapshot rows staged and not yet messages belong to the snapshot that starts over.
+    for (int64_t chunk = state->expanded; chunk < state->staged; ++chunk) {
+      writes.push_back(store::StateWrite::Erase(components::PostgresCdcChunkKey(args.flow, chunk)));
+    }
   }
-  store::StateWrite write =
-      store::StateWrite::Replace(key, **current, components::PostgresCdcResnapshotState());
-  Status written = (*store)->PutState({&write, 1});
+  Status written = (*store)->PutState(writes);
   if (!written.ok()) {
     return Fail(written);
   }

@@ -55,12 +55,22 @@ struct QuarantineItem {
   Headers headers;
 };
 
-// One conditional write of durable state: `key` becomes `value` if it now holds `expected`
-// (nullopt: the key must be absent).
+// One write of durable state. By default conditional: `key` becomes `value` if it now holds
+// `expected` (nullopt: the key must be absent). Set and Erase write without a check, for keys
+// only their writer touches (the staged pieces of a snapshot).
 struct StateChange {
+  enum class Kind { kCompareAndSet, kSet, kErase };
   std::string key;
   std::optional<std::string> expected;
   std::string value;
+  Kind kind = Kind::kCompareAndSet;
+
+  static StateChange Set(std::string key, std::string value) {
+    return StateChange{std::move(key), std::nullopt, std::move(value), Kind::kSet};
+  }
+  static StateChange Erase(std::string key) {
+    return StateChange{std::move(key), std::nullopt, {}, Kind::kErase};
+  }
 };
 
 // Small durable key/value state in the hub's store, shared by all its processes: control numbers

@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "engine/backoff.h"
 #include "engine/engine_metrics.h"
+#include "engine/state_writes.h"
 
 namespace erphub::engine {
 namespace {
@@ -44,9 +45,7 @@ class StoreState final : public components::StateStore {
     std::vector<store::StateWrite> writes;
     writes.reserve(changes.size());
     for (const components::StateChange& change : changes) {
-      writes.push_back(change.expected.has_value()
-                           ? store::StateWrite::Replace(change.key, *change.expected, change.value)
-                           : store::StateWrite::Create(change.key, change.value));
+      writes.push_back(ToStateWrite(change));
     }
     return store_.PutState(writes);
   }

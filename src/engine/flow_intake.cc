@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "engine/flow_runtime.h"
+#include "engine/state_writes.h"
 
 namespace erphub::engine {
 
@@ -116,11 +117,7 @@ Result<std::vector<IntakeResult>> FlowIntake::AcceptWithState(
   std::vector<store::StateWrite> writes;
   writes.reserve(state.size());
   for (components::StateChange& change : state) {
-    writes.push_back(
-        change.expected.has_value()
-            ? store::StateWrite::Replace(std::move(change.key), std::move(*change.expected),
-                                         std::move(change.value))
-            : store::StateWrite::Create(std::move(change.key), std::move(change.value)));
+    writes.push_back(ToStateWrite(std::move(change)));
   }
   auto promise = std::make_shared<std::promise<Result<std::vector<IntakeResult>>>>();
   std::future<Result<std::vector<IntakeResult>>> future = promise->get_future();

@@ -101,6 +101,7 @@ struct StateWrite {
   // fails the whole operation with kConflict.
   Check check = Check::kNone;
   std::string expected;
+  bool erase = false;  // the key is removed (after the check), `value` unused
 
   static StateWrite Set(std::string key, std::string value) {
     return StateWrite{std::move(key), std::move(value), Check::kNone, {}};
@@ -110,6 +111,9 @@ struct StateWrite {
   }
   static StateWrite Replace(std::string key, std::string expected, std::string value) {
     return StateWrite{std::move(key), std::move(value), Check::kEquals, std::move(expected)};
+  }
+  static StateWrite Erase(std::string key) {
+    return StateWrite{std::move(key), {}, Check::kNone, {}, true};
   }
 };
 

@@ -1,6 +1,6 @@
 // `erphub run` with a postgres_cdc flow delivering over HTTP: a 100,000-row table changed during
-// and after the snapshot, the hub killed with SIGKILL in the middle of the snapshot and again in
-// the middle of streaming, and restarted. Every change arrives once per idempotency key, in
+// and after the snapshot, the hub killed with SIGKILL while it reads the snapshot, while the
+// staged rows become messages, and in the middle of streaming, and restarted each time. Every change arrives once per idempotency key, in
 // order per primary key, and the last change of each key matches the table.
 #include <signal.h>
 
@@ -92,6 +92,7 @@ class CdcProcessTest : public HubTest {
                   table_ +
                   "]\n"
                   "        batch: 1000\n"
+                  "        snapshot_chunk: 64KiB\n"
                   "        retry_interval: 100ms\n"
                   "    key: table & \":\" & $string(key.id)\n"
                   "    to:\n"
@@ -203,8 +204,17 @@ TEST_F(CdcProcessTest, ChangesArriveOnceAndInOrderAcrossKillsMidSnapshotAndMidSt
       std::to_string(kRows + 1) + ", " + std::to_string(kRows + 100) + ") i");
   const double read_at_kill = MetricOr0("erphub_cdc_snapshot_rows_total");
   Kill();
-  std::fprintf(stderr, "killed mid-snapshot after %.0f rows\n", read_at_kill);
+  std::fprintf(stderr, "killed after %.0f of %d snapshot rows were read\n", read_at_kill, kRows);
   Run("UPDATE " + table_ + " SET ver = ver + 1 WHERE id % 1000 = 7 OR id % 500 = 3");
+  StartHub(Dir("cdc.yaml"));
+
+  // While the staged rows become messages: more changes, then SIGKILL.
+  ASSERT_TRUE(WaitUntil([&] { return MetricOr0("erphub_cdc_snapshot_messages_total") >= 10000; },
+                        seconds(120)))
+      << HubLog();
+  Run("UPDATE " + table_ + " SET ver = ver + 1 WHERE id % 1000 = 9");
+  Kill();
+  Run("DELETE FROM " + table_ + " WHERE id % 1000 = 13");
   StartHub(Dir("cdc.yaml"));
 
   // Streaming: a stream of transactions, SIGKILL in the middle of it.

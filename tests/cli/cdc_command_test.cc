@@ -18,11 +18,16 @@ TEST_F(CdcCommandTest, ResnapshotClearsTheFlowsPositionAndOnlyIt) {
   {
     auto hub = Open();
     ASSERT_NE(hub, nullptr);
+    // Snapshot chunks 1 and 2 of items are staged and not yet messages.
     store::StateWrite writes[] = {
         store::StateWrite::Set("postgres-cdc:items",
                                R"({"slot":"erp_items","start_lsn":"0/100","snapshot_done":true,)"
-                               R"("tables":[],"lsn":"0/2A0"})"),
-        store::StateWrite::Set("postgres-cdc:other", R"({"slot":"other"})")};
+                               R"("tables":[],"staged":3,"expanded":1,"expanded_rows":7,)"
+                               R"("lsn":"0/2A0"})"),
+        store::StateWrite::Set("postgres-cdc:items:snapshot:00000001", "{}\n1\n"),
+        store::StateWrite::Set("postgres-cdc:items:snapshot:00000002", "{}\n2\n"),
+        store::StateWrite::Set("postgres-cdc:other", R"({"slot":"other"})"),
+        store::StateWrite::Set("postgres-cdc:other:snapshot:00000001", "{}\n1\n")};
     ASSERT_TRUE(hub->PutState(writes).ok());
   }
   ASSERT_EQ(Run("cdc resnapshot erphub.yaml --flow items"), 0) << err_;
@@ -33,6 +38,9 @@ TEST_F(CdcCommandTest, ResnapshotClearsTheFlowsPositionAndOnlyIt) {
     ASSERT_NE(hub, nullptr);
     EXPECT_EQ(hub->GetState("postgres-cdc:items")->value_or(""), R"({"resnapshot":true})");
     EXPECT_EQ(hub->GetState("postgres-cdc:other")->value_or(""), R"({"slot":"other"})");
+    EXPECT_FALSE(hub->GetState("postgres-cdc:items:snapshot:00000001")->has_value());
+    EXPECT_FALSE(hub->GetState("postgres-cdc:items:snapshot:00000002")->has_value());
+    EXPECT_TRUE(hub->GetState("postgres-cdc:other:snapshot:00000001")->has_value());
   }
   // Twice is fine; a flow without a position is an error; --flow is required.
   EXPECT_EQ(Run("cdc resnapshot erphub.yaml --flow items"), 0) << err_;

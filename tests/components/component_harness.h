@@ -310,6 +310,9 @@ inline std::optional<std::string> ValueOf(const std::map<std::string, std::strin
 inline Status CheckExpectedState(const std::map<std::string, std::string>& values,
                                  std::span<const StateChange> changes) {
   for (const StateChange& change : changes) {
+    if (change.kind != StateChange::Kind::kCompareAndSet) {
+      continue;
+    }
     auto it = values.find(change.key);
     bool matches = change.expected.has_value()
                        ? it != values.end() && it->second == *change.expected
@@ -319,6 +322,18 @@ inline Status CheckExpectedState(const std::map<std::string, std::string>& value
     }
   }
   return Status::Ok();
+}
+
+// Writes `changes` (checked already) into `values`.
+inline void ApplyState(std::map<std::string, std::string>& values,
+                       std::span<const StateChange> changes) {
+  for (const StateChange& change : changes) {
+    if (change.kind == StateChange::Kind::kErase) {
+      values.erase(change.key);
+    } else {
+      values[change.key] = change.value;
+    }
+  }
 }
 
 // The engine's intake with its store's state: AcceptWithState applies the messages and the state
@@ -344,9 +359,7 @@ class StateIntake : public FakeIntake {
     for (IntakeItem& item : offered) {
       committed_.push_back(std::move(item));
     }
-    for (const StateChange& change : state) {
-      values_[change.key] = change.value;
-    }
+    ApplyState(values_, state);
     return accepted;
   }
 
@@ -423,9 +436,7 @@ class FakeStateStore : public StateStore {
       return Status(StatusCode::kConflict, "lost a race");
     }
     ERPHUB_TRY(CheckExpectedState(values_, changes));
-    for (const StateChange& change : changes) {
-      values_[change.key] = change.value;
-    }
+    ApplyState(values_, changes);
     return Status::Ok();
   }
 

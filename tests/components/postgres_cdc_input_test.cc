@@ -25,6 +25,9 @@ using testing::Build;
 using testing::StateIntake;
 using testing::WaitUntil;
 
+// Staged snapshot chunks of `batch` rows each.
+constexpr const char* kSmallChunks = ", snapshot_chunk: 1B";
+
 class PostgresCdcInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -292,17 +295,18 @@ TEST_F(PostgresCdcInputTest, UnchangedToastColumnsAreNeverGivenAWrongValue) {
 TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
   Run("INSERT INTO " + table_ + " SELECT i, 'v0' FROM generate_series(1, 20) i");
   StateIntake& intake = intake_;
-  intake.FailAfter(3);  // the slot's commit and two chunks of 2 rows, then the store is away
-  StartInput(intake, 2);
+  intake.FailAfter(3);  // the slot's commit and two staged chunks of 2 rows, then the store is away
+  StartInput(intake, 2, kSmallChunks);
   ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() > 0; }));
   StopInput();
-  ASSERT_EQ(intake.count(), 4u);
+  ASSERT_EQ(metrics_.Get("erphub_cdc_snapshot_rows_total"), 4);
+  ASSERT_EQ(intake.count(), 0u) << "staged rows become messages once the snapshot is read";
   // While stopped: a row already read, rows not read yet, a new row.
   Run("UPDATE " + table_ + " SET name = 'v1' WHERE id IN (1, 15)");
   Run("DELETE FROM " + table_ + " WHERE id = 16");
   Run("INSERT INTO " + table_ + " VALUES (21, 'v1')");
   intake.Heal();
-  StartInput(intake, 2);
+  StartInput(intake, 2, kSmallChunks);
   // Snapshot rows 5..21 (without 16), then the update of 1 (read before the change).
   ASSERT_TRUE(WaitUntil([&] {
     auto ops = Ops(intake);
@@ -320,7 +324,7 @@ TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
   StopInput();
   Run("UPDATE " + table_ + " SET name = 'v4' WHERE id = 20");
   intake.Heal();
-  StartInput(intake, 2);
+  StartInput(intake, 2, kSmallChunks);
   ASSERT_TRUE(WaitUntil([&] {
     auto ops = Ops(intake);
     return std::find(ops.begin(), ops.end(), "update:20") != ops.end();
@@ -333,6 +337,34 @@ TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "delete:16"), 0);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "insert:21"), 0);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "read:21"), 1);
+  ExpectMatchesTable(intake);
+}
+
+TEST_F(PostgresCdcInputTest, AStopWhileStagedRowsBecomeMessagesGoesOnWhereItWas) {
+  Run("INSERT INTO " + table_ + " SELECT i, 'v0' FROM generate_series(1, 20) i");
+  StateIntake& intake = intake_;
+  // The slot's commit, 10 staged chunks of 2 rows, the empty read that ends the table, the end of
+  // the snapshot's read, 3 commits of messages; then the store is away.
+  intake.FailAfter(16);
+  StartInput(intake, 2, kSmallChunks);
+  ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() > 0; }));
+  StopInput();
+  ASSERT_EQ(intake.count(), 6u);
+  EXPECT_EQ(intake.state_size(), 8u) << "the position and the 7 chunks left";
+  Run("UPDATE " + table_ + " SET name = 'v1' WHERE id IN (2, 19)");
+  intake.Heal();
+  StartInput(intake, 2, kSmallChunks);
+  ASSERT_TRUE(WaitUntil([&] {
+    auto ops = Ops(intake);
+    return std::find(ops.begin(), ops.end(), "update:19") != ops.end();
+  }));
+  StopInput();
+  std::vector<std::string> ops = Ops(intake);
+  for (int id = 1; id <= 20; ++id) {
+    EXPECT_EQ(std::count(ops.begin(), ops.end(), "read:" + std::to_string(id)), 1) << id;
+  }
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "update:2"), 1);
+  EXPECT_EQ(intake.state_size(), 1u) << "every chunk erased once it became messages";
   ExpectMatchesTable(intake);
 }
 

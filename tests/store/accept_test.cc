@@ -166,6 +166,13 @@ TEST_P(StoreTest, StateKeyValue) {
   store_.reset();
   Open();
   EXPECT_EQ(*store_->GetState("cdc/lsn"), "0/16B6D00");
+
+  // Erased with a message's acceptance; erasing an absent key is no error.
+  std::vector<StateWrite> erase = {StateWrite::Erase("bin"), StateWrite::Erase("never")};
+  std::vector<Acceptance> one = {Make("cdc", "1", "{}")};
+  ASSERT_TRUE(store_->Accept(one, erase).ok());
+  EXPECT_EQ(*store_->GetState("bin"), std::nullopt);
+  EXPECT_EQ(*store_->GetState("cdc/lsn"), "0/16B6D00");
 }
 
 TEST_P(StoreTest, BacklogCountsPerFlow) {

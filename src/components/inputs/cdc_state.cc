@@ -1,6 +1,7 @@
 #include "components/inputs/cdc_state.h"
 
 #include <cstdlib>
+#include <utility>
 
 #include "core/json.h"
 #include "core/number.h"
@@ -135,6 +136,11 @@ std::string EncodeState(const CdcState& state) {
     tables.push_back(std::move(entry));
   }
   out.Set("tables", std::move(tables));
+  if (state.staged > 0) {
+    out.Set("staged", Value::Int(state.staged));
+    out.Set("expanded", Value::Int(state.expanded));
+    out.Set("expanded_rows", Value::Int(state.expanded_rows));
+  }
   out.Set("lsn", Value::Str(FormatLsn(state.lsn)));
   if (state.partial_index > 0) {
     out.Set("partial_lsn", Value::Str(FormatLsn(state.partial_lsn)));
@@ -165,6 +171,15 @@ Result<CdcState> DecodeState(std::string_view json) {
     state.partial_index = in.Get("partial_index").is_number()
                               ? in.Get("partial_index").as_number().ToInt64().value_or(0)
                               : 0;
+  }
+  for (auto [field, target] : {std::pair{"staged", &state.staged},
+                                std::pair{"expanded", &state.expanded},
+                                std::pair{"expanded_rows", &state.expanded_rows}}) {
+    const Value& count = in.Get(field);
+    *target = count.is_number() ? count.as_number().ToInt64().value_or(0) : 0;
+  }
+  if (state.expanded > state.staged) {
+    return InvalidArgumentError("the stored state has more chunks expanded than staged");
   }
   const Value& tables = in.Get("tables");
   if (!tables.is_array()) {

@@ -45,8 +45,13 @@ struct TableState {
 struct CdcState {
   std::string slot;
   Lsn start_lsn = 0;  // the slot's consistent point: its snapshot and the start of its stream
-  bool snapshot_done = false;
+  bool snapshot_done = false;  // every snapshot row is read and staged
   std::vector<TableState> tables;
+  // Snapshot rows are staged in the store in chunks numbered from 0, then turned into messages:
+  // chunks below `expanded` are, and the first `expanded_rows` rows of chunk `expanded`.
+  int64_t staged = 0;
+  int64_t expanded = 0;
+  int64_t expanded_rows = 0;
   // Streaming: every transaction whose commit record is before `lsn` is committed; of the one at
   // `partial_lsn`, the first `partial_index` changes are (a big transaction committed in parts).
   Lsn lsn = 0;

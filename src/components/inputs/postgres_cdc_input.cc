@@ -10,6 +10,7 @@
 
 #include "components/factory_support.h"
 #include "components/inputs/cdc_changes.h"
+#include "components/inputs/cdc_chunk.h"
 #include "components/inputs/cdc_state.h"
 #include "components/inputs/poller.h"
 #include "components/inputs/state_commit.h"
@@ -31,6 +32,8 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kStatusInterval = std::chrono::seconds(10);
+// Rows per staged snapshot chunk at most, however narrow the rows.
+constexpr int64_t kMaxChunkRows = 1000000;
 
 struct CdcSettings {
   db::ConnectionOptions connection;
@@ -39,6 +42,7 @@ struct CdcSettings {
   std::vector<std::string> tables;  // schema.table
   bool snapshot = true;
   int64_t batch = 5000;
+  uint64_t chunk_bytes = 4 << 20;
   milliseconds retry_interval{5000};
   std::string config_file;  // for the resnapshot command the errors name
 };
@@ -132,6 +136,7 @@ class PostgresCdcInput final : public Input {
     if (!fresh && !state.snapshot_done) {
       ERPHUB_TRY(ResumeSnapshot(state));
     }
+    ERPHUB_TRY(Expand(state));
     if (poller_.stopping()) {
       return Status::Ok();
     }
@@ -336,8 +341,10 @@ class PostgresCdcInput final : public Input {
     return ReadSnapshot(state, slot.snapshot, slot.consistent_point);
   }
 
-  // Reads the tables' remaining keys in the exported snapshot `name` (consistent at `lsn`),
-  // committing each chunk with the position reached. Stops early (state kept) when stopping.
+  // Reads the tables' remaining keys in the exported snapshot `name` (consistent at `lsn`) and
+  // stages them in the store, a chunk of rows per commit with the position reached: the
+  // snapshot's transaction stays open only as long as reading takes, not as long as turning
+  // every row into a message (Expand, next). Stops early (state kept) when stopping.
   Status ReadSnapshot(CdcState& state, const std::string& name, Lsn lsn) {
     ERPHUB_ASSIGN_OR_RETURN(auto reader, db::PgSession::Connect(settings_.connection, false));
     ERPHUB_TRY(reader->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
@@ -356,45 +363,115 @@ class PostgresCdcInput final : public Input {
         }
         entry.segments.push_back(cdc::Segment{.after = entry.last, .lsn = lsn});
       }
-      while (true) {
-        while (context_.intake->Overloaded() && poller_.PauseFor(milliseconds(50))) {
+      int64_t limit = settings_.batch;  // then as many rows as fill `snapshot_chunk` bytes
+      while (!poller_.stopping()) {
+        std::string chunk = cdc::ChunkHeader(table, lsn);
+        const size_t header = chunk.size();
+        size_t last_row = header;
+        int64_t count = 0;
+        ERPHUB_TRY(reader->CopyOut(ChunkQuery(*reader, table, entry.last, limit),
+                                   [&](std::string_view line) -> Status {
+                                     last_row = chunk.size();
+                                     chunk.append(line);
+                                     if (!line.ends_with('\n')) {
+                                       chunk.push_back('\n');
+                                     }
+                                     ++count;
+                                     return Status::Ok();
+                                   }));
+        std::vector<StateChange> staged;
+        if (count > 0) {
+          ERPHUB_TRY(db::ParseCopyTextRow(std::string_view(chunk).substr(last_row), fields));
+          entry.last = cdc::SnapshotKey(table, fields);
+          staged.push_back(StateChange::Set(ChunkKey(next.staged++), std::move(chunk)));
         }
-        if (poller_.stopping()) {
-          return Status::Ok();
-        }
-        std::string sql = ChunkQuery(*reader, table, entry.last);
-        std::vector<IntakeItem> items;
-        items.reserve(static_cast<size_t>(settings_.batch));
-        std::optional<Key> last;
-        ERPHUB_TRY(reader->CopyOut(sql, [&](std::string_view line) -> Status {
-          ERPHUB_TRY(db::ParseCopyTextRow(line, fields));
-          items.push_back(cdc::SnapshotItem(settings_.slot, state.start_lsn, lsn, table, fields));
-          last = cdc::SnapshotKey(table, fields);
-          return Status::Ok();
-        }));
-        size_t count = items.size();
-        if (last.has_value()) {
-          entry.last = std::move(last);
-        }
-        entry.done = count < static_cast<size_t>(settings_.batch);
-        ERPHUB_TRY(Commit(std::move(items), next, state));
+        entry.done = count < limit;
+        ERPHUB_TRY(Commit({}, next, state, std::move(staged)));
         Count("erphub_cdc_snapshot_rows_total", static_cast<double>(count));
         if (entry.done) {
           break;
         }
+        const double row_bytes = static_cast<double>(chunk.size() - header) / count;
+        limit = std::clamp(static_cast<int64_t>(settings_.chunk_bytes / row_bytes),
+                           settings_.batch, kMaxChunkRows);
+      }
+      if (poller_.stopping()) {
+        return Status::Ok();
       }
     }
     CdcState next = state;
     next.snapshot_done = true;
     ERPHUB_TRY(Commit({}, next, state));
-    Logger::Default().Info("postgres_cdc.snapshot_done", {{"flow", Value::Str(context_.flow)}});
+    Logger::Default().Info("postgres_cdc.snapshot_read", {{"flow", Value::Str(context_.flow)},
+                                                          {"chunks", Value::Int(state.staged)}});
     return reader->Exec("COMMIT");
   }
 
-  // COPY (SELECT columns FROM table WHERE key > last ORDER BY key LIMIT batch) TO STDOUT, text
+  std::string ChunkKey(int64_t chunk) const { return PostgresCdcChunkKey(context_.flow, chunk); }
+
+  // Turns the staged snapshot rows into messages, `batch` rows per store commit with the place
+  // reached; the commit of a chunk's last rows erases the chunk. Pauses while the flow is
+  // overloaded; stops early (state kept) when stopping.
+  Status Expand(CdcState& state) {
+    std::vector<std::optional<std::string>> fields;
+    while (state.expanded < state.staged && !poller_.stopping()) {
+      const std::string key = ChunkKey(state.expanded);
+      ERPHUB_ASSIGN_OR_RETURN(std::optional<std::string> text, context_.intake->GetState(key));
+      if (!text.has_value()) {
+        return Status(StatusCode::kFailedPrecondition,
+                      "the staged snapshot chunk " + key + " is missing from the store; to start "
+                      "over run " + ResnapshotCommand());
+      }
+      Result<cdc::Chunk> chunk = cdc::ParseChunk(*text);
+      if (!chunk.ok()) {
+        return Status(StatusCode::kFailedPrecondition,
+                      "the staged snapshot chunk " + key + " is damaged (" +
+                          std::string(chunk.status().message()) + "); to start over run " +
+                          ResnapshotCommand());
+      }
+      const size_t rows = chunk->rows.size();
+      size_t row = static_cast<size_t>(state.expanded_rows);
+      while (row < rows) {
+        while (context_.intake->Overloaded() && poller_.PauseFor(milliseconds(50))) {
+        }
+        if (poller_.stopping()) {
+          return Status::Ok();
+        }
+        const size_t end = std::min(rows, row + static_cast<size_t>(settings_.batch));
+        std::vector<IntakeItem> items;
+        items.reserve(end - row);
+        for (; row < end; ++row) {
+          ERPHUB_TRY(db::ParseCopyTextRow(chunk->rows[row], fields));
+          items.push_back(
+              cdc::SnapshotItem(settings_.slot, state.start_lsn, chunk->lsn, chunk->table, fields));
+        }
+        CdcState next = state;
+        std::vector<StateChange> erase;
+        if (row == rows) {
+          ++next.expanded;
+          next.expanded_rows = 0;
+          erase.push_back(StateChange::Erase(key));
+        } else {
+          next.expanded_rows = static_cast<int64_t>(row);
+        }
+        const size_t count = items.size();
+        ERPHUB_TRY(Commit(std::move(items), next, state, std::move(erase)));
+        Count("erphub_cdc_snapshot_messages_total", static_cast<double>(count));
+      }
+      if (rows == 0) {  // cannot be staged so, but must not stop the way forward
+        CdcState next = state;
+        ++next.expanded;
+        next.expanded_rows = 0;
+        ERPHUB_TRY(Commit({}, next, state, {StateChange::Erase(key)}));
+      }
+    }
+    return Status::Ok();
+  }
+
+  // COPY (SELECT columns FROM table WHERE key > last ORDER BY key LIMIT limit) TO STDOUT, text
   // keys in "C" order (as the C++ side compares them).
   std::string ChunkQuery(db::PgSession& reader, const TableInfo& table,
-                         const std::optional<Key>& last) const {
+                         const std::optional<Key>& last, int64_t limit) const {
     std::string columns;
     for (const std::string& column : table.columns) {
       columns += (columns.empty() ? "" : ", ") + reader.Identifier(column);
@@ -413,15 +490,16 @@ class PostgresCdcInput final : public Input {
     if (last.has_value()) {
       sql += " WHERE (" + key_columns + ") > (" + key_values + ")";
     }
-    return sql + " ORDER BY " + key_columns + " LIMIT " + std::to_string(settings_.batch) +
-           ") TO STDOUT";
+    return sql + " ORDER BY " + key_columns + " LIMIT " + std::to_string(limit) + ") TO STDOUT";
   }
 
-  // Commits `items` with `next` as the state; `state` becomes `next` once durable.
-  Status Commit(std::vector<IntakeItem> items, const CdcState& next, CdcState& state) {
+  // Commits `items` and `more` changes with `next` as the state; `state` becomes `next` once
+  // durable.
+  Status Commit(std::vector<IntakeItem> items, const CdcState& next, CdcState& state,
+                std::vector<StateChange> more = {}) {
     std::string encoded = cdc::EncodeState(next);
-    std::vector<StateChange> change = {StateChange{state_key_, stored_, encoded}};
-    ERPHUB_TRY(CommitWithState(*context_.intake, std::move(items), change));
+    more.push_back(StateChange{state_key_, stored_, encoded});
+    ERPHUB_TRY(CommitWithState(*context_.intake, std::move(items), more));
     stored_ = std::move(encoded);
     state = next;
     return Status::Ok();
@@ -641,6 +719,12 @@ std::string PostgresCdcStateKey(std::string_view flow) {
   return "postgres-cdc:" + std::string(flow);
 }
 
+std::string PostgresCdcChunkKey(std::string_view flow, int64_t chunk) {
+  std::string number = std::to_string(chunk);
+  return PostgresCdcStateKey(flow) + ":snapshot:" +
+         std::string(number.size() < 8 ? 8 - number.size() : 0, '0') + number;
+}
+
 std::string PostgresCdcResnapshotState() {
   CdcState state;
   state.resnapshot = true;
@@ -685,8 +769,13 @@ ComponentSpec PostgresCdcInputSpec() {
                  .Description("initial: read every row first (op read), then stream; never: "
                               "only the changes from the slot's creation on."))
       .Field(IntField("batch").Default(5000).Min(1).Max(100000).Description(
-          "Rows per store commit: snapshot rows read per query, and changes of whole "
+          "Rows per store commit: snapshot rows turned into messages, and changes of whole "
           "transactions committed together before their position is acknowledged."))
+      .Field(SizeField("snapshot_chunk")
+                 .Default("4MiB")
+                 .Min(1)
+                 .Description("Snapshot rows are read and staged in the store in chunks of about "
+                              "this size (at least `batch` rows), then turned into messages."))
       .Field(DurationField("retry_interval")
                  .Default("5s")
                  .Min(milliseconds(10))
@@ -712,6 +801,7 @@ Result<std::unique_ptr<Component>> MakePostgresCdcInput(const ComponentConfig& c
   }
   settings.snapshot = config.GetString("snapshot") == "initial";
   settings.batch = config.GetInt("batch");
+  settings.chunk_bytes = config.GetSize("snapshot_chunk");
   settings.retry_interval = config.GetDuration("retry_interval");
   return std::unique_ptr<Component>(std::make_unique<PostgresCdcInput>(std::move(settings)));
 }

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "components/component.h"
 
@@ -15,13 +18,16 @@ namespace erphub::components {
 // types them.
 //
 // First run: the publication is created FOR the tables if missing, then the slot, exporting a
-// snapshot; the tables are read in that snapshot in primary key order, `batch` rows at a time,
-// each chunk committed to the store together with the position reached. After a crash the slot
-// has not moved: the rest of the keys are read in a new snapshot (of a temporary slot, whose
-// exact consistent point is known) and the segments (key range, consistent point) are kept.
-// Then the slot's changes stream from its start; a change committed before the consistent point
-// of the segment that holds its key is skipped (the snapshot row has it already). So each key
-// gets its snapshot row, then every later change once, in commit order.
+// snapshot; the tables are read in that snapshot in primary key order and staged in the store
+// as they come (COPY text, chunks of about `snapshot_chunk` bytes), each chunk committed together
+// with the position reached. So the source's snapshot transaction lasts as long as reading takes.
+// After a crash the slot has not moved: the rest of the keys are read in a new snapshot (of a
+// temporary slot, whose exact consistent point is known) and the segments (key range, consistent
+// point) are kept. Then the staged rows become messages, `batch` per commit with the place
+// reached, each chunk erased with its last rows. Then the slot's changes stream from its start;
+// a change committed before the consistent point of the segment that holds its key is skipped
+// (the snapshot row has it already). So each key gets its snapshot row, then every later change
+// once, in commit order.
 //
 // Streaming: whole transactions are committed to the store `batch` rows at a time (a bigger one
 // in parts) with the WAL position after them, and only then is that position reported to
@@ -41,6 +47,8 @@ Result<std::unique_ptr<Component>> MakePostgresCdcInput(const ComponentConfig& c
 // The store state key of a flow's postgres_cdc input, and the value `erphub cdc resnapshot`
 // writes there so that its next run starts over with a new slot and snapshot.
 std::string PostgresCdcStateKey(std::string_view flow);
+// The store state key of a flow's staged snapshot chunk number `chunk`.
+std::string PostgresCdcChunkKey(std::string_view flow, int64_t chunk);
 std::string PostgresCdcResnapshotState();
 
 }  // namespace erphub::components

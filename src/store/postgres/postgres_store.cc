@@ -203,6 +203,10 @@ Status ApplyStateWrites(PgConn& conn, std::span<const StateWrite> writes, Timest
         return Status(StatusCode::kConflict, "state changed concurrently", "state key " + w.key);
       }
     }
+    if (w.erase) {
+      ERPHUB_TRY(conn.Query("DELETE FROM state WHERE key = $1", PgParams().Add(w.key)).status());
+      continue;
+    }
     Status status = conn.Query(
                             "INSERT INTO state (key, value, updated_at) VALUES ($1, $2, $3) "
                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "

@@ -132,6 +132,11 @@ Status ApplyStateWrites(SqliteDb& db, std::span<const StateWrite> writes, Timest
         return Status(StatusCode::kConflict, "state changed concurrently", "state key " + w.key);
       }
     }
+    if (w.erase) {
+      ERPHUB_ASSIGN_OR_RETURN(SqliteStatement d, db.Prepare("DELETE FROM state WHERE key = ?1"));
+      ERPHUB_TRY(d.Bind(1, w.key).Run());
+      continue;
+    }
     ERPHUB_ASSIGN_OR_RETURN(
         SqliteStatement u,
         db.Prepare("INSERT INTO state (key, value, updated_at) VALUES (?1, ?2, ?3) "
