@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -364,6 +365,9 @@ class PostgresCdcInput final : public Input {
         entry.segments.push_back(cdc::Segment{.after = entry.last, .lsn = lsn});
       }
       int64_t limit = settings_.batch;  // then as many rows as fill `snapshot_chunk` bytes
+      // A chunk is committed while the next is read. Meanwhile only that commit touches `state`.
+      std::future<Status> committing;
+      auto committed = [&] { return committing.valid() ? committing.get() : Status::Ok(); };
       while (!poller_.stopping()) {
         std::string chunk = cdc::ChunkHeader(table, lsn);
         const size_t header = chunk.size();
@@ -379,6 +383,8 @@ class PostgresCdcInput final : public Input {
                                      ++count;
                                      return Status::Ok();
                                    }));
+        const double row_bytes = static_cast<double>(chunk.size() - header) /
+                                 static_cast<double>(std::max<int64_t>(count, 1));
         std::vector<StateChange> staged;
         if (count > 0) {
           ERPHUB_TRY(db::ParseCopyTextRow(std::string_view(chunk).substr(last_row), fields));
@@ -386,15 +392,20 @@ class PostgresCdcInput final : public Input {
           staged.push_back(StateChange::Set(ChunkKey(next.staged++), std::move(chunk)));
         }
         entry.done = count < limit;
-        ERPHUB_TRY(Commit({}, next, state, std::move(staged)));
-        Count("erphub_cdc_snapshot_rows_total", static_cast<double>(count));
+        ERPHUB_TRY(committed());
+        committing = std::async(
+            std::launch::async, [this, next, &state, staged = std::move(staged), count]() mutable {
+              ERPHUB_TRY(Commit({}, next, state, std::move(staged)));
+              Count("erphub_cdc_snapshot_rows_total", static_cast<double>(count));
+              return Status::Ok();
+            });
         if (entry.done) {
           break;
         }
-        const double row_bytes = static_cast<double>(chunk.size() - header) / count;
-        limit = std::clamp(static_cast<int64_t>(settings_.chunk_bytes / row_bytes),
-                           settings_.batch, kMaxChunkRows);
+        limit = std::clamp(static_cast<int64_t>(settings_.chunk_bytes / row_bytes), settings_.batch,
+                           kMaxChunkRows);
       }
+      ERPHUB_TRY(committed());
       if (poller_.stopping()) {
         return Status::Ok();
       }
@@ -418,9 +429,10 @@ class PostgresCdcInput final : public Input {
       const std::string key = ChunkKey(state.expanded);
       ERPHUB_ASSIGN_OR_RETURN(std::optional<std::string> text, context_.intake->GetState(key));
       if (!text.has_value()) {
-        return Status(StatusCode::kFailedPrecondition,
-                      "the staged snapshot chunk " + key + " is missing from the store; to start "
-                      "over run " + ResnapshotCommand());
+        return Status(StatusCode::kFailedPrecondition, "the staged snapshot chunk " + key +
+                                                           " is missing from the store; to start "
+                                                           "over run " +
+                                                           ResnapshotCommand());
       }
       Result<cdc::Chunk> chunk = cdc::ParseChunk(*text);
       if (!chunk.ok()) {
@@ -721,8 +733,8 @@ std::string PostgresCdcStateKey(std::string_view flow) {
 
 std::string PostgresCdcChunkKey(std::string_view flow, int64_t chunk) {
   std::string number = std::to_string(chunk);
-  return PostgresCdcStateKey(flow) + ":snapshot:" +
-         std::string(number.size() < 8 ? 8 - number.size() : 0, '0') + number;
+  return PostgresCdcStateKey(flow) +
+         ":snapshot:" + std::string(number.size() < 8 ? 8 - number.size() : 0, '0') + number;
 }
 
 std::string PostgresCdcResnapshotState() {
