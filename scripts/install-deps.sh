@@ -8,6 +8,8 @@ packages=(
   libpcre2-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   libboost-dev libboost-system-dev libcurl4-openssl-dev libyaml-cpp-dev libsqlite3-dev
   libfmt-dev libspdlog-dev libpugixml-dev libssl-dev libsodium-dev
+  # Staged snapshot chunks of the postgres_cdc input are stored compressed.
+  libzstd-dev
   # The hub's allocator (CMakeLists.txt, ERPHUB_TCMALLOC).
   libtcmalloc-minimal4
   clang-14 libclang-rt-14-dev

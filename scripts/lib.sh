@@ -42,10 +42,12 @@ wait_until() {
 
 # reached_at SECONDS WHAT N COMMAND...: waits until the count COMMAND prints reaches N, then
 # prints when it did (seconds since the epoch). It reads every half second, not continuously: in
-# a bench, polling takes CPU from the run it measures. The moment is placed between the last two
+# a bench, polling takes CPU from the run it measures. The moment is placed after the last
+# reading below N at the rate of the interval before it (a count that stops at N says nothing of
+# when between two readings it got there), or, without such an interval, between the last two
 # readings by the rate between them. No count yet reads as 0.
 reached_at() {
-  local deadline=$((SECONDS + $1)) what=$2 n=$3 t0 v0 t1 v1
+  local deadline=$((SECONDS + $1)) what=$2 n=$3 tp="" vp=0 t0 v0 t1 v1
   shift 3
   t0=$(date +%s.%N)
   v0=$(count_of "$@")
@@ -58,10 +60,19 @@ reached_at() {
     t1=$(date +%s.%N)
     v1=$(count_of "$@")
     if [ "$v1" -ge "$n" ]; then
-      awk -v t0="$t0" -v v0="$v0" -v t1="$t1" -v v1="$v1" -v n="$n" \
-        'BEGIN { printf "%.6f", t0 + (t1 - t0) * (n - v0) / (v1 - v0) }'
+      awk -v tp="$tp" -v vp="$vp" -v t0="$t0" -v v0="$v0" -v t1="$t1" -v v1="$v1" -v n="$n" \
+        'BEGIN {
+           at = t0 + (t1 - t0) * (n - v0) / (v1 - v0)
+           if (tp != "" && v0 > vp) {
+             at = t0 + (t0 - tp) * (n - v0) / (v0 - vp)
+             if (at > t1) at = t1
+           }
+           printf "%.6f", at
+         }'
       return 0
     fi
+    tp=$t0
+    vp=$v0
     t0=$t1
     v0=$v1
   done

@@ -31,7 +31,7 @@ done
 
 status=0
 for target in json_parse jsonata_parse jsonata_eval csv_parse xml_parse x12_parse edifact_parse \
-    pgoutput_decode copy_text_row webhook_signature; do
+    pgoutput_decode copy_text_row webhook_signature cdc_chunk; do
   [ -x "$build/fuzz/${target}_fuzzer" ] || continue
   echo "== fuzzing $target for ${seconds}s"
   mkdir -p "fuzz/regressions/$target" "$corpus/$target"

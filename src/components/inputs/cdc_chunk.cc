@@ -1,10 +1,21 @@
 #include "components/inputs/cdc_chunk.h"
 
+#include <zstd.h>
+
+#include <memory>
 #include <utility>
 
 #include "core/json.h"
 
 namespace erphub::components::cdc {
+namespace {
+
+// Fast and still about 5x on COPY text: the chunk is compressed beside the next read.
+constexpr int kCompressionLevel = 1;
+// A chunk is a few MiB; a frame claiming more than this is damaged, not allocated.
+constexpr unsigned long long kMaxChunkText = 1ull << 32;
+
+}  // namespace
 
 std::string ChunkHeader(const TableInfo& table, Lsn lsn) {
   Value header = Value::MakeObject();
@@ -26,7 +37,33 @@ std::string ChunkHeader(const TableInfo& table, Lsn lsn) {
   return ToJson(header) + "\n";
 }
 
-Result<Chunk> ParseChunk(std::string_view text) {
+std::string PackChunk(std::string_view text) {
+  std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> context(ZSTD_createCCtx(), &ZSTD_freeCCtx);
+  ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, kCompressionLevel);
+  // A checksum of the text, verified on unpacking: damage is found, not expanded into rows.
+  ZSTD_CCtx_setParameter(context.get(), ZSTD_c_checksumFlag, 1);
+  std::string packed(ZSTD_compressBound(text.size()), '\0');
+  size_t size =
+      ZSTD_compress2(context.get(), packed.data(), packed.size(), text.data(), text.size());
+  // Only a too small buffer fails, and compressBound rules that out.
+  packed.resize(ZSTD_isError(size) ? 0 : size);
+  return packed;
+}
+
+Result<Chunk> Chunk::Unpack(std::string_view stored) {
+  unsigned long long size = ZSTD_getFrameContentSize(stored.data(), stored.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxChunkText) {
+    return ParseError("a staged snapshot chunk is not a zstd frame of known size");
+  }
+  Chunk chunk;
+  chunk.text_.resize(size);
+  size_t got =
+      ZSTD_decompress(chunk.text_.data(), chunk.text_.size(), stored.data(), stored.size());
+  if (ZSTD_isError(got) || got != size) {
+    return ParseError(std::string("a staged snapshot chunk does not decompress: ") +
+                      (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short"));
+  }
+  std::string_view text = chunk.text_;
   size_t end = text.find('\n');
   if (end == std::string_view::npos) {
     return ParseError("a staged snapshot chunk has no header line");
@@ -40,30 +77,29 @@ Result<Chunk> ParseChunk(std::string_view text) {
       columns.as_array().size() != types.as_array().size()) {
     return ParseError("a staged snapshot chunk's header lacks its table's shape");
   }
-  Chunk chunk;
-  chunk.table.name = std::string(header.Get("table").as_string());
+  chunk.table_.name = std::string(header.Get("table").as_string());
   for (size_t c = 0; c < columns.as_array().size(); ++c) {
     const Value& type = types.as_array()[c];
     if (!columns.as_array()[c].is_string() || !type.is_number()) {
       return ParseError("a staged snapshot chunk's header has a bad column");
     }
-    chunk.table.columns.emplace_back(columns.as_array()[c].as_string());
-    chunk.table.types.push_back(static_cast<uint32_t>(type.as_number().ToInt64().value_or(0)));
+    chunk.table_.columns.emplace_back(columns.as_array()[c].as_string());
+    chunk.table_.types.push_back(static_cast<uint32_t>(type.as_number().ToInt64().value_or(0)));
   }
   for (const Value& position : key.as_array()) {
     int64_t p = position.is_number() ? position.as_number().ToInt64().value_or(-1) : -1;
-    if (p < 0 || static_cast<size_t>(p) >= chunk.table.columns.size()) {
+    if (p < 0 || static_cast<size_t>(p) >= chunk.table_.columns.size()) {
       return ParseError("a staged snapshot chunk's header has a bad key column");
     }
-    chunk.table.key_positions.push_back(static_cast<size_t>(p));
+    chunk.table_.key_positions.push_back(static_cast<size_t>(p));
   }
-  ERPHUB_ASSIGN_OR_RETURN(chunk.lsn, db::pgoutput::ParseLsn(header.Get("lsn").as_string()));
+  ERPHUB_ASSIGN_OR_RETURN(chunk.lsn_, db::pgoutput::ParseLsn(header.Get("lsn").as_string()));
   for (size_t start = end + 1; start < text.size();) {
     size_t stop = text.find('\n', start);
     if (stop == std::string_view::npos) {
       stop = text.size();
     }
-    chunk.rows.push_back(text.substr(start, stop - start));
+    chunk.rows_.emplace_back(start, stop - start);
     start = stop + 1;
   }
   return chunk;

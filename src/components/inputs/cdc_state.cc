@@ -172,9 +172,9 @@ Result<CdcState> DecodeState(std::string_view json) {
                               ? in.Get("partial_index").as_number().ToInt64().value_or(0)
                               : 0;
   }
-  for (auto [field, target] : {std::pair{"staged", &state.staged},
-                                std::pair{"expanded", &state.expanded},
-                                std::pair{"expanded_rows", &state.expanded_rows}}) {
+  for (auto [field, target] :
+       {std::pair{"staged", &state.staged}, std::pair{"expanded", &state.expanded},
+        std::pair{"expanded_rows", &state.expanded_rows}}) {
     const Value& count = in.Get(field);
     *target = count.is_number() ? count.as_number().ToInt64().value_or(0) : 0;
   }

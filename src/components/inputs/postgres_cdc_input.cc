@@ -385,16 +385,20 @@ class PostgresCdcInput final : public Input {
                                    }));
         const double row_bytes = static_cast<double>(chunk.size() - header) /
                                  static_cast<double>(std::max<int64_t>(count, 1));
-        std::vector<StateChange> staged;
+        int64_t number = 0;
         if (count > 0) {
           ERPHUB_TRY(db::ParseCopyTextRow(std::string_view(chunk).substr(last_row), fields));
           entry.last = cdc::SnapshotKey(table, fields);
-          staged.push_back(StateChange::Set(ChunkKey(next.staged++), std::move(chunk)));
+          number = next.staged++;
         }
         entry.done = count < limit;
         ERPHUB_TRY(committed());
         committing = std::async(
-            std::launch::async, [this, next, &state, staged = std::move(staged), count]() mutable {
+            std::launch::async, [this, next, &state, chunk = std::move(chunk), number, count] {
+              std::vector<StateChange> staged;
+              if (count > 0) {
+                staged.push_back(StateChange::Set(ChunkKey(number), cdc::PackChunk(chunk)));
+              }
               ERPHUB_TRY(Commit({}, next, state, std::move(staged)));
               Count("erphub_cdc_snapshot_rows_total", static_cast<double>(count));
               return Status::Ok();
@@ -434,14 +438,14 @@ class PostgresCdcInput final : public Input {
                                                            "over run " +
                                                            ResnapshotCommand());
       }
-      Result<cdc::Chunk> chunk = cdc::ParseChunk(*text);
+      Result<cdc::Chunk> chunk = cdc::Chunk::Unpack(*text);
       if (!chunk.ok()) {
         return Status(StatusCode::kFailedPrecondition,
                       "the staged snapshot chunk " + key + " is damaged (" +
                           std::string(chunk.status().message()) + "); to start over run " +
                           ResnapshotCommand());
       }
-      const size_t rows = chunk->rows.size();
+      const size_t rows = chunk->rows();
       size_t row = static_cast<size_t>(state.expanded_rows);
       while (row < rows) {
         while (context_.intake->Overloaded() && poller_.PauseFor(milliseconds(50))) {
@@ -453,9 +457,9 @@ class PostgresCdcInput final : public Input {
         std::vector<IntakeItem> items;
         items.reserve(end - row);
         for (; row < end; ++row) {
-          ERPHUB_TRY(db::ParseCopyTextRow(chunk->rows[row], fields));
-          items.push_back(
-              cdc::SnapshotItem(settings_.slot, state.start_lsn, chunk->lsn, chunk->table, fields));
+          ERPHUB_TRY(db::ParseCopyTextRow(chunk->row(row), fields));
+          items.push_back(cdc::SnapshotItem(settings_.slot, state.start_lsn, chunk->lsn(),
+                                            chunk->table(), fields));
         }
         CdcState next = state;
         std::vector<StateChange> erase;
