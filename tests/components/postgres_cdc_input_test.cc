@@ -368,6 +368,25 @@ TEST_F(PostgresCdcInputTest, AStopWhileStagedRowsBecomeMessagesGoesOnWhereItWas)
   ExpectMatchesTable(intake);
 }
 
+TEST_F(PostgresCdcInputTest, ADamagedStagedChunkStopsTheInputWithTheWayBack) {
+  Run("INSERT INTO " + table_ + " SELECT i, 'v0' FROM generate_series(1, 20) i");
+  StateIntake& intake = intake_;
+  intake.FailAfter(13);  // the slot, 10 chunks, the empty read, the end of the read; then away
+  StartInput(intake, 2, kSmallChunks);
+  ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() > 0; }));
+  StopInput();
+  ASSERT_EQ(intake.count(), 0u);
+  intake.SetState(PostgresCdcChunkKey("items", 0), "not a chunk");
+  intake.Heal();
+  std::optional<std::string> log = StartUntilStopped(intake);
+  ASSERT_TRUE(log.has_value()) << "the input went on";
+  EXPECT_NE(log->find("the staged snapshot chunk postgres-cdc:items:snapshot:00000000 is damaged"),
+            std::string::npos)
+      << *log;
+  EXPECT_NE(log->find("erphub cdc resnapshot"), std::string::npos) << *log;
+  EXPECT_EQ(intake.count(), 0u) << "no row of a damaged chunk becomes a message";
+}
+
 TEST_F(PostgresCdcInputTest, ADroppedSlotStopsTheInputWithTheWayBack) {
   StateIntake& intake = intake_;
   ASSERT_NO_FATAL_FAILURE(SnapshotOneRowAndStop(intake));

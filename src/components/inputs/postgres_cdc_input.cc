@@ -429,8 +429,10 @@ class PostgresCdcInput final : public Input {
   // overloaded; stops early (state kept) when stopping.
   Status Expand(CdcState& state) {
     std::vector<std::optional<std::string>> fields;
+    const bool expanding = state.expanded < state.staged;
     while (state.expanded < state.staged && !poller_.stopping()) {
-      const std::string key = ChunkKey(state.expanded);
+      const int64_t number = state.expanded;
+      const std::string key = ChunkKey(number);
       ERPHUB_ASSIGN_OR_RETURN(std::optional<std::string> text, context_.intake->GetState(key));
       if (!text.has_value()) {
         return Status(StatusCode::kFailedPrecondition, "the staged snapshot chunk " + key +
@@ -474,12 +476,15 @@ class PostgresCdcInput final : public Input {
         ERPHUB_TRY(Commit(std::move(items), next, state, std::move(erase)));
         Count("erphub_cdc_snapshot_messages_total", static_cast<double>(count));
       }
-      if (rows == 0) {  // cannot be staged so, but must not stop the way forward
+      if (state.expanded == number) {  // no rows left in it: staged empty, or a stale place
         CdcState next = state;
         ++next.expanded;
         next.expanded_rows = 0;
         ERPHUB_TRY(Commit({}, next, state, {StateChange::Erase(key)}));
       }
+    }
+    if (expanding && state.expanded == state.staged && state.snapshot_done) {
+      Logger::Default().Info("postgres_cdc.snapshot_done", {{"flow", Value::Str(context_.flow)}});
     }
     return Status::Ok();
   }
