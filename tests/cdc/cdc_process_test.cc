@@ -1,7 +1,8 @@
 // `erphub run` with a postgres_cdc flow delivering over HTTP: a 100,000-row table changed during
 // and after the snapshot, the hub killed with SIGKILL while it reads the snapshot, while the
-// staged rows become messages, and in the middle of streaming, and restarted each time. Every change arrives once per idempotency key, in
-// order per primary key, and the last change of each key matches the table.
+// staged rows become messages, and in the middle of streaming, and restarted each time. Every
+// change arrives once per idempotency key, in order per primary key, and the last change of each
+// key matches the table.
 #include <signal.h>
 
 #include <fstream>
