@@ -50,8 +50,7 @@ TEST(CdcChunkTest, ADamagedChunkIsAnErrorNotACrash) {
   }
   // Whole, but without a header line or with a header that lacks the table's shape.
   EXPECT_EQ(Chunk::Unpack(PackChunk("1\ta\n")).status().code(), StatusCode::kParse);
-  EXPECT_EQ(Chunk::Unpack(PackChunk("{\"table\":\"t\"}\n1\n")).status().code(),
-            StatusCode::kParse);
+  EXPECT_EQ(Chunk::Unpack(PackChunk("{\"table\":\"t\"}\n1\n")).status().code(), StatusCode::kParse);
   EXPECT_EQ(Chunk::Unpack(PackChunk(R"({"table":"t","columns":["a"],"types":[23],"key":[3],)"
                                     R"("lsn":"0/1"})"
                                     "\n"))

@@ -176,6 +176,24 @@ class PostgresCdcInputTest : public ::testing::Test {
     StopInput();
   }
 
+  // Rows 1..20 in the table; the input (chunks of 2 rows) runs until the store fails after
+  // `commits` commits, then stops.
+  void StageTwentyRowsAndStopAfter(StateIntake& intake, int commits) {
+    Run("INSERT INTO " + table_ + " SELECT i, 'v0' FROM generate_series(1, 20) i");
+    intake.FailAfter(commits);
+    StartInput(intake, 2, kSmallChunks);
+    ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() > 0; }));
+    StopInput();
+  }
+
+  // Waits until a change "op:id" is committed.
+  static bool WaitForOp(const StateIntake& intake, const std::string& op) {
+    return WaitUntil([&] {
+      auto ops = Ops(intake);
+      return std::find(ops.begin(), ops.end(), op) != ops.end();
+    });
+  }
+
   // Starts the input and waits until it stops for good; what it logged meanwhile, or nullopt
   // when it did not stop.
   std::optional<std::string> StartUntilStopped(StateIntake& intake) {
@@ -293,12 +311,9 @@ TEST_F(PostgresCdcInputTest, UnchangedToastColumnsAreNeverGivenAWrongValue) {
 }
 
 TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
-  Run("INSERT INTO " + table_ + " SELECT i, 'v0' FROM generate_series(1, 20) i");
   StateIntake& intake = intake_;
-  intake.FailAfter(3);  // the slot's commit and two staged chunks of 2 rows, then the store is away
-  StartInput(intake, 2, kSmallChunks);
-  ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() > 0; }));
-  StopInput();
+  // The slot's commit and two staged chunks of 2 rows, then the store is away.
+  StageTwentyRowsAndStopAfter(intake, 3);
   ASSERT_EQ(metrics_.Get("erphub_cdc_snapshot_rows_total"), 4);
   ASSERT_EQ(intake.count(), 0u) << "staged rows become messages once the snapshot is read";
   // While stopped: a row already read, rows not read yet, a new row.
@@ -308,10 +323,7 @@ TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
   intake.Heal();
   StartInput(intake, 2, kSmallChunks);
   // Snapshot rows 5..21 (without 16), then the update of 1 (read before the change).
-  ASSERT_TRUE(WaitUntil([&] {
-    auto ops = Ops(intake);
-    return std::find(ops.begin(), ops.end(), "update:1") != ops.end();
-  }));
+  ASSERT_TRUE(WaitForOp(intake, "update:1"));
   // Mid-stream: a big transaction committed in parts, the store failing in between.
   Run("UPDATE " + table_ + " SET name = 'v2' WHERE id <= 7");
   ASSERT_TRUE(WaitUntil([&] {
@@ -325,10 +337,7 @@ TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
   Run("UPDATE " + table_ + " SET name = 'v4' WHERE id = 20");
   intake.Heal();
   StartInput(intake, 2, kSmallChunks);
-  ASSERT_TRUE(WaitUntil([&] {
-    auto ops = Ops(intake);
-    return std::find(ops.begin(), ops.end(), "update:20") != ops.end();
-  }));
+  ASSERT_TRUE(WaitForOp(intake, "update:20"));
   StopInput();
   std::vector<std::string> ops = Ops(intake);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "read:15"), 1);
@@ -341,23 +350,16 @@ TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
 }
 
 TEST_F(PostgresCdcInputTest, AStopWhileStagedRowsBecomeMessagesGoesOnWhereItWas) {
-  Run("INSERT INTO " + table_ + " SELECT i, 'v0' FROM generate_series(1, 20) i");
   StateIntake& intake = intake_;
   // The slot's commit, 10 staged chunks of 2 rows, the empty read that ends the table, the end of
   // the snapshot's read, 3 commits of messages; then the store is away.
-  intake.FailAfter(16);
-  StartInput(intake, 2, kSmallChunks);
-  ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() > 0; }));
-  StopInput();
+  StageTwentyRowsAndStopAfter(intake, 16);
   ASSERT_EQ(intake.count(), 6u);
   EXPECT_EQ(intake.state_size(), 8u) << "the position and the 7 chunks left";
   Run("UPDATE " + table_ + " SET name = 'v1' WHERE id IN (2, 19)");
   intake.Heal();
   StartInput(intake, 2, kSmallChunks);
-  ASSERT_TRUE(WaitUntil([&] {
-    auto ops = Ops(intake);
-    return std::find(ops.begin(), ops.end(), "update:19") != ops.end();
-  }));
+  ASSERT_TRUE(WaitForOp(intake, "update:19"));
   StopInput();
   std::vector<std::string> ops = Ops(intake);
   for (int id = 1; id <= 20; ++id) {
@@ -369,12 +371,9 @@ TEST_F(PostgresCdcInputTest, AStopWhileStagedRowsBecomeMessagesGoesOnWhereItWas)
 }
 
 TEST_F(PostgresCdcInputTest, ADamagedStagedChunkStopsTheInputWithTheWayBack) {
-  Run("INSERT INTO " + table_ + " SELECT i, 'v0' FROM generate_series(1, 20) i");
   StateIntake& intake = intake_;
-  intake.FailAfter(13);  // the slot, 10 chunks, the empty read, the end of the read; then away
-  StartInput(intake, 2, kSmallChunks);
-  ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() > 0; }));
-  StopInput();
+  // The slot, 10 chunks, the empty read, the end of the read; then the store is away.
+  StageTwentyRowsAndStopAfter(intake, 13);
   ASSERT_EQ(intake.count(), 0u);
   intake.SetState(PostgresCdcChunkKey("items", 0), "not a chunk");
   intake.Heal();
