@@ -25,7 +25,7 @@ using testing::Build;
 using testing::StateIntake;
 using testing::WaitUntil;
 
-// Staged snapshot chunks of `batch` rows each.
+// Staged snapshot chunks of one row each, after a first of `batch` rows.
 constexpr const char* kSmallChunks = ", snapshot_chunk: 1B";
 
 class PostgresCdcInputTest : public ::testing::Test {
@@ -176,8 +176,8 @@ class PostgresCdcInputTest : public ::testing::Test {
     StopInput();
   }
 
-  // Rows 1..20 in the table; the input (chunks of 2 rows) runs until the store fails after
-  // `commits` commits, then stops.
+  // Rows 1..20 in the table; the input (batch 2: staged chunks of rows 1-2, then 3, 4, ... 20)
+  // runs until the store fails after `commits` commits, then stops.
   void StageTwentyRowsAndStopAfter(StateIntake& intake, int commits) {
     Run("INSERT INTO " + table_ + " SELECT i, 'v0' FROM generate_series(1, 20) i");
     intake.FailAfter(commits);
@@ -312,9 +312,9 @@ TEST_F(PostgresCdcInputTest, UnchangedToastColumnsAreNeverGivenAWrongValue) {
 
 TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
   StateIntake& intake = intake_;
-  // The slot's commit and two staged chunks of 2 rows, then the store is away.
+  // The slot's commit and two staged chunks (rows 1-2 and 3), then the store is away.
   StageTwentyRowsAndStopAfter(intake, 3);
-  ASSERT_EQ(metrics_.Get("erphub_cdc_snapshot_rows_total"), 4);
+  ASSERT_EQ(metrics_.Get("erphub_cdc_snapshot_rows_total"), 3);
   ASSERT_EQ(intake.count(), 0u) << "staged rows become messages once the snapshot is read";
   // While stopped: a row already read, rows not read yet, a new row.
   Run("UPDATE " + table_ + " SET name = 'v1' WHERE id IN (1, 15)");
@@ -351,11 +351,11 @@ TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
 
 TEST_F(PostgresCdcInputTest, AStopWhileStagedRowsBecomeMessagesGoesOnWhereItWas) {
   StateIntake& intake = intake_;
-  // The slot's commit, 10 staged chunks of 2 rows, the empty read that ends the table, the end of
-  // the snapshot's read, 3 commits of messages; then the store is away.
-  StageTwentyRowsAndStopAfter(intake, 16);
-  ASSERT_EQ(intake.count(), 6u);
-  EXPECT_EQ(intake.state_size(), 8u) << "the position and the 7 chunks left";
+  // The slot's commit, 19 staged chunks, the empty read that ends the table, the end of the
+  // snapshot's read, 3 commits of messages (rows 1-2, 3, 4); then the store is away.
+  StageTwentyRowsAndStopAfter(intake, 25);
+  ASSERT_EQ(intake.count(), 4u);
+  EXPECT_EQ(intake.state_size(), 17u) << "the position and the 16 chunks left";
   Run("UPDATE " + table_ + " SET name = 'v1' WHERE id IN (2, 19)");
   intake.Heal();
   StartInput(intake, 2, kSmallChunks);
@@ -372,8 +372,8 @@ TEST_F(PostgresCdcInputTest, AStopWhileStagedRowsBecomeMessagesGoesOnWhereItWas)
 
 TEST_F(PostgresCdcInputTest, ADamagedStagedChunkStopsTheInputWithTheWayBack) {
   StateIntake& intake = intake_;
-  // The slot, 10 chunks, the empty read, the end of the read; then the store is away.
-  StageTwentyRowsAndStopAfter(intake, 13);
+  // The slot, 19 chunks, the empty read, the end of the read; then the store is away.
+  StageTwentyRowsAndStopAfter(intake, 22);
   ASSERT_EQ(intake.count(), 0u);
   intake.SetState(PostgresCdcChunkKey("items", 0), "not a chunk");
   intake.Heal();

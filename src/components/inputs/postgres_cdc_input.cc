@@ -33,7 +33,10 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kStatusInterval = std::chrono::seconds(10);
-// Rows per staged snapshot chunk at most, however narrow the rows.
+// Rows in a table's first staged snapshot chunk, before the rows' size is known (at most
+// `batch`); later chunks hold as many as fill `snapshot_chunk`, at least one and at most
+// kMaxChunkRows however narrow the rows. So a chunk in memory is about that size or one row.
+constexpr int64_t kFirstChunkRows = 1000;
 constexpr int64_t kMaxChunkRows = 1000000;
 
 struct CdcSettings {
@@ -364,7 +367,7 @@ class PostgresCdcInput final : public Input {
         }
         entry.segments.push_back(cdc::Segment{.after = entry.last, .lsn = lsn});
       }
-      int64_t limit = settings_.batch;  // then as many rows as fill `snapshot_chunk` bytes
+      int64_t limit = std::min(settings_.batch, kFirstChunkRows);
       // A chunk is committed while the next is read. Meanwhile only that commit touches `state`.
       std::future<Status> committing;
       auto committed = [&] { return committing.valid() ? committing.get() : Status::Ok(); };
@@ -406,8 +409,9 @@ class PostgresCdcInput final : public Input {
         if (entry.done) {
           break;
         }
-        limit = std::clamp(static_cast<int64_t>(settings_.chunk_bytes / row_bytes), settings_.batch,
-                           kMaxChunkRows);
+        limit =
+            std::clamp(static_cast<int64_t>(static_cast<double>(settings_.chunk_bytes) / row_bytes),
+                       int64_t{1}, kMaxChunkRows);
       }
       ERPHUB_TRY(committed());
       if (poller_.stopping()) {
@@ -796,7 +800,8 @@ ComponentSpec PostgresCdcInputSpec() {
                  .Default("4MiB")
                  .Min(1)
                  .Description("Snapshot rows are read and staged in the store in chunks of about "
-                              "this size (at least `batch` rows), then turned into messages."))
+                              "this size (or one row, when a row is bigger), then turned into "
+                              "messages."))
       .Field(DurationField("retry_interval")
                  .Default("5s")
                  .Min(milliseconds(10))
