@@ -57,7 +57,7 @@ struct QuarantineItem {
 
 // One write of durable state. By default conditional: `key` becomes `value` if it now holds
 // `expected` (nullopt: the key must be absent). Set and Erase write without a check, for keys
-// only their writer touches (the staged pieces of a snapshot).
+// only their writer touches (the staged chunks of a snapshot).
 struct StateChange {
   enum class Kind { kCompareAndSet, kSet, kErase };
   std::string key;
