@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -12,8 +13,10 @@ namespace {
 
 // Fast and still about 5x on COPY text: the chunk is compressed beside the next read.
 constexpr int kCompressionLevel = 1;
-// A chunk is a few MiB; a frame claiming more than this is damaged, not allocated.
+// A chunk is a few MiB or one row; a frame claiming more than this is damaged.
 constexpr unsigned long long kMaxChunkText = 1ull << 32;
+// The first buffer: room for a chunk compressed up to 8x, or at least this.
+constexpr size_t kFirstBuffer = 1 << 20;
 
 }  // namespace
 
@@ -51,18 +54,46 @@ std::string PackChunk(std::string_view text) {
 }
 
 Result<Chunk> Chunk::Unpack(std::string_view stored) {
-  unsigned long long size = ZSTD_getFrameContentSize(stored.data(), stored.size());
+  const unsigned long long size = ZSTD_getFrameContentSize(stored.data(), stored.size());
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxChunkText) {
     return ParseError("a staged snapshot chunk is not a zstd frame of known size");
   }
+  auto damaged = [](std::string_view why) {
+    return ParseError("a staged snapshot chunk does not decompress: " + std::string(why));
+  };
+  // The buffer grows with what the frame gives, up to one byte past the size it claims, so a
+  // frame that claims more than it holds allocates no more than it holds.
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> context(ZSTD_createDCtx(), &ZSTD_freeDCtx);
   Chunk chunk;
-  chunk.text_.resize(size);
-  size_t got =
-      ZSTD_decompress(chunk.text_.data(), chunk.text_.size(), stored.data(), stored.size());
-  if (ZSTD_isError(got) || got != size) {
-    return ParseError(std::string("a staged snapshot chunk does not decompress: ") +
-                      (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short"));
+  chunk.text_.resize(
+      std::min<unsigned long long>(size + 1, std::max(kFirstBuffer, 8 * stored.size())));
+  ZSTD_inBuffer in{stored.data(), stored.size(), 0};
+  ZSTD_outBuffer out{chunk.text_.data(), chunk.text_.size(), 0};
+  while (true) {
+    const size_t in_before = in.pos;
+    const size_t out_before = out.pos;
+    const size_t left = ZSTD_decompressStream(context.get(), &out, &in);
+    if (ZSTD_isError(left)) {
+      return damaged(ZSTD_getErrorName(left));
+    }
+    if (left == 0) {
+      break;  // the frame is whole and its checksum holds
+    }
+    if (out.pos == out.size) {
+      if (out.size > size) {
+        return damaged("longer than its header says");
+      }
+      chunk.text_.resize(std::min<unsigned long long>(size + 1, 2 * chunk.text_.size()));
+      out.dst = chunk.text_.data();
+      out.size = chunk.text_.size();
+    } else if (in.pos == in.size || (in.pos == in_before && out.pos == out_before)) {
+      return damaged("cut short");
+    }
   }
+  if (out.pos != size || in.pos != in.size) {
+    return damaged("not the size its header says, or bytes after it");
+  }
+  chunk.text_.resize(out.pos);
   std::string_view text = chunk.text_;
   size_t end = text.find('\n');
   if (end == std::string_view::npos) {
@@ -93,7 +124,11 @@ Result<Chunk> Chunk::Unpack(std::string_view stored) {
     }
     chunk.table_.key_positions.push_back(static_cast<size_t>(p));
   }
-  ERPHUB_ASSIGN_OR_RETURN(chunk.lsn_, db::pgoutput::ParseLsn(header.Get("lsn").as_string()));
+  Result<Lsn> lsn = db::pgoutput::ParseLsn(header.Get("lsn").as_string());
+  if (!lsn.ok()) {
+    return ParseError("a staged snapshot chunk's header has a bad lsn");
+  }
+  chunk.lsn_ = *lsn;
   for (size_t start = end + 1; start < text.size();) {
     size_t stop = text.find('\n', start);
     if (stop == std::string_view::npos) {
