@@ -42,10 +42,10 @@ wait_until() {
 
 # reached_at SECONDS WHAT N COMMAND...: waits until the count COMMAND prints reaches N, then
 # prints when it did (seconds since the epoch). It reads every half second, not continuously: in
-# a bench, polling takes CPU from the run it measures. The moment is placed after the last
-# reading below N at the rate of the interval before it (a count that stops at N says nothing of
-# when between two readings it got there), or, without such an interval, between the last two
-# readings by the rate between them. No count yet reads as 0.
+# a bench, polling takes CPU from the run it measures. A count that stops at N says nothing of
+# when between the last two readings it got there: the moment is placed after the last reading
+# below N at the rate of the interval before it. Otherwise (a count past N, or no such interval)
+# it is placed between the last two readings by the rate between them. No count yet reads as 0.
 reached_at() {
   local deadline=$((SECONDS + $1)) what=$2 n=$3 tp="" vp=0 t0 v0 t1 v1
   shift 3
@@ -63,7 +63,7 @@ reached_at() {
       awk -v tp="$tp" -v vp="$vp" -v t0="$t0" -v v0="$v0" -v t1="$t1" -v v1="$v1" -v n="$n" \
         'BEGIN {
            at = t0 + (t1 - t0) * (n - v0) / (v1 - v0)
-           if (tp != "" && v0 > vp) {
+           if (v1 == n && tp != "" && v0 > vp) {
              at = t0 + (t0 - tp) * (n - v0) / (v0 - vp)
              if (at > t1) at = t1
            }
