@@ -62,6 +62,9 @@ std::vector<LineageEvent> AttemptLineage(const AttemptReport& report, std::strin
                                          std::string_view outcome, std::string detail,
                                          Timestamp now);
 
+// The detail of the "duplicate" lineage event a repeated provider event gives its original.
+std::string DuplicateEventDetail(std::string_view event_id, std::string_view source);
+
 // The "received" event of a message, kept in its row (received_at, source) rather than as a
 // lineage row of its own: put into `events` (oldest first) where its time belongs. Messages
 // stored before schema version 4 have a NULL source and a lineage row instead.

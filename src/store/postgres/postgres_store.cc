@@ -576,8 +576,7 @@ Result<std::vector<Accepted>> PostgresStore::Accept(std::span<const Acceptance> 
         continue;
       }
       // A repeated event: its original gets a lineage event, and the caller its id.
-      const std::string detail =
-          "event " + item.event_id + (item.source.empty() ? "" : " from " + item.source);
+      const std::string detail = DuplicateEventDetail(item.event_id, item.source);
       ERPHUB_TRY(conn.Defer(
           "INSERT INTO lineage (message_seq, kind, at, name, attempt, duration_us, outcome, "
           "detail) SELECT seq, $4, $5, '', 0, 0, '', $6 FROM messages WHERE flow = $1 AND "

@@ -310,14 +310,13 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
         if (found) {
           ERPHUB_ASSIGN_OR_RETURN(MessageId original, IdFromText(q.Text(0)));
           const int64_t seq = q.Int(1);
-          LineageEvent e{
-              LineageKind::kDuplicate,
-              now,
-              "",
-              0,
-              microseconds(0),
-              "",
-              "event " + item.event_id + (item.source.empty() ? "" : " from " + item.source)};
+          LineageEvent e{LineageKind::kDuplicate,
+                         now,
+                         "",
+                         0,
+                         microseconds(0),
+                         "",
+                         DuplicateEventDetail(item.event_id, item.source)};
           ERPHUB_TRY(AddLineage(db, seq, e));
           results.push_back(Accepted{original, true});
           ++duplicates;
