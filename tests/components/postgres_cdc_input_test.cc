@@ -186,6 +186,16 @@ class PostgresCdcInputTest : public ::testing::Test {
     StopInput();
   }
 
+  // Lets the store commit again, runs the input (as StageTwentyRowsAndStopAfter does) until the
+  // change "op:id" is committed, stops it; every change committed by then.
+  std::vector<std::string> HealAndRunUntil(StateIntake& intake, const std::string& op) {
+    intake.Heal();
+    StartInput(intake, 2, kSmallChunks);
+    EXPECT_TRUE(WaitForOp(intake, op)) << op << " never came";
+    StopInput();
+    return Ops(intake);
+  }
+
   // Waits until a change "op:id" is committed.
   static bool WaitForOp(const StateIntake& intake, const std::string& op) {
     return WaitUntil([&] {
@@ -335,11 +345,7 @@ TEST_F(PostgresCdcInputTest, ResumesAfterAStopMidSnapshotAndMidStream) {
   ASSERT_TRUE(WaitUntil([&] { return intake.failed_commits() > 1; }));
   StopInput();
   Run("UPDATE " + table_ + " SET name = 'v4' WHERE id = 20");
-  intake.Heal();
-  StartInput(intake, 2, kSmallChunks);
-  ASSERT_TRUE(WaitForOp(intake, "update:20"));
-  StopInput();
-  std::vector<std::string> ops = Ops(intake);
+  std::vector<std::string> ops = HealAndRunUntil(intake, "update:20");
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "read:15"), 1);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "update:15"), 0) << "in its snapshot row";
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "read:16"), 0);
@@ -357,11 +363,7 @@ TEST_F(PostgresCdcInputTest, AStopWhileStagedRowsBecomeMessagesGoesOnWhereItWas)
   ASSERT_EQ(intake.count(), 4u);
   EXPECT_EQ(intake.state_size(), 17u) << "the position and the 16 chunks left";
   Run("UPDATE " + table_ + " SET name = 'v1' WHERE id IN (2, 19)");
-  intake.Heal();
-  StartInput(intake, 2, kSmallChunks);
-  ASSERT_TRUE(WaitForOp(intake, "update:19"));
-  StopInput();
-  std::vector<std::string> ops = Ops(intake);
+  std::vector<std::string> ops = HealAndRunUntil(intake, "update:19");
   for (int id = 1; id <= 20; ++id) {
     EXPECT_EQ(std::count(ops.begin(), ops.end(), "read:" + std::to_string(id)), 1) << id;
   }
