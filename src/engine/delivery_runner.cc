@@ -80,8 +80,9 @@ WorkerPool::Finish DeliveryRunner::Run(const store::ClaimedDelivery& delivery) c
   }
   outcome.report.started_at = started;
   outcome.report.duration = Since(start);
-  return [this, flow, outcome = std::move(outcome)](const store::ClaimedDelivery& claimed) {
-    Record(flow, claimed, outcome);
+  return [this, flow, outcome = std::move(outcome)](const store::ClaimedDelivery& claimed,
+                                                    const store::ClaimOptions* next) {
+    return Record(flow, claimed, outcome, next);
   };
 }
 
@@ -202,17 +203,28 @@ void DeliveryRunner::TellBreaker(const FlowRuntime* flow, const store::ClaimedDe
   }
 }
 
-void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
-                            const Outcome& outcome) const {
+std::vector<store::ClaimedDelivery> DeliveryRunner::Record(const FlowRuntime* flow,
+                                                           const store::ClaimedDelivery& delivery,
+                                                           const Outcome& outcome,
+                                                           const store::ClaimOptions* next) const {
   const OutputMetrics* metrics = flow != nullptr ? flow->metrics.Output(delivery.output) : nullptr;
   Logger& log = *deps_.log;
   const std::string id = delivery.message.id.ToString();
   TellBreaker(flow, delivery, outcome);
   if (outcome.ok) {
-    Status status = deps_.store->Complete(delivery.lease, outcome.report, outcome.follow_ups);
-    if (!status.ok()) {
-      NotRecorded(delivery, status);
-      return;
+    Result<std::vector<store::ClaimedDelivery>> chained = std::vector<store::ClaimedDelivery>();
+    if (next != nullptr && !outcome.follow_ups.empty()) {
+      chained =
+          deps_.store->CompleteAndClaim(delivery.lease, outcome.report, outcome.follow_ups, *next);
+    } else {
+      Status status = deps_.store->Complete(delivery.lease, outcome.report, outcome.follow_ups);
+      if (!status.ok()) {
+        chained = status;
+      }
+    }
+    if (!chained.ok()) {
+      NotRecorded(delivery, chained.status());
+      return {};
     }
     if (outcome.filtered) {
       if (flow != nullptr && flow->metrics.filtered != nullptr) {
@@ -221,7 +233,7 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
       log.Debug("delivery.filtered", {{"flow", Value::Str(delivery.message.flow)},
                                       {"message", Value::Str(id)},
                                       {"detail", Value::Str(outcome.report.detail)}});
-      return;
+      return {};
     }
     if (metrics != nullptr) {
       const auto latency = deps_.clock->Now() - delivery.message.received_at;
@@ -241,7 +253,7 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
                                 {"output", Value::Str(delivery.output)},
                                 {"message", Value::Str(id)},
                                 {"attempt", Value::Int(delivery.attempt)}});
-    return;
+    return std::move(chained).value();
   }
   if (metrics != nullptr) {
     metrics->failed_attempts->Inc();
@@ -249,11 +261,11 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
   const std::string error = Describe(outcome.failure);
   if (outcome.failure.quarantine && flow != nullptr) {
     Quarantine(*flow, delivery, outcome);
-    return;
+    return {};
   }
   if (!outcome.failure.transient || flow == nullptr) {
     DeadLetter(flow, delivery, outcome, error);
-    return;
+    return {};
   }
   const Timestamp now = deps_.clock->Now();
   RetryDecision decision =
@@ -261,13 +273,13 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
                   outcome.failure.retry_after, *deps_.random);
   if (!decision.retry) {
     DeadLetter(flow, delivery, outcome, "gave up after " + decision.reason + ": " + error);
-    return;
+    return {};
   }
   Status status =
       deps_.store->RetryLater(delivery.lease, decision.not_before, error, outcome.report);
   if (!status.ok()) {
     NotRecorded(delivery, status);
-    return;
+    return {};
   }
   if (deps_.note_due) {
     deps_.note_due(decision.not_before);
@@ -281,6 +293,7 @@ void DeliveryRunner::Record(const FlowRuntime* flow, const store::ClaimedDeliver
             {"http_status",
              outcome.failure.http_status != 0 ? Value::Int(outcome.failure.http_status) : Value()},
             {"error", Value::Str(error)}});
+  return {};
 }
 
 void DeliveryRunner::DeadLetter(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,

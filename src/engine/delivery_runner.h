@@ -64,8 +64,11 @@ class DeliveryRunner {
 
   Outcome RunSteps(const FlowRuntime& flow, const store::ClaimedDelivery& delivery) const;
   Outcome RunOutput(const FlowRuntime& flow, const store::ClaimedDelivery& delivery) const;
-  void Record(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
-              const Outcome& outcome) const;
+  // Records the outcome; returns the follow-ups a completion leased with `next`.
+  std::vector<store::ClaimedDelivery> Record(const FlowRuntime* flow,
+                                             const store::ClaimedDelivery& delivery,
+                                             const Outcome& outcome,
+                                             const store::ClaimOptions* next) const;
   // Reports the outcome of an output's attempt to its circuit breaker.
   void TellBreaker(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
                    const Outcome& outcome) const;

@@ -246,7 +246,7 @@ void WorkerPool::Work() {
     store::ClaimedDelivery delivery;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      work_cv_.wait(lock, [&] { return !queue_.empty() || (stopping_ && chaining_ == 0); });
       if (queue_.empty()) {
         return;
       }
@@ -282,14 +282,47 @@ void WorkerPool::Record() {
       item = std::move(finished_.front());
       finished_.pop_front();
     }
-    item.finish(item.delivery);
+    std::optional<store::ClaimOptions> next = ChainedClaim();
+    std::vector<store::ClaimedDelivery> chained =
+        item.finish(item.delivery, next ? &*next : nullptr);
     {
       std::lock_guard<std::mutex> lock(mu_);
       leases_.erase(item.delivery.lease.delivery_id);
       --held_;
+      for (store::ClaimedDelivery& delivery : chained) {
+        leases_[delivery.lease.delivery_id] = delivery.lease;
+        queue_.push_back(std::move(delivery));
+        ++held_;
+      }
+      if (next) {
+        --chaining_;
+      }
+    }
+    if (next) {
+      work_cv_.notify_all();  // also lets stopping workers see that no more will come
     }
     idle_cv_.notify_all();
   }
+}
+
+std::optional<store::ClaimOptions> WorkerPool::ChainedClaim() {
+  store::ClaimOptions claim;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!claiming_) {
+      return std::nullopt;
+    }
+    ++chaining_;
+    // This delivery's place, and any room left.
+    claim.limit = std::max(workers_ + prefetch_ + recorders_ - held_ + 1, 1);
+  }
+  claim.owner = options_.owner;
+  claim.lease_duration = options_.lease_duration;
+  claim.flows = options_.flows;
+  if (options_.claimable) {
+    claim.outputs = options_.claimable();
+  }
+  return claim;
 }
 
 void WorkerPool::Renew() {

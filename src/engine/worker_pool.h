@@ -56,13 +56,18 @@ struct WorkerPoolOptions {
 // Claims ready deliveries from the store and runs them. One dispatcher thread claims, in one
 // store transaction, as many deliveries as the workers can take plus `prefetch` waiting, and
 // sleeps on Store::AwaitWork when there is none. A worker runs a delivery and
-// hands its outcome to a recorder thread, which reports it to the store. A renewer thread extends
+// hands its outcome to a recorder thread, which reports it to the store; the follow-ups a
+// completion leases to the pool join the queue at once (a steps stage's output deliveries skip
+// the claim and its wait). A renewer thread extends
 // the leases of deliveries not yet recorded every lease_duration / 3, so a long delivery keeps its
 // lease, and a crashed process's leases expire.
 class WorkerPool {
  public:
-  // Records the outcome of a delivery in the store (Complete, RetryLater or DeadLetter).
-  using Finish = std::function<void(const store::ClaimedDelivery& delivery)>;
+  // Records the outcome of a delivery in the store (Complete, RetryLater or DeadLetter). With
+  // `next` (nullptr once claiming stopped), a completion may lease its follow-ups to the pool
+  // (Store::CompleteAndClaim); they are returned, to be worked next without waiting for a claim.
+  using Finish = std::function<std::vector<store::ClaimedDelivery>(
+      const store::ClaimedDelivery& delivery, const store::ClaimOptions* next)>;
   // Runs one claimed delivery's work and returns how to record its outcome.
   using Runner = std::function<Finish(const store::ClaimedDelivery& delivery)>;
 
@@ -99,6 +104,8 @@ class WorkerPool {
   void ClaimProbes(int limit, std::vector<store::ClaimedDelivery>& claimed);
   void Work();
   void Record();
+  // What a completion may lease to the pool now: nullopt once claiming stopped.
+  std::optional<store::ClaimOptions> ChainedClaim();
   void Renew();
   // Sleeps on the store until work may be there, or the next look is due.
   void AwaitWork(uint64_t seen);
@@ -121,6 +128,8 @@ class WorkerPool {
   std::deque<store::ClaimedDelivery> queue_;
   std::deque<Finished> finished_;
   int idle_workers_ = 0;
+  // Recorders whose completion may still queue leased follow-ups: workers stay until none.
+  int chaining_ = 0;
   // Claimed and not yet recorded: at most workers_ + prefetch_ + recorders_.
   int held_ = 0;
   bool claiming_ = true;

@@ -29,6 +29,25 @@ std::optional<std::vector<OutputRef>> ClaimedOutputs(const ClaimOptions& options
   return pairs;
 }
 
+bool Claims(const ClaimOptions& options, std::string_view flow, std::string_view output) {
+  if (!options.flows.empty() &&
+      std::find(options.flows.begin(), options.flows.end(), flow) == options.flows.end()) {
+    return false;
+  }
+  return !options.outputs ||
+         std::any_of(options.outputs->begin(), options.outputs->end(), [&](const OutputRef& pair) {
+           return pair.flow == flow && pair.output == output;
+         });
+}
+
+Result<std::vector<ClaimedDelivery>> Store::CompleteAndClaim(const Lease& lease,
+                                                             const AttemptReport& report,
+                                                             std::span<const FollowUp> follow_ups,
+                                                             const ClaimOptions& /*next*/) {
+  ERPHUB_TRY(Complete(lease, report, follow_ups));
+  return std::vector<ClaimedDelivery>();
+}
+
 std::string_view DeliveryStateName(DeliveryState state) {
   switch (state) {
     case DeliveryState::kQueued:

@@ -165,6 +165,8 @@ struct ClaimOptions {
 
 // The pairs of `options.outputs` within `options.flows`; nullopt when it names none.
 std::optional<std::vector<OutputRef>> ClaimedOutputs(const ClaimOptions& options);
+// Whether a claim with `options` takes deliveries of `flow` to `output`.
+bool Claims(const ClaimOptions& options, std::string_view flow, std::string_view output);
 
 enum class LineageKind : uint8_t {
   kReceived = 0,   // accepted into the journal (detail: source)
@@ -373,6 +375,14 @@ class Store {
   // kFailedPrecondition when the lease is lost (nothing changes).
   virtual Status Complete(const Lease& lease, const AttemptReport& report,
                           std::span<const FollowUp> follow_ups = {}) = 0;
+
+  // Complete, and in the same transaction leases to `next.owner` the follow-ups that are ready
+  // at once and that `next` would claim (its flows and outputs, at most next.limit), so that
+  // their owner works them without waiting for a claim. The rest are claimed as usual. A store
+  // may lease none: this one completes and returns none.
+  virtual Result<std::vector<ClaimedDelivery>> CompleteAndClaim(
+      const Lease& lease, const AttemptReport& report, std::span<const FollowUp> follow_ups,
+      const ClaimOptions& next);
 
   // Makes the delivery ready again at `not_before`; it stays the head of its lane.
   virtual Status RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,

@@ -369,6 +369,42 @@ TEST_F(EngineTest, CircuitBreakerPausesTheOutputThenProbesWithOneDelivery) {
   EXPECT_TRUE(DeadLetters(*engine).empty());
 }
 
+// The steps stage's completion takes its output deliveries straight to a worker, but never one
+// whose output is paused by its circuit breaker.
+TEST_F(EngineTest, StepsHandNoDeliveryToAnOutputWhoseBreakerIsOpen) {
+  FakeClock clock;
+  const Config& config = Load(R"(  orders:
+    from: test-input
+    key: customer
+    steps:
+      - test-step
+    to:
+      - test-output:
+        circuit_breaker: {failures: 1, cool_down: 10s}
+    retry: {initial: 1ms, max_delay: 1ms, max_attempts: 10}
+)");
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Enqueue(ScriptedOutput::Transient("HTTP 503"), 1);
+  EngineOptions options = Options();
+  options.clock = &clock;
+  options.idle_poll = 5ms;
+  auto engine = StartEngine(config, options);
+  ASSERT_NE(engine, nullptr);
+  const std::string state = R"(erphub_circuit_state{flow="orders",output="test-output"})";
+  AcceptOne(*engine, R"({"customer":"c1"})");
+  ASSERT_TRUE(MetricReaches(state, 1)) << LogText();
+
+  MessageId second = AcceptOne(*engine, R"({"customer":"c2"})");
+  ASSERT_TRUE(WaitFor([&] { return components_.steps[0]->runs(second) == 1; }));
+  ASSERT_TRUE(MetricReaches(R"(erphub_delivered_total{flow="orders",output="@steps"})", 2));
+  std::this_thread::sleep_for(150ms);
+  EXPECT_EQ(erp.calls().size(), 1u);
+
+  clock.Advance(10s);
+  ASSERT_TRUE(WaitFor([&] { return Delivered() == 2; })) << LogText();
+  EXPECT_EQ(MetricValue(state), 0);
+}
+
 TEST_F(EngineTest, OnStatusOverridesTheOutputsClassification) {
   const Config& config = Load(R"(  orders:
     from: test-input

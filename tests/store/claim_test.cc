@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -309,6 +310,75 @@ std::vector<std::string> Claimed(const Result<std::vector<ClaimedDelivery>>& cla
 }
 
 using Names = std::vector<std::string>;
+
+TEST_P(StoreTest, CompleteAndClaimLeasesTheFollowUpsTheNextClaimWouldTake) {
+  // erp's lane of key A is busy, so the follow-up to erp queues behind it.
+  AcceptOne(Make("f", "A", R"({"first":1})", {"erp"}));
+  MessageId id = AcceptOne(Make("f", "A", R"({"raw":1})", {"@steps"}));
+  std::vector<ClaimedDelivery> claimed = Claim();
+  ASSERT_EQ(claimed.size(), 2u);
+  const ClaimedDelivery& first_erp = claimed[0].output == "erp" ? claimed[0] : claimed[1];
+  const ClaimedDelivery& steps = claimed[0].output == "erp" ? claimed[1] : claimed[0];
+
+  std::vector<FollowUp> follow_ups = {{"erp", *ParseJson(R"({"canonical":1})")},
+                                      {"archive", Value()},
+                                      {"crm", Value()},
+                                      {"ledger", Value()}};
+  ClaimOptions next;
+  next.owner = "node-b";
+  next.limit = 1;
+  // crm is left out, as the engine leaves out an output whose circuit breaker is open.
+  next.outputs =
+      std::vector<OutputRef>{{"f", "erp"}, {"f", "archive"}, {"f", "ledger"}, {"g", "crm"}};
+  Result<std::vector<ClaimedDelivery>> chained =
+      store_->CompleteAndClaim(steps.lease, AttemptReport{}, follow_ups, next);
+  ASSERT_TRUE(chained.ok()) << chained.status().ToString();
+  if (postgres()) {
+    // PostgreSQL leases none (the interface allows it): the follow-ups wait for a claim.
+    EXPECT_TRUE(chained->empty());
+  } else {
+    // Only archive: erp is queued, crm is not the next claim's, and the limit is one.
+    ASSERT_EQ(chained->size(), 1u);
+    const ClaimedDelivery& archive = chained->front();
+    EXPECT_EQ(archive.output, "archive");
+    EXPECT_EQ(archive.message.id, id);
+    EXPECT_EQ(archive.lease.owner, "node-b");
+    EXPECT_EQ(archive.attempt, 1);
+    EXPECT_EQ(ToJson(archive.payload), R"({"raw":1})");
+    Done(archive);
+  }
+
+  // What was not leased is claimed as usual; erp follows once its lane's head is done.
+  Names expected =
+      postgres() ? Names{"f/archive", "f/crm", "f/ledger"} : Names{"f/crm", "f/ledger"};
+  std::vector<ClaimedDelivery> rest = Claim();
+  Names names;
+  for (const ClaimedDelivery& d : rest) {
+    names.push_back(d.message.flow + "/" + d.output);
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, expected);
+  Done(first_erp);
+  std::vector<ClaimedDelivery> erp = Claim();
+  ASSERT_EQ(erp.size(), 1u);
+  EXPECT_EQ(erp[0].output, "erp");
+  EXPECT_EQ(ToJson(erp[0].payload), R"({"canonical":1})");
+}
+
+TEST_P(StoreTest, CompleteAndClaimWithALostLeaseChangesNothing) {
+  AcceptOne(Make("f", "A", "{}", {"@steps"}));
+  std::vector<ClaimedDelivery> claimed = Claim();
+  ASSERT_EQ(claimed.size(), 1u);
+  ASSERT_TRUE(store_->Complete(claimed[0].lease, AttemptReport{}).ok());
+  FollowUp erp{"erp", Value()};
+  ClaimOptions next;
+  next.owner = "node-a";
+  next.limit = 10;
+  Result<std::vector<ClaimedDelivery>> chained = store_->CompleteAndClaim(
+      claimed[0].lease, AttemptReport{}, std::span<const FollowUp>(&erp, 1), next);
+  EXPECT_EQ(chained.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(Claim().empty());
+}
 
 TEST_P(StoreTest, ClaimFiltersFlowsAndOutputs) {
   AcceptOne(Make("orders", "", "{}", {"erp", "archive"}));

@@ -75,7 +75,9 @@ struct NewDelivery {
   int64_t bytes = 0;
 };
 
-Status InsertDelivery(SqliteDb& db, const NewDelivery& d, Timestamp now) {
+// Inserts the delivery, ready or queued behind its lane's head. Returns its id when it is ready,
+// 0 when queued.
+Result<int64_t> InsertDelivery(SqliteDb& db, const NewDelivery& d, Timestamp now) {
   const std::string lane = LaneOf(d.flow, d.output, d.business_key);
   int state = kReady;
   if (!lane.empty()) {
@@ -100,7 +102,48 @@ Status InsertDelivery(SqliteDb& db, const NewDelivery& d, Timestamp now) {
     return Status(StatusCode::kAlreadyExists,
                   "the message already has a delivery to output '" + d.output + "'");
   }
-  return status;
+  ERPHUB_TRY(status);
+  return state == kReady ? db.LastInsertRowid() : 0;
+}
+
+// Leases one ready delivery to `owner` until `expires` and reads what its owner works on.
+Result<RawClaim> LeaseDelivery(SqliteDb& db, int64_t id, const std::string& owner,
+                               Timestamp expires, int64_t now_us) {
+  {
+    ERPHUB_ASSIGN_OR_RETURN(
+        SqliteStatement u,
+        db.Prepare("UPDATE deliveries SET state = 2, attempts = attempts + 1, "
+                   "lease_owner = ?2, lease_expires_at = ?3, claimed_at = ?4 WHERE id = ?1"));
+    ERPHUB_TRY(u.Bind(1, id).Bind(2, owner).Bind(3, ToUnixMicros(expires)).Bind(4, now_us).Run());
+  }
+  ERPHUB_ASSIGN_OR_RETURN(
+      SqliteStatement q,
+      db.Prepare("SELECT d.output, d.payload, d.attempts, d.attempts - d.budget_base, "
+                 "d.eligible_since, d.last_error, m.id, m.flow, m.business_key, "
+                 "CASE WHEN d.payload IS NULL THEN m.payload END, "
+                 "m.headers, m.received_at FROM deliveries d "
+                 "JOIN messages m ON m.seq = d.message_seq WHERE d.id = ?1"));
+  q.Bind(1, id);
+  ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
+  if (!found) {
+    return InternalError("claimed delivery vanished");
+  }
+  RawClaim c;
+  c.lease = Lease{id, q.Int(2), owner, expires};
+  c.output = q.Text(0);
+  if (!q.IsNull(1)) {
+    c.delivery_payload = q.Text(1);
+  }
+  c.attempt = static_cast<int>(q.Int(3));
+  c.eligible_since = FromUnixMicros(q.Int(4));
+  c.last_error = q.Text(5);
+  c.message_id = q.Text(6);
+  c.flow = q.Text(7);
+  c.business_key = q.Text(8);
+  c.message_payload = q.Text(9);
+  c.headers = q.Text(10);
+  c.received_at = FromUnixMicros(q.Int(11));
+  return c;
 }
 
 Status AddLineage(SqliteDb& db, int64_t message_seq, const LineageEvent& e) {
@@ -206,6 +249,10 @@ class SqliteStore final : public Store {
   Result<Lease> RenewLease(const Lease& lease, std::chrono::milliseconds duration) override;
   Status Complete(const Lease& lease, const AttemptReport& report,
                   std::span<const FollowUp> follow_ups) override;
+  Result<std::vector<ClaimedDelivery>> CompleteAndClaim(const Lease& lease,
+                                                        const AttemptReport& report,
+                                                        std::span<const FollowUp> follow_ups,
+                                                        const ClaimOptions& next) override;
   Status RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
                     const AttemptReport& report) override;
   Status DeadLetter(const Lease& lease, const DeadLetterInfo& info,
@@ -250,6 +297,12 @@ class SqliteStore final : public Store {
     reader_->Exec("COMMIT").ok();
     return result;
   }
+
+  // Complete; with `next`, also leases the follow-ups it may claim (nullptr: none).
+  Result<std::vector<ClaimedDelivery>> CompleteAndClaim(const Lease& lease,
+                                                        const AttemptReport& report,
+                                                        std::span<const FollowUp> follow_ups,
+                                                        const ClaimOptions* next);
 
   void NotifyWork() {
     {
@@ -349,7 +402,8 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
         ERPHUB_TRY(InsertDelivery(db,
                                   NewDelivery{seq, m.flow, output, m.business_key, std::nullopt,
                                               static_cast<int64_t>(payloads[i].size())},
-                                  now));
+                                  now)
+                       .status());
       }
       results.push_back(Accepted{m.id, false});
     }
@@ -510,44 +564,7 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOpt
     const Timestamp expires =
         now + std::chrono::duration_cast<microseconds>(options.lease_duration);
     for (int64_t id : ids) {
-      {
-        ERPHUB_ASSIGN_OR_RETURN(
-            SqliteStatement u,
-            db.Prepare("UPDATE deliveries SET state = 2, attempts = attempts + 1, "
-                       "lease_owner = ?2, lease_expires_at = ?3, claimed_at = ?4 WHERE id = ?1"));
-        ERPHUB_TRY(u.Bind(1, id)
-                       .Bind(2, options.owner)
-                       .Bind(3, ToUnixMicros(expires))
-                       .Bind(4, now_us)
-                       .Run());
-      }
-      ERPHUB_ASSIGN_OR_RETURN(
-          SqliteStatement q,
-          db.Prepare("SELECT d.output, d.payload, d.attempts, d.attempts - d.budget_base, "
-                     "d.eligible_since, d.last_error, m.id, m.flow, m.business_key, "
-                     "CASE WHEN d.payload IS NULL THEN m.payload END, "
-                     "m.headers, m.received_at FROM deliveries d "
-                     "JOIN messages m ON m.seq = d.message_seq WHERE d.id = ?1"));
-      q.Bind(1, id);
-      ERPHUB_ASSIGN_OR_RETURN(bool found, q.Step());
-      if (!found) {
-        return InternalError("claimed delivery vanished");
-      }
-      RawClaim c;
-      c.lease = Lease{id, q.Int(2), options.owner, expires};
-      c.output = q.Text(0);
-      if (!q.IsNull(1)) {
-        c.delivery_payload = q.Text(1);
-      }
-      c.attempt = static_cast<int>(q.Int(3));
-      c.eligible_since = FromUnixMicros(q.Int(4));
-      c.last_error = q.Text(5);
-      c.message_id = q.Text(6);
-      c.flow = q.Text(7);
-      c.business_key = q.Text(8);
-      c.message_payload = q.Text(9);
-      c.headers = q.Text(10);
-      c.received_at = FromUnixMicros(q.Int(11));
+      ERPHUB_ASSIGN_OR_RETURN(RawClaim c, LeaseDelivery(db, id, options.owner, expires, now_us));
       raw.push_back(std::move(c));
     }
     return Status::Ok();
@@ -583,6 +600,18 @@ Result<Lease> SqliteStore::RenewLease(const Lease& lease, std::chrono::milliseco
 
 Status SqliteStore::Complete(const Lease& lease, const AttemptReport& report,
                              std::span<const FollowUp> follow_ups) {
+  return CompleteAndClaim(lease, report, follow_ups, nullptr).status();
+}
+
+Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteAndClaim(
+    const Lease& lease, const AttemptReport& report, std::span<const FollowUp> follow_ups,
+    const ClaimOptions& next) {
+  return CompleteAndClaim(lease, report, follow_ups, &next);
+}
+
+Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteAndClaim(
+    const Lease& lease, const AttemptReport& report, std::span<const FollowUp> follow_ups,
+    const ClaimOptions* next) {
   std::vector<std::optional<std::string>> payloads;
   std::set<std::string_view> seen;
   for (const FollowUp& f : follow_ups) {
@@ -596,7 +625,11 @@ Status SqliteStore::Complete(const Lease& lease, const AttemptReport& report,
       payloads.emplace_back(std::move(json));
     }
   }
+  std::vector<RawClaim> raw;
+  bool work_left = false;  // a ready delivery nobody leased here
   ERPHUB_TRY(Write([&](SqliteDb& db) -> Status {
+    raw.clear();
+    work_left = false;
     const Timestamp now = clock_.Now();
     ERPHUB_ASSIGN_OR_RETURN(LeasedRow row, CheckLease(db, lease));
     ERPHUB_ASSIGN_OR_RETURN(
@@ -624,16 +657,41 @@ Status SqliteStore::Complete(const Lease& lease, const AttemptReport& report,
       for (size_t i = 0; i < follow_ups.size(); ++i) {
         const int64_t bytes =
             payloads[i] ? static_cast<int64_t>(payloads[i]->size()) : message_bytes;
-        ERPHUB_TRY(InsertDelivery(db,
-                                  NewDelivery{row.message_seq, row.flow, follow_ups[i].output,
-                                              business_key, payloads[i], bytes},
-                                  now));
+        ERPHUB_ASSIGN_OR_RETURN(
+            int64_t ready,
+            InsertDelivery(db,
+                           NewDelivery{row.message_seq, row.flow, follow_ups[i].output,
+                                       business_key, payloads[i], bytes},
+                           now));
+        if (ready == 0) {
+          continue;
+        }
+        if (next == nullptr || static_cast<int>(raw.size()) >= next->limit ||
+            !Claims(*next, row.flow, follow_ups[i].output)) {
+          work_left = true;
+          continue;
+        }
+        const Timestamp expires =
+            now + std::chrono::duration_cast<microseconds>(next->lease_duration);
+        ERPHUB_ASSIGN_OR_RETURN(RawClaim c,
+                                LeaseDelivery(db, ready, next->owner, expires, ToUnixMicros(now)));
+        raw.push_back(std::move(c));
       }
     }
-    return PromoteNext(db, row.lane).status();
+    ERPHUB_ASSIGN_OR_RETURN(bool promoted, PromoteNext(db, row.lane));
+    work_left = work_left || promoted;
+    return Status::Ok();
   }));
-  NotifyWork();
-  return Status::Ok();
+  if (work_left) {
+    NotifyWork();
+  }
+  std::vector<ClaimedDelivery> claims;
+  claims.reserve(raw.size());
+  for (RawClaim& c : raw) {
+    ERPHUB_ASSIGN_OR_RETURN(ClaimedDelivery d, ClaimedFromRaw(std::move(c)));
+    claims.push_back(std::move(d));
+  }
+  return claims;
 }
 
 Status SqliteStore::RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
