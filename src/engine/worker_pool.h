@@ -55,12 +55,11 @@ struct WorkerPoolOptions {
 
 // Claims ready deliveries from the store and runs them. One dispatcher thread claims, in one
 // store transaction, as many deliveries as the workers can take plus `prefetch` waiting, and
-// sleeps on Store::AwaitWork when there is none. A worker runs a delivery and
-// hands its outcome to a recorder thread, which reports it to the store; the follow-ups a
-// completion leases to the pool join the queue at once (a steps stage's output deliveries skip
-// the claim and its wait). A renewer thread extends
-// the leases of deliveries not yet recorded every lease_duration / 3, so a long delivery keeps its
-// lease, and a crashed process's leases expire.
+// sleeps on Store::AwaitWork when there is none. A worker runs a delivery and hands its outcome
+// to a recorder thread, which reports it to the store; the follow-ups a completion leases to the
+// pool join the queue at once (a steps stage's output deliveries skip the claim and its wait). A
+// renewer thread extends the leases of deliveries not yet recorded every lease_duration / 3, so
+// a long delivery keeps its lease, and a crashed process's leases expire.
 class WorkerPool {
  public:
   // Records the outcome of a delivery in the store (Complete, RetryLater or DeadLetter). With

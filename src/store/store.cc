@@ -40,14 +40,6 @@ bool Claims(const ClaimOptions& options, std::string_view flow, std::string_view
          });
 }
 
-Result<std::vector<ClaimedDelivery>> Store::CompleteAndClaim(const Lease& lease,
-                                                             const AttemptReport& report,
-                                                             std::span<const FollowUp> follow_ups,
-                                                             const ClaimOptions& /*next*/) {
-  ERPHUB_TRY(Complete(lease, report, follow_ups));
-  return std::vector<ClaimedDelivery>();
-}
-
 std::string_view DeliveryStateName(DeliveryState state) {
   switch (state) {
     case DeliveryState::kQueued:

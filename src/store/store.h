@@ -378,11 +378,11 @@ class Store {
 
   // Complete, and in the same transaction leases to `next.owner` the follow-ups that are ready
   // at once and that `next` would claim (its flows and outputs, at most next.limit), so that
-  // their owner works them without waiting for a claim. The rest are claimed as usual. A store
-  // may lease none: this one completes and returns none.
+  // their owner works them without waiting for a claim. Returns them; the rest (queued behind
+  // their lane's head, or left out by `next`) are claimed as usual.
   virtual Result<std::vector<ClaimedDelivery>> CompleteAndClaim(
       const Lease& lease, const AttemptReport& report, std::span<const FollowUp> follow_ups,
-      const ClaimOptions& next);
+      const ClaimOptions& next) = 0;
 
   // Makes the delivery ready again at `not_before`; it stays the head of its lane.
   virtual Status RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,

@@ -443,6 +443,10 @@ class PostgresStore final : public Store {
   Result<Lease> RenewLease(const Lease& lease, std::chrono::milliseconds duration) override;
   Status Complete(const Lease& lease, const AttemptReport& report,
                   std::span<const FollowUp> follow_ups) override;
+  Result<std::vector<ClaimedDelivery>> CompleteAndClaim(const Lease& lease,
+                                                        const AttemptReport& report,
+                                                        std::span<const FollowUp> follow_ups,
+                                                        const ClaimOptions& next) override;
   Status RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
                     const AttemptReport& report) override;
   Status DeadLetter(const Lease& lease, const DeadLetterInfo& info,
@@ -472,6 +476,12 @@ class PostgresStore final : public Store {
   StoreStats Stats() const override;
 
  private:
+  // Complete; with `next`, also leases the follow-ups it may claim (nullptr: none).
+  Result<std::vector<ClaimedDelivery>> CompleteLeasing(const Lease& lease,
+                                                       const AttemptReport& report,
+                                                       std::span<const FollowUp> follow_ups,
+                                                       const ClaimOptions* next);
+
   Result<std::unique_ptr<PgConn>> Connect() {
     ERPHUB_ASSIGN_OR_RETURN(std::unique_ptr<PgConn> conn, PgConn::Connect(url_));
     ERPHUB_TRY(conn->Exec(session_sql_));
@@ -642,6 +652,42 @@ Result<int64_t> PostgresStore::Quarantine(const QuarantineEntry& entry) {
   return id;
 }
 
+// The columns a claim returns, in the order RawClaimOf reads them.
+constexpr const char* kClaimedColumns =
+    "d.id, d.output, d.payload, d.attempts, d.attempts - d.budget_base, d.eligible_since, "
+    "d.last_error, m.id, m.flow, m.business_key, CASE WHEN d.payload IS NULL THEN m.payload END, "
+    "m.headers, m.received_at";
+
+// Row `r` of a claim's result (kClaimedColumns) as leased to `owner` until `expires`.
+RawClaim RawClaimOf(const PgResult& q, int r, const std::string& owner, Timestamp expires) {
+  RawClaim c;
+  c.lease = Lease{q.Int(r, 0), q.Int(r, 3), owner, expires};
+  c.output = q.Text(r, 1);
+  if (!q.IsNull(r, 2)) {
+    c.delivery_payload = q.Text(r, 2);
+  }
+  c.attempt = static_cast<int>(q.Int(r, 4));
+  c.eligible_since = FromUnixMicros(q.Int(r, 5));
+  c.last_error = q.Text(r, 6);
+  c.message_id = q.Text(r, 7);
+  c.flow = q.Text(r, 8);
+  c.business_key = q.Text(r, 9);
+  c.message_payload = q.Text(r, 10);
+  c.headers = q.Text(r, 11);
+  c.received_at = FromUnixMicros(q.Int(r, 12));
+  return c;
+}
+
+Result<std::vector<ClaimedDelivery>> ClaimsOf(std::vector<RawClaim> raw) {
+  std::vector<ClaimedDelivery> claims;
+  claims.reserve(raw.size());
+  for (RawClaim& c : raw) {
+    ERPHUB_ASSIGN_OR_RETURN(ClaimedDelivery d, ClaimedFromRaw(std::move(c)));
+    claims.push_back(std::move(d));
+  }
+  return claims;
+}
+
 Result<std::vector<ClaimedDelivery>> PostgresStore::ClaimDeliveries(const ClaimOptions& options) {
   if (options.owner.empty() || options.limit < 1 || options.lease_duration.count() <= 0) {
     return InvalidArgumentError("a claim needs an owner, a positive limit and a lease duration");
@@ -700,36 +746,14 @@ Result<std::vector<ClaimedDelivery>> PostgresStore::ClaimDeliveries(const ClaimO
     }
     ERPHUB_ASSIGN_OR_RETURN(PgResult q, conn.Query(claim_sql, params));
     for (int r = 0; r < q.rows(); ++r) {
-      RawClaim c;
-      c.lease = Lease{q.Int(r, 0), q.Int(r, 3), options.owner, expires};
-      c.output = q.Text(r, 1);
-      if (!q.IsNull(r, 2)) {
-        c.delivery_payload = q.Text(r, 2);
-      }
-      c.attempt = static_cast<int>(q.Int(r, 4));
-      c.eligible_since = FromUnixMicros(q.Int(r, 5));
-      c.last_error = q.Text(r, 6);
-      c.message_id = q.Text(r, 7);
-      c.flow = q.Text(r, 8);
-      c.business_key = q.Text(r, 9);
-      c.message_payload = q.Text(r, 10);
-      c.headers = q.Text(r, 11);
-      c.received_at = FromUnixMicros(q.Int(r, 12));
-      raw.push_back(std::move(c));
+      raw.push_back(RawClaimOf(q, r, options.owner, expires));
     }
     return Status::Ok();
   }));
   if (returned_expired) {
     NotifyWork();
   }
-
-  std::vector<ClaimedDelivery> claims;
-  claims.reserve(raw.size());
-  for (RawClaim& c : raw) {
-    ERPHUB_ASSIGN_OR_RETURN(ClaimedDelivery d, ClaimedFromRaw(std::move(c)));
-    claims.push_back(std::move(d));
-  }
-  return claims;
+  return ClaimsOf(std::move(raw));
 }
 
 Result<Lease> PostgresStore::RenewLease(const Lease& lease, std::chrono::milliseconds duration) {
@@ -748,6 +772,18 @@ Result<Lease> PostgresStore::RenewLease(const Lease& lease, std::chrono::millise
 
 Status PostgresStore::Complete(const Lease& lease, const AttemptReport& report,
                                std::span<const FollowUp> follow_ups) {
+  return CompleteLeasing(lease, report, follow_ups, nullptr).status();
+}
+
+Result<std::vector<ClaimedDelivery>> PostgresStore::CompleteAndClaim(
+    const Lease& lease, const AttemptReport& report, std::span<const FollowUp> follow_ups,
+    const ClaimOptions& next) {
+  return CompleteLeasing(lease, report, follow_ups, &next);
+}
+
+Result<std::vector<ClaimedDelivery>> PostgresStore::CompleteLeasing(
+    const Lease& lease, const AttemptReport& report, std::span<const FollowUp> follow_ups,
+    const ClaimOptions* next) {
   std::vector<std::optional<std::string>> payloads;
   std::set<std::string_view> seen;
   for (const FollowUp& f : follow_ups) {
@@ -761,7 +797,9 @@ Status PostgresStore::Complete(const Lease& lease, const AttemptReport& report,
       payloads.emplace_back(std::move(json));
     }
   }
+  std::vector<RawClaim> raw;
   ERPHUB_TRY(Write([&](PgConn& conn) -> Status {
+    raw.clear();
     const Timestamp now = clock_.Now();
     ERPHUB_ASSIGN_OR_RETURN(
         LeasedRow row,
@@ -787,6 +825,7 @@ Status PostgresStore::Complete(const Lease& lease, const AttemptReport& report,
       lanes.push_back(LaneOf(row.flow, f.output, business_key));
     }
     ERPHUB_TRY(LockLanes(conn, lanes));
+    std::vector<std::string> leasable;  // the follow-ups' outputs `next` would claim
     for (size_t i = 0; i < follow_ups.size(); ++i) {
       const int64_t bytes = payloads[i] ? static_cast<int64_t>(payloads[i]->size()) : message_bytes;
       ERPHUB_TRY(InsertDelivery(
@@ -794,11 +833,39 @@ Status PostgresStore::Complete(const Lease& lease, const AttemptReport& report,
           NewDelivery{row.message_seq, row.flow, follow_ups[i].output,
                       LaneOf(row.flow, follow_ups[i].output, business_key), payloads[i], bytes, ""},
           now));
+      if (next != nullptr && Claims(*next, row.flow, follow_ups[i].output)) {
+        leasable.push_back(follow_ups[i].output);
+      }
     }
-    return PromoteNext(conn, row.lane);
+    ERPHUB_TRY(PromoteNext(conn, row.lane));
+    if (leasable.empty()) {
+      return Status::Ok();
+    }
+    // Those inserted ready (their lanes free) are leased; the lanes are locked, so the state
+    // each insert chose still holds.
+    const Timestamp expires = now + std::chrono::duration_cast<microseconds>(next->lease_duration);
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult q,
+        conn.Query(std::string("UPDATE deliveries d SET state = 2, attempts = d.attempts + 1, "
+                               "lease_owner = $3, lease_expires_at = $4, claimed_at = $5 "
+                               "FROM messages m WHERE d.id IN (SELECT id FROM deliveries WHERE "
+                               "message_seq = $1 AND output = ANY($2::text[]) AND state = 1 "
+                               "ORDER BY id LIMIT $6) AND m.seq = d.message_seq RETURNING ") +
+                       kClaimedColumns,
+                   PgParams()
+                       .Add(row.message_seq)
+                       .Add(TextArray(leasable))
+                       .Add(next->owner)
+                       .Add(ToUnixMicros(expires))
+                       .Add(ToUnixMicros(now))
+                       .Add(next->limit)));
+    for (int r = 0; r < q.rows(); ++r) {
+      raw.push_back(RawClaimOf(q, r, next->owner, expires));
+    }
+    return Status::Ok();
   }));
   NotifyWork();
-  return Status::Ok();
+  return ClaimsOf(std::move(raw));
 }
 
 Status PostgresStore::RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,

@@ -299,10 +299,10 @@ class SqliteStore final : public Store {
   }
 
   // Complete; with `next`, also leases the follow-ups it may claim (nullptr: none).
-  Result<std::vector<ClaimedDelivery>> CompleteAndClaim(const Lease& lease,
-                                                        const AttemptReport& report,
-                                                        std::span<const FollowUp> follow_ups,
-                                                        const ClaimOptions* next);
+  Result<std::vector<ClaimedDelivery>> CompleteLeasing(const Lease& lease,
+                                                       const AttemptReport& report,
+                                                       std::span<const FollowUp> follow_ups,
+                                                       const ClaimOptions* next);
 
   void NotifyWork() {
     {
@@ -600,16 +600,16 @@ Result<Lease> SqliteStore::RenewLease(const Lease& lease, std::chrono::milliseco
 
 Status SqliteStore::Complete(const Lease& lease, const AttemptReport& report,
                              std::span<const FollowUp> follow_ups) {
-  return CompleteAndClaim(lease, report, follow_ups, nullptr).status();
+  return CompleteLeasing(lease, report, follow_ups, nullptr).status();
 }
 
 Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteAndClaim(
     const Lease& lease, const AttemptReport& report, std::span<const FollowUp> follow_ups,
     const ClaimOptions& next) {
-  return CompleteAndClaim(lease, report, follow_ups, &next);
+  return CompleteLeasing(lease, report, follow_ups, &next);
 }
 
-Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteAndClaim(
+Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteLeasing(
     const Lease& lease, const AttemptReport& report, std::span<const FollowUp> follow_ups,
     const ClaimOptions* next) {
   std::vector<std::optional<std::string>> payloads;
