@@ -70,6 +70,16 @@ Result<ClaimedDelivery> ClaimedFromRaw(RawClaim raw) {
   return d;
 }
 
+Result<std::vector<ClaimedDelivery>> ClaimsFromRaw(std::vector<RawClaim> raw) {
+  std::vector<ClaimedDelivery> claims;
+  claims.reserve(raw.size());
+  for (RawClaim& c : raw) {
+    ERPHUB_ASSIGN_OR_RETURN(ClaimedDelivery d, ClaimedFromRaw(std::move(c)));
+    claims.push_back(std::move(d));
+  }
+  return claims;
+}
+
 Result<std::string> SerializePayload(const Value& payload) {
   if (payload.is_undefined() || payload.is_function()) {
     return InvalidArgumentError("a payload must be a JSON value");

@@ -50,6 +50,8 @@ struct RawClaim {
 // The delivery a claim hands out. The message's payload is parsed only when the delivery works
 // on it: a follow-up carries its own (the steps' result), and the message's stays undefined.
 Result<ClaimedDelivery> ClaimedFromRaw(RawClaim raw);
+// The same for each of a claim's rows.
+Result<std::vector<ClaimedDelivery>> ClaimsFromRaw(std::vector<RawClaim> raw);
 
 // What Accept checks before it writes: a flow, an id, distinct output names.
 Status ValidateAcceptance(const Acceptance& item);

@@ -76,6 +76,13 @@ class EngineTest : public ::testing::Test {
   std::unique_ptr<Engine> StartEngine(const Config& config) {
     return StartEngine(config, Options());
   }
+  // On `clock`, looking for due work every 5 ms of real time (retries fall due as it moves).
+  std::unique_ptr<Engine> StartEngineOn(const Config& config, const FakeClock& clock) {
+    EngineOptions options = Options();
+    options.clock = &clock;
+    options.idle_poll = 5ms;
+    return StartEngine(config, options);
+  }
 
   static IntakeItem Item(const std::string& json, std::string event_id = "") {
     IntakeItem item;
@@ -287,10 +294,7 @@ TEST_F(EngineTest, RetryAfterIsHonoured) {
 )");
   ScriptedOutput& erp = components_.output("erp");
   erp.Enqueue(ScriptedOutput::Transient("HTTP 503", 2000ms));
-  EngineOptions options = Options();
-  options.clock = &clock;
-  options.idle_poll = 5ms;
-  auto engine = StartEngine(config, options);
+  auto engine = StartEngineOn(config, clock);
   ASSERT_NE(engine, nullptr);
   const Timestamp failed_at = clock.Now();
   MessageId id = AcceptOne(*engine, R"({"customer":"c1"})");
@@ -327,10 +331,7 @@ TEST_F(EngineTest, CircuitBreakerPausesTheOutputThenProbesWithOneDelivery) {
 )");
   ScriptedOutput& erp = components_.output("erp");
   erp.Enqueue(ScriptedOutput::Transient("HTTP 503"), 3);
-  EngineOptions options = Options();
-  options.clock = &clock;
-  options.idle_poll = 5ms;
-  auto engine = StartEngine(config, options);
+  auto engine = StartEngineOn(config, clock);
   ASSERT_NE(engine, nullptr);
   const std::string state = R"(erphub_circuit_state{flow="orders",output="test-output"})";
   EXPECT_EQ(MetricValue(state), 0);
@@ -385,10 +386,7 @@ TEST_F(EngineTest, StepsHandNoDeliveryToAnOutputWhoseBreakerIsOpen) {
 )");
   ScriptedOutput& erp = components_.output("erp");
   erp.Enqueue(ScriptedOutput::Transient("HTTP 503"), 1);
-  EngineOptions options = Options();
-  options.clock = &clock;
-  options.idle_poll = 5ms;
-  auto engine = StartEngine(config, options);
+  auto engine = StartEngineOn(config, clock);
   ASSERT_NE(engine, nullptr);
   const std::string state = R"(erphub_circuit_state{flow="orders",output="test-output"})";
   AcceptOne(*engine, R"({"customer":"c1"})");

@@ -678,16 +678,6 @@ RawClaim RawClaimOf(const PgResult& q, int r, const std::string& owner, Timestam
   return c;
 }
 
-Result<std::vector<ClaimedDelivery>> ClaimsOf(std::vector<RawClaim> raw) {
-  std::vector<ClaimedDelivery> claims;
-  claims.reserve(raw.size());
-  for (RawClaim& c : raw) {
-    ERPHUB_ASSIGN_OR_RETURN(ClaimedDelivery d, ClaimedFromRaw(std::move(c)));
-    claims.push_back(std::move(d));
-  }
-  return claims;
-}
-
 Result<std::vector<ClaimedDelivery>> PostgresStore::ClaimDeliveries(const ClaimOptions& options) {
   if (options.owner.empty() || options.limit < 1 || options.lease_duration.count() <= 0) {
     return InvalidArgumentError("a claim needs an owner, a positive limit and a lease duration");
@@ -753,7 +743,7 @@ Result<std::vector<ClaimedDelivery>> PostgresStore::ClaimDeliveries(const ClaimO
   if (returned_expired) {
     NotifyWork();
   }
-  return ClaimsOf(std::move(raw));
+  return ClaimsFromRaw(std::move(raw));
 }
 
 Result<Lease> PostgresStore::RenewLease(const Lease& lease, std::chrono::milliseconds duration) {
@@ -865,7 +855,7 @@ Result<std::vector<ClaimedDelivery>> PostgresStore::CompleteLeasing(
     return Status::Ok();
   }));
   NotifyWork();
-  return ClaimsOf(std::move(raw));
+  return ClaimsFromRaw(std::move(raw));
 }
 
 Status PostgresStore::RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,

@@ -573,13 +573,7 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::ClaimDeliveries(const ClaimOpt
     NotifyWork();
   }
 
-  std::vector<ClaimedDelivery> claims;
-  claims.reserve(raw.size());
-  for (RawClaim& c : raw) {
-    ERPHUB_ASSIGN_OR_RETURN(ClaimedDelivery d, ClaimedFromRaw(std::move(c)));
-    claims.push_back(std::move(d));
-  }
-  return claims;
+  return ClaimsFromRaw(std::move(raw));
 }
 
 Result<Lease> SqliteStore::RenewLease(const Lease& lease, std::chrono::milliseconds duration) {
@@ -685,13 +679,7 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteLeasing(
   if (work_left) {
     NotifyWork();
   }
-  std::vector<ClaimedDelivery> claims;
-  claims.reserve(raw.size());
-  for (RawClaim& c : raw) {
-    ERPHUB_ASSIGN_OR_RETURN(ClaimedDelivery d, ClaimedFromRaw(std::move(c)));
-    claims.push_back(std::move(d));
-  }
-  return claims;
+  return ClaimsFromRaw(std::move(raw));
 }
 
 Status SqliteStore::RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
