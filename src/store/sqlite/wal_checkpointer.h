@@ -23,11 +23,8 @@ class WalCheckpointer {
  public:
   static constexpr int kCatchUpFactor = 4;
 
-  // The default, 8000 pages (32 MiB with 4 KiB pages), copies each of the hot pages (index
-  // tails, the lanes' pages) once per eight times as many commits as SQLite's own 1000 would:
-  // the checkpoints' share of the CPU under a stream of orders falls by about 40%.
   static Result<std::unique_ptr<WalCheckpointer>> Start(SqliteDb& writer, const std::string& path,
-                                                        int threshold_pages = 8000);
+                                                        int threshold_pages = 1000);
   // Stops the thread; a checkpoint in progress finishes first.
   ~WalCheckpointer();
   WalCheckpointer(const WalCheckpointer&) = delete;
