@@ -122,13 +122,6 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
       std::make_unique<Membership>(*engine->store_, engine->options_.node_name, engine->clock_,
                                    engine->options_.lease_duration, *engine->metrics_);
 
-  engine->committer_ =
-      std::make_unique<IntakeCommitter>(*engine->store_, engine->options_.intake_threads);
-  for (auto& [name, flow] : engine->flows_) {
-    flow->intake = std::make_unique<FlowIntake>(
-        *flow, FlowIntake::Deps{engine->store_.get(), engine->committer_.get(), &engine->clock_,
-                                engine->ids_.get(), &engine->intake_open_});
-  }
   DeliveryRunner::Deps deps;
   deps.store = engine->store_.get();
   deps.clock = &engine->clock_;
@@ -155,6 +148,19 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
   engine->pool_ = std::make_unique<WorkerPool>(
       *engine->store_, std::move(pool),
       [runner](const store::ClaimedDelivery& delivery) { return runner->Run(delivery); });
+  // An acceptance hands its first deliveries to this node's workers when they have room.
+  WorkerPool* pool_ptr = engine->pool_.get();
+  engine->committer_ = std::make_unique<IntakeCommitter>(
+      *engine->store_, engine->options_.intake_threads,
+      IntakeCommitter::Leasing{[pool_ptr] { return pool_ptr->Offer(); },
+                               [pool_ptr](std::vector<store::ClaimedDelivery> leased) {
+                                 pool_ptr->Take(std::move(leased));
+                               }});
+  for (auto& [name, flow] : engine->flows_) {
+    flow->intake = std::make_unique<FlowIntake>(
+        *flow, FlowIntake::Deps{engine->store_.get(), engine->committer_.get(), &engine->clock_,
+                                engine->ids_.get(), &engine->intake_open_});
+  }
   ERPHUB_TRY(engine->RefreshBacklog());
   return engine;
 }

@@ -7,8 +7,9 @@
 
 namespace erphub::engine {
 
-IntakeCommitter::IntakeCommitter(store::Store& store, int threads, size_t max_batch)
-    : store_(store), max_batch_(std::max<size_t>(max_batch, 1)) {
+IntakeCommitter::IntakeCommitter(store::Store& store, int threads, Leasing leasing,
+                                 size_t max_batch)
+    : store_(store), max_batch_(std::max<size_t>(max_batch, 1)), leasing_(std::move(leasing)) {
   for (int i = 0; i < std::max(threads, 1); ++i) {
     threads_.emplace_back(NamedThread("intake-commit", [this] { Run(); }));
   }
@@ -100,9 +101,33 @@ void IntakeCommitter::CommitFenced(std::vector<Request>& batch) {
   fence_cv_.notify_all();
 }
 
+Result<std::vector<store::Accepted>> IntakeCommitter::Accept(
+    std::span<const store::Acceptance> items, std::span<const store::StateWrite> state,
+    Leases& leases) {
+  const int left = leases.room ? leases.room->limit - static_cast<int>(leases.taken.size()) : 0;
+  if (left < 1) {
+    return store_.Accept(items, state);
+  }
+  store::ClaimOptions next = *leases.room;
+  next.limit = left;
+  return store_.AcceptAndClaim(items, state, next, leases.taken);
+}
+
 void IntakeCommitter::Commit(std::vector<Request>& batch) {
+  Leases leases;
+  if (leasing_.offer) {
+    leases.room = leasing_.offer();
+  }
+  CommitRequests(batch, leases);
+  // After the answers: a sender hears 202 before the workers take the CPU.
+  if (leases.room) {
+    leasing_.take(std::move(leases.taken));
+  }
+}
+
+void IntakeCommitter::CommitRequests(std::vector<Request>& batch, Leases& leases) {
   if (batch.size() == 1) {
-    batch[0].done(store_.Accept(batch[0].items, batch[0].state));
+    batch[0].done(Accept(batch[0].items, batch[0].state, leases));
     return;
   }
   // Requests with state writes commit alone; the others share one transaction.
@@ -111,7 +136,7 @@ void IntakeCommitter::Commit(std::vector<Request>& batch) {
     if (request.state.empty()) {
       shared.push_back(std::move(request));
     } else {
-      request.done(store_.Accept(request.items, request.state));
+      request.done(Accept(request.items, request.state, leases));
     }
   }
   if (shared.empty()) {
@@ -122,7 +147,7 @@ void IntakeCommitter::Commit(std::vector<Request>& batch) {
   for (Request& request : batch) {
     std::move(request.items.begin(), request.items.end(), std::back_inserter(all));
   }
-  Result<std::vector<store::Accepted>> result = store_.Accept(all);
+  Result<std::vector<store::Accepted>> result = Accept(all, {}, leases);
   if (!result.ok()) {
     for (Request& request : batch) {
       request.done(result.status());

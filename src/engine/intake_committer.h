@@ -4,6 +4,8 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -20,8 +22,15 @@ class IntakeCommitter {
  public:
   using Done = std::function<void(Result<std::vector<store::Accepted>>)>;
 
+  // Where acceptances' deliveries may go at once, leased (Store::AcceptAndClaim): the worker
+  // pool's Offer and Take. Without it, every delivery waits for a claim.
+  struct Leasing {
+    std::function<std::optional<store::ClaimOptions>()> offer;
+    std::function<void(std::vector<store::ClaimedDelivery>)> take;
+  };
+
   // `max_batch` bounds the acceptances in one Accept call.
-  IntakeCommitter(store::Store& store, int threads, size_t max_batch = 1024);
+  IntakeCommitter(store::Store& store, int threads, Leasing leasing = {}, size_t max_batch = 1024);
   ~IntakeCommitter();
   IntakeCommitter(const IntakeCommitter&) = delete;
   IntakeCommitter& operator=(const IntakeCommitter&) = delete;
@@ -52,12 +61,25 @@ class IntakeCommitter {
     Done done;
   };
 
+  // What one commit may lease for the pool (its offer) and has leased.
+  struct Leases {
+    std::optional<store::ClaimOptions> room;
+    std::vector<store::ClaimedDelivery> taken;
+  };
+
   void Run();
+  // Commits the batch, then hands what it leased to the pool.
   void Commit(std::vector<Request>& batch);
+  void CommitRequests(std::vector<Request>& batch, Leases& leases);
+  // Store::Accept, leasing into `leases` while its room lasts.
+  Result<std::vector<store::Accepted>> Accept(std::span<const store::Acceptance> items,
+                                              std::span<const store::StateWrite> state,
+                                              Leases& leases);
   void CommitFenced(std::vector<Request>& batch);
 
   store::Store& store_;
   const size_t max_batch_;
+  const Leasing leasing_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Request> queue_;

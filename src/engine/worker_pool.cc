@@ -246,7 +246,7 @@ void WorkerPool::Work() {
     store::ClaimedDelivery delivery;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [&] { return !queue_.empty() || (stopping_ && chaining_ == 0); });
+      work_cv_.wait(lock, [&] { return !queue_.empty() || (stopping_ && offers_ == 0); });
       if (queue_.empty()) {
         return;
       }
@@ -282,39 +282,32 @@ void WorkerPool::Record() {
       item = std::move(finished_.front());
       finished_.pop_front();
     }
-    std::optional<store::ClaimOptions> next = ChainedClaim();
+    std::optional<store::ClaimOptions> next = Offer(1);
     std::vector<store::ClaimedDelivery> chained =
         item.finish(item.delivery, next ? &*next : nullptr);
     {
       std::lock_guard<std::mutex> lock(mu_);
       leases_.erase(item.delivery.lease.delivery_id);
       --held_;
-      for (store::ClaimedDelivery& delivery : chained) {
-        leases_[delivery.lease.delivery_id] = delivery.lease;
-        queue_.push_back(std::move(delivery));
-        ++held_;
-      }
-      if (next) {
-        --chaining_;
-      }
     }
     if (next) {
-      work_cv_.notify_all();  // also lets stopping workers see that no more will come
+      Take(std::move(chained));
     }
     idle_cv_.notify_all();
   }
 }
 
-std::optional<store::ClaimOptions> WorkerPool::ChainedClaim() {
+std::optional<store::ClaimOptions> WorkerPool::Offer() { return Offer(0); }
+
+std::optional<store::ClaimOptions> WorkerPool::Offer(int freed) {
   store::ClaimOptions claim;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!claiming_) {
+    claim.limit = workers_ + prefetch_ + recorders_ - held_ + freed;
+    if (!started_ || !claiming_ || claim.limit < 1) {
       return std::nullopt;
     }
-    ++chaining_;
-    // This delivery's place, and any room left.
-    claim.limit = std::max(workers_ + prefetch_ + recorders_ - held_ + 1, 1);
+    ++offers_;
   }
   claim.owner = options_.owner;
   claim.lease_duration = options_.lease_duration;
@@ -323,6 +316,19 @@ std::optional<store::ClaimOptions> WorkerPool::ChainedClaim() {
     claim.outputs = options_.claimable();
   }
   return claim;
+}
+
+void WorkerPool::Take(std::vector<store::ClaimedDelivery> leased) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (store::ClaimedDelivery& delivery : leased) {
+      leases_[delivery.lease.delivery_id] = delivery.lease;
+      queue_.push_back(std::move(delivery));
+      ++held_;
+    }
+    --offers_;
+  }
+  work_cv_.notify_all();  // also lets stopping workers see that no more will come
 }
 
 void WorkerPool::Renew() {

@@ -92,6 +92,13 @@ class WorkerPool {
   // Deliveries claimed and not yet recorded.
   int busy() const;
 
+  // Room for deliveries leased elsewhere (e.g. by an acceptance, Store::AcceptAndClaim): the
+  // options to lease with, or nullopt when the pool takes none now (not started, stopping, or
+  // full). Answer every offer with Take, with whatever was leased, also nothing.
+  std::optional<store::ClaimOptions> Offer();
+  // Queues deliveries leased with an offer's options for the workers.
+  void Take(std::vector<store::ClaimedDelivery> leased);
+
  private:
   struct Finished {
     store::ClaimedDelivery delivery;
@@ -103,8 +110,8 @@ class WorkerPool {
   void ClaimProbes(int limit, std::vector<store::ClaimedDelivery>& claimed);
   void Work();
   void Record();
-  // What a completion may lease to the pool now: nullopt once claiming stopped.
-  std::optional<store::ClaimOptions> ChainedClaim();
+  // An offer of `freed` places (the recorded delivery's) plus any room left.
+  std::optional<store::ClaimOptions> Offer(int freed);
   void Renew();
   // Sleeps on the store until work may be there, or the next look is due.
   void AwaitWork(uint64_t seen);
@@ -127,8 +134,8 @@ class WorkerPool {
   std::deque<store::ClaimedDelivery> queue_;
   std::deque<Finished> finished_;
   int idle_workers_ = 0;
-  // Recorders whose completion may still queue leased follow-ups: workers stay until none.
-  int chaining_ = 0;
+  // Offers not yet answered by Take: workers stay until none, as more work may come.
+  int offers_ = 0;
   // Claimed and not yet recorded: at most workers_ + prefetch_ + recorders_.
   int held_ = 0;
   bool claiming_ = true;

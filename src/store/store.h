@@ -359,6 +359,16 @@ class Store {
   virtual Result<std::vector<Accepted>> Accept(std::span<const Acceptance> items,
                                                std::span<const StateWrite> state = {}) = 0;
 
+  // Accept, and in the same transaction lease to `next.owner` the new deliveries that are ready
+  // at once and that `next` would claim (at most next.limit), appending them to `leased`, so
+  // that the accepting node works them without waiting for a claim. A store may lease none
+  // (PostgreSQL: its acceptances share transactions across callers); the rest are claimed as
+  // usual.
+  virtual Result<std::vector<Accepted>> AcceptAndClaim(std::span<const Acceptance> items,
+                                                       std::span<const StateWrite> state,
+                                                       const ClaimOptions& next,
+                                                       std::vector<ClaimedDelivery>& leased) = 0;
+
   // Keeps malformed input with the reason; durable on return. Returns the entry's id.
   virtual Result<int64_t> Quarantine(const QuarantineEntry& entry) = 0;
 

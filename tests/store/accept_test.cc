@@ -2,6 +2,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "store_test_util.h"
 
 namespace erphub::store {
@@ -100,6 +102,49 @@ TEST_P(StoreTest, DuplicateEventIdReturnsTheOriginalMessage) {
   ASSERT_EQ(trace->events.size(), 2u);
   EXPECT_EQ(trace->events[1].kind, LineageKind::kDuplicate);
   EXPECT_EQ(trace->event_id, "evt-1");
+}
+
+TEST_P(StoreTest, AcceptAndClaimLeasesTheReadyDeliveriesTheNextClaimWouldTake) {
+  AcceptOne(Make("f", "A", R"({"first":1})", {"erp"}));  // erp's lane of key A is busy
+  std::vector<Acceptance> batch = {Make("f", "A", R"({"v":1})", {"erp", "archive", "crm"}),
+                                   Make("f", "B", R"({"v":2})", {"erp"}),
+                                   Make("f", "C", R"({"v":3})", {"erp"})};
+  ClaimOptions next;
+  next.owner = "node-b";
+  next.limit = 2;
+  // crm is left out, as the engine leaves out an output whose circuit breaker is open.
+  next.outputs = std::vector<OutputRef>{{"f", "erp"}, {"f", "archive"}};
+  std::vector<ClaimedDelivery> leased;
+  Result<std::vector<Accepted>> accepted = store_->AcceptAndClaim(batch, {}, next, leased);
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  ASSERT_EQ(accepted->size(), 3u);
+  // What the next claim takes: the first message's erp and what was not leased.
+  std::vector<std::string> expected;
+  if (postgres()) {
+    // PostgreSQL leases none at acceptance (its acceptances share transactions).
+    EXPECT_TRUE(leased.empty());
+    expected = {"f/archive", "f/crm", "f/erp", "f/erp", "f/erp"};
+  } else {
+    // A's archive and B's erp: A's erp is queued, crm is left out, and the limit is two.
+    ASSERT_EQ(leased.size(), 2u);
+    EXPECT_EQ(leased[0].output, "archive");
+    EXPECT_EQ(leased[0].message.id, batch[0].message.id);
+    EXPECT_EQ(ToJson(leased[0].payload), R"({"v":1})");
+    EXPECT_EQ(leased[1].output, "erp");
+    EXPECT_EQ(leased[1].message.id, batch[1].message.id);
+    for (const ClaimedDelivery& d : leased) {
+      EXPECT_EQ(d.lease.owner, "node-b");
+      EXPECT_EQ(d.attempt, 1);
+      Done(d);
+    }
+    expected = {"f/crm", "f/erp", "f/erp"};
+  }
+  std::vector<std::string> names;
+  for (const ClaimedDelivery& d : Claim()) {
+    names.push_back(d.message.flow + "/" + d.output);
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, expected);
 }
 
 TEST_P(StoreTest, AcceptRejectsInvalidMessagesAndStoresNothing) {

@@ -438,6 +438,13 @@ class PostgresStore final : public Store {
 
   Result<std::vector<Accepted>> Accept(std::span<const Acceptance> items,
                                        std::span<const StateWrite> state) override;
+  // Leases none: acceptances share a transaction with other callers' (group commit).
+  Result<std::vector<Accepted>> AcceptAndClaim(std::span<const Acceptance> items,
+                                               std::span<const StateWrite> state,
+                                               const ClaimOptions& /*next*/,
+                                               std::vector<ClaimedDelivery>& /*leased*/) override {
+    return Accept(items, state);
+  }
   Result<int64_t> Quarantine(const QuarantineEntry& entry) override;
   Result<std::vector<ClaimedDelivery>> ClaimDeliveries(const ClaimOptions& options) override;
   Result<Lease> RenewLease(const Lease& lease, std::chrono::milliseconds duration) override;

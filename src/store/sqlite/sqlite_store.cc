@@ -146,6 +146,22 @@ Result<RawClaim> LeaseDelivery(SqliteDb& db, int64_t id, const std::string& owne
   return c;
 }
 
+// Leases the new delivery `ready` (0: it was queued) to next->owner when `next` would claim it
+// and has room left after `leased`. Returns whether it did.
+Result<bool> LeaseIfClaimed(SqliteDb& db, int64_t ready, std::string_view flow,
+                            std::string_view output, const ClaimOptions* next, Timestamp now,
+                            std::vector<RawClaim>& leased) {
+  if (ready == 0 || next == nullptr || static_cast<int>(leased.size()) >= next->limit ||
+      !Claims(*next, flow, output)) {
+    return false;
+  }
+  const Timestamp expires = now + std::chrono::duration_cast<microseconds>(next->lease_duration);
+  ERPHUB_ASSIGN_OR_RETURN(RawClaim c,
+                          LeaseDelivery(db, ready, next->owner, expires, ToUnixMicros(now)));
+  leased.push_back(std::move(c));
+  return true;
+}
+
 Status AddLineage(SqliteDb& db, int64_t message_seq, const LineageEvent& e) {
   ERPHUB_ASSIGN_OR_RETURN(
       SqliteStatement q,
@@ -244,6 +260,10 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Accepted>> Accept(std::span<const Acceptance> items,
                                        std::span<const StateWrite> state) override;
+  Result<std::vector<Accepted>> AcceptAndClaim(std::span<const Acceptance> items,
+                                               std::span<const StateWrite> state,
+                                               const ClaimOptions& next,
+                                               std::vector<ClaimedDelivery>& leased) override;
   Result<int64_t> Quarantine(const QuarantineEntry& entry) override;
   Result<std::vector<ClaimedDelivery>> ClaimDeliveries(const ClaimOptions& options) override;
   Result<Lease> RenewLease(const Lease& lease, std::chrono::milliseconds duration) override;
@@ -298,6 +318,11 @@ class SqliteStore final : public Store {
     return result;
   }
 
+  // Accept; with `next`, also leases the new deliveries it may claim into `leased`.
+  Result<std::vector<Accepted>> AcceptLeasing(std::span<const Acceptance> items,
+                                              std::span<const StateWrite> state,
+                                              const ClaimOptions* next,
+                                              std::vector<ClaimedDelivery>* leased);
   // Complete; with `next`, also leases the follow-ups it may claim (nullptr: none).
   Result<std::vector<ClaimedDelivery>> CompleteLeasing(const Lease& lease,
                                                        const AttemptReport& report,
@@ -334,6 +359,20 @@ class SqliteStore final : public Store {
 
 Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> items,
                                                   std::span<const StateWrite> state) {
+  return AcceptLeasing(items, state, nullptr, nullptr);
+}
+
+Result<std::vector<Accepted>> SqliteStore::AcceptAndClaim(std::span<const Acceptance> items,
+                                                          std::span<const StateWrite> state,
+                                                          const ClaimOptions& next,
+                                                          std::vector<ClaimedDelivery>& leased) {
+  return AcceptLeasing(items, state, &next, &leased);
+}
+
+Result<std::vector<Accepted>> SqliteStore::AcceptLeasing(std::span<const Acceptance> items,
+                                                         std::span<const StateWrite> state,
+                                                         const ClaimOptions* next,
+                                                         std::vector<ClaimedDelivery>* leased) {
   // Serialize before entering the shared transaction, so it stays short.
   std::vector<std::string> payloads;
   std::vector<std::string> headers;
@@ -347,9 +386,13 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
   }
   std::vector<Accepted> results;
   uint64_t duplicates = 0;
+  std::vector<RawClaim> raw;
+  bool work_left = false;  // a ready delivery nobody leased here
   Status status = Write([&](SqliteDb& db) -> Status {
     results.clear();
     duplicates = 0;
+    raw.clear();
+    work_left = false;
     const Timestamp now = clock_.Now();
     for (size_t i = 0; i < items.size(); ++i) {
       const Acceptance& item = items[i];
@@ -399,11 +442,15 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
       }
       const int64_t seq = db.LastInsertRowid();
       for (const std::string& output : item.outputs) {
-        ERPHUB_TRY(InsertDelivery(db,
-                                  NewDelivery{seq, m.flow, output, m.business_key, std::nullopt,
-                                              static_cast<int64_t>(payloads[i].size())},
-                                  now)
-                       .status());
+        ERPHUB_ASSIGN_OR_RETURN(
+            int64_t ready,
+            InsertDelivery(db,
+                           NewDelivery{seq, m.flow, output, m.business_key, std::nullopt,
+                                       static_cast<int64_t>(payloads[i].size())},
+                           now));
+        ERPHUB_ASSIGN_OR_RETURN(bool took,
+                                LeaseIfClaimed(db, ready, m.flow, output, next, now, raw));
+        work_left = work_left || (ready != 0 && !took);
       }
       results.push_back(Accepted{m.id, false});
     }
@@ -412,7 +459,13 @@ Result<std::vector<Accepted>> SqliteStore::Accept(std::span<const Acceptance> it
   ERPHUB_TRY(status);
   accepted_.fetch_add(items.size() - duplicates);
   duplicates_.fetch_add(duplicates);
-  NotifyWork();
+  if (work_left) {
+    NotifyWork();
+  }
+  if (leased != nullptr) {
+    ERPHUB_ASSIGN_OR_RETURN(std::vector<ClaimedDelivery> claims, ClaimsFromRaw(std::move(raw)));
+    std::move(claims.begin(), claims.end(), std::back_inserter(*leased));
+  }
   return results;
 }
 
@@ -657,19 +710,9 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteLeasing(
                            NewDelivery{row.message_seq, row.flow, follow_ups[i].output,
                                        business_key, payloads[i], bytes},
                            now));
-        if (ready == 0) {
-          continue;
-        }
-        if (next == nullptr || static_cast<int>(raw.size()) >= next->limit ||
-            !Claims(*next, row.flow, follow_ups[i].output)) {
-          work_left = true;
-          continue;
-        }
-        const Timestamp expires =
-            now + std::chrono::duration_cast<microseconds>(next->lease_duration);
-        ERPHUB_ASSIGN_OR_RETURN(RawClaim c,
-                                LeaseDelivery(db, ready, next->owner, expires, ToUnixMicros(now)));
-        raw.push_back(std::move(c));
+        ERPHUB_ASSIGN_OR_RETURN(
+            bool took, LeaseIfClaimed(db, ready, row.flow, follow_ups[i].output, next, now, raw));
+        work_left = work_left || (ready != 0 && !took);
       }
     }
     ERPHUB_ASSIGN_OR_RETURN(bool promoted, PromoteNext(db, row.lane));
