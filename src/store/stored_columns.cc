@@ -80,6 +80,11 @@ Result<std::vector<ClaimedDelivery>> ClaimsFromRaw(std::vector<RawClaim> raw) {
   return claims;
 }
 
+std::vector<ClaimedDelivery> LeasedByCommit(std::vector<RawClaim> raw) {
+  Result<std::vector<ClaimedDelivery>> claims = ClaimsFromRaw(std::move(raw));
+  return claims.ok() ? std::move(claims).value() : std::vector<ClaimedDelivery>();
+}
+
 Result<std::string> SerializePayload(const Value& payload) {
   if (payload.is_undefined() || payload.is_function()) {
     return InvalidArgumentError("a payload must be a JSON value");

@@ -52,6 +52,10 @@ struct RawClaim {
 Result<ClaimedDelivery> ClaimedFromRaw(RawClaim raw);
 // The same for each of a claim's rows.
 Result<std::vector<ClaimedDelivery>> ClaimsFromRaw(std::vector<RawClaim> raw);
+// The deliveries a committed write (an acceptance, a completion) leased, for its caller. A row
+// that cannot be read gives none rather than failing a write that stands: the leases expire,
+// and the claim that takes the deliveries again reports why.
+std::vector<ClaimedDelivery> LeasedByCommit(std::vector<RawClaim> raw);
 
 // What Accept checks before it writes: a flow, an id, distinct output names.
 Status ValidateAcceptance(const Acceptance& item);

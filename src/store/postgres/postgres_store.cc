@@ -862,7 +862,7 @@ Result<std::vector<ClaimedDelivery>> PostgresStore::CompleteLeasing(
     return Status::Ok();
   }));
   NotifyWork();
-  return ClaimsFromRaw(std::move(raw));
+  return LeasedByCommit(std::move(raw));
 }
 
 Status PostgresStore::RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,

@@ -463,7 +463,7 @@ Result<std::vector<Accepted>> SqliteStore::AcceptLeasing(std::span<const Accepta
     NotifyWork();
   }
   if (leased != nullptr) {
-    ERPHUB_ASSIGN_OR_RETURN(std::vector<ClaimedDelivery> claims, ClaimsFromRaw(std::move(raw)));
+    std::vector<ClaimedDelivery> claims = LeasedByCommit(std::move(raw));
     std::move(claims.begin(), claims.end(), std::back_inserter(*leased));
   }
   return results;
@@ -722,7 +722,7 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteLeasing(
   if (work_left) {
     NotifyWork();
   }
-  return ClaimsFromRaw(std::move(raw));
+  return LeasedByCommit(std::move(raw));
 }
 
 Status SqliteStore::RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
