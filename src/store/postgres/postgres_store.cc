@@ -93,16 +93,22 @@ constexpr const char* kHeadlessState =
     "THEN 0 ELSE 1 END";
 
 // After a head finished: makes the lane's oldest queued delivery ready, unless a head remains.
-// The lane must be locked.
-Status PromoteNext(PgConn& conn, const std::string& lane) {
+// The lane must be locked. With `promoted`, it is set once the pipeline's results are read
+// (at the latest by the commit): whether a delivery became ready.
+Status PromoteNext(PgConn& conn, const std::string& lane, bool* promoted = nullptr) {
   if (lane.empty()) {
     return Status::Ok();
+  }
+  PgConn::OnRows on_rows;
+  if (promoted != nullptr) {
+    on_rows = [promoted](const PgResult& rows) { *promoted = rows.rows() > 0; };
   }
   return conn.Defer(
       "UPDATE deliveries SET state = 1 WHERE id = (SELECT id FROM deliveries WHERE lane = $1 "
       "AND state = 0 ORDER BY message_seq, id LIMIT 1) AND NOT EXISTS (SELECT 1 FROM "
-      "deliveries WHERE lane = $1 AND state IN (1, 2, 4) AND (state <> 4 OR blocks_lane))",
-      PgParams().Add(lane));
+      "deliveries WHERE lane = $1 AND state IN (1, 2, 4) AND (state <> 4 OR blocks_lane)) "
+      "RETURNING id",
+      PgParams().Add(lane), std::move(on_rows));
 }
 
 struct NewDelivery {
@@ -795,8 +801,10 @@ Result<std::vector<ClaimedDelivery>> PostgresStore::CompleteLeasing(
     }
   }
   std::vector<RawClaim> raw;
+  bool promoted = false;
   ERPHUB_TRY(Write([&](PgConn& conn) -> Status {
     raw.clear();
+    promoted = false;
     const Timestamp now = clock_.Now();
     ERPHUB_ASSIGN_OR_RETURN(
         LeasedRow row,
@@ -834,7 +842,7 @@ Result<std::vector<ClaimedDelivery>> PostgresStore::CompleteLeasing(
         leasable.push_back(follow_ups[i].output);
       }
     }
-    ERPHUB_TRY(PromoteNext(conn, row.lane));
+    ERPHUB_TRY(PromoteNext(conn, row.lane, &promoted));
     if (leasable.empty()) {
       return Status::Ok();
     }
@@ -861,7 +869,11 @@ Result<std::vector<ClaimedDelivery>> PostgresStore::CompleteLeasing(
     }
     return Status::Ok();
   }));
-  NotifyWork();
+  // Ready work may be left unless every follow-up was leased here (this process's claimer only
+  // hears of its own writes; other nodes look on their own).
+  if (promoted || raw.size() < follow_ups.size()) {
+    NotifyWork();
+  }
   return LeasedByCommit(std::move(raw));
 }
 
