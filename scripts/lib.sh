@@ -15,10 +15,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A free local port below Linux's ephemeral range (32768 and up by default), so that no
+# outgoing connection opened meanwhile (a client's, a proxy's) takes it before it is bound.
 free_port() {
   local port
   for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0
