@@ -333,22 +333,28 @@ TEST_P(StoreTest, CompleteAndClaimLeasesTheFollowUpsTheNextClaimWouldTake) {
   Result<std::vector<ClaimedDelivery>> chained =
       store_->CompleteAndClaim(steps.lease, AttemptReport{}, follow_ups, next);
   ASSERT_TRUE(chained.ok()) << chained.status().ToString();
-  // Only archive: erp is queued, crm is not the next claim's, and the limit is one.
-  ASSERT_EQ(chained->size(), 1u);
-  const ClaimedDelivery& archive = chained->front();
-  EXPECT_EQ(archive.output, "archive");
-  EXPECT_EQ(archive.message.id, id);
-  EXPECT_EQ(archive.lease.owner, "node-b");
-  EXPECT_EQ(archive.attempt, 1);
-  EXPECT_EQ(ToJson(archive.payload), R"({"raw":1})");
-  // Leased: no claim takes it. What was not leased is claimed as usual.
+  Names expected = {"f/archive", "f/crm", "f/ledger"};
+  if (postgres()) {
+    EXPECT_TRUE(chained->empty());  // PostgreSQL leases none: a claim takes them
+  } else {
+    // Only archive: erp is queued, crm is not the next claim's, and the limit is one.
+    ASSERT_EQ(chained->size(), 1u);
+    const ClaimedDelivery& archive = chained->front();
+    EXPECT_EQ(archive.output, "archive");
+    EXPECT_EQ(archive.message.id, id);
+    EXPECT_EQ(archive.lease.owner, "node-b");
+    EXPECT_EQ(archive.attempt, 1);
+    EXPECT_EQ(ToJson(archive.payload), R"({"raw":1})");
+    Done(archive);
+    expected = {"f/crm", "f/ledger"};
+  }
+  // What was not leased is claimed as usual.
   Names names;
   for (const ClaimedDelivery& d : Claim()) {
     names.push_back(d.message.flow + "/" + d.output);
   }
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (Names{"f/crm", "f/ledger"}));
-  Done(archive);
+  EXPECT_EQ(names, expected);
   Done(first_erp);
   std::vector<ClaimedDelivery> erp = Claim();
   ASSERT_EQ(erp.size(), 1u);
