@@ -136,7 +136,8 @@ class WorkerPool {
   int idle_workers_ = 0;
   // Offers not yet answered by Take: workers stay until none, as more work may come.
   int offers_ = 0;
-  // Claimed and not yet recorded: at most workers_ + prefetch_ + recorders_.
+  // Claimed and not yet recorded: about workers_ + prefetch_ + recorders_ at most (an offer
+  // reserves nothing, so a claim running meanwhile may take the same room).
   int held_ = 0;
   bool claiming_ = true;
   bool stopping_ = false;

@@ -389,7 +389,8 @@ class Store {
   // Complete, and in the same transaction leases to `next.owner` the follow-ups that are ready
   // at once and that `next` would claim (its flows and outputs, at most next.limit), so that
   // their owner works them without waiting for a claim. Returns them; the rest (queued behind
-  // their lane's head, or left out by `next`) are claimed as usual.
+  // their lane's head, or left out by `next`) are claimed as usual. A store may lease none
+  // (PostgreSQL, where one claim statement serves many deliveries).
   virtual Result<std::vector<ClaimedDelivery>> CompleteAndClaim(
       const Lease& lease, const AttemptReport& report, std::span<const FollowUp> follow_ups,
       const ClaimOptions& next) = 0;
