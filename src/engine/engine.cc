@@ -257,21 +257,17 @@ std::unique_ptr<CircuitBreaker> Engine::MakeBreaker(const FlowConfig& flow,
 }
 
 std::optional<std::vector<store::OutputRef>> Engine::ClaimableOutputs() const {
-  std::vector<store::OutputRef> claimable;
+  // Asked before every claim and every lease (twice per order): the list is built only when
+  // some breaker holds its output back.
+  std::vector<CircuitBreaker::Admission> admissions;
   bool paused = false;
   for (const auto& [name, flow] : flows_) {
-    if (flow->has_steps()) {
-      claimable.push_back(store::OutputRef{name, std::string(kStepsStage)});
-    }
     for (const auto& [output, breaker] : flow->breakers) {
       const CircuitBreaker::Admission admission = breaker->Admit();
-      if (admission == CircuitBreaker::Admission::kAll) {
-        claimable.push_back(store::OutputRef{name, output});
-        continue;
-      }
-      paused = true;
-      // Asked before every claim: the wake-up for the probe survives the claimer consuming
-      // earlier ones (e.g. the paused deliveries' own retries falling due).
+      admissions.push_back(admission);
+      paused = paused || admission != CircuitBreaker::Admission::kAll;
+      // The wake-up for the probe survives the claimer consuming earlier ones (e.g. the paused
+      // deliveries' own retries falling due).
       if (admission == CircuitBreaker::Admission::kNone && pool_ &&
           breaker->state() == CircuitState::kOpen) {
         pool_->NoteDue(breaker->probe_due());
@@ -280,6 +276,18 @@ std::optional<std::vector<store::OutputRef>> Engine::ClaimableOutputs() const {
   }
   if (!paused) {
     return std::nullopt;  // every output, including those of deliveries no flow names now
+  }
+  std::vector<store::OutputRef> claimable;
+  size_t next = 0;
+  for (const auto& [name, flow] : flows_) {
+    if (flow->has_steps()) {
+      claimable.push_back(store::OutputRef{name, std::string(kStepsStage)});
+    }
+    for (const auto& [output, breaker] : flow->breakers) {
+      if (admissions[next++] == CircuitBreaker::Admission::kAll) {
+        claimable.push_back(store::OutputRef{name, output});
+      }
+    }
   }
   return claimable;
 }

@@ -116,11 +116,11 @@ Status ValidateAcceptance(const Acceptance& item) {
   return Status::Ok();
 }
 
-// The unit separator cannot clash with ordinary names.
 std::string DuplicateEventDetail(std::string_view event_id, std::string_view source) {
   return "event " + std::string(event_id) + (source.empty() ? "" : " from " + std::string(source));
 }
 
+// The unit separator cannot clash with ordinary names.
 std::string LaneOf(std::string_view flow, std::string_view output, std::string_view key) {
   if (key.empty()) {
     return {};
