@@ -25,6 +25,7 @@ using std::chrono::microseconds;
 
 constexpr int kQueued = static_cast<int>(DeliveryState::kQueued);
 constexpr int kReady = static_cast<int>(DeliveryState::kReady);
+constexpr int kInFlight = static_cast<int>(DeliveryState::kInFlight);
 
 // ---- encoding ----
 
@@ -75,47 +76,8 @@ struct NewDelivery {
   int64_t bytes = 0;
 };
 
-// Inserts the delivery, ready or queued behind its lane's head. Returns its id when it is ready,
-// 0 when queued.
-Result<int64_t> InsertDelivery(SqliteDb& db, const NewDelivery& d, Timestamp now) {
-  const std::string lane = LaneOf(d.flow, d.output, d.business_key);
-  int state = kReady;
-  if (!lane.empty()) {
-    ERPHUB_ASSIGN_OR_RETURN(bool has_head, LaneHasHead(db, lane, 0));
-    if (has_head) {
-      state = kQueued;
-    }
-  }
-  ERPHUB_ASSIGN_OR_RETURN(
-      SqliteStatement q,
-      db.Prepare("INSERT INTO deliveries (message_seq, flow, output, lane, state, payload, bytes, "
-                 "eligible_since, not_before) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"));
-  q.Bind(1, d.message_seq).Bind(2, d.flow).Bind(3, d.output).BindTextOrNull(4, lane).Bind(5, state);
-  if (d.payload_json) {
-    q.Bind(6, *d.payload_json);
-  } else {
-    q.Bind(6, std::nullopt);
-  }
-  q.Bind(7, d.bytes).Bind(8, ToUnixMicros(now));
-  Status status = q.Run();
-  if (!status.ok() && status.code() == StatusCode::kAlreadyExists) {
-    return Status(StatusCode::kAlreadyExists,
-                  "the message already has a delivery to output '" + d.output + "'");
-  }
-  ERPHUB_TRY(status);
-  return state == kReady ? db.LastInsertRowid() : 0;
-}
-
-// Leases one ready delivery to `owner` until `expires` and reads what its owner works on.
-Result<RawClaim> LeaseDelivery(SqliteDb& db, int64_t id, const std::string& owner,
-                               Timestamp expires, int64_t now_us) {
-  {
-    ERPHUB_ASSIGN_OR_RETURN(
-        SqliteStatement u,
-        db.Prepare("UPDATE deliveries SET state = 2, attempts = attempts + 1, "
-                   "lease_owner = ?2, lease_expires_at = ?3, claimed_at = ?4 WHERE id = ?1"));
-    ERPHUB_TRY(u.Bind(1, id).Bind(2, owner).Bind(3, ToUnixMicros(expires)).Bind(4, now_us).Run());
-  }
+// Reads what the owner of the leased delivery `id` works on.
+Result<RawClaim> ReadClaim(SqliteDb& db, int64_t id, const std::string& owner, Timestamp expires) {
   ERPHUB_ASSIGN_OR_RETURN(
       SqliteStatement q,
       db.Prepare("SELECT d.output, d.payload, d.attempts, d.attempts - d.budget_base, "
@@ -146,20 +108,66 @@ Result<RawClaim> LeaseDelivery(SqliteDb& db, int64_t id, const std::string& owne
   return c;
 }
 
-// Leases the new delivery `ready` (0: it was queued) to next->owner when `next` would claim it
-// and has room left after `leased`. Returns whether it did.
-Result<bool> LeaseIfClaimed(SqliteDb& db, int64_t ready, std::string_view flow,
-                            std::string_view output, const ClaimOptions* next, Timestamp now,
-                            std::vector<RawClaim>& leased) {
-  if (ready == 0 || next == nullptr || static_cast<int>(leased.size()) >= next->limit ||
-      !Claims(*next, flow, output)) {
-    return false;
+// Leases one ready delivery to `owner` until `expires` and reads what its owner works on.
+Result<RawClaim> LeaseDelivery(SqliteDb& db, int64_t id, const std::string& owner,
+                               Timestamp expires, int64_t now_us) {
+  ERPHUB_ASSIGN_OR_RETURN(
+      SqliteStatement u,
+      db.Prepare("UPDATE deliveries SET state = 2, attempts = attempts + 1, "
+                 "lease_owner = ?2, lease_expires_at = ?3, claimed_at = ?4 WHERE id = ?1"));
+  ERPHUB_TRY(u.Bind(1, id).Bind(2, owner).Bind(3, ToUnixMicros(expires)).Bind(4, now_us).Run());
+  return ReadClaim(db, id, owner, expires);
+}
+
+// Inserts a new delivery. When it is ready and `next` would claim it with room left after
+// `leased`, it is inserted leased to next->owner (one write, where a ready insert and a lease
+// would touch the ready indexes twice) and its claim is added to `leased`; otherwise it is ready
+// or queued behind its lane's head. Returns whether it is ready and left for a claim.
+Result<bool> InsertDelivery(SqliteDb& db, const NewDelivery& d, Timestamp now,
+                            const ClaimOptions* next, std::vector<RawClaim>& leased) {
+  const std::string lane = LaneOf(d.flow, d.output, d.business_key);
+  int state = kReady;
+  if (!lane.empty()) {
+    ERPHUB_ASSIGN_OR_RETURN(bool has_head, LaneHasHead(db, lane, 0));
+    if (has_head) {
+      state = kQueued;
+    }
   }
-  const Timestamp expires = now + std::chrono::duration_cast<microseconds>(next->lease_duration);
-  ERPHUB_ASSIGN_OR_RETURN(RawClaim c,
-                          LeaseDelivery(db, ready, next->owner, expires, ToUnixMicros(now)));
-  leased.push_back(std::move(c));
-  return true;
+  const bool lease = state == kReady && next != nullptr &&
+                     static_cast<int>(leased.size()) < next->limit &&
+                     Claims(*next, d.flow, d.output);
+  const Timestamp expires =
+      lease ? now + std::chrono::duration_cast<microseconds>(next->lease_duration) : Timestamp();
+  ERPHUB_ASSIGN_OR_RETURN(
+      SqliteStatement q,
+      db.Prepare("INSERT INTO deliveries (message_seq, flow, output, lane, state, payload, bytes, "
+                 "eligible_since, not_before, attempts, lease_owner, lease_expires_at, "
+                 "claimed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12)"));
+  q.Bind(1, d.message_seq).Bind(2, d.flow).Bind(3, d.output).BindTextOrNull(4, lane);
+  q.Bind(5, lease ? kInFlight : state);
+  if (d.payload_json) {
+    q.Bind(6, *d.payload_json);
+  } else {
+    q.Bind(6, std::nullopt);
+  }
+  q.Bind(7, d.bytes).Bind(8, ToUnixMicros(now));
+  if (lease) {
+    q.Bind(9, 1).Bind(10, next->owner).Bind(11, ToUnixMicros(expires)).Bind(12, ToUnixMicros(now));
+  } else {
+    q.Bind(9, 0).Bind(10, std::nullopt).Bind(11, std::nullopt).Bind(12, std::nullopt);
+  }
+  Status status = q.Run();
+  if (!status.ok() && status.code() == StatusCode::kAlreadyExists) {
+    return Status(StatusCode::kAlreadyExists,
+                  "the message already has a delivery to output '" + d.output + "'");
+  }
+  ERPHUB_TRY(status);
+  if (lease) {
+    ERPHUB_ASSIGN_OR_RETURN(RawClaim c,
+                            ReadClaim(db, db.LastInsertRowid(), next->owner, expires));
+    leased.push_back(std::move(c));
+  }
+  return state == kReady && !lease;
 }
 
 Status AddLineage(SqliteDb& db, int64_t message_seq, const LineageEvent& e) {
@@ -443,14 +451,11 @@ Result<std::vector<Accepted>> SqliteStore::AcceptLeasing(std::span<const Accepta
       const int64_t seq = db.LastInsertRowid();
       for (const std::string& output : item.outputs) {
         ERPHUB_ASSIGN_OR_RETURN(
-            int64_t ready,
-            InsertDelivery(db,
-                           NewDelivery{seq, m.flow, output, m.business_key, std::nullopt,
-                                       static_cast<int64_t>(payloads[i].size())},
-                           now));
-        ERPHUB_ASSIGN_OR_RETURN(bool took,
-                                LeaseIfClaimed(db, ready, m.flow, output, next, now, raw));
-        work_left = work_left || (ready != 0 && !took);
+            bool left, InsertDelivery(db,
+                                      NewDelivery{seq, m.flow, output, m.business_key, std::nullopt,
+                                                  static_cast<int64_t>(payloads[i].size())},
+                                      now, next, raw));
+        work_left = work_left || left;
       }
       results.push_back(Accepted{m.id, false});
     }
@@ -704,15 +709,13 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteLeasing(
       for (size_t i = 0; i < follow_ups.size(); ++i) {
         const int64_t bytes =
             payloads[i] ? static_cast<int64_t>(payloads[i]->size()) : message_bytes;
-        ERPHUB_ASSIGN_OR_RETURN(
-            int64_t ready,
-            InsertDelivery(db,
-                           NewDelivery{row.message_seq, row.flow, follow_ups[i].output,
-                                       business_key, payloads[i], bytes},
-                           now));
-        ERPHUB_ASSIGN_OR_RETURN(
-            bool took, LeaseIfClaimed(db, ready, row.flow, follow_ups[i].output, next, now, raw));
-        work_left = work_left || (ready != 0 && !took);
+        ERPHUB_ASSIGN_OR_RETURN(bool left,
+                                InsertDelivery(db,
+                                               NewDelivery{row.message_seq, row.flow,
+                                                           follow_ups[i].output, business_key,
+                                                           payloads[i], bytes},
+                                               now, next, raw));
+        work_left = work_left || left;
       }
     }
     ERPHUB_ASSIGN_OR_RETURN(bool promoted, PromoteNext(db, row.lane));
