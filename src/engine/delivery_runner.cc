@@ -80,6 +80,9 @@ WorkerPool::Finish DeliveryRunner::Run(const store::ClaimedDelivery& delivery) c
   }
   outcome.report.started_at = started;
   outcome.report.duration = Since(start);
+  if (flow != nullptr && delivery.output == kStepsStage && outcome.ok && !outcome.filtered) {
+    RunOutputInline(*flow, delivery, outcome);
+  }
   return [this, flow, outcome = std::move(outcome)](const store::ClaimedDelivery& claimed,
                                                     const store::ClaimOptions* next) {
     return Record(flow, claimed, outcome, next);
@@ -187,6 +190,85 @@ DeliveryRunner::Outcome DeliveryRunner::RunOutput(const FlowRuntime& flow,
   return outcome;
 }
 
+struct DeliveryRunner::Outcome::Inline {
+  store::ClaimedDelivery delivery;
+  Outcome outcome;
+  FailureDecision decision;  // when it failed
+};
+
+void DeliveryRunner::RunOutputInline(const FlowRuntime& flow, const store::ClaimedDelivery& steps,
+                                     Outcome& outcome) const {
+  if (flow.outputs.size() != 1 || outcome.follow_ups.size() != 1) {
+    return;
+  }
+  store::FollowUp& follow_up = outcome.follow_ups.front();
+  const CircuitBreaker* breaker = flow.FindBreaker(follow_up.output);
+  if (breaker != nullptr && breaker->state() != CircuitState::kClosed) {
+    return;
+  }
+  Result<bool> busy =
+      deps_.store->LaneBusy(steps.message.flow, follow_up.output, steps.message.business_key);
+  if (!busy.ok() || *busy) {
+    return;  // the follow-up waits its turn (or is claimed as usual)
+  }
+  auto attempt = std::make_shared<Outcome::Inline>();
+  store::ClaimedDelivery& delivery = attempt->delivery;
+  delivery.message = steps.message;
+  delivery.output = follow_up.output;
+  delivery.payload = follow_up.payload;
+  delivery.idempotency_key = IdempotencyKey(steps.message.flow, steps.message.id, delivery.output);
+  delivery.attempt = 1;
+  delivery.eligible_since = deps_.clock->Now();
+  const SteadyClock::time_point start = SteadyClock::now();
+  attempt->outcome = RunOutput(flow, delivery);
+  attempt->outcome.report.started_at = delivery.eligible_since;
+  attempt->outcome.report.duration = Since(start);
+
+  store::FollowUpAttempt recorded;
+  recorded.report = attempt->outcome.report;
+  if (!attempt->outcome.ok) {
+    attempt->decision = DecideFailure(&flow, delivery, attempt->outcome);
+    switch (attempt->decision.kind) {
+      case FailureDecision::Kind::kQuarantine:
+        // Bad data the output refused before writing anything: the follow-up is stored as not
+        // attempted, and its own attempt quarantines it.
+        return;
+      case FailureDecision::Kind::kRetry:
+        recorded.result = store::FollowUpAttempt::Result::kRetry;
+        recorded.not_before = attempt->decision.retry.not_before;
+        recorded.error = attempt->decision.error;
+        break;
+      case FailureDecision::Kind::kDeadLetter:
+        recorded.result = store::FollowUpAttempt::Result::kDead;
+        recorded.dead = DeadLetterInfoOf(&flow, attempt->outcome, attempt->decision.error);
+        break;
+    }
+  }
+  follow_up.attempted = std::move(recorded);
+  outcome.inline_output = std::move(attempt);
+}
+
+DeliveryRunner::FailureDecision DeliveryRunner::DecideFailure(
+    const FlowRuntime* flow, const store::ClaimedDelivery& delivery, const Outcome& outcome) const {
+  FailureDecision decision;
+  decision.error = Describe(outcome.failure);
+  if (outcome.failure.quarantine && flow != nullptr) {
+    decision.kind = FailureDecision::Kind::kQuarantine;
+    return decision;
+  }
+  if (!outcome.failure.transient || flow == nullptr) {
+    return decision;
+  }
+  decision.retry = DecideRetry(flow->config.retry, delivery.attempt, delivery.eligible_since,
+                               deps_.clock->Now(), outcome.failure.retry_after, *deps_.random);
+  if (!decision.retry.retry) {
+    decision.error = "gave up after " + decision.retry.reason + ": " + decision.error;
+    return decision;
+  }
+  decision.kind = FailureDecision::Kind::kRetry;
+  return decision;
+}
+
 void DeliveryRunner::TellBreaker(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
                                  const Outcome& outcome) const {
   CircuitBreaker* breaker = flow != nullptr ? flow->FindBreaker(delivery.output) : nullptr;
@@ -207,10 +289,10 @@ std::vector<store::ClaimedDelivery> DeliveryRunner::Record(const FlowRuntime* fl
                                                            const store::ClaimedDelivery& delivery,
                                                            const Outcome& outcome,
                                                            const store::ClaimOptions* next) const {
-  const OutputMetrics* metrics = flow != nullptr ? flow->metrics.Output(delivery.output) : nullptr;
-  Logger& log = *deps_.log;
-  const std::string id = delivery.message.id.ToString();
   TellBreaker(flow, delivery, outcome);
+  if (outcome.inline_output != nullptr) {
+    TellBreaker(flow, outcome.inline_output->delivery, outcome.inline_output->outcome);
+  }
   if (outcome.ok) {
     Result<std::vector<store::ClaimedDelivery>> chained = std::vector<store::ClaimedDelivery>();
     if (next != nullptr && !outcome.follow_ups.empty()) {
@@ -230,85 +312,124 @@ std::vector<store::ClaimedDelivery> DeliveryRunner::Record(const FlowRuntime* fl
       if (flow != nullptr && flow->metrics.filtered != nullptr) {
         flow->metrics.filtered->Inc();
       }
-      log.Debug("delivery.filtered", {{"flow", Value::Str(delivery.message.flow)},
-                                      {"message", Value::Str(id)},
-                                      {"detail", Value::Str(outcome.report.detail)}});
+      deps_.log->Debug("delivery.filtered",
+                       {{"flow", Value::Str(delivery.message.flow)},
+                        {"message", Value::Str(delivery.message.id.ToString())},
+                        {"detail", Value::Str(outcome.report.detail)}});
       return {};
     }
-    if (metrics != nullptr) {
-      const auto latency = deps_.clock->Now() - delivery.message.received_at;
-      metrics->latency->Observe(std::chrono::duration<double>(latency).count());
-      metrics->delivered->Inc();
-      if (!outcome.warning.empty()) {
-        metrics->warnings->Inc();
-      }
+    ReportDone(flow, delivery, outcome);
+    if (outcome.inline_output != nullptr) {
+      ReportInline(flow, *outcome.inline_output);
     }
-    if (!outcome.warning.empty()) {
-      log.Warn("delivery.warning", {{"flow", Value::Str(delivery.message.flow)},
-                                    {"output", Value::Str(delivery.output)},
-                                    {"message", Value::Str(id)},
-                                    {"warning", Value::Str(outcome.warning)}});
-    }
-    log.Debug("delivery.done", {{"flow", Value::Str(delivery.message.flow)},
-                                {"output", Value::Str(delivery.output)},
-                                {"message", Value::Str(id)},
-                                {"attempt", Value::Int(delivery.attempt)}});
     return std::move(chained).value();
   }
+  const OutputMetrics* metrics = flow != nullptr ? flow->metrics.Output(delivery.output) : nullptr;
   if (metrics != nullptr) {
     metrics->failed_attempts->Inc();
   }
-  const std::string error = Describe(outcome.failure);
-  if (outcome.failure.quarantine && flow != nullptr) {
-    Quarantine(*flow, delivery, outcome);
-    return {};
+  const FailureDecision decision = DecideFailure(flow, delivery, outcome);
+  switch (decision.kind) {
+    case FailureDecision::Kind::kQuarantine:
+      Quarantine(*flow, delivery, outcome);
+      return {};
+    case FailureDecision::Kind::kDeadLetter:
+      DeadLetter(flow, delivery, outcome, decision.error);
+      return {};
+    case FailureDecision::Kind::kRetry:
+      break;
   }
-  if (!outcome.failure.transient || flow == nullptr) {
-    DeadLetter(flow, delivery, outcome, error);
-    return {};
-  }
-  const Timestamp now = deps_.clock->Now();
-  RetryDecision decision =
-      DecideRetry(flow->config.retry, delivery.attempt, delivery.eligible_since, now,
-                  outcome.failure.retry_after, *deps_.random);
-  if (!decision.retry) {
-    DeadLetter(flow, delivery, outcome, "gave up after " + decision.reason + ": " + error);
-    return {};
-  }
-  Status status =
-      deps_.store->RetryLater(delivery.lease, decision.not_before, error, outcome.report);
+  Status status = deps_.store->RetryLater(delivery.lease, decision.retry.not_before, decision.error,
+                                          outcome.report);
   if (!status.ok()) {
     NotRecorded(delivery, status);
     return {};
   }
-  if (deps_.note_due) {
-    deps_.note_due(decision.not_before);
-  }
-  log.Info("delivery.retry",
-           {{"flow", Value::Str(delivery.message.flow)},
-            {"output", Value::Str(delivery.output)},
-            {"message", Value::Str(id)},
-            {"attempt", Value::Int(delivery.attempt)},
-            {"delay_ms", Value::Int(decision.delay.count())},
-            {"http_status",
-             outcome.failure.http_status != 0 ? Value::Int(outcome.failure.http_status) : Value()},
-            {"error", Value::Str(error)}});
+  ReportRetry(delivery, outcome, decision);
   return {};
 }
 
-void DeliveryRunner::DeadLetter(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
-                                const Outcome& outcome, std::string error) const {
+void DeliveryRunner::ReportDone(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
+                                const Outcome& outcome) const {
+  const OutputMetrics* metrics = flow != nullptr ? flow->metrics.Output(delivery.output) : nullptr;
+  const std::string id = delivery.message.id.ToString();
+  if (metrics != nullptr) {
+    const auto latency = deps_.clock->Now() - delivery.message.received_at;
+    metrics->latency->Observe(std::chrono::duration<double>(latency).count());
+    metrics->delivered->Inc();
+    if (!outcome.warning.empty()) {
+      metrics->warnings->Inc();
+    }
+  }
+  if (!outcome.warning.empty()) {
+    deps_.log->Warn("delivery.warning", {{"flow", Value::Str(delivery.message.flow)},
+                                         {"output", Value::Str(delivery.output)},
+                                         {"message", Value::Str(id)},
+                                         {"warning", Value::Str(outcome.warning)}});
+  }
+  deps_.log->Debug("delivery.done", {{"flow", Value::Str(delivery.message.flow)},
+                                     {"output", Value::Str(delivery.output)},
+                                     {"message", Value::Str(id)},
+                                     {"attempt", Value::Int(delivery.attempt)}});
+}
+
+void DeliveryRunner::ReportInline(const FlowRuntime* flow, const Outcome::Inline& attempt) const {
+  if (attempt.outcome.ok) {
+    ReportDone(flow, attempt.delivery, attempt.outcome);
+    return;
+  }
+  const OutputMetrics* metrics =
+      flow != nullptr ? flow->metrics.Output(attempt.delivery.output) : nullptr;
+  if (metrics != nullptr) {
+    metrics->failed_attempts->Inc();
+  }
+  if (attempt.decision.kind == FailureDecision::Kind::kRetry) {
+    ReportRetry(attempt.delivery, attempt.outcome, attempt.decision);
+  } else {
+    ReportDeadLetter(flow, attempt.delivery, attempt.outcome, attempt.decision.error);
+  }
+}
+
+void DeliveryRunner::ReportRetry(const store::ClaimedDelivery& delivery, const Outcome& outcome,
+                                 const FailureDecision& decision) const {
+  if (deps_.note_due) {
+    deps_.note_due(decision.retry.not_before);
+  }
+  deps_.log->Info("delivery.retry", {{"flow", Value::Str(delivery.message.flow)},
+                                     {"output", Value::Str(delivery.output)},
+                                     {"message", Value::Str(delivery.message.id.ToString())},
+                                     {"attempt", Value::Int(delivery.attempt)},
+                                     {"delay_ms", Value::Int(decision.retry.delay.count())},
+                                     {"http_status", outcome.failure.http_status != 0
+                                                         ? Value::Int(outcome.failure.http_status)
+                                                         : Value()},
+                                     {"error", Value::Str(decision.error)}});
+}
+
+store::DeadLetterInfo DeliveryRunner::DeadLetterInfoOf(const FlowRuntime* flow,
+                                                       const Outcome& outcome, std::string error) {
   store::DeadLetterInfo info;
   info.error = std::move(error);
   info.response_body = outcome.failure.response_body;
   info.failed_at = outcome.failed_at;
   info.on_dead_letter = flow != nullptr ? flow->on_dead_letter : store::OnDeadLetter::kContinue;
+  return info;
+}
+
+void DeliveryRunner::DeadLetter(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
+                                const Outcome& outcome, std::string error) const {
+  const store::DeadLetterInfo info = DeadLetterInfoOf(flow, outcome, std::move(error));
   Status status = deps_.store->DeadLetter(delivery.lease, info, outcome.report);
-  const std::string id = delivery.message.id.ToString();
   if (!status.ok()) {
     NotRecorded(delivery, status);
     return;
   }
+  ReportDeadLetter(flow, delivery, outcome, info.error);
+}
+
+void DeliveryRunner::ReportDeadLetter(const FlowRuntime* flow,
+                                      const store::ClaimedDelivery& delivery,
+                                      const Outcome& outcome, const std::string& error) const {
   const OutputMetrics* metrics = flow != nullptr ? flow->metrics.Output(delivery.output) : nullptr;
   if (metrics != nullptr) {
     metrics->dead_lettered->Inc();
@@ -317,12 +438,12 @@ void DeliveryRunner::DeadLetter(const FlowRuntime* flow, const store::ClaimedDel
       "delivery.dead_lettered",
       {{"flow", Value::Str(delivery.message.flow)},
        {"output", Value::Str(delivery.output)},
-       {"message", Value::Str(id)},
+       {"message", Value::Str(delivery.message.id.ToString())},
        {"attempt", Value::Int(delivery.attempt)},
        {"failed_at", outcome.failed_at.empty() ? Value() : Value::Str(outcome.failed_at)},
        {"http_status",
         outcome.failure.http_status != 0 ? Value::Int(outcome.failure.http_status) : Value()},
-       {"error", Value::Str(info.error)}});
+       {"error", Value::Str(error)}});
 }
 
 void DeliveryRunner::Quarantine(const FlowRuntime& flow, const store::ClaimedDelivery& delivery,

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/random.h"
+#include "engine/backoff.h"
 #include "engine/flow_runtime.h"
 #include "engine/worker_pool.h"
 #include "store/store.h"
@@ -60,20 +61,53 @@ class DeliveryRunner {
     Value failed_payload;
     // The output's warning on a successful delivery (components::Delivered::warning).
     std::string warning;
+    // The steps' only output, run at once because its lane was free: its delivery as a claim
+    // would have handed it out, and that attempt's outcome (the follow-up is stored as it left
+    // it, with the steps' completion).
+    struct Inline;
+    std::shared_ptr<const Inline> inline_output;
+  };
+
+  // What becomes of a failed attempt.
+  struct FailureDecision {
+    enum class Kind { kQuarantine, kRetry, kDeadLetter };
+    Kind kind = Kind::kDeadLetter;
+    // For the store and the logs.
+    std::string error;
+    RetryDecision retry;
   };
 
   Outcome RunSteps(const FlowRuntime& flow, const store::ClaimedDelivery& delivery) const;
   Outcome RunOutput(const FlowRuntime& flow, const store::ClaimedDelivery& delivery) const;
+  // After the steps: runs the flow's only output at once when nothing is ahead of the message in
+  // that output's lane and its circuit breaker is closed, saving the follow-up's claim.
+  void RunOutputInline(const FlowRuntime& flow, const store::ClaimedDelivery& steps,
+                       Outcome& outcome) const;
+  FailureDecision DecideFailure(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
+                                const Outcome& outcome) const;
   // Records the outcome; returns the follow-ups a completion leased with `next`.
   std::vector<store::ClaimedDelivery> Record(const FlowRuntime* flow,
                                              const store::ClaimedDelivery& delivery,
                                              const Outcome& outcome,
                                              const store::ClaimOptions* next) const;
+  // Counts and logs a delivery to an output that the store took as done.
+  void ReportDone(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
+                  const Outcome& outcome) const;
+  // Counts and logs the inline attempt recorded with the steps' completion.
+  void ReportInline(const FlowRuntime* flow, const Outcome::Inline& attempt) const;
+  // Counts and logs a retry the store took.
+  void ReportRetry(const store::ClaimedDelivery& delivery, const Outcome& outcome,
+                   const FailureDecision& decision) const;
+  // Counts and logs a dead letter the store took.
+  void ReportDeadLetter(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
+                        const Outcome& outcome, const std::string& error) const;
   // Reports the outcome of an output's attempt to its circuit breaker.
   void TellBreaker(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
                    const Outcome& outcome) const;
   void DeadLetter(const FlowRuntime* flow, const store::ClaimedDelivery& delivery,
                   const Outcome& outcome, std::string error) const;
+  static store::DeadLetterInfo DeadLetterInfoOf(const FlowRuntime* flow, const Outcome& outcome,
+                                                std::string error);
   // Keeps the payload the failing step saw in quarantine, with the failure's details, and ends
   // the delivery (nothing after the step runs).
   void Quarantine(const FlowRuntime& flow, const store::ClaimedDelivery& delivery,

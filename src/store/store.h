@@ -200,13 +200,6 @@ struct AttemptReport {
   std::vector<LineageEvent> events;
 };
 
-// A delivery to create when completing another (same message, same lane rules).
-struct FollowUp {
-  std::string output;
-  // Undefined: the message's payload.
-  Value payload;
-};
-
 struct DeadLetterInfo {
   std::string error;
   // The target's own answer, verbatim.
@@ -214,6 +207,31 @@ struct DeadLetterInfo {
   // The step or output that failed; empty: the delivery's output.
   std::string failed_at;
   OnDeadLetter on_dead_letter = OnDeadLetter::kContinue;
+};
+
+// The first attempt of a follow-up, made by the completing worker before the follow-up existed
+// (the output run right after the steps, its lane being free). The follow-up is stored as that
+// attempt left it, as if it had been claimed, attempted and recorded.
+struct FollowUpAttempt {
+  enum class Result {
+    kDone,   // delivered
+    kRetry,  // ready again at not_before, with `error`
+    kDead,   // dead-lettered with `dead`
+  };
+  Result result = Result::kDone;
+  AttemptReport report;
+  Timestamp not_before;
+  std::string error;
+  DeadLetterInfo dead;
+};
+
+// A delivery to create when completing another (same message, same lane rules).
+struct FollowUp {
+  std::string output;
+  // Undefined: the message's payload.
+  Value payload;
+  // Set when the follow-up was already attempted once.
+  std::optional<FollowUpAttempt> attempted = {};
 };
 
 // A dead letter as listed. Its id is the delivery id.
@@ -394,6 +412,13 @@ class Store {
   virtual Result<std::vector<ClaimedDelivery>> CompleteAndClaim(
       const Lease& lease, const AttemptReport& report, std::span<const FollowUp> follow_ups,
       const ClaimOptions& next) = 0;
+
+  // Whether a delivery to the output for the key would wait behind another (the head of its
+  // lane: ready, in flight, or dead and blocking). A follow-up may be attempted before it is
+  // stored only while its lane is free; the caller holds the lane that creates it, so no other
+  // follow-up can join the lane meanwhile.
+  virtual Result<bool> LaneBusy(std::string_view flow, std::string_view output,
+                                std::string_view business_key) = 0;
 
   // Makes the delivery ready again at `not_before`; it stays the head of its lane.
   virtual Status RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,

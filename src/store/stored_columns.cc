@@ -172,6 +172,45 @@ std::vector<LineageEvent> AttemptLineage(const AttemptReport& report, std::strin
   return events;
 }
 
+std::string RetryDetail(std::string_view error, Timestamp not_before) {
+  return std::string(error) + " (next attempt at " + FormatUtc(not_before) + ")";
+}
+
+AttemptedColumns AttemptedColumnsOf(const FollowUpAttempt& attempt, std::string_view output,
+                                    Timestamp now) {
+  AttemptedColumns c;
+  c.not_before = now;
+  std::string outcome;
+  std::string detail;
+  switch (attempt.result) {
+    case FollowUpAttempt::Result::kDone:
+      c.state = DeliveryState::kDone;
+      c.finished = true;
+      outcome = "done";
+      break;
+    case FollowUpAttempt::Result::kRetry:
+      c.state = DeliveryState::kReady;
+      c.not_before = attempt.not_before;
+      c.last_error = attempt.error;
+      outcome = "retry";
+      detail = RetryDetail(attempt.error, attempt.not_before);
+      break;
+    case FollowUpAttempt::Result::kDead:
+      c.state = DeliveryState::kDead;
+      c.finished = true;
+      c.last_error = attempt.dead.error;
+      c.response_body = attempt.dead.response_body;
+      c.failed_at = attempt.dead.failed_at.empty() ? std::string(output) : attempt.dead.failed_at;
+      c.blocks_lane = attempt.dead.on_dead_letter == OnDeadLetter::kBlockKey;
+      outcome = "dead";
+      detail = attempt.dead.error;
+      break;
+  }
+  c.lineage = AttemptLineage(attempt.report, output, 1, attempt.report.started_at, outcome,
+                             std::move(detail), now);
+  return c;
+}
+
 void AddReceivedEvent(std::vector<LineageEvent>& events, Timestamp received_at,
                       std::string source) {
   auto at = std::find_if(events.begin(), events.end(),

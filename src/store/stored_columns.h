@@ -68,6 +68,25 @@ std::vector<LineageEvent> AttemptLineage(const AttemptReport& report, std::strin
                                          std::string_view outcome, std::string detail,
                                          Timestamp now);
 
+// The detail of a retry's lineage event: the error and when the next attempt is due.
+std::string RetryDetail(std::string_view error, Timestamp not_before);
+
+// How a follow-up attempted before it was stored is written: the columns its attempt set, and
+// the lineage events that record the attempt (attempt 1).
+struct AttemptedColumns {
+  // kDone, kDead, or kReady for a retry (which waits behind its lane's head, if it has one).
+  DeliveryState state = DeliveryState::kDone;
+  Timestamp not_before;  // a retry's; else now
+  std::string last_error;
+  std::string response_body;
+  std::string failed_at;
+  bool blocks_lane = false;
+  bool finished = false;  // done or dead: finished_at is now
+  std::vector<LineageEvent> lineage;
+};
+AttemptedColumns AttemptedColumnsOf(const FollowUpAttempt& attempt, std::string_view output,
+                                    Timestamp now);
+
 // The detail of the "duplicate" lineage event a repeated provider event gives its original.
 std::string DuplicateEventDetail(std::string_view event_id, std::string_view source);
 

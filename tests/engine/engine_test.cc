@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -401,6 +402,84 @@ TEST_F(EngineTest, StepsHandNoDeliveryToAnOutputWhoseBreakerIsOpen) {
   clock.Advance(10s);
   ASSERT_TRUE(WaitFor([&] { return Delivered() == 2; })) << LogText();
   EXPECT_EQ(MetricValue(state), 0);
+}
+
+// With its lane free, a flow's only output runs right after the steps, in the same worker turn:
+// the follow-up is stored with the steps' completion, already delivered.
+TEST_F(EngineTest, TheOnlyOutputRunsRightAfterTheStepsWhenItsLaneIsFree) {
+  const Config& config = Load(kOrdersFlow);
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Close();
+  auto engine = StartEngine(config);
+  ASSERT_NE(engine, nullptr);
+  MessageId id = AcceptOne(*engine, R"({"customer":"c1"})");
+  ASSERT_TRUE(erp.WaitEntered(1));
+  // The output is called while the steps' delivery is still in flight, and before a delivery
+  // to the output exists.
+  Result<store::MessageTrace> during = engine->store().Trace(id);
+  ASSERT_TRUE(during.ok()) << during.status().ToString();
+  ASSERT_EQ(during->deliveries.size(), 1u);
+  EXPECT_EQ(during->deliveries[0].output, "@steps");
+  EXPECT_EQ(during->deliveries[0].state, store::DeliveryState::kInFlight);
+  erp.Open();
+  ASSERT_TRUE(WaitFor([&] { return Delivered() == 1; }));
+
+  Result<store::MessageTrace> after = engine->store().Trace(id);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  ASSERT_EQ(after->deliveries.size(), 2u);
+  for (const store::DeliveryInfo& d : after->deliveries) {
+    EXPECT_EQ(d.state, store::DeliveryState::kDone) << d.output;
+    EXPECT_EQ(d.attempts, 1) << d.output;
+  }
+  std::vector<std::string> ended;
+  for (const store::LineageEvent& e : after->events) {
+    if (e.kind == store::LineageKind::kStep || e.kind == store::LineageKind::kAttempt) {
+      ended.push_back(e.name + " " + e.outcome);
+    }
+  }
+  std::sort(ended.begin(), ended.end());
+  EXPECT_EQ(ended, (std::vector<std::string>{"@steps done", "test-output done", "test-step ok"}));
+  ASSERT_EQ(erp.calls().size(), 1u);
+  EXPECT_EQ(erp.calls()[0].idempotency_key, IdempotencyKey("orders", id, "test-output"));
+}
+
+// A message whose key has an earlier delivery to the output still open (here: waiting for its
+// retry) is not delivered ahead of it: its follow-up waits its turn.
+TEST_F(EngineTest, AnOutputWhoseLaneIsBusyIsNotRunAheadOfTheKeysEarlierMessage) {
+  FakeClock clock;
+  const Config& config = Load(kOrdersFlow);
+  ScriptedOutput& erp = components_.output("erp");
+  erp.Enqueue(ScriptedOutput::Transient("HTTP 503", 500ms));
+  auto engine = StartEngineOn(config, clock);
+  ASSERT_NE(engine, nullptr);
+  MessageId first = AcceptOne(*engine, R"({"customer":"c1","n":1})");
+  const auto output_state = [&](const MessageId& id) -> std::optional<store::DeliveryState> {
+    Result<store::MessageTrace> trace = engine->store().Trace(id);
+    if (trace.ok()) {
+      for (const store::DeliveryInfo& d : trace->deliveries) {
+        if (d.output == "test-output") {
+          return d.state;
+        }
+      }
+    }
+    return std::nullopt;
+  };
+  ASSERT_TRUE(WaitFor([&] { return output_state(first) == store::DeliveryState::kReady; }))
+      << LogText();
+
+  MessageId second = AcceptOne(*engine, R"({"customer":"c1","n":2})");
+  ASSERT_TRUE(WaitFor([&] { return output_state(second).has_value(); })) << LogText();
+  EXPECT_EQ(output_state(second), store::DeliveryState::kQueued);
+  EXPECT_EQ(erp.calls().size(), 1u);
+
+  clock.Advance(1s);  // past the first message's retry
+  ASSERT_TRUE(WaitFor([&] { return Delivered() == 2; })) << LogText();
+  std::vector<testing::Recorded> calls = erp.calls();
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[0].id, first);
+  EXPECT_FALSE(calls[0].ok);
+  EXPECT_EQ(calls[1].id, first);
+  EXPECT_EQ(calls[2].id, second);
 }
 
 TEST_F(EngineTest, OnStatusOverridesTheOutputsClassification) {

@@ -193,6 +193,44 @@ Status AddLineage(PgConn& conn, int64_t message_seq, std::span<const LineageEven
           .Add(TextArray(details)));
 }
 
+// Inserts a follow-up as its first attempt, made before it was stored, left it: done,
+// dead-lettered, or waiting for a retry (behind its lane's head, should one have come). The lane
+// must be locked.
+Status InsertAttempted(PgConn& conn, const NewDelivery& d, const FollowUpAttempt& attempt,
+                       Timestamp now) {
+  AttemptedColumns c = AttemptedColumnsOf(attempt, d.output, now);
+  const std::string state =
+      c.state == DeliveryState::kReady
+          ? "CASE WHEN $1::text IS NOT NULL AND EXISTS (SELECT 1 FROM deliveries WHERE lane = "
+            "$1::text AND state IN (1, 2, 4) AND (state <> 4 OR blocks_lane)) THEN 0 ELSE 1 END"
+          : std::to_string(static_cast<int>(c.state));
+  PgParams params;
+  params.AddTextOrNull(d.lane)
+      .Add(d.message_seq)
+      .Add(d.flow)
+      .Add(d.output)
+      .AddOptional(d.payload_json)
+      .Add(d.bytes)
+      .Add(ToUnixMicros(now))
+      .Add(ToUnixMicros(c.not_before))
+      .Add(c.last_error)
+      .Add(c.response_body)
+      .Add(c.failed_at)
+      .Add(c.blocks_lane);
+  if (c.finished) {
+    params.Add(ToUnixMicros(now));
+  } else {
+    params.AddNull();
+  }
+  ERPHUB_TRY(conn.Defer(
+      "INSERT INTO deliveries (lane, state, message_seq, flow, output, payload, bytes, "
+      "eligible_since, not_before, attempts, last_error, response_body, failed_at, blocks_lane, "
+      "finished_at) VALUES ($1, " +
+          state + ", $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12, $13::bigint)",
+      params));
+  return AddLineage(conn, d.message_seq, c.lineage);
+}
+
 Status ApplyStateWrites(PgConn& conn, std::span<const StateWrite> writes, Timestamp now) {
   for (const StateWrite& w : writes) {
     if (w.check != StateWrite::Check::kNone) {
@@ -466,6 +504,8 @@ class PostgresStore final : public Store {
     ERPHUB_TRY(Complete(lease, report, follow_ups));
     return std::vector<ClaimedDelivery>();
   }
+  Result<bool> LaneBusy(std::string_view flow, std::string_view output,
+                        std::string_view business_key) override;
   Status RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
                     const AttemptReport& report) override;
   Status DeadLetter(const Lease& lease, const DeadLetterInfo& info,
@@ -812,11 +852,18 @@ Status PostgresStore::Complete(const Lease& lease, const AttemptReport& report,
     ERPHUB_TRY(LockLanes(conn, lanes));
     for (size_t i = 0; i < follow_ups.size(); ++i) {
       const int64_t bytes = payloads[i] ? static_cast<int64_t>(payloads[i]->size()) : message_bytes;
-      ERPHUB_TRY(InsertDelivery(
-          conn,
-          NewDelivery{row.message_seq, row.flow, follow_ups[i].output,
-                      LaneOf(row.flow, follow_ups[i].output, business_key), payloads[i], bytes, ""},
-          now));
+      const NewDelivery d{row.message_seq,
+                          row.flow,
+                          follow_ups[i].output,
+                          LaneOf(row.flow, follow_ups[i].output, business_key),
+                          payloads[i],
+                          bytes,
+                          ""};
+      if (follow_ups[i].attempted) {
+        ERPHUB_TRY(InsertAttempted(conn, d, *follow_ups[i].attempted, now));
+      } else {
+        ERPHUB_TRY(InsertDelivery(conn, d, now));
+      }
     }
     return PromoteNext(conn, row.lane, &promoted);
   }));
@@ -825,6 +872,24 @@ Status PostgresStore::Complete(const Lease& lease, const AttemptReport& report,
     NotifyWork();
   }
   return Status::Ok();
+}
+
+Result<bool> PostgresStore::LaneBusy(std::string_view flow, std::string_view output,
+                                     std::string_view business_key) {
+  const std::string lane = LaneOf(flow, output, business_key);
+  if (lane.empty()) {
+    return false;
+  }
+  bool busy = false;
+  ERPHUB_TRY(pool_.WithConnection([&](PgConn& conn) -> Status {
+    ERPHUB_ASSIGN_OR_RETURN(
+        PgResult q, conn.Query("SELECT 1 FROM deliveries WHERE lane = $1 AND state IN (1, 2, 4) "
+                               "AND (state <> 4 OR blocks_lane) LIMIT 1",
+                               PgParams().Add(lane)));
+    busy = !q.empty();
+    return Status::Ok();
+  }));
+  return busy;
 }
 
 Status PostgresStore::RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
@@ -838,9 +903,7 @@ Status PostgresStore::RetryLater(const Lease& lease, Timestamp not_before, std::
                      "state = 1, not_before = $4, last_error = $5, lease_owner = NULL, "
                      "lease_expires_at = NULL",
                      [&](PgParams& p) { p.Add(ToUnixMicros(not_before)).Add(error); }));
-    return RecordAttempt(conn, row, report, "retry",
-                         std::string(error) + " (next attempt at " + FormatUtc(not_before) + ")",
-                         now);
+    return RecordAttempt(conn, row, report, "retry", RetryDetail(error, not_before), now);
   }));
   NotifyWork();
   return Status::Ok();

@@ -119,6 +119,70 @@ Result<RawClaim> LeaseDelivery(SqliteDb& db, int64_t id, const std::string& owne
   return ReadClaim(db, id, owner, expires);
 }
 
+// The columns of a new delivery beyond what NewDelivery names.
+struct NewDeliveryState {
+  int state = kReady;
+  Timestamp not_before;
+  int attempts = 0;
+  // A lease (when leased at once).
+  const std::string* lease_owner = nullptr;
+  Timestamp lease_expires_at;
+  // An attempt made before it was stored.
+  std::string last_error;
+  std::string response_body;
+  std::string failed_at;
+  bool blocks_lane = false;
+  bool finished = false;
+};
+
+Status InsertDeliveryRow(SqliteDb& db, const NewDelivery& d, const std::string& lane,
+                         const NewDeliveryState& s, Timestamp now) {
+  ERPHUB_ASSIGN_OR_RETURN(
+      SqliteStatement q,
+      db.Prepare("INSERT INTO deliveries (message_seq, flow, output, lane, state, payload, bytes, "
+                 "eligible_since, not_before, attempts, lease_owner, lease_expires_at, "
+                 "claimed_at, last_error, response_body, failed_at, blocks_lane, finished_at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+                 "?17, ?18)"));
+  q.Bind(1, d.message_seq).Bind(2, d.flow).Bind(3, d.output).BindTextOrNull(4, lane);
+  q.Bind(5, s.state);
+  if (d.payload_json) {
+    q.Bind(6, *d.payload_json);
+  } else {
+    q.Bind(6, std::nullopt);
+  }
+  q.Bind(7, d.bytes).Bind(8, ToUnixMicros(now)).Bind(9, ToUnixMicros(s.not_before));
+  q.Bind(10, s.attempts);
+  if (s.lease_owner != nullptr) {
+    q.Bind(11, *s.lease_owner)
+        .Bind(12, ToUnixMicros(s.lease_expires_at))
+        .Bind(13, ToUnixMicros(now));
+  } else {
+    q.Bind(11, std::nullopt).Bind(12, std::nullopt).Bind(13, std::nullopt);
+  }
+  q.Bind(14, s.last_error).Bind(15, s.response_body).Bind(16, s.failed_at);
+  q.Bind(17, s.blocks_lane ? 1 : 0);
+  if (s.finished) {
+    q.Bind(18, ToUnixMicros(now));
+  } else {
+    q.Bind(18, std::nullopt);
+  }
+  Status status = q.Run();
+  if (!status.ok() && status.code() == StatusCode::kAlreadyExists) {
+    return Status(StatusCode::kAlreadyExists,
+                  "the message already has a delivery to output '" + d.output + "'");
+  }
+  return status;
+}
+
+// Whether a new delivery of `lane` has to wait behind its head.
+Result<bool> MustQueue(SqliteDb& db, const std::string& lane) {
+  if (lane.empty()) {
+    return false;
+  }
+  return LaneHasHead(db, lane, 0);
+}
+
 // Inserts a new delivery. When it is ready and `next` would claim it with room left after
 // `leased`, it is inserted leased to next->owner (one write, where a ready insert and a lease
 // would touch the ready indexes twice) and its claim is added to `leased`; otherwise it is ready
@@ -126,48 +190,24 @@ Result<RawClaim> LeaseDelivery(SqliteDb& db, int64_t id, const std::string& owne
 Result<bool> InsertDelivery(SqliteDb& db, const NewDelivery& d, Timestamp now,
                             const ClaimOptions* next, std::vector<RawClaim>& leased) {
   const std::string lane = LaneOf(d.flow, d.output, d.business_key);
-  int state = kReady;
-  if (!lane.empty()) {
-    ERPHUB_ASSIGN_OR_RETURN(bool has_head, LaneHasHead(db, lane, 0));
-    if (has_head) {
-      state = kQueued;
-    }
-  }
-  const bool lease = state == kReady && next != nullptr &&
-                     static_cast<int>(leased.size()) < next->limit &&
+  ERPHUB_ASSIGN_OR_RETURN(bool queued, MustQueue(db, lane));
+  const bool lease = !queued && next != nullptr && static_cast<int>(leased.size()) < next->limit &&
                      Claims(*next, d.flow, d.output);
-  const Timestamp expires =
-      lease ? now + std::chrono::duration_cast<microseconds>(next->lease_duration) : Timestamp();
-  ERPHUB_ASSIGN_OR_RETURN(
-      SqliteStatement q,
-      db.Prepare("INSERT INTO deliveries (message_seq, flow, output, lane, state, payload, bytes, "
-                 "eligible_since, not_before, attempts, lease_owner, lease_expires_at, "
-                 "claimed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12)"));
-  q.Bind(1, d.message_seq).Bind(2, d.flow).Bind(3, d.output).BindTextOrNull(4, lane);
-  q.Bind(5, lease ? kInFlight : state);
-  if (d.payload_json) {
-    q.Bind(6, *d.payload_json);
-  } else {
-    q.Bind(6, std::nullopt);
-  }
-  q.Bind(7, d.bytes).Bind(8, ToUnixMicros(now));
+  NewDeliveryState s;
+  s.state = queued ? kQueued : lease ? kInFlight : kReady;
+  s.not_before = now;
   if (lease) {
-    q.Bind(9, 1).Bind(10, next->owner).Bind(11, ToUnixMicros(expires)).Bind(12, ToUnixMicros(now));
-  } else {
-    q.Bind(9, 0).Bind(10, std::nullopt).Bind(11, std::nullopt).Bind(12, std::nullopt);
+    s.attempts = 1;
+    s.lease_owner = &next->owner;
+    s.lease_expires_at = now + std::chrono::duration_cast<microseconds>(next->lease_duration);
   }
-  Status status = q.Run();
-  if (!status.ok() && status.code() == StatusCode::kAlreadyExists) {
-    return Status(StatusCode::kAlreadyExists,
-                  "the message already has a delivery to output '" + d.output + "'");
-  }
-  ERPHUB_TRY(status);
+  ERPHUB_TRY(InsertDeliveryRow(db, d, lane, s, now));
   if (lease) {
     ERPHUB_ASSIGN_OR_RETURN(RawClaim c,
-                            ReadClaim(db, db.LastInsertRowid(), next->owner, expires));
+                            ReadClaim(db, db.LastInsertRowid(), next->owner, s.lease_expires_at));
     leased.push_back(std::move(c));
   }
-  return state == kReady && !lease;
+  return s.state == kReady;
 }
 
 Status AddLineage(SqliteDb& db, int64_t message_seq, const LineageEvent& e) {
@@ -184,6 +224,33 @@ Status AddLineage(SqliteDb& db, int64_t message_seq, const LineageEvent& e) {
       .Bind(7, e.outcome)
       .Bind(8, e.detail)
       .Run();
+}
+
+// Inserts a follow-up as its first attempt, made before it was stored, left it: done,
+// dead-lettered, or waiting for a retry (behind its lane's head, should one have come).
+// Returns whether it is ready.
+Result<bool> InsertAttempted(SqliteDb& db, const NewDelivery& d, const FollowUpAttempt& attempt,
+                             Timestamp now) {
+  const std::string lane = LaneOf(d.flow, d.output, d.business_key);
+  AttemptedColumns c = AttemptedColumnsOf(attempt, d.output, now);
+  NewDeliveryState s;
+  s.state = static_cast<int>(c.state);
+  if (s.state == kReady) {
+    ERPHUB_ASSIGN_OR_RETURN(bool queued, MustQueue(db, lane));
+    s.state = queued ? kQueued : kReady;
+  }
+  s.not_before = c.not_before;
+  s.attempts = 1;
+  s.last_error = std::move(c.last_error);
+  s.response_body = std::move(c.response_body);
+  s.failed_at = std::move(c.failed_at);
+  s.blocks_lane = c.blocks_lane;
+  s.finished = c.finished;
+  ERPHUB_TRY(InsertDeliveryRow(db, d, lane, s, now));
+  for (const LineageEvent& event : c.lineage) {
+    ERPHUB_TRY(AddLineage(db, d.message_seq, event));
+  }
+  return s.state == kReady;
 }
 
 Status ApplyStateWrites(SqliteDb& db, std::span<const StateWrite> writes, Timestamp now) {
@@ -281,6 +348,8 @@ class SqliteStore final : public Store {
                                                         const AttemptReport& report,
                                                         std::span<const FollowUp> follow_ups,
                                                         const ClaimOptions& next) override;
+  Result<bool> LaneBusy(std::string_view flow, std::string_view output,
+                        std::string_view business_key) override;
   Status RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
                     const AttemptReport& report) override;
   Status DeadLetter(const Lease& lease, const DeadLetterInfo& info,
@@ -709,12 +778,14 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteLeasing(
       for (size_t i = 0; i < follow_ups.size(); ++i) {
         const int64_t bytes =
             payloads[i] ? static_cast<int64_t>(payloads[i]->size()) : message_bytes;
-        ERPHUB_ASSIGN_OR_RETURN(bool left,
-                                InsertDelivery(db,
-                                               NewDelivery{row.message_seq, row.flow,
-                                                           follow_ups[i].output, business_key,
-                                                           payloads[i], bytes},
-                                               now, next, raw));
+        const NewDelivery d{row.message_seq, row.flow,    follow_ups[i].output,
+                            business_key,    payloads[i], bytes};
+        bool left = false;
+        if (follow_ups[i].attempted) {
+          ERPHUB_ASSIGN_OR_RETURN(left, InsertAttempted(db, d, *follow_ups[i].attempted, now));
+        } else {
+          ERPHUB_ASSIGN_OR_RETURN(left, InsertDelivery(db, d, now, next, raw));
+        }
         work_left = work_left || left;
       }
     }
@@ -728,6 +799,18 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteLeasing(
   return LeasedByCommit(std::move(raw));
 }
 
+Result<bool> SqliteStore::LaneBusy(std::string_view flow, std::string_view output,
+                                   std::string_view business_key) {
+  const std::string lane = LaneOf(flow, output, business_key);
+  if (lane.empty()) {
+    return false;
+  }
+  // On the read connection, which sees every committed write: a check does not wait for the
+  // writer.
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  return LaneHasHead(*reader_, lane, 0);
+}
+
 Status SqliteStore::RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
                                const AttemptReport& report) {
   ERPHUB_TRY(Write([&](SqliteDb& db) -> Status {
@@ -739,9 +822,7 @@ Status SqliteStore::RetryLater(const Lease& lease, Timestamp not_before, std::st
                    "lease_owner = NULL, lease_expires_at = NULL, claimed_at = NULL "
                    "WHERE id = ?1"));
     ERPHUB_TRY(u.Bind(1, lease.delivery_id).Bind(2, ToUnixMicros(not_before)).Bind(3, error).Run());
-    return RecordAttempt(db, row, report, "retry",
-                         std::string(error) + " (next attempt at " + FormatUtc(not_before) + ")",
-                         now);
+    return RecordAttempt(db, row, report, "retry", RetryDetail(error, not_before), now);
   }));
   NotifyWork();
   return Status::Ok();
