@@ -214,6 +214,7 @@ void DeliveryRunner::RunOutputInline(const FlowRuntime& flow, const store::Claim
   auto attempt = std::make_shared<Outcome::Inline>();
   store::ClaimedDelivery& delivery = attempt->delivery;
   delivery.message = steps.message;
+  delivery.message.payload = Value();  // as a follow-up's claim: it works on its own payload
   delivery.output = follow_up.output;
   delivery.payload = follow_up.payload;
   delivery.idempotency_key = IdempotencyKey(steps.message.flow, steps.message.id, delivery.output);
