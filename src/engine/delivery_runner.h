@@ -20,7 +20,9 @@ namespace erphub::engine {
 // Runs one claimed delivery to its outcome and records it in the store with its lineage:
 //  - the steps stage runs the flow's steps in order, one lineage event each, then completes with
 //    one follow-up delivery per output carrying the transformed payload (one transaction); a
-//    step that filters the message out completes it with none (lineage outcome "filtered");
+//    step that filters the message out completes it with none (lineage outcome "filtered"); a
+//    flow's only output is run at once when its lane is free, and its follow-up is stored as
+//    that attempt left it (RunOutputInline);
 //  - an output delivery calls the output with the idempotency key and the attempt number; the
 //    output's `on_status` overrides how a failure with that HTTP status is classified, and the
 //    outcome is reported to the output's circuit breaker.

@@ -85,6 +85,11 @@ Status LockLanes(PgConn& conn, std::vector<std::string> lanes) {
       PgParams().Add(kLaneLockClass).Add(TextArray(lanes)));
 }
 
+// Whether lane $1 has a head: a delivery ready, in flight, or dead and blocking.
+constexpr const char* kLaneHasHead =
+    "EXISTS (SELECT 1 FROM deliveries WHERE lane = $1::text AND state IN (1, 2, 4) AND "
+    "(state <> 4 OR blocks_lane))";
+
 // The state a new or replayed delivery takes in its (locked) lane: ready when nothing else
 // heads it, else queued. $1 the lane (NULL: unordered), $2 a delivery to ignore.
 constexpr const char* kHeadlessState =
@@ -201,8 +206,7 @@ Status InsertAttempted(PgConn& conn, const NewDelivery& d, const FollowUpAttempt
   AttemptedColumns c = AttemptedColumnsOf(attempt, d.output, now);
   const std::string state =
       c.state == DeliveryState::kReady
-          ? "CASE WHEN $1::text IS NOT NULL AND EXISTS (SELECT 1 FROM deliveries WHERE lane = "
-            "$1::text AND state IN (1, 2, 4) AND (state <> 4 OR blocks_lane)) THEN 0 ELSE 1 END"
+          ? "CASE WHEN $1::text IS NOT NULL AND " + std::string(kLaneHasHead) + " THEN 0 ELSE 1 END"
           : std::to_string(static_cast<int>(c.state));
   PgParams params;
   params.AddTextOrNull(d.lane)
@@ -852,13 +856,9 @@ Status PostgresStore::Complete(const Lease& lease, const AttemptReport& report,
     ERPHUB_TRY(LockLanes(conn, lanes));
     for (size_t i = 0; i < follow_ups.size(); ++i) {
       const int64_t bytes = payloads[i] ? static_cast<int64_t>(payloads[i]->size()) : message_bytes;
-      const NewDelivery d{row.message_seq,
-                          row.flow,
-                          follow_ups[i].output,
-                          LaneOf(row.flow, follow_ups[i].output, business_key),
-                          payloads[i],
-                          bytes,
-                          ""};
+      const std::string& output = follow_ups[i].output;
+      const std::string lane = LaneOf(row.flow, output, business_key);
+      const NewDelivery d{row.message_seq, row.flow, output, lane, payloads[i], bytes, ""};
       if (follow_ups[i].attempted) {
         ERPHUB_TRY(InsertAttempted(conn, d, *follow_ups[i].attempted, now));
       } else {
@@ -883,10 +883,8 @@ Result<bool> PostgresStore::LaneBusy(std::string_view flow, std::string_view out
   bool busy = false;
   ERPHUB_TRY(pool_.WithConnection([&](PgConn& conn) -> Status {
     ERPHUB_ASSIGN_OR_RETURN(
-        PgResult q, conn.Query("SELECT 1 FROM deliveries WHERE lane = $1 AND state IN (1, 2, 4) "
-                               "AND (state <> 4 OR blocks_lane) LIMIT 1",
-                               PgParams().Add(lane)));
-    busy = !q.empty();
+        PgResult q, conn.Query("SELECT " + std::string(kLaneHasHead), PgParams().Add(lane)));
+    busy = q.Text(0, 0) == "t";
     return Status::Ok();
   }));
   return busy;

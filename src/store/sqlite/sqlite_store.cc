@@ -778,8 +778,8 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteLeasing(
       for (size_t i = 0; i < follow_ups.size(); ++i) {
         const int64_t bytes =
             payloads[i] ? static_cast<int64_t>(payloads[i]->size()) : message_bytes;
-        const NewDelivery d{row.message_seq, row.flow,    follow_ups[i].output,
-                            business_key,    payloads[i], bytes};
+        const std::string& output = follow_ups[i].output;
+        const NewDelivery d{row.message_seq, row.flow, output, business_key, payloads[i], bytes};
         bool left = false;
         if (follow_ups[i].attempted) {
           ERPHUB_ASSIGN_OR_RETURN(left, InsertAttempted(db, d, *follow_ups[i].attempted, now));
