@@ -319,6 +319,7 @@ std::optional<store::ClaimOptions> WorkerPool::Offer(int freed) {
 }
 
 void WorkerPool::Take(std::vector<store::ClaimedDelivery> leased) {
+  bool wake = !leased.empty();
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (store::ClaimedDelivery& delivery : leased) {
@@ -327,8 +328,13 @@ void WorkerPool::Take(std::vector<store::ClaimedDelivery> leased) {
       ++held_;
     }
     --offers_;
+    // Stopping workers wait for the last offer's answer: no more work will come.
+    wake = wake || (stopping_ && offers_ == 0);
   }
-  work_cv_.notify_all();  // also lets stopping workers see that no more will come
+  // Most offers come back empty (a recorded delivery with nothing to lease): those wake nobody.
+  if (wake) {
+    work_cv_.notify_all();
+  }
 }
 
 void WorkerPool::Renew() {
