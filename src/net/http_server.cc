@@ -9,11 +9,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/basic_stream.hpp>
+#include <boost/beast/core/rate_policy.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -43,6 +43,15 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 using boost::system::error_code;
+
+// Each I/O thread runs an io_context of its own, and a connection stays on the one it was
+// accepted to: its handlers never run concurrently, so it needs no strand, and the threads do
+// not hand work to each other (with one shared context they woke each other for every event).
+using Executor = asio::io_context::executor_type;
+using Acceptor = tcp::acceptor::rebind_executor<Executor>::other;
+using Socket = tcp::socket::rebind_executor<Executor>::other;
+using Stream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;
+using Timer = asio::steady_timer::rebind_executor<Executor>::other;
 
 namespace {
 
@@ -91,9 +100,13 @@ class ServerCore {
 
   explicit ServerCore(HttpServerOptions options)
       : options_(std::move(options)),
-        acceptor_(asio::make_strand(ioc_)),
-        work_(asio::make_work_guard(ioc_)),
-        gate_(std::make_shared<Gate>()) {}
+        contexts_(MakeContexts(options_.io_threads)),
+        acceptor_(contexts_.front()->get_executor()),
+        gate_(std::make_shared<Gate>()) {
+    for (const auto& context : contexts_) {
+      work_.push_back(asio::make_work_guard(*context));
+    }
+  }
 
   ~ServerCore() { Stop(std::chrono::milliseconds(0)); }
 
@@ -101,7 +114,7 @@ class ServerCore {
   Status Start();
   void Stop(std::chrono::milliseconds deadline);
 
-  void OnAccept(const error_code& ec, tcp::socket socket);
+  void OnAccept(const error_code& ec, Socket socket);
   void Accept();
   void Forget(Session* session);
 
@@ -117,13 +130,23 @@ class ServerCore {
   // True from the start of Stop, before new connections are refused.
   bool closing() const { return closing_.load(); }
 
+  // One single-threaded context per I/O thread (at least one: the acceptor's).
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    for (int i = 0; i < std::max(threads, 1); ++i) {
+      contexts.push_back(std::make_unique<asio::io_context>(1));
+    }
+    return contexts;
+  }
+
   HttpServerOptions options_;
   RouteTable routes_;
-  // Declared before everything bound to it, so it is destroyed last.
-  asio::io_context ioc_;
-  tcp::acceptor acceptor_;
-  std::optional<asio::steady_timer> accept_retry_timer_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  // Declared before everything bound to them, so they are destroyed last.
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;
+  size_t next_context_ = 0;  // round robin of new connections; used on the acceptor's thread
+  Acceptor acceptor_;
+  std::optional<Timer> accept_retry_timer_;
+  std::vector<asio::executor_work_guard<Executor>> work_;
   std::vector<std::thread> threads_;
   std::shared_ptr<Gate> gate_;
   tcp::endpoint bound_;
@@ -146,12 +169,12 @@ class ServerCore {
 
 // One connection: reads a request, hands it to its handler, writes the answer, then reads the
 // next. Pipelined requests wait in the buffer until the previous answer is written, so answers
-// go out in request order. Every member function runs on the connection's strand.
+// go out in request order. Every member function runs on the connection's I/O thread.
 constexpr size_t kReadBufferBytes = 8 << 10;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(internal::ServerCore& server, tcp::socket socket)
+  Session(internal::ServerCore& server, Socket socket)
       : server_(server), stream_(std::move(socket)), handler_timer_(stream_.get_executor()) {
     error_code ec;
     tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
@@ -168,7 +191,7 @@ class Session : public std::enable_shared_from_this<Session> {
                    beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
   }
 
-  asio::any_io_executor executor() { return stream_.get_executor(); }
+  Executor executor() { return stream_.get_executor(); }
 
   // Called (posted) when the server stops: idle connections close now, busy ones after their
   // current answer.
@@ -466,11 +489,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   internal::ServerCore& server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
-  asio::steady_timer handler_timer_;
+  Timer handler_timer_;
   std::string remote_address_;
   State state_ = State::kReadingHeader;
   uint64_t sequence_ = 0;
@@ -502,7 +525,7 @@ void ResponseSlot::Deliver(std::optional<HttpResponse> response) {
   if (target == nullptr) {
     return;
   }
-  // The strand is the socket's executor; the posted call keeps the session alive.
+  // Runs on the session's I/O thread; the posted call keeps the session alive.
   asio::post(target->executor(),
              [target, sequence = sequence, response = std::move(response)]() mutable {
                target->Deliver(sequence, std::move(response));
@@ -540,7 +563,7 @@ Status ServerCore::Start() {
   }
   std::string where = options_.host + ":" + std::to_string(options_.port);
   error_code ec;
-  tcp::resolver resolver(ioc_);
+  tcp::resolver resolver(*contexts_.front());
   auto endpoints = resolver.resolve(options_.host, std::to_string(options_.port),
                                     tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || endpoints.empty()) {
@@ -568,20 +591,21 @@ Status ServerCore::Start() {
   }
   started_ = true;
   asio::dispatch(acceptor_.get_executor(), [this] { Accept(); });
-  threads_.reserve(static_cast<size_t>(options_.io_threads));
-  for (int i = 0; i < options_.io_threads; ++i) {
-    threads_.emplace_back(NamedThread("http-io", [this] { ioc_.run(); }));
+  threads_.reserve(contexts_.size());
+  for (const auto& context : contexts_) {
+    threads_.emplace_back(NamedThread("http-io", [&io = *context] { io.run(); }));
   }
   return Status::Ok();
 }
 
 void ServerCore::Accept() {
-  acceptor_.async_accept(asio::make_strand(ioc_), [this](error_code ec, tcp::socket socket) {
+  asio::io_context& context = *contexts_[next_context_++ % contexts_.size()];
+  acceptor_.async_accept(context.get_executor(), [this](error_code ec, Socket socket) {
     OnAccept(ec, std::move(socket));
   });
 }
 
-void ServerCore::OnAccept(const error_code& ec, tcp::socket socket) {
+void ServerCore::OnAccept(const error_code& ec, Socket socket) {
   if (!acceptor_.is_open()) {
     return;
   }
@@ -674,8 +698,10 @@ void ServerCore::Stop(std::chrono::milliseconds deadline) {
     sessions_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return sessions_.empty(); });
   }
 
-  work_.reset();
-  ioc_.stop();
+  work_.clear();
+  for (const auto& context : contexts_) {
+    context->stop();
+  }
   for (std::thread& thread : threads_) {
     thread.join();
   }
