@@ -10,9 +10,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/rate_policy.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -600,9 +600,8 @@ Status ServerCore::Start() {
 
 void ServerCore::Accept() {
   asio::io_context& context = *contexts_[next_context_++ % contexts_.size()];
-  acceptor_.async_accept(context.get_executor(), [this](error_code ec, Socket socket) {
-    OnAccept(ec, std::move(socket));
-  });
+  acceptor_.async_accept(context.get_executor(),
+                         [this](error_code ec, Socket socket) { OnAccept(ec, std::move(socket)); });
 }
 
 void ServerCore::OnAccept(const error_code& ec, Socket socket) {
