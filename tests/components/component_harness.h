@@ -356,6 +356,7 @@ class StateIntake : public FakeIntake {
       return accepted;
     }
     ++commits_;
+    commit_sizes_.push_back(offered.size());
     for (IntakeItem& item : offered) {
       committed_.push_back(std::move(item));
     }
@@ -392,6 +393,11 @@ class StateIntake : public FakeIntake {
     std::lock_guard lock(state_mu_);
     return committed_.size();
   }
+  // The number of items of each commit, in order.
+  std::vector<size_t> commit_sizes() const {
+    std::lock_guard lock(state_mu_);
+    return commit_sizes_;
+  }
   size_t state_size() const {
     std::lock_guard lock(state_mu_);
     return values_.size();
@@ -415,6 +421,7 @@ class StateIntake : public FakeIntake {
   mutable std::mutex state_mu_;
   std::map<std::string, std::string> values_;
   std::vector<IntakeItem> committed_;
+  std::vector<size_t> commit_sizes_;
   int commits_ = 0;
   int fail_after_ = -1;  // commits_ from which commits fail; -1: none do
   int failed_commits_ = 0;

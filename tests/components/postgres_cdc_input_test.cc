@@ -511,6 +511,31 @@ TEST_F(PostgresCdcInputTest, ThePositionIsAcknowledgedOnlyAfterTheStoreCommitted
       << metrics_.Get("erphub_cdc_lag_bytes");
 }
 
+TEST_F(PostgresCdcInputTest, WideRowsGoInSmallerCommitsThanBatchSays) {
+  // Rows of about 4 KB against a bound of 10 KiB per commit: three rows a commit at most, in the
+  // snapshot and inside one streamed transaction alike, though batch would take them all.
+  const std::string wide = "repeat('x', 4000)";
+  Run("INSERT INTO " + table_ + " SELECT i, 'w', 0, " + wide + " FROM generate_series(1, 6) i");
+  StateIntake& intake = intake_;
+  StartInput(intake, 1000, ", batch_bytes: 10KiB");
+  ASSERT_TRUE(WaitUntil([&] {
+    auto state = intake.GetState(PostgresCdcStateKey("items"));
+    return intake.count() >= 6 && state.ok() && state->has_value() &&
+           (*state)->find("\"snapshot_done\":true") != std::string::npos &&
+           Scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot_ +
+                  "' AND active") == "1";
+  }));
+  Run("INSERT INTO " + table_ + " SELECT i, 'w', 0, " + wide + " FROM generate_series(7, 18) i");
+  ASSERT_TRUE(WaitUntil([&] { return intake.count() >= 18; }));
+  size_t rows = 0;
+  for (size_t size : intake.commit_sizes()) {
+    EXPECT_LE(size, 3u);
+    rows += size;
+  }
+  EXPECT_EQ(rows, 18u);
+  ExpectMatchesTable(intake);
+}
+
 // On a server of its own: invalidating a slot needs a small max_slot_wal_keep_size, which would
 // take the slots of other tests on the shared server too.
 class PostgresCdcLostSlotTest : public PostgresCdcInputTest {

@@ -46,6 +46,9 @@ struct CdcSettings {
   std::vector<std::string> tables;  // schema.table
   bool snapshot = true;
   int64_t batch = 5000;
+  // About this much row data per store commit, whatever `batch` says: wide rows are committed in
+  // smaller batches instead of piling up in memory.
+  uint64_t batch_bytes = 16 << 20;
   uint64_t chunk_bytes = 4 << 20;
   milliseconds retry_interval{5000};
   std::string config_file;  // for the resnapshot command the errors name
@@ -462,7 +465,9 @@ class PostgresCdcInput final : public Input {
         const size_t end = std::min(rows, row + static_cast<size_t>(settings_.batch));
         std::vector<IntakeItem> items;
         items.reserve(end - row);
-        for (; row < end; ++row) {
+        for (uint64_t bytes = 0; row < end && (items.empty() || bytes < settings_.batch_bytes);
+             ++row) {
+          bytes += chunk->row(row).size();
           ERPHUB_TRY(db::ParseCopyTextRow(chunk->row(row), fields));
           items.push_back(cdc::SnapshotItem(settings_.slot, state.start_lsn, chunk->lsn(),
                                             chunk->table(), fields));
@@ -587,6 +592,9 @@ Status PostgresCdcInput::Stream(CdcState& state) {
 
   std::vector<IntakeItem> ready;  // whole transactions, not yet committed
   Lsn ready_end = state.lsn;      // where the stream resumes once `ready` is committed
+  // Row data in `ready` and `transaction`, as the server sent it.
+  uint64_t ready_bytes = 0;
+  uint64_t transaction_bytes = 0;
   bool in_transaction = false;
   pgo::Begin begin;
   int64_t index = 0;  // changes of the current transaction seen so far
@@ -622,11 +630,13 @@ Status PostgresCdcInput::Stream(CdcState& state) {
     next.partial_index = part ? index : 0;
     std::vector<IntakeItem> items = std::move(ready);
     ready.clear();
+    ready_bytes = 0;
     if (part) {
       for (IntakeItem& item : transaction) {
         items.push_back(std::move(item));
       }
       transaction.clear();
+      transaction_bytes = 0;
     }
     size_t count = items.size();
     ERPHUB_TRY(Commit(std::move(items), next, state));
@@ -672,6 +682,7 @@ Status PostgresCdcInput::Stream(CdcState& state) {
       begin = *b;
       index = 0;
       transaction.clear();
+      transaction_bytes = 0;
       // Committed before: the whole transaction, or its first changes.
       skip_transaction = begin.final_lsn < state.lsn;
       skip_below = begin.final_lsn == state.partial_lsn ? state.partial_index : 0;
@@ -684,8 +695,10 @@ Status PostgresCdcInput::Stream(CdcState& state) {
         ready.push_back(std::move(item));
       }
       transaction.clear();
+      ready_bytes += transaction_bytes;
+      transaction_bytes = 0;
       ready_end = std::max(ready_end, commit->end_lsn);
-      if (ready.size() >= batch) {
+      if (ready.size() >= batch || ready_bytes >= settings_.batch_bytes) {
         ERPHUB_TRY(flush(false));
       }
     } else if (auto* relation = std::get_if<pgo::Relation>(&message)) {
@@ -703,13 +716,17 @@ Status PostgresCdcInput::Stream(CdcState& state) {
       }
       ERPHUB_ASSIGN_OR_RETURN(std::vector<cdc::StreamChange> changes,
                               decoder.Decode(message, begin, at));
+      const size_t kept = transaction.size();
       for (cdc::StreamChange& change : changes) {
         // A table the publication still holds but the config no longer names is left out.
         if (tables_.contains(change.table) && !Covered(state, change, begin.final_lsn)) {
           transaction.push_back(std::move(change.item));
         }
       }
-      if (transaction.size() >= batch) {
+      if (transaction.size() > kept) {
+        transaction_bytes += data.data.size();
+      }
+      if (transaction.size() >= batch || transaction_bytes >= settings_.batch_bytes) {
         ERPHUB_TRY(flush(true));
       }
     }
@@ -796,6 +813,12 @@ ComponentSpec PostgresCdcInputSpec() {
       .Field(IntField("batch").Default(5000).Min(1).Max(100000).Description(
           "Rows per store commit: snapshot rows turned into messages, and changes of whole "
           "transactions committed together before their position is acknowledged."))
+      .Field(SizeField("batch_bytes")
+                 .Default("16MiB")
+                 .Min(1)
+                 .Description("About this much row data per store commit, whatever batch says "
+                              "(at least one row): wide rows (large text or bytea) go in smaller "
+                              "commits instead of piling up in memory."))
       .Field(SizeField("snapshot_chunk")
                  .Default("4MiB")
                  .Min(1)
@@ -827,6 +850,7 @@ Result<std::unique_ptr<Component>> MakePostgresCdcInput(const ComponentConfig& c
   }
   settings.snapshot = config.GetString("snapshot") == "initial";
   settings.batch = config.GetInt("batch");
+  settings.batch_bytes = config.GetSize("batch_bytes");
   settings.chunk_bytes = config.GetSize("snapshot_chunk");
   settings.retry_interval = config.GetDuration("retry_interval");
   return std::unique_ptr<Component>(std::make_unique<PostgresCdcInput>(std::move(settings)));

@@ -23,17 +23,17 @@ namespace erphub::components {
 // with the position reached. So the source's snapshot transaction lasts as long as reading takes.
 // After a crash the slot has not moved: the rest of the keys are read in a new snapshot (of a
 // temporary slot, whose exact consistent point is known) and the segments (key range, consistent
-// point) are kept. Then the staged rows become messages, `batch` per commit with the place
-// reached, each chunk erased with its last rows. Then the slot's changes stream from its start;
-// a change committed before the consistent point of the segment that holds its key is skipped
-// (the snapshot row has it already). So each key gets its snapshot row, then every later change
-// once, in commit order.
+// point) are kept. Then the staged rows become messages, `batch` (or about `batch_bytes`) per
+// commit with the place reached, each chunk erased with its last rows. Then the slot's changes
+// stream from its start; a change committed before the consistent point of the segment that
+// holds its key is skipped (the snapshot row has it already). So each key gets its snapshot row,
+// then every later change once, in commit order.
 //
-// Streaming: whole transactions are committed to the store `batch` rows at a time (a bigger one
-// in parts) with the WAL position after them, and only then is that position reported to
-// PostgreSQL as flushed. A restart resumes there. A slot that was dropped or invalidated stops
-// the input with an error naming the slot, the last committed position and the command that
-// starts over (`erphub cdc resnapshot`): it never re-snapshots by itself.
+// Streaming: whole transactions are committed to the store `batch` rows (or about `batch_bytes`)
+// at a time (a bigger one in parts) with the WAL position after them, and only then is that
+// position reported to PostgreSQL as flushed. A restart resumes there. A slot that was dropped
+// or invalidated stops the input with an error naming the slot, the last committed position and
+// the command that starts over (`erphub cdc resnapshot`): it never re-snapshots by itself.
 //
 // A table added to `tables` later joins the publication and is snapshotted the same way (in a
 // snapshot of its own) while the other tables keep their place; a table removed from `tables`
