@@ -349,8 +349,9 @@ struct StoreOptions {
   bool apply_migrations = true;
   // Checks the database's structure at open; a torn or corrupt file fails with kDataLoss.
   bool check_integrity = true;
-  // Group commit: after the first write of a transaction arrives, wait this long for others to
-  // join it. Zero still batches whatever queued during the previous commit.
+  // Group commit: while writes keep coming (the last transaction held several), wait this long
+  // after the first write of a transaction for others to join it. Zero still batches whatever
+  // queued during the previous commit.
   std::chrono::microseconds group_commit_window{0};
   int max_operations_per_transaction = 4096;
 };

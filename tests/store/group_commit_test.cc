@@ -1,5 +1,6 @@
 #include "store/sqlite/group_commit.h"
 
+#include <future>
 #include <thread>
 
 #include "store_test_util.h"
@@ -62,6 +63,32 @@ TEST_P(StoreTest, ConcurrentAcceptsShareTransactions) {
       ASSERT_TRUE(store_->Trace(a.message.id).ok());
     }
   }
+}
+
+// With busy_batch, the window is waited for only after a batch that large: the first write goes
+// at once (with a minute's window, it would take that minute), and after it the next write waits
+// for another (up to max_operations) to share its transaction.
+TEST(GroupCommitterTest, TheWindowIsWaitedForOnlyAfterABusyBatch) {
+  TempDir dir;
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(dir.File("t.db"), true);
+  ASSERT_TRUE(db.ok());
+  GroupCommitter committer(**db, std::chrono::minutes(1), 2, true, /*busy_batch=*/1);
+  auto write = [&] { return committer.Run([](SqliteDb&) { return Status::Ok(); }); };
+  std::future<Status> lone = std::async(std::launch::async, write);
+  ASSERT_EQ(lone.wait_for(std::chrono::seconds(20)), std::future_status::ready)
+      << "a lone write waited for the window";
+  EXPECT_TRUE(lone.get().ok());
+  EXPECT_EQ(committer.transactions(), 1u);
+
+  // After that batch of one, a write waits for the next to join it.
+  std::future<Status> first = std::async(std::launch::async, write);
+  EXPECT_EQ(first.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout)
+      << "a write after a busy batch did not wait for the window";
+  std::future<Status> second = std::async(std::launch::async, write);
+  EXPECT_TRUE(first.get().ok());
+  EXPECT_TRUE(second.get().ok());
+  EXPECT_EQ(committer.transactions(), 2u);
+  EXPECT_EQ(committer.operations(), 3u);
 }
 
 // A failing operation rolls back only its own writes; the others in its transaction commit.

@@ -5,9 +5,11 @@
 namespace erphub::store {
 
 PgGroupCommitter::PgGroupCommitter(Connector connect, std::chrono::microseconds window,
-                                   int max_operations)
+                                   int max_operations, size_t busy_batch)
     : connect_(std::move(connect)),
-      queue_(window, max_operations, [this](std::deque<Pending*>& batch) { RunBatch(batch); }) {}
+      queue_(
+          window, max_operations, [this](std::deque<Pending*>& batch) { RunBatch(batch); },
+          busy_batch) {}
 
 PgGroupCommitter::~PgGroupCommitter() = default;
 

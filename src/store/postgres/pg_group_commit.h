@@ -25,7 +25,9 @@ class PgGroupCommitter {
   // Opens the committer's connection (again after it was lost).
   using Connector = std::function<Result<std::unique_ptr<PgConn>>()>;
 
-  PgGroupCommitter(Connector connect, std::chrono::microseconds window, int max_operations);
+  // `busy_batch`: see CommitQueue.
+  PgGroupCommitter(Connector connect, std::chrono::microseconds window, int max_operations,
+                   size_t busy_batch = 0);
   // Finishes the queued operations, then stops.
   ~PgGroupCommitter();
   PgGroupCommitter(const PgGroupCommitter&) = delete;

@@ -5,10 +5,12 @@
 namespace erphub::store {
 
 GroupCommitter::GroupCommitter(SqliteDb& db, std::chrono::microseconds window, int max_operations,
-                               bool synced)
+                               bool synced, size_t busy_batch)
     : db_(db),
       synced_(synced),
-      queue_(window, max_operations, [this](std::deque<Pending*>& batch) { RunBatch(batch); }) {}
+      queue_(
+          window, max_operations, [this](std::deque<Pending*>& batch) { RunBatch(batch); },
+          busy_batch) {}
 
 GroupCommitter::~GroupCommitter() = default;
 

@@ -30,9 +30,11 @@ class GroupCommitter {
   // as the log is written in order.
   enum class Sync { kDurable, kUnsynced };
 
-  // `window`: after the first operation arrives, wait this long for more to join.
+  // `window`: after the first operation arrives, wait this long for more to join (only after a
+  // batch of `busy_batch` operations or more; see CommitQueue).
   // `synced`: whether durable commits wait for the disk (fsync: full) or not (fsync: normal).
-  GroupCommitter(SqliteDb& db, std::chrono::microseconds window, int max_operations, bool synced);
+  GroupCommitter(SqliteDb& db, std::chrono::microseconds window, int max_operations, bool synced,
+                 size_t busy_batch = 0);
   // Finishes the queued operations, then stops.
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;

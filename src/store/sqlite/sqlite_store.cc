@@ -329,9 +329,9 @@ class SqliteStore final : public Store {
         writer_(std::move(writer)),
         reader_(std::move(reader)),
         checkpointer_(std::move(checkpointer)),
-        committer_(std::make_unique<GroupCommitter>(*writer_, options.group_commit_window,
-                                                    options.max_operations_per_transaction,
-                                                    options.fsync == FsyncMode::kFull)) {}
+        committer_(std::make_unique<GroupCommitter>(
+            *writer_, options.group_commit_window, options.max_operations_per_transaction,
+            options.fsync == FsyncMode::kFull, kGroupCommitBusyBatch)) {}
 
   Result<std::vector<Accepted>> Accept(std::span<const Acceptance> items,
                                        std::span<const StateWrite> state) override;
