@@ -28,6 +28,7 @@ using std::chrono::milliseconds;
 struct RunArgs {
   std::string config_file;
   int workers = 0;
+  int http_threads = 0;
   std::string drain_timeout = "10s";
   std::string lease_duration = "30s";
   int64_t max_backlog = 100'000;
@@ -133,6 +134,9 @@ int RunHub(const RunArgs& args) {
   net::HttpServerOptions server_options;
   SplitListen(config->listen, server_options);
   server_options.max_body_bytes = LargestInputBody(*config);
+  server_options.io_threads =
+      args.http_threads > 0 ? args.http_threads
+                            : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   auto server = std::make_unique<net::HttpServer>(server_options);
   engine::Engine* hub = engine.get();
   ops::OpsRoutesOptions routes;
@@ -222,6 +226,10 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("CONFIG", args->config_file, "The YAML config file")->required();
   cmd->add_option("--workers", args->workers,
                   "Worker threads running steps and deliveries (default: 2 x cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--http-threads", args->http_threads,
+                  "Threads serving the listener (webhooks, API, health); a connection stays on "
+                  "one (default: the number of cores, at least 2)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--drain-timeout", args->drain_timeout,
                   "How long a stop waits for running deliveries (default 10s)");

@@ -81,8 +81,17 @@ class RunCommandTest : public ::testing::Test {
         << flows;
   }
 
-  // Starts `erphub run erphub.yaml` with `env` added; waits until /health answers.
-  void Start(std::vector<std::string> env = {}) {
+  // Starts `erphub run erphub.yaml` with `env` added and `options` after the defaults; waits
+  // until /health answers.
+  void Start(std::vector<std::string> env = {}, std::vector<std::string> options = {}) {
+    std::vector<std::string> args = {ERPHUB_BINARY, "run", "erphub.yaml", "--drain-timeout", "3s",
+                                     "--workers",   "2"};
+    args.insert(args.end(), options.begin(), options.end());
+    std::vector<char*> argv;
+    for (std::string& arg : args) {
+      argv.push_back(arg.data());
+    }
+    argv.push_back(nullptr);
     pid_ = fork();
     ASSERT_GE(pid_, 0);
     if (pid_ == 0) {
@@ -94,8 +103,7 @@ class RunCommandTest : public ::testing::Test {
       for (std::string& e : env) {
         putenv(e.data());
       }
-      execl(ERPHUB_BINARY, ERPHUB_BINARY, "run", "erphub.yaml", "--drain-timeout", "3s",
-            "--workers", "2", static_cast<char*>(nullptr));
+      execv(ERPHUB_BINARY, argv.data());
       _exit(127);
     }
     ASSERT_TRUE(WaitFor([&] { return Get("/health").status == 200; })) << Log();
@@ -139,6 +147,30 @@ class RunCommandTest : public ::testing::Test {
   pid_t pid_ = -1;
   erphub::net::HttpClient client_;
 };
+
+// The threads named http-io in the hub's process.
+int HttpThreadsOf(pid_t pid) {
+  int count = 0;
+  for (const fs::directory_entry& task :
+       fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    count += ReadFile(task.path() / "comm") == "http-io\n" ? 1 : 0;
+  }
+  return count;
+}
+
+TEST_F(RunCommandTest, HttpThreadsSetsTheListenersThreads) {
+  WriteConfig(R"(  orders:
+    from:
+      webhook: {path: /hooks/orders}
+    key: $string(id)
+    to:
+      - file: {path: out.ndjson}
+)");
+  Start({}, {"--http-threads", "5"});
+  EXPECT_EQ(HttpThreadsOf(pid_), 5) << Log();
+  EXPECT_EQ(Post("/hooks/orders", R"({"id": 1})").status, 202) << Log();
+  EXPECT_EQ(Terminate(), 0) << Log();
+}
 
 TEST_F(RunCommandTest, ServesWebhooksDeliversAndStopsOnSigterm) {
   WriteConfig(R"(  orders:
