@@ -127,12 +127,8 @@ struct NewDeliveryState {
   // A lease (when leased at once).
   const std::string* lease_owner = nullptr;
   Timestamp lease_expires_at;
-  // An attempt made before it was stored.
-  std::string last_error;
-  std::string response_body;
-  std::string failed_at;
-  bool blocks_lane = false;
-  bool finished = false;
+  // The columns an attempt made before it was stored set.
+  const AttemptedColumns* attempted = nullptr;
 };
 
 Status InsertDeliveryRow(SqliteDb& db, const NewDelivery& d, const std::string& lane,
@@ -160,9 +156,11 @@ Status InsertDeliveryRow(SqliteDb& db, const NewDelivery& d, const std::string& 
   } else {
     q.Bind(11, std::nullopt).Bind(12, std::nullopt).Bind(13, std::nullopt);
   }
-  q.Bind(14, s.last_error).Bind(15, s.response_body).Bind(16, s.failed_at);
-  q.Bind(17, s.blocks_lane ? 1 : 0);
-  if (s.finished) {
+  static const AttemptedColumns kNotAttempted;
+  const AttemptedColumns& a = s.attempted != nullptr ? *s.attempted : kNotAttempted;
+  q.Bind(14, a.last_error).Bind(15, a.response_body).Bind(16, a.failed_at);
+  q.Bind(17, a.blocks_lane ? 1 : 0);
+  if (a.finished) {
     q.Bind(18, ToUnixMicros(now));
   } else {
     q.Bind(18, std::nullopt);
@@ -232,7 +230,7 @@ Status AddLineage(SqliteDb& db, int64_t message_seq, const LineageEvent& e) {
 Result<bool> InsertAttempted(SqliteDb& db, const NewDelivery& d, const FollowUpAttempt& attempt,
                              Timestamp now) {
   const std::string lane = LaneOf(d.flow, d.output, d.business_key);
-  AttemptedColumns c = AttemptedColumnsOf(attempt, d.output, now);
+  const AttemptedColumns c = AttemptedColumnsOf(attempt, d.output, now);
   NewDeliveryState s;
   s.state = static_cast<int>(c.state);
   if (s.state == kReady) {
@@ -241,11 +239,7 @@ Result<bool> InsertAttempted(SqliteDb& db, const NewDelivery& d, const FollowUpA
   }
   s.not_before = c.not_before;
   s.attempts = 1;
-  s.last_error = std::move(c.last_error);
-  s.response_body = std::move(c.response_body);
-  s.failed_at = std::move(c.failed_at);
-  s.blocks_lane = c.blocks_lane;
-  s.finished = c.finished;
+  s.attempted = &c;
   ERPHUB_TRY(InsertDeliveryRow(db, d, lane, s, now));
   for (const LineageEvent& event : c.lineage) {
     ERPHUB_TRY(AddLineage(db, d.message_seq, event));
@@ -801,14 +795,10 @@ Result<std::vector<ClaimedDelivery>> SqliteStore::CompleteLeasing(
 
 Result<bool> SqliteStore::LaneBusy(std::string_view flow, std::string_view output,
                                    std::string_view business_key) {
-  const std::string lane = LaneOf(flow, output, business_key);
-  if (lane.empty()) {
-    return false;
-  }
   // On the read connection, which sees every committed write: a check does not wait for the
   // writer.
   std::lock_guard<std::mutex> lock(reader_mu_);
-  return LaneHasHead(*reader_, lane, 0);
+  return MustQueue(*reader_, LaneOf(flow, output, business_key));
 }
 
 Status SqliteStore::RetryLater(const Lease& lease, Timestamp not_before, std::string_view error,
