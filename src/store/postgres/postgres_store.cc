@@ -85,17 +85,23 @@ Status LockLanes(PgConn& conn, std::vector<std::string> lanes) {
       PgParams().Add(kLaneLockClass).Add(TextArray(lanes)));
 }
 
-// Whether lane $1 has a head: a delivery ready, in flight, or dead and blocking.
-constexpr const char* kLaneHasHead =
-    "EXISTS (SELECT 1 FROM deliveries WHERE lane = $1::text AND state IN (1, 2, 4) AND "
-    "(state <> 4 OR blocks_lane))";
+// Whether the lane (a parameter, e.g. "$1") has a head: a delivery ready, in flight, or dead
+// and blocking; `except` (a parameter, or none) names a delivery to ignore.
+std::string LaneHasHead(std::string_view lane, std::string_view except = {}) {
+  std::string sql = "EXISTS (SELECT 1 FROM deliveries WHERE lane = " + std::string(lane) +
+                    "::text AND state IN (1, 2, 4) AND ";
+  if (!except.empty()) {
+    sql += "id <> " + std::string(except) + "::bigint AND ";
+  }
+  return sql + "(state <> 4 OR blocks_lane))";
+}
 
 // The state a new or replayed delivery takes in its (locked) lane: ready when nothing else
-// heads it, else queued. $1 the lane (NULL: unordered), $2 a delivery to ignore.
-constexpr const char* kHeadlessState =
-    "CASE WHEN $1::text IS NOT NULL AND EXISTS (SELECT 1 FROM deliveries WHERE lane = $1::text "
-    "AND state IN (1, 2, 4) AND id <> $2::bigint AND (state <> 4 OR blocks_lane)) "
-    "THEN 0 ELSE 1 END";
+// heads it, else queued. The lane NULL: unordered.
+std::string HeadlessState(std::string_view lane, std::string_view except = {}) {
+  return "CASE WHEN " + std::string(lane) + "::text IS NOT NULL AND " + LaneHasHead(lane, except) +
+         " THEN 0 ELSE 1 END";
+}
 
 // After a head finished: makes the lane's oldest queued delivery ready, unless a head remains.
 // The lane must be locked. With `promoted`, it is set once the pipeline's results are read
@@ -110,9 +116,8 @@ Status PromoteNext(PgConn& conn, const std::string& lane, bool* promoted = nullp
   }
   return conn.Defer(
       "UPDATE deliveries SET state = 1 WHERE id = (SELECT id FROM deliveries WHERE lane = $1 "
-      "AND state = 0 ORDER BY message_seq, id LIMIT 1) AND NOT EXISTS (SELECT 1 FROM "
-      "deliveries WHERE lane = $1 AND state IN (1, 2, 4) AND (state <> 4 OR blocks_lane)) "
-      "RETURNING id",
+      "AND state = 0 ORDER BY message_seq, id LIMIT 1) AND NOT " +
+          LaneHasHead("$1") + " RETURNING id",
       PgParams().Add(lane), std::move(on_rows));
 }
 
@@ -134,11 +139,11 @@ Status InsertDelivery(PgConn& conn, const NewDelivery& d, Timestamp now) {
   const std::string sql =
       "INSERT INTO deliveries (lane, state, message_seq, flow, output, payload, bytes, "
       "eligible_since, not_before) " +
-      (d.message_id.empty() ? "VALUES ($1, " + std::string(kHeadlessState) + ", $3, "
-                            : "SELECT $1, " + std::string(kHeadlessState) + ", seq, ") +
-      "$4, $5, $6, $7, $8, $8" + (d.message_id.empty() ? ")" : " FROM messages WHERE id = $3");
+      (d.message_id.empty() ? "VALUES ($1, " + HeadlessState("$1") + ", $2, "
+                            : "SELECT $1, " + HeadlessState("$1") + ", seq, ") +
+      "$3, $4, $5, $6, $7, $7" + (d.message_id.empty() ? ")" : " FROM messages WHERE id = $2");
   PgParams params;
-  params.AddTextOrNull(d.lane).Add(int64_t{0});
+  params.AddTextOrNull(d.lane);
   if (d.message_id.empty()) {
     params.Add(d.message_seq);
   } else {
@@ -204,10 +209,9 @@ Status AddLineage(PgConn& conn, int64_t message_seq, std::span<const LineageEven
 Status InsertAttempted(PgConn& conn, const NewDelivery& d, const FollowUpAttempt& attempt,
                        Timestamp now) {
   AttemptedColumns c = AttemptedColumnsOf(attempt, d.output, now);
-  const std::string state =
-      c.state == DeliveryState::kReady
-          ? "CASE WHEN $1::text IS NOT NULL AND " + std::string(kLaneHasHead) + " THEN 0 ELSE 1 END"
-          : std::to_string(static_cast<int>(c.state));
+  const std::string state = c.state == DeliveryState::kReady
+                                ? HeadlessState("$1")
+                                : std::to_string(static_cast<int>(c.state));
   PgParams params;
   params.AddTextOrNull(d.lane)
       .Add(d.message_seq)
@@ -882,8 +886,8 @@ Result<bool> PostgresStore::LaneBusy(std::string_view flow, std::string_view out
   }
   bool busy = false;
   ERPHUB_TRY(pool_.WithConnection([&](PgConn& conn) -> Status {
-    ERPHUB_ASSIGN_OR_RETURN(
-        PgResult q, conn.Query("SELECT " + std::string(kLaneHasHead), PgParams().Add(lane)));
+    ERPHUB_ASSIGN_OR_RETURN(PgResult q,
+                            conn.Query("SELECT " + LaneHasHead("$1"), PgParams().Add(lane)));
     busy = q.Text(0, 0) == "t";
     return Status::Ok();
   }));
@@ -1024,7 +1028,7 @@ Status PostgresStore::Replay(int64_t id, const ReplayOptions& options) {
     const Timestamp now = clock_.Now();
     ERPHUB_ASSIGN_OR_RETURN(DeadRow row, CheckDead(conn, id));
     ERPHUB_TRY(LockLanes(conn, {row.lane}));
-    ERPHUB_TRY(conn.Query("UPDATE deliveries SET state = " + std::string(kHeadlessState) +
+    ERPHUB_TRY(conn.Query("UPDATE deliveries SET state = " + HeadlessState("$1", "$2") +
                               ", not_before = $3, eligible_since = $3, budget_base = attempts, "
                               "blocks_lane = false, finished_at = NULL, "
                               "payload = coalesce($4::text, payload), "
