@@ -33,6 +33,8 @@ struct QueryResult {
   // Rows changed by a statement that returns none (updated rows counted when found, even if
   // their values stayed).
   int64_t affected = 0;
+  // Rows were left unread: the query's rows reached the byte bound it was run with.
+  bool truncated = false;
 };
 
 // One connection to a database. Statements use `?` for parameters (outside quotes); each
@@ -48,8 +50,17 @@ class Connection {
  public:
   virtual ~Connection() = default;
   virtual Dialect dialect() const = 0;
-  virtual Result<QueryResult> Execute(std::string_view sql, std::span<const Value> params) = 0;
-  Result<QueryResult> Execute(std::string_view sql) { return Execute(sql, {}); }
+  // With `max_bytes` above 0, rows are read one at a time and reading stops after the row that
+  // takes their data (the values' lengths as the database sends them) to `max_bytes`: at least
+  // one row comes back, never the whole of a result too large to hold. The statement is then
+  // cancelled (PostgreSQL; inside a transaction that aborts it) or its rest read and dropped
+  // (MariaDB).
+  virtual Result<QueryResult> Execute(std::string_view sql, std::span<const Value> params,
+                                      uint64_t max_bytes) = 0;
+  Result<QueryResult> Execute(std::string_view sql, std::span<const Value> params) {
+    return Execute(sql, params, 0);
+  }
+  Result<QueryResult> Execute(std::string_view sql) { return Execute(sql, {}, 0); }
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   // Best effort: a connection that cannot roll back is Broken().

@@ -135,7 +135,8 @@ class MariadbConnection final : public Connection {
   using Connection::Execute;
   Dialect dialect() const override { return Dialect::kMariadb; }
 
-  Result<QueryResult> Execute(std::string_view sql, std::span<const Value> params) override {
+  Result<QueryResult> Execute(std::string_view sql, std::span<const Value> params,
+                              uint64_t max_bytes) override {
     int count = 0;
     std::string text = RewriteParameters(
         sql,
@@ -154,7 +155,9 @@ class MariadbConnection final : public Connection {
       return LastError();
     }
     QueryResult out;
-    MYSQL_RES* result = mysql_store_result(mysql_);
+    // Bounded: rows come from the server one at a time; freeing the result reads and drops
+    // those left.
+    MYSQL_RES* result = max_bytes > 0 ? mysql_use_result(mysql_) : mysql_store_result(mysql_);
     if (result == nullptr) {
       if (mysql_field_count(mysql_) != 0) {
         return LastError();
@@ -167,7 +170,16 @@ class MariadbConnection final : public Connection {
     for (unsigned c = 0; c < columns; ++c) {
       out.columns.push_back(fields[c].name);
     }
-    while (MYSQL_ROW row = mysql_fetch_row(result)) {
+    uint64_t bytes = 0;
+    while (true) {
+      if (max_bytes > 0 && bytes >= max_bytes) {
+        out.truncated = true;
+        break;
+      }
+      MYSQL_ROW row = mysql_fetch_row(result);
+      if (row == nullptr) {
+        break;
+      }
       unsigned long* lengths = mysql_fetch_lengths(result);
       std::vector<Value> values;
       std::vector<Value> binds;
@@ -181,6 +193,7 @@ class MariadbConnection final : public Connection {
         }
         values.push_back(ReadValue(fields[c], row[c], lengths[c]));
         binds.push_back(Value::Str(std::string_view(row[c], lengths[c])));
+        bytes += lengths[c];
       }
       out.rows.push_back(std::move(values));
       out.bind_values.push_back(std::move(binds));

@@ -3,6 +3,8 @@
 #include <libpq-fe.h>
 
 #include <cstdlib>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,7 +60,8 @@ class PostgresConnection final : public Connection {
   using Connection::Execute;
   Dialect dialect() const override { return Dialect::kPostgres; }
 
-  Result<QueryResult> Execute(std::string_view sql, std::span<const Value> params) override {
+  Result<QueryResult> Execute(std::string_view sql, std::span<const Value> params,
+                              uint64_t max_bytes) override {
     int count = 0;
     std::string text = RewriteParameters(
         sql, [](int index) { return "$" + std::to_string(index + 1); }, &count);
@@ -76,47 +79,14 @@ class PostgresConnection final : public Connection {
     for (const auto& param : texts) {
       values.push_back(param.has_value() ? param->c_str() : nullptr);
     }
+    if (max_bytes > 0) {
+      return ExecuteRowByRow(text, values, max_bytes);
+    }
     ResultPtr result(PQexecParams(conn_, text.c_str(), static_cast<int>(values.size()), nullptr,
                                   values.data(), nullptr, nullptr, 0),
                      &PQclear);
-    ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result.get());
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      Status error = StatementError(conn_, result.get());
-      broken_ = broken_ || error.code() == StatusCode::kUnavailable;
-      return error;
-    }
     QueryResult out;
-    const char* affected = PQcmdTuples(result.get());
-    out.affected = affected != nullptr && *affected != '\0' ? std::atoll(affected) : 0;
-    if (status == PGRES_TUPLES_OK) {
-      int columns = PQnfields(result.get());
-      int rows = PQntuples(result.get());
-      for (int c = 0; c < columns; ++c) {
-        out.columns.push_back(PQfname(result.get(), c));
-      }
-      out.rows.reserve(rows);
-      out.bind_values.reserve(rows);
-      for (int r = 0; r < rows; ++r) {
-        std::vector<Value> row;
-        std::vector<Value> binds;
-        row.reserve(columns);
-        binds.reserve(columns);
-        for (int c = 0; c < columns; ++c) {
-          if (PQgetisnull(result.get(), r, c)) {
-            row.push_back(Value::Null());
-            binds.push_back(Value::Null());
-            continue;
-          }
-          const char* value = PQgetvalue(result.get(), r, c);
-          int length = PQgetlength(result.get(), r, c);
-          row.push_back(PgTextToValue(PQftype(result.get(), c),
-                                      std::string_view(value, static_cast<size_t>(length))));
-          binds.push_back(Value::Str(std::string_view(value, static_cast<size_t>(length))));
-        }
-        out.rows.push_back(std::move(row));
-        out.bind_values.push_back(std::move(binds));
-      }
-    }
+    ERPHUB_TRY(Take(result.get(), out));
     return out;
   }
 
@@ -134,6 +104,102 @@ class PostgresConnection final : public Connection {
   bool Broken() const override { return broken_ || PQstatus(conn_) == CONNECTION_BAD; }
 
  private:
+  // Appends a result's rows (or its count of affected rows) to `out`; returns the bytes of data
+  // they hold, or the statement's error.
+  Result<uint64_t> Take(PGresult* result, QueryResult& out) {
+    ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_SINGLE_TUPLE) {
+      return Failure(result);
+    }
+    const char* affected = PQcmdTuples(result);
+    if (affected != nullptr && *affected != '\0') {
+      out.affected = std::atoll(affected);
+    }
+    if (status == PGRES_COMMAND_OK) {
+      return 0;
+    }
+    int columns = PQnfields(result);
+    int rows = PQntuples(result);
+    if (out.columns.empty()) {
+      for (int c = 0; c < columns; ++c) {
+        out.columns.push_back(PQfname(result, c));
+      }
+    }
+    uint64_t bytes = 0;
+    for (int r = 0; r < rows; ++r) {
+      std::vector<Value> row;
+      std::vector<Value> binds;
+      row.reserve(columns);
+      binds.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        if (PQgetisnull(result, r, c)) {
+          row.push_back(Value::Null());
+          binds.push_back(Value::Null());
+          continue;
+        }
+        std::string_view value(PQgetvalue(result, r, c),
+                               static_cast<size_t>(PQgetlength(result, r, c)));
+        bytes += value.size();
+        row.push_back(PgTextToValue(PQftype(result, c), value));
+        binds.push_back(Value::Str(value));
+      }
+      out.rows.push_back(std::move(row));
+      out.bind_values.push_back(std::move(binds));
+    }
+    return bytes;
+  }
+
+  // libpq's single-row mode: rows arrive one by one, and the statement is cancelled once they
+  // hold `max_bytes`.
+  Result<QueryResult> ExecuteRowByRow(const std::string& text,
+                                      const std::vector<const char*>& values, uint64_t max_bytes) {
+    if (PQsendQueryParams(conn_, text.c_str(), static_cast<int>(values.size()), nullptr,
+                          values.data(), nullptr, nullptr, 0) == 0) {
+      return Failure(nullptr);
+    }
+    PQsetSingleRowMode(conn_);
+    QueryResult out;
+    Status failed;
+    uint64_t bytes = 0;
+    // Every result up to the last (nullptr) is read, so that the connection is ready again.
+    while (ResultPtr result{PQgetResult(conn_), &PQclear}) {
+      if (out.truncated || !failed.ok()) {
+        continue;  // the rest of a cancelled or failed statement
+      }
+      Result<uint64_t> taken = Take(result.get(), out);
+      if (!taken.ok()) {
+        failed = taken.status();
+        continue;
+      }
+      bytes += *taken;
+      if (bytes >= max_bytes && PQresultStatus(result.get()) == PGRES_SINGLE_TUPLE) {
+        out.truncated = true;
+        Cancel();
+      }
+    }
+    if (!failed.ok()) {
+      return failed;
+    }
+    return out;
+  }
+
+  // Asks the server to stop the running statement. Best effort: should it have ended already,
+  // or the request fail, the rest of its rows are read and dropped.
+  void Cancel() {
+    std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel(PQgetCancel(conn_), &PQfreeCancel);
+    char error[256];
+    if (cancel != nullptr) {
+      (void)PQcancel(cancel.get(), error, sizeof error);
+    }
+  }
+
+  // The error of a failed statement; a lost connection is broken for good.
+  Status Failure(const PGresult* result) {
+    Status error = StatementError(conn_, result);
+    broken_ = broken_ || error.code() == StatusCode::kUnavailable;
+    return error;
+  }
+
   PGconn* conn_;
   bool broken_ = false;
 };

@@ -64,7 +64,9 @@ class SqliteConnection final : public Connection {
 
   Dialect dialect() const override { return Dialect::kSqlite; }
 
-  Result<QueryResult> Execute(std::string_view sql, std::span<const Value> params) override {
+  using Connection::Execute;
+  Result<QueryResult> Execute(std::string_view sql, std::span<const Value> params,
+                              uint64_t max_bytes) override {
     int count = 0;
     std::string text = RewriteParameters(
         sql, [](int index) { return "?" + std::to_string(index + 1); }, &count);
@@ -87,7 +89,12 @@ class SqliteConnection final : public Connection {
       }
     }
     QueryResult result;
+    uint64_t bytes = 0;
     while (true) {
+      if (max_bytes > 0 && bytes >= max_bytes) {
+        result.truncated = true;
+        break;
+      }
       ERPHUB_ASSIGN_OR_RETURN(bool row, statement.Step());
       if (!row) {
         break;
@@ -108,6 +115,7 @@ class SqliteConnection final : public Connection {
         binds.push_back(type == SQLITE_NULL      ? Value::Null()
                         : type == SQLITE_INTEGER ? Value::Int(statement.Int(i))
                                                  : Value::Str(statement.Text(i)));
+        bytes += binds.back().is_string() ? binds.back().as_string().size() : sizeof(int64_t);
       }
       result.rows.push_back(std::move(values));
       result.bind_values.push_back(std::move(binds));

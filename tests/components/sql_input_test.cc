@@ -66,9 +66,11 @@ class SqlInputTest : public ::testing::TestWithParam<Dialect> {
   }
 
   std::unique_ptr<Input> Start(StateIntake& intake, const std::string& fields) {
-    std::string yaml = "sql: {url: \"" + database_.url + "\", poll_interval: 20ms" +
-                       (database_.password.empty() ? "" : ", password: " + database_.password) +
-                       ", " + fields + "}";
+    std::string yaml =
+        "sql: {url: \"" + database_.url + "\"" +
+        (fields.find("poll_interval") == std::string::npos ? ", poll_interval: 20ms" : "") +
+        (database_.password.empty() ? "" : ", password: " + database_.password) + ", " + fields +
+        "}";
     auto input = Build<Input>(ComponentKind::kInput, yaml);
     EXPECT_TRUE(input.ok()) << input.error().ToString();
     if (!input.ok()) {
@@ -168,6 +170,37 @@ TEST_P(SqlInputTest, StartNewSkipsTheRowsThereAreAndAQueryReadsChosenColumns) {
   EXPECT_EQ(ToJson(payload.Get("id")), "4");
   EXPECT_EQ(ToJson(payload.Get("doubled")), "8.5");
   EXPECT_TRUE(payload.Get("note").is_undefined());
+}
+
+TEST_P(SqlInputTest, WideRowsGoInSmallerCommitsThanBatchSays) {
+  ERPHUB_TEST_DATABASE(database);
+  ASSERT_TRUE(Prepare(database));
+  constexpr int kRows = 12;
+  for (int id = 1; id <= kRows; ++id) {
+    std::vector<Value> params = {Value::Int(id), Value::Str("2024-05-01 10:00:00"),
+                                 Value::Str(std::string(4000, 'a' + id % 26))};
+    auto inserted = connection_->Execute(
+        "INSERT INTO " + table_ + " (id, updated_at, note) VALUES (?, ?, ?)", params);
+    ASSERT_TRUE(inserted.ok()) << inserted.status().ToString();
+  }
+  StateIntake intake;
+  // One poll reads them all: a query cut short by batch_bytes is followed by the next at once.
+  auto input = Start(intake, "table: " + table_ +
+                                 ", watermark: [updated_at, id], batch: 100, batch_bytes: 10KiB, "
+                                 "poll_interval: 1h");
+  ASSERT_NE(input, nullptr);
+  ASSERT_TRUE(WaitUntil([&] { return intake.committed().size() >= kRows; }));
+  input->Stop();
+  std::vector<std::string> expected;
+  for (int id = 1; id <= kRows; ++id) {
+    expected.push_back(std::to_string(id));
+  }
+  EXPECT_EQ(Ids(intake), expected);
+  for (size_t size : intake.commit_sizes()) {
+    EXPECT_LE(size, 3u) << "a commit of 4,000-byte rows beyond 10 KiB";
+  }
+  EXPECT_EQ(intake.committed().back().payload.Get("note").as_string(),
+            std::string(4000, 'a' + kRows % 26));
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, SqlInputTest,

@@ -144,6 +144,40 @@ TEST_P(ConnectionTest, RollbackUndoesTheTransaction) {
   EXPECT_EQ(ToJson(rows->rows[0][0]), ToJson(Value::Int(2)));
 }
 
+TEST_P(ConnectionTest, ABoundedQueryStopsAfterTheRowThatReachesItsBytes) {
+  ERPHUB_TEST_DATABASE(database);
+  auto connection = ConnectTo(database);
+  ASSERT_NE(connection, nullptr);
+  Recreate(*connection);
+  for (int id = 1; id <= 5; ++id) {
+    std::vector<Value> params = {Value::Int(id), Value::Str(std::string(1000, 'a' + id))};
+    ASSERT_TRUE(connection->Execute(Sql("INSERT INTO T (id, note) VALUES (?, ?)"), params).ok());
+  }
+  // About 1,000 bytes a row: the third row takes them past 2,500.
+  auto bounded = connection->Execute(Sql("SELECT id, note FROM T ORDER BY id"), {}, 2500);
+  ASSERT_TRUE(bounded.ok()) << bounded.status().ToString();
+  ASSERT_EQ(bounded->rows.size(), 3u);
+  EXPECT_TRUE(bounded->truncated);
+  EXPECT_EQ(bounded->columns, (std::vector<std::string>{"id", "note"}));
+  EXPECT_EQ(ToJson(bounded->rows[2][0]), "3");
+  EXPECT_EQ(bounded->rows[2][1].as_string(), std::string(1000, 'd'));
+  EXPECT_EQ(ToJson(bounded->bind_values[2][1]), ToJson(bounded->rows[2][1]));
+
+  // The connection is ready for the next statement, and a bound above the rows reads them all.
+  auto all = connection->Execute(Sql("SELECT id FROM T ORDER BY id"), {}, 1 << 20);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->rows.size(), 5u);
+  EXPECT_FALSE(all->truncated);
+  auto unbounded = connection->Execute(Sql("SELECT id, note FROM T"));
+  ASSERT_TRUE(unbounded.ok()) << unbounded.status().ToString();
+  EXPECT_EQ(unbounded->rows.size(), 5u);
+  EXPECT_FALSE(unbounded->truncated);
+
+  auto bad = connection->Execute("SELECT nothing FROM nowhere", {}, 100);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_TRUE(connection->Execute(Sql("SELECT id FROM T"), {}, 100).ok());
+}
+
 TEST_P(ConnectionTest, AServerThatIsAwayIsTransient) {
   if (GetParam() == Dialect::kSqlite) {
     GTEST_SKIP() << "SQLite has no server";

@@ -30,6 +30,7 @@ struct SqlInputSettings {
   std::vector<std::string> watermark;
   std::vector<std::string> key;
   int64_t batch = 500;
+  uint64_t batch_bytes = 16 << 20;
   milliseconds poll_interval{5000};
   Start start = Start::kAll;
 };
@@ -175,7 +176,8 @@ class SqlInput final : public Input {
         sql += " WHERE " + After(params);
       }
       sql += " ORDER BY " + Order(false) + " LIMIT " + std::to_string(settings_.batch);
-      ERPHUB_ASSIGN_OR_RETURN(db::QueryResult batch, connection->Execute(sql, params));
+      ERPHUB_ASSIGN_OR_RETURN(db::QueryResult batch,
+                              connection->Execute(sql, params, settings_.batch_bytes));
       if (batch.rows.empty()) {
         return Status::Ok();
       }
@@ -193,7 +195,7 @@ class SqlInput final : public Input {
         last.push_back(batch.bind_values.back()[position]);
       }
       ERPHUB_TRY(Commit(std::move(items), std::move(last)));
-      if (batch.rows.size() < static_cast<size_t>(settings_.batch)) {
+      if (!batch.truncated && batch.rows.size() < static_cast<size_t>(settings_.batch)) {
         return Status::Ok();
       }
     }
@@ -309,6 +311,13 @@ ComponentSpec SqlInputSpec() {
                               "the changes of one row in order."))
       .Field(IntField("batch").Default(500).Min(1).Max(100000).Description(
           "Rows read per query, committed together with the watermark after them."))
+      .Field(SizeField("batch_bytes")
+                 .Default("16MiB")
+                 .Min(1)
+                 .Description("A query's rows are read one at a time and reading stops at about "
+                              "this much row data, whatever batch says (at least one row): wide "
+                              "rows (large text or blobs) go in smaller commits instead of "
+                              "piling up in memory. The next query goes on from there."))
       .Field(DurationField("poll_interval")
                  .Default("5s")
                  .Min(milliseconds(10))
@@ -353,6 +362,7 @@ Result<std::unique_ptr<Component>> MakeSqlInput(const ComponentConfig& config,
     settings.key.push_back(settings.watermark.back());
   }
   settings.batch = config.GetInt("batch");
+  settings.batch_bytes = config.GetSize("batch_bytes");
   settings.poll_interval = config.GetDuration("poll_interval");
   settings.start = config.GetString("start") == "new" ? Start::kNew : Start::kAll;
   return std::unique_ptr<Component>(std::make_unique<SqlInput>(std::move(settings), dialect));
