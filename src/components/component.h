@@ -115,6 +115,12 @@ class Intake {
   }
   // Keeps malformed input, durably; returns the quarantine entry's id.
   virtual Result<int64_t> Quarantine(QuarantineItem item) = 0;
+  // The same off the caller's thread, for a listener thread that must not wait for a commit:
+  // `done` runs exactly once, on any thread, with the id or the error. The default runs
+  // Quarantine at once.
+  virtual void QuarantineAsync(QuarantineItem item, std::function<void(Result<int64_t>)> done) {
+    done(Quarantine(std::move(item)));
+  }
   // True while the flow's backlog is past its bound: inputs should refuse or pause.
   virtual bool Overloaded() const = 0;
 };

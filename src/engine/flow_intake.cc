@@ -147,6 +147,14 @@ Result<int64_t> FlowIntake::Quarantine(components::QuarantineItem item) {
   return id;
 }
 
+void FlowIntake::QuarantineAsync(components::QuarantineItem item,
+                                 std::function<void(Result<int64_t>)> done) {
+  deps_.committer->Post(
+      [this, item = std::move(item), done = std::move(done)](Status open) mutable {
+        done(open.ok() ? Quarantine(std::move(item)) : Result<int64_t>(std::move(open)));
+      });
+}
+
 bool FlowIntake::Overloaded() const { return flow_.backlog.Overloaded(); }
 
 }  // namespace erphub::engine

@@ -43,6 +43,9 @@ class FlowIntake final : public components::Intake {
       std::vector<components::StateChange> state) override;
   Result<std::optional<std::string>> GetState(std::string_view key) override;
   Result<int64_t> Quarantine(components::QuarantineItem item) override;
+  // On a committer thread.
+  void QuarantineAsync(components::QuarantineItem item,
+                       std::function<void(Result<int64_t>)> done) override;
   bool Overloaded() const override;
 
  private:

@@ -23,15 +23,31 @@ void IntakeCommitter::Submit(std::vector<store::Acceptance> items, Done done) {
 
 void IntakeCommitter::Submit(std::vector<store::Acceptance> items,
                              std::vector<store::StateWrite> state, Done done) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!stopping_) {
-      queue_.push_back(Request{std::move(items), std::move(state), std::move(done)});
-      cv_.notify_one();
-      return;
-    }
+  Request request;
+  request.items = std::move(items);
+  request.state = std::move(state);
+  request.done = std::move(done);
+  if (!Enqueue(request)) {
+    request.done(UnavailableError("intake has stopped"));
   }
-  done(UnavailableError("intake has stopped"));
+}
+
+void IntakeCommitter::Post(std::function<void(Status)> job) {
+  Request request;
+  request.job = std::move(job);
+  if (!Enqueue(request)) {
+    request.job(UnavailableError("intake has stopped"));
+  }
+}
+
+bool IntakeCommitter::Enqueue(Request& request) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopping_) {
+    return false;
+  }
+  queue_.push_back(std::move(request));
+  cv_.notify_one();
+  return true;
 }
 
 void IntakeCommitter::Stop() {
@@ -126,23 +142,33 @@ void IntakeCommitter::Commit(std::vector<Request>& batch) {
 }
 
 void IntakeCommitter::CommitRequests(std::vector<Request>& batch, Leases& leases) {
-  if (batch.size() == 1) {
+  if (batch.size() == 1 && !batch[0].job) {
     batch[0].done(Accept(batch[0].items, batch[0].state, leases));
     return;
   }
-  // Requests with state writes commit alone; the others share one transaction.
+  // Requests with state writes commit alone; the others share one transaction; posted jobs run
+  // after them.
   std::vector<Request> shared;
+  std::vector<Request> jobs;
   for (Request& request : batch) {
-    if (request.state.empty()) {
+    if (request.job) {
+      jobs.push_back(std::move(request));
+    } else if (request.state.empty()) {
       shared.push_back(std::move(request));
     } else {
       request.done(Accept(request.items, request.state, leases));
     }
   }
-  if (shared.empty()) {
+  CommitShared(shared, leases);
+  for (Request& request : jobs) {
+    request.job(Status::Ok());
+  }
+}
+
+void IntakeCommitter::CommitShared(std::vector<Request>& batch, Leases& leases) {
+  if (batch.empty()) {
     return;
   }
-  batch.swap(shared);
   std::vector<store::Acceptance> all;
   for (Request& request : batch) {
     std::move(request.items.begin(), request.items.end(), std::back_inserter(all));

@@ -45,6 +45,11 @@ class IntakeCommitter {
   void Submit(std::vector<store::Acceptance> items, std::vector<store::StateWrite> state,
               Done done);
 
+  // Runs `job` on a committer thread in turn with the acceptances queued (a write a listener
+  // thread must not wait for, such as a quarantine entry), with Status::Ok(); after Stop, at once
+  // on the caller's thread with kUnavailable.
+  void Post(std::function<void(Status)> job);
+
   // Commits what is queued, then stops the threads. Idempotent.
   void Stop();
 
@@ -55,10 +60,12 @@ class IntakeCommitter {
   void WhileNoneCommits(const std::function<void()>& read);
 
  private:
+  // Acceptances and their `done`, or a posted `job`.
   struct Request {
     std::vector<store::Acceptance> items;
     std::vector<store::StateWrite> state;
     Done done;
+    std::function<void(Status)> job;
   };
 
   // What one commit may lease for the pool (its offer) and has leased.
@@ -68,9 +75,13 @@ class IntakeCommitter {
   };
 
   void Run();
+  // Moves `request` into the queue; false, leaving it as it is, after Stop.
+  bool Enqueue(Request& request);
   // Commits the batch, then hands what it leased to the pool.
   void Commit(std::vector<Request>& batch);
   void CommitRequests(std::vector<Request>& batch, Leases& leases);
+  // Commits requests without state writes in one transaction.
+  void CommitShared(std::vector<Request>& batch, Leases& leases);
   // Store::Accept, leasing into `leases` while its room lasts.
   Result<std::vector<store::Accepted>> Accept(std::span<const store::Acceptance> items,
                                               std::span<const store::StateWrite> state,

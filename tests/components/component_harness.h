@@ -162,8 +162,8 @@ class FakeMetrics : public Metrics {
 };
 
 // Records accepted items and quarantine entries. Ids are new per event id; a repeated event id
-// answers the first id as a duplicate. AcceptAsync answers on a thread of its own, at once or,
-// while held, when Release() is called.
+// answers the first id as a duplicate. AcceptAsync and QuarantineAsync answer on a thread of
+// their own, at once or, while held, when Release() is called.
 class FakeIntake : public Intake {
  public:
   FakeIntake() : random_(42), ids_(clock_, random_) {}
@@ -217,6 +217,18 @@ class FakeIntake : public Intake {
     return results;
   }
 
+  void QuarantineAsync(QuarantineItem item, std::function<void(Result<int64_t>)> done) override {
+    std::lock_guard lock(mu_);
+    if (hold_) {
+      held_quarantines_.emplace_back(std::move(item), std::move(done));
+      held_cv_.notify_all();
+      return;
+    }
+    threads_.emplace_back([this, item = std::move(item), done = std::move(done)]() mutable {
+      done(Quarantine(std::move(item)));
+    });
+  }
+
   Result<int64_t> Quarantine(QuarantineItem item) override {
     std::lock_guard lock(mu_);
     if (!quarantine_error_.ok()) {
@@ -249,18 +261,24 @@ class FakeIntake : public Intake {
   // Waits until `count` calls are held.
   bool WaitHeld(size_t count) {
     std::unique_lock lock(mu_);
-    return held_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return held_.size() >= count; });
+    return held_cv_.wait_for(lock, std::chrono::seconds(10),
+                             [&] { return held_.size() + held_quarantines_.size() >= count; });
   }
   // Commits the held calls and answers them, and stops holding.
   void Release() {
     std::vector<std::pair<std::vector<IntakeItem>, Done>> held;
+    std::vector<std::pair<QuarantineItem, QuarantineDone>> quarantines;
     {
       std::lock_guard lock(mu_);
       hold_ = false;
       held.swap(held_);
+      quarantines.swap(held_quarantines_);
     }
     for (auto& [items, done] : held) {
       done(Accept(std::move(items)));
+    }
+    for (auto& [item, done] : quarantines) {
+      done(Quarantine(std::move(item)));
     }
   }
 
@@ -279,6 +297,7 @@ class FakeIntake : public Intake {
 
  private:
   using Done = std::function<void(Result<std::vector<IntakeResult>>)>;
+  using QuarantineDone = std::function<void(Result<int64_t>)>;
 
   FakeClock clock_;
   SeededRandom random_;
@@ -291,6 +310,7 @@ class FakeIntake : public Intake {
   Status quarantine_error_;
   bool hold_ = false;
   std::vector<std::pair<std::vector<IntakeItem>, Done>> held_;
+  std::vector<std::pair<QuarantineItem, QuarantineDone>> held_quarantines_;
   std::vector<std::thread> threads_;
   std::map<std::string, MessageId> by_event_;
   std::vector<IntakeItem> accepted_;

@@ -55,7 +55,7 @@ class WebhookInputTest : public ::testing::Test {
   // Builds an input from `yaml` and adds its route; call StartServer() after the last one.
   void AddInput(std::string_view yaml, const Clock* clock = nullptr) {
     if (server_ == nullptr) {
-      server_ = std::make_unique<net::HttpServer>();
+      server_ = std::make_unique<net::HttpServer>(server_options_);
     }
     auto input = Build<Input>(ComponentKind::kInput, yaml);
     ASSERT_TRUE(input.ok()) << input.error().ToString();
@@ -103,6 +103,7 @@ class WebhookInputTest : public ::testing::Test {
                  {"X-Shopify-Webhook-Id", webhook_id}});
   }
 
+  net::HttpServerOptions server_options_;
   FakeIntake intake_;
   FakeMetrics metrics_;
   FakeClock clock_;
@@ -199,6 +200,34 @@ TEST_F(WebhookInputTest, MalformedJsonIs400ProblemNamingThePlaceAndOneQuarantine
   EXPECT_EQ(quarantined[0].reason, detail);
   EXPECT_EQ(quarantined[0].source, "webhook POST /webhooks/shop/orders");
   EXPECT_TRUE(intake_.accepted().empty());
+}
+
+TEST_F(WebhookInputTest, AMalformedBodyAwaitingItsQuarantineHoldsUpNoOtherRequest) {
+  // One listener thread: were the quarantine's commit waited for there, the second request
+  // would wait for it too.
+  server_options_.io_threads = 1;
+  StartShopInput();
+  intake_.Hold();
+  auto malformed = std::async(std::launch::async, [&] { return PostOrder("{oops"); });
+  ASSERT_TRUE(intake_.WaitHeld(1));
+
+  net::HttpClient other_client;
+  net::ClientRequest request;
+  request.method = "POST";
+  request.url = server_->base_url() + "/webhooks/shop/orders";
+  request.body = OrderBody();
+  request.headers = {{"Content-Type", "application/json"}, {"X-Shopify-Hmac-Sha256", "bad"}};
+  auto other = std::async(std::launch::async, [&] { return other_client.Send(request); });
+  ASSERT_EQ(other.wait_for(seconds(10)), std::future_status::ready);
+  auto answered = other.get();
+  ASSERT_TRUE(answered.ok()) << answered.status().ToString();
+  EXPECT_EQ(answered->status, 401);
+  EXPECT_EQ(malformed.wait_for(milliseconds(0)), std::future_status::timeout);
+
+  intake_.Release();
+  net::HttpResponse response = malformed.get();
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(ToJson(ParseJson(response.body)->Get("quarantine_id")), "1");
 }
 
 TEST_F(WebhookInputTest, QuarantineFailureAsksTheSenderToRetry) {

@@ -200,24 +200,24 @@ void WebhookState::Handle(net::HttpRequest request, const Responder& responder) 
     reason += where.empty() ? "" : " at " + where;
     reason += ": ";
     reason += error.message();
-    // A synchronous write on the I/O thread: rare (a signed sender sending broken JSON) and one
-    // small transaction, so not worth a hand-off.
-    auto quarantined =
-        context.intake->Quarantine(QuarantineItem{.raw = request.body,
-                                                  .reason = reason,
-                                                  .source = source,
-                                                  .headers = request.headers.entries()});
-    if (!quarantined.ok()) {
-      // The sender still holds the request: have it retry rather than lose it.
-      responder.Respond(Busy("the request could not be kept; retry later"));
-      return;
-    }
-    net::Problem problem;
-    problem.status = 400;
-    problem.title = "Malformed JSON";
-    problem.detail = reason;
-    problem.extensions.Append("quarantine_id", Value::Int(*quarantined));
-    responder.Respond(net::ProblemResponse(problem));
+    context.intake->QuarantineAsync(
+        QuarantineItem{.raw = std::move(request.body),
+                       .reason = reason,
+                       .source = source,
+                       .headers = request.headers.entries()},
+        [responder, reason](Result<int64_t> quarantined) {
+          if (!quarantined.ok()) {
+            // The sender still holds the request: have it retry rather than lose it.
+            responder.Respond(Busy("the request could not be kept; retry later"));
+            return;
+          }
+          net::Problem problem;
+          problem.status = 400;
+          problem.title = "Malformed JSON";
+          problem.detail = reason;
+          problem.extensions.Append("quarantine_id", Value::Int(*quarantined));
+          responder.Respond(net::ProblemResponse(problem));
+        });
     return;
   }
 
