@@ -11,16 +11,14 @@
 
 #include "core/clock.h"
 #include "core/message.h"
-#include "core/random.h"
 #include "engine/intake_committer.h"
 #include "engine/test_components.h"
-#include "store/open_store.h"
 
 namespace erphub::engine {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::TempDir;
+using testing::OrderAcceptance;
 
 TEST(BacklogGateTest, EachAcceptanceCountsOnceWhicheverSideOfAReadingItCommits) {
   BacklogGate gate(3, 0);
@@ -65,38 +63,15 @@ TEST(BacklogGateTest, AFailedCommitCountsNothing) {
 
 // The gate fed as FlowIntake feeds it, by a committer on a real store, with readings taken as
 // Engine::RefreshBacklog takes them.
-class BacklogFenceTest : public ::testing::Test {
+class BacklogFenceTest : public testing::CommitterTest {
  protected:
-  void SetUp() override {
-    store::StoreOptions options;
-    options.clock = &clock_;
-    options.fsync = store::FsyncMode::kNormal;
-    auto store = store::OpenStore("sqlite:" + dir_.File("hub.db"), options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    committer_ = std::make_unique<IntakeCommitter>(*store_, 2);
-  }
-
-  void TearDown() override { committer_.reset(); }
-
-  store::Acceptance Make(std::string event_id) {
-    store::Acceptance a;
-    a.message.id = ids_.Next();
-    a.message.flow = "orders";
-    a.message.business_key = "k";
-    a.message.payload = Value::Null();
-    a.message.received_at = clock_.Now();
-    a.event_id = std::move(event_id);
-    a.outputs = {"erp"};
-    a.source = "test";
-    return a;
-  }
+  void SetUp() override { OpenCommitter(2, store::FsyncMode::kNormal); }
 
   // Hands one message (one delivery) to the store; `done` runs where the committer calls back.
   void Accept(std::string event_id, std::function<void(bool)> done) {
     gate_.Submitted(1);
     std::vector<store::Acceptance> items;
-    items.push_back(Make(std::move(event_id)));
+    items.push_back(OrderAcceptance(ids_, clock_, std::move(event_id)));
     committer_->Submit(std::move(items),
                        [this, done = std::move(done)](Result<std::vector<store::Accepted>> r) {
                          const bool stored = r.ok() && !(*r)[0].duplicate;
@@ -133,12 +108,6 @@ class BacklogFenceTest : public ::testing::Test {
     return reading;
   }
 
-  FakeClock clock_;
-  SeededRandom random_{7};
-  MessageIdGenerator ids_{clock_, random_};
-  TempDir dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<IntakeCommitter> committer_;
   BacklogGate gate_{4, 0};
 };
 

@@ -10,52 +10,29 @@
 
 #include "core/clock.h"
 #include "core/message.h"
-#include "core/random.h"
 #include "engine/test_components.h"
-#include "store/open_store.h"
 
 namespace erphub::engine {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::TempDir;
+using testing::OrderAcceptance;
 
-class IntakeCommitterTest : public ::testing::Test {
+class IntakeCommitterTest : public testing::CommitterTest {
  protected:
-  void SetUp() override {
-    store::StoreOptions options;
-    options.clock = &clock_;
-    auto store = store::OpenStore("sqlite:" + dir_.File("hub.db"), options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    committer_ = std::make_unique<IntakeCommitter>(*store_, 1);
-  }
+  // One thread: what is queued behind a running job waits for it.
+  void SetUp() override { OpenCommitter(1, store::FsyncMode::kFull); }
 
   // One acceptance; the future holds whether it committed.
   std::future<bool> Accept() {
     auto committed = std::make_shared<std::promise<bool>>();
-    store::Acceptance a;
-    a.message.id = ids_.Next();
-    a.message.flow = "orders";
-    a.message.business_key = "k";
-    a.message.payload = Value::Null();
-    a.message.received_at = clock_.Now();
-    a.outputs = {"erp"};
-    a.source = "test";
     std::vector<store::Acceptance> items;
-    items.push_back(std::move(a));
+    items.push_back(OrderAcceptance(ids_, clock_));
     committer_->Submit(std::move(items), [committed](Result<std::vector<store::Accepted>> r) {
       committed->set_value(r.ok());
     });
     return committed->get_future();
   }
-
-  FakeClock clock_;
-  SeededRandom random_{7};
-  MessageIdGenerator ids_{clock_, random_};
-  TempDir dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<IntakeCommitter> committer_;
 };
 
 TEST_F(IntakeCommitterTest, APostedJobRunsOnACommitterThreadInTurnWithAcceptances) {

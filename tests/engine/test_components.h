@@ -22,9 +22,15 @@
 #include <vector>
 
 #include "components/component.h"
+#include "core/clock.h"
 #include "core/component_registry.h"
 #include "core/component_spec.h"
 #include "core/json.h"
+#include "core/message.h"
+#include "core/random.h"
+#include "engine/intake_committer.h"
+#include "store/open_store.h"
+#include "store/store.h"
 
 namespace erphub::engine::testing {
 
@@ -51,6 +57,44 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+};
+
+// A message of flow "orders" and key "k" for output "erp", as an input hands it to the store.
+inline store::Acceptance OrderAcceptance(MessageIdGenerator& ids, const Clock& clock,
+                                         std::string event_id = "") {
+  store::Acceptance a;
+  a.message.id = ids.Next();
+  a.message.flow = "orders";
+  a.message.business_key = "k";
+  a.message.payload = Value::Null();
+  a.message.received_at = clock.Now();
+  a.event_id = std::move(event_id);
+  a.outputs = {"erp"};
+  a.source = "test";
+  return a;
+}
+
+// A real SQLite store in a fresh folder and an IntakeCommitter on it (OpenCommitter in SetUp).
+class CommitterTest : public ::testing::Test {
+ protected:
+  void OpenCommitter(int threads, store::FsyncMode fsync) {
+    store::StoreOptions options;
+    options.clock = &clock_;
+    options.fsync = fsync;
+    auto store = store::OpenStore("sqlite:" + dir_.File("hub.db"), options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    committer_ = std::make_unique<IntakeCommitter>(*store_, threads);
+  }
+
+  void TearDown() override { committer_.reset(); }
+
+  FakeClock clock_;
+  SeededRandom random_{7};
+  MessageIdGenerator ids_{clock_, random_};
+  TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<IntakeCommitter> committer_;
 };
 
 // Waits for `condition` with a deadline; true when it held in time.
