@@ -152,7 +152,8 @@ int RunHub(const RunArgs& args) {
                      }},
                     {"nodes", [hub] { return hub->MembershipReport(); }},
                     {"circuit_breakers", [hub] { return hub->CircuitReport(); }}};
-  Status status = ops::AddOpsRoutes(*server, std::move(routes));
+  ops::OpsRoutes ops_routes(std::move(routes));
+  Status status = ops_routes.AddRoutes(*server);
   api::DeadLetterApiOptions admin;
   admin.token = config->admin.token;
   admin.store = &engine->store();
@@ -205,6 +206,7 @@ int RunHub(const RunArgs& args) {
   }
   server.reset();
   dead_letter_api.Stop();
+  ops_routes.Stop();
   engine.reset();
   log.Info("run.stopped");
   return 0;

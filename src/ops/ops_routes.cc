@@ -1,11 +1,17 @@
 #include "ops/ops_routes.h"
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "core/json.h"
+#include "core/thread_name.h"
 #include "core/value.h"
+#include "net/problem.h"
 #include "ops/prometheus_text.h"
 
 namespace erphub::ops {
@@ -42,23 +48,97 @@ net::HttpResponse Ready(const std::vector<ReadinessCheck>& checks,
   return net::HttpResponse::Json(ready ? 200 : 503, ToJson(Value::MakeObject(std::move(body))));
 }
 
+net::HttpResponse ShuttingDown() {
+  net::HttpResponse response = net::ProblemResponse(503, "erphub is shutting down");
+  response.headers.Set("Retry-After", "5");
+  return response;
+}
+
 }  // namespace
 
-Status AddOpsRoutes(net::HttpServer& server, OpsRoutesOptions options) {
+struct OpsRoutes::Readiness {
+  std::vector<ReadinessCheck> checks;
+  std::vector<ReadinessDetail> details;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<net::Responder> waiting;
+  bool stopped = false;
+  std::thread thread;
+
+  void Enqueue(net::Responder responder) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!stopped) {
+        waiting.push_back(std::move(responder));
+        cv.notify_one();
+        return;
+      }
+    }
+    responder.Respond(ShuttingDown());
+  }
+
+  void Run() {
+    while (true) {
+      std::vector<net::Responder> round;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return stopped || !waiting.empty(); });
+        if (stopped) {
+          return;
+        }
+        round.swap(waiting);
+      }
+      const net::HttpResponse response = Ready(checks, details);
+      for (const net::Responder& responder : round) {
+        responder.Respond(response);
+      }
+    }
+  }
+};
+
+OpsRoutes::OpsRoutes(OpsRoutesOptions options)
+    : metrics_(options.metrics), readiness_(std::make_shared<Readiness>()) {
+  readiness_->checks = std::move(options.checks);
+  readiness_->details = std::move(options.details);
+}
+
+OpsRoutes::~OpsRoutes() { Stop(); }
+
+Status OpsRoutes::AddRoutes(net::HttpServer& server) {
   ERPHUB_TRY(server.AddSyncRoute("GET", "/health", Health));
-  auto checks = std::make_shared<const std::vector<ReadinessCheck>>(std::move(options.checks));
-  auto details = std::make_shared<const std::vector<ReadinessDetail>>(std::move(options.details));
-  ERPHUB_TRY(server.AddSyncRoute("GET", "/ready", [checks, details](const net::HttpRequest&) {
-    return Ready(*checks, *details);
+  std::shared_ptr<Readiness> readiness = readiness_;
+  ERPHUB_TRY(server.AddRoute("GET", "/ready", [readiness](net::HttpRequest, net::Responder r) {
+    readiness->Enqueue(std::move(r));
   }));
-  if (options.metrics != nullptr) {
-    const MetricsRegistry* metrics = options.metrics;
+  if (metrics_ != nullptr) {
+    const MetricsRegistry* metrics = metrics_;
     ERPHUB_TRY(server.AddSyncRoute("GET", "/metrics", [metrics](const net::HttpRequest&) {
       return net::HttpResponse::WithBody(200, metrics->RenderPrometheus(),
                                          std::string(kPrometheusContentType));
     }));
   }
+  std::lock_guard<std::mutex> lock(readiness_->mu);
+  if (!readiness_->thread.joinable() && !readiness_->stopped) {
+    readiness_->thread = NamedThread("ready-checks", [readiness] { readiness->Run(); });
+  }
   return Status::Ok();
+}
+
+void OpsRoutes::Stop() {
+  std::vector<net::Responder> left;
+  {
+    std::lock_guard<std::mutex> lock(readiness_->mu);
+    readiness_->stopped = true;
+    left.swap(readiness_->waiting);
+  }
+  readiness_->cv.notify_all();
+  if (readiness_->thread.joinable()) {
+    readiness_->thread.join();
+  }
+  for (const net::Responder& responder : left) {
+    responder.Respond(ShuttingDown());
+  }
 }
 
 }  // namespace erphub::ops

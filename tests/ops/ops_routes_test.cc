@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <mutex>
 
 #include "core/json.h"
 #include "net/http_client.h"
@@ -18,22 +22,31 @@ class OpsRoutesTest : public ::testing::Test {
     options.metrics = &metrics_;
     options.checks = std::move(checks);
     options.details = std::move(details);
-    ASSERT_TRUE(AddOpsRoutes(server_, std::move(options)).ok());
-    ASSERT_TRUE(server_.Start().ok());
+    server_ = std::make_unique<net::HttpServer>(server_options_);
+    routes_ = std::make_unique<OpsRoutes>(std::move(options));
+    ASSERT_TRUE(routes_->AddRoutes(*server_).ok());
+    ASSERT_TRUE(server_->Start().ok());
   }
-  void TearDown() override { server_.Stop(std::chrono::seconds(1)); }
+  void TearDown() override {
+    if (server_ != nullptr) {
+      server_->Stop(std::chrono::seconds(1));
+    }
+    routes_.reset();
+  }
 
   net::HttpResponse Get(const std::string& path) {
     net::ClientRequest request;
-    request.url = server_.base_url() + path;
+    request.url = server_->base_url() + path;
     Result<net::HttpResponse> response = client_.Send(request);
     EXPECT_TRUE(response.ok()) << response.status().ToString();
     return response.ok() ? *response : net::HttpResponse{};
   }
 
   MetricsRegistry metrics_;
-  net::HttpServer server_;
+  net::HttpServerOptions server_options_;
+  std::unique_ptr<net::HttpServer> server_;
   net::HttpClient client_;
+  std::unique_ptr<OpsRoutes> routes_;
 };
 
 TEST_F(OpsRoutesTest, HealthAnswersWhileTheProcessServes) {
@@ -77,6 +90,52 @@ TEST_F(OpsRoutesTest, ReadyShowsDetailsWithoutTheirDecidingReadiness) {
             R"("circuit_breakers":{"orders/erp":"open"}})");
   Get("/ready");
   EXPECT_EQ(calls.load(), 2);
+}
+
+TEST_F(OpsRoutesTest, AReadinessCheckThatWaitsHoldsUpNoOtherRequest) {
+  // One I/O thread: were the check run there, /health would wait for it.
+  server_options_.io_threads = 1;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool store_answers = false;
+  std::atomic<int> waiting{0};
+  Start({{"store", [&] {
+            std::unique_lock<std::mutex> lock(mu);
+            ++waiting;
+            cv.notify_all();
+            cv.wait(lock, [&] { return store_answers; });
+            return Status::Ok();
+          }}});
+  net::HttpClient probe_client;
+  auto probe = std::async(std::launch::async, [&] {
+    net::ClientRequest request;
+    request.url = server_->base_url() + "/ready";
+    return probe_client.Send(request);
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return waiting > 0; }));
+  }
+  // The only I/O thread still serves while the check waits for the store.
+  EXPECT_EQ(Get("/health").status, 200);
+  EXPECT_EQ(probe.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    store_answers = true;
+  }
+  cv.notify_all();
+  auto ready = probe.get();
+  ASSERT_TRUE(ready.ok()) << ready.status().ToString();
+  EXPECT_EQ(ready->status, 200);
+}
+
+TEST_F(OpsRoutesTest, ReadyAfterStopIs503) {
+  Start({{"store", [] { return Status::Ok(); }}});
+  EXPECT_EQ(Get("/ready").status, 200);
+  routes_->Stop();
+  net::HttpResponse stopped = Get("/ready");
+  EXPECT_EQ(stopped.status, 503);
+  EXPECT_TRUE(stopped.headers.Has("Retry-After"));
 }
 
 TEST_F(OpsRoutesTest, MetricsInPrometheusText) {
