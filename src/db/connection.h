@@ -33,7 +33,7 @@ struct QueryResult {
   // Rows changed by a statement that returns none (updated rows counted when found, even if
   // their values stayed).
   int64_t affected = 0;
-  // Rows were left unread: the query's rows reached the byte bound it was run with.
+  // Reading stopped at the byte bound the query was run with: rows may be left unread.
   bool truncated = false;
 };
 
