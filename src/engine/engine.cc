@@ -107,6 +107,7 @@ Result<std::unique_ptr<Engine>> Engine::Create(const Config& config,
   store_options.fsync =
       config.store.fsync == FsyncMode::kFull ? store::FsyncMode::kFull : store::FsyncMode::kNormal;
   store_options.group_commit_window = engine->options_.group_commit_window;
+  store_options.on_durable_commit = engine->engine_metrics_->StoreCommitObserver();
   ERPHUB_ASSIGN_OR_RETURN(
       engine->store_,
       store::OpenStore(ResolveStoreUrl(config.store.url, config.base_dir), store_options));

@@ -46,7 +46,18 @@ EngineMetrics::EngineMetrics(ops::MetricsRegistry& registry)
                                           "Write transactions committed since start.")),
       store_operations_(registry.Gauges("erphub_store_write_operations",
                                         "Write operations since start (group commit shares "
-                                        "transactions among them).")) {}
+                                        "transactions among them).")),
+      store_commit_(registry.Histograms(
+          "erphub_store_commit_seconds",
+          "How long the store's commits that waited for the disk took (its fsync).",
+          {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10})) {}
+
+std::function<void(std::chrono::microseconds)> EngineMetrics::StoreCommitObserver() {
+  ops::Histogram& commits = store_commit_.With({});
+  return [&commits](std::chrono::microseconds took) {
+    commits.Observe(std::chrono::duration<double>(took).count());
+  };
+}
 
 FlowMetrics EngineMetrics::ForFlow(const std::string& flow,
                                    const std::vector<std::string>& outputs) {

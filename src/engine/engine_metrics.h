@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -60,6 +62,9 @@ class EngineMetrics {
 
   // Sets the store's figures.
   void SetStoreStats(const store::StoreStats& stats);
+  // Observes the store's durable commits into erphub_store_commit_seconds (for
+  // StoreOptions::on_durable_commit; valid as long as the registry).
+  std::function<void(std::chrono::microseconds)> StoreCommitObserver();
 
   ops::MetricsRegistry& registry() { return registry_; }
 
@@ -81,6 +86,7 @@ class EngineMetrics {
   ops::GaugeFamily& backlog_bytes_;
   ops::GaugeFamily& store_transactions_;
   ops::GaugeFamily& store_operations_;
+  ops::HistogramFamily& store_commit_;
 };
 
 // What a component counts into: the registry's counter of that name with the component's flow

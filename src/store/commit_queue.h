@@ -14,6 +14,21 @@
 
 namespace erphub::store {
 
+// Told how long each commit that waited for the disk took (StoreOptions::on_durable_commit).
+using CommitObserver = std::function<void(std::chrono::microseconds)>;
+
+// Runs `commit` (the COMMIT statement) and, when it succeeds and `observe` is set, tells
+// `observe` how long it took.
+inline Status TimedCommit(const std::function<Status()>& commit, const CommitObserver& observe) {
+  const auto start = std::chrono::steady_clock::now();
+  Status status = commit();
+  if (status.ok() && observe) {
+    observe(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                  start));
+  }
+  return status;
+}
+
 // The queue behind both stores' group commit (sqlite/group_commit.h, postgres/pg_group_commit.h):
 // callers of many threads queue operations and wait; one committer thread takes every operation
 // queued so far (waiting up to `window` for more, at most `max_operations`), hands them to

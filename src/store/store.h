@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -354,6 +355,11 @@ struct StoreOptions {
   // queued during the previous commit.
   std::chrono::microseconds group_commit_window{0};
   int max_operations_per_transaction = 4096;
+  // Called after each group commit that waited for the disk (SQLite with fsync: full; on
+  // PostgreSQL the intake's, which wait for the server's) with how long its COMMIT took: the
+  // disk's latency as the store sees it, the least an acceptance waits. Runs on the committer
+  // thread.
+  std::function<void(std::chrono::microseconds)> on_durable_commit;
 };
 
 struct StoreStats {

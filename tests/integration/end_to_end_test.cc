@@ -103,6 +103,8 @@ TEST_F(EndToEndTest, SignedWebhookIsDeliveredOnceAsCanonicalSalesOrder) {
 
   EXPECT_EQ(Metric(R"(erphub_accepted_total{flow="shop-orders"})"), 1);
   EXPECT_EQ(Metric(R"(erphub_dead_lettered_total{flow="shop-orders",output="http"})"), 0);
+  // The 202 waited for a commit to the disk (fsync: full), which the store timed.
+  EXPECT_GE(Metric("erphub_store_commit_seconds_count").value_or(0), 1);
   EXPECT_EQ(ReceiverStats().Get("delivered").as_number().ToInt64(), 1);
   EXPECT_EQ(Get("/health").status, 200);
 

@@ -1,6 +1,7 @@
 #include "store/sqlite/group_commit.h"
 
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "store_test_util.h"
@@ -62,6 +63,27 @@ TEST_P(StoreTest, ConcurrentAcceptsShareTransactions) {
     for (const Acceptance& a : list) {
       ASSERT_TRUE(store_->Trace(a.message.id).ok());
     }
+  }
+}
+
+// Each acceptance waits for a durable commit, and the store tells how long each one took.
+TEST_P(StoreTest, DurableCommitsAreTimed) {
+  std::mutex mu;
+  std::vector<std::chrono::microseconds> commits;
+  StoreOptions options = Options();
+  options.fsync = FsyncMode::kFull;
+  options.on_durable_commit = [&](std::chrono::microseconds took) {
+    std::lock_guard<std::mutex> lock(mu);
+    commits.push_back(took);
+  };
+  Open(options);
+  AcceptOne(Make("orders", "k1", "{}"));
+  AcceptOne(Make("orders", "k2", "{}"));
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_GE(commits.size(), 2u);
+  for (std::chrono::microseconds took : commits) {
+    EXPECT_GE(took.count(), 0);
+    EXPECT_LT(took, std::chrono::seconds(60));
   }
 }
 
@@ -213,6 +235,26 @@ TEST(GroupCommitterTest, UnsyncedWritesSkipTheSyncUnlessTheyShareATransaction) {
   EXPECT_EQ(shared.transactions(), 1u);
   EXPECT_EQ(shared.unsynced_transactions(), 0u);
   EXPECT_EQ(unsynced_level, "2");
+}
+
+// Only the commits that waited for the disk are timed: an unsynced one is not.
+TEST(GroupCommitterTest, OnlySyncedCommitsAreTimed) {
+  TempDir dir;
+  Result<std::unique_ptr<SqliteDb>> db = OpenWal(dir);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  int timed = 0;
+  GroupCommitter committer(**db, std::chrono::microseconds(0), 100, true, 0,
+                           [&](std::chrono::microseconds) { ++timed; });
+  auto nothing = [](SqliteDb&) { return Status::Ok(); };
+  ASSERT_TRUE(committer.Run(nothing, GroupCommitter::Sync::kUnsynced).ok());
+  EXPECT_EQ(timed, 0);
+  ASSERT_TRUE(committer.Run(nothing).ok());
+  EXPECT_EQ(timed, 1);
+
+  GroupCommitter unsynced(**db, std::chrono::microseconds(0), 100, false, 0,
+                          [&](std::chrono::microseconds) { ++timed; });
+  ASSERT_TRUE(unsynced.Run(nothing).ok());
+  EXPECT_EQ(timed, 1) << "fsync: normal waits for no disk";
 }
 
 // With fsync: normal nothing waits for the disk anyway.

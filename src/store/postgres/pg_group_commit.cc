@@ -5,8 +5,9 @@
 namespace erphub::store {
 
 PgGroupCommitter::PgGroupCommitter(Connector connect, std::chrono::microseconds window,
-                                   int max_operations, size_t busy_batch)
+                                   int max_operations, size_t busy_batch, CommitObserver on_commit)
     : connect_(std::move(connect)),
+      on_commit_(std::move(on_commit)),
       queue_(
           window, max_operations, [this](std::deque<Pending*>& batch) { RunBatch(batch); },
           busy_batch) {}
@@ -67,7 +68,7 @@ bool PgGroupCommitter::TryBatch(PgConn& conn, std::deque<Pending*>& batch, Statu
       }
     }
     if (failed.ok()) {
-      Status commit = conn.Exec("COMMIT");
+      Status commit = TimedCommit([&conn] { return conn.Exec("COMMIT"); }, on_commit_);
       if (commit.ok()) {
         transactions_.fetch_add(1);
         operations_.fetch_add(batch.size());

@@ -25,9 +25,9 @@ class PgGroupCommitter {
   // Opens the committer's connection (again after it was lost).
   using Connector = std::function<Result<std::unique_ptr<PgConn>>()>;
 
-  // `busy_batch`: see CommitQueue.
+  // `busy_batch`: see CommitQueue. `on_commit`: told how long each commit took.
   PgGroupCommitter(Connector connect, std::chrono::microseconds window, int max_operations,
-                   size_t busy_batch = 0);
+                   size_t busy_batch = 0, CommitObserver on_commit = {});
   // Finishes the queued operations, then stops.
   ~PgGroupCommitter();
   PgGroupCommitter(const PgGroupCommitter&) = delete;
@@ -48,6 +48,7 @@ class PgGroupCommitter {
   bool RunEachAlone(PgConn& conn, std::deque<Pending*>& batch, Status& batch_status);
 
   Connector connect_;
+  const CommitObserver on_commit_;
   std::unique_ptr<PgConn> conn_;  // only the queue's thread touches it
   std::atomic<uint64_t> transactions_{0};
   std::atomic<uint64_t> operations_{0};

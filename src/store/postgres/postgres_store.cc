@@ -486,7 +486,8 @@ class PostgresStore final : public Store {
         session_sql_(std::move(session_sql)),
         pool_(url_, kPoolSize, session_sql_),
         committer_([this] { return Connect(); }, options.group_commit_window,
-                   options.max_operations_per_transaction, kGroupCommitBusyBatch) {}
+                   options.max_operations_per_transaction, kGroupCommitBusyBatch,
+                   options.on_durable_commit) {}
 
   Result<std::vector<Accepted>> Accept(std::span<const Acceptance> items,
                                        std::span<const StateWrite> state) override;

@@ -5,9 +5,10 @@
 namespace erphub::store {
 
 GroupCommitter::GroupCommitter(SqliteDb& db, std::chrono::microseconds window, int max_operations,
-                               bool synced, size_t busy_batch)
+                               bool synced, size_t busy_batch, CommitObserver on_synced_commit)
     : db_(db),
       synced_(synced),
+      on_synced_commit_(std::move(on_synced_commit)),
       queue_(
           window, max_operations, [this](std::deque<Pending*>& batch) { RunBatch(batch); },
           busy_batch) {}
@@ -95,7 +96,8 @@ void GroupCommitter::RunTransaction(std::deque<Pending*>& batch) {
   if (transaction_lost) {
     return;
   }
-  Status commit = db_.Exec("COMMIT");
+  Status commit = TimedCommit([this] { return db_.Exec("COMMIT"); },
+                              synced ? on_synced_commit_ : CommitObserver());
   if (!commit.ok()) {
     if (db_.InTransaction()) {
       db_.Exec("ROLLBACK").ok();

@@ -33,8 +33,9 @@ class GroupCommitter {
   // `window`: after the first operation arrives, wait this long for more to join (only after a
   // batch of `busy_batch` operations or more; see CommitQueue).
   // `synced`: whether durable commits wait for the disk (fsync: full) or not (fsync: normal).
+  // `on_synced_commit`: told how long each commit that waited for the disk took.
   GroupCommitter(SqliteDb& db, std::chrono::microseconds window, int max_operations, bool synced,
-                 size_t busy_batch = 0);
+                 size_t busy_batch = 0, CommitObserver on_synced_commit = {});
   // Finishes the queued operations, then stops.
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
@@ -63,6 +64,7 @@ class GroupCommitter {
 
   SqliteDb& db_;
   const bool synced_;
+  const CommitObserver on_synced_commit_;
   // A write failed for want of space. Until a checkpoint has moved the whole log into the
   // database file, batches are refused unwritten: the log would otherwise grow into the space
   // an operator frees, leaving none for the checkpoint that lets it start over (stuck for

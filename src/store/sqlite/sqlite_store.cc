@@ -325,7 +325,7 @@ class SqliteStore final : public Store {
         checkpointer_(std::move(checkpointer)),
         committer_(std::make_unique<GroupCommitter>(
             *writer_, options.group_commit_window, options.max_operations_per_transaction,
-            options.fsync == FsyncMode::kFull, kGroupCommitBusyBatch)) {}
+            options.fsync == FsyncMode::kFull, kGroupCommitBusyBatch, options.on_durable_commit)) {}
 
   Result<std::vector<Accepted>> Accept(std::span<const Acceptance> items,
                                        std::span<const StateWrite> state) override;
