@@ -1,6 +1,7 @@
 #include "api/dead_letter_routes.h"
 
 #include <charconv>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -50,11 +51,10 @@ net::HttpResponse StatusProblem(const Status& status) {
     default:
       break;
   }
-  net::HttpResponse response = net::ProblemResponse(code, status.ToString());
   if (code == 503) {
-    response.headers.Set("Retry-After", "5");
+    return net::RetryLaterResponse(status.ToString(), std::chrono::seconds(5));
   }
-  return response;
+  return net::ProblemResponse(code, status.ToString());
 }
 
 // application/x-www-form-urlencoded decoding of one query component.
@@ -201,9 +201,7 @@ struct DeadLetterApi::State {
   }
 
   static net::HttpResponse Busy() {
-    net::HttpResponse response = net::ProblemResponse(503, "erphub is shutting down");
-    response.headers.Set("Retry-After", "5");
-    return response;
+    return net::RetryLaterResponse("erphub is shutting down", std::chrono::seconds(5));
   }
 
   void Run() {

@@ -59,4 +59,10 @@ HttpResponse ProblemResponse(int status, std::string detail) {
   return ProblemResponse(problem);
 }
 
+HttpResponse RetryLaterResponse(std::string detail, std::chrono::seconds retry_after) {
+  HttpResponse response = ProblemResponse(503, std::move(detail));
+  response.headers.Set("Retry-After", std::to_string(retry_after.count()));
+  return response;
+}
+
 }  // namespace erphub::net

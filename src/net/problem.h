@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -32,5 +33,7 @@ std::string ProblemJson(const Problem& problem);
 HttpResponse ProblemResponse(const Problem& problem);
 // Shorthand: the status's reason phrase as title, and `detail`.
 HttpResponse ProblemResponse(int status, std::string detail);
+// 503 with `detail` and Retry-After: the request was not taken now, and may be sent again then.
+HttpResponse RetryLaterResponse(std::string detail, std::chrono::seconds retry_after);
 
 }  // namespace erphub::net

@@ -1,5 +1,6 @@
 #include "ops/ops_routes.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -49,9 +50,7 @@ net::HttpResponse Ready(const std::vector<ReadinessCheck>& checks,
 }
 
 net::HttpResponse ShuttingDown() {
-  net::HttpResponse response = net::ProblemResponse(503, "erphub is shutting down");
-  response.headers.Set("Retry-After", "5");
-  return response;
+  return net::RetryLaterResponse("erphub is shutting down", std::chrono::seconds(5));
 }
 
 }  // namespace

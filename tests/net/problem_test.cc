@@ -42,6 +42,15 @@ TEST(ProblemTest, ResponseCarriesStatusAndContentType) {
             "{\"title\":\"Not Found\",\"status\":404,\"detail\":\"no route for /x\"}");
 }
 
+TEST(ProblemTest, RetryLaterIs503WithRetryAfter) {
+  HttpResponse response = RetryLaterResponse("the store is full", std::chrono::seconds(7));
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(response.headers.GetOr("Retry-After", ""), "7");
+  EXPECT_EQ(response.headers.GetOr("Content-Type", ""), "application/problem+json");
+  EXPECT_NE(response.body.find("\"detail\":\"the store is full\""), std::string::npos)
+      << response.body;
+}
+
 TEST(ReasonPhraseTest, KnownAndUnknown) {
   EXPECT_EQ(ReasonPhrase(202), "Accepted");
   EXPECT_EQ(ReasonPhrase(429), "Too Many Requests");

@@ -50,9 +50,7 @@ struct WebhookSettings {
 };
 
 net::HttpResponse Busy(std::string detail) {
-  net::HttpResponse response = net::ProblemResponse(503, std::move(detail));
-  response.headers.Set("Retry-After", std::to_string(kBusyRetryAfter.count()));
-  return response;
+  return net::RetryLaterResponse(std::move(detail), kBusyRetryAfter);
 }
 
 net::HttpResponse IdResponse(int status, const IntakeResult& result) {
