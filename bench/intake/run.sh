@@ -3,7 +3,8 @@
 # http in -> function -> http response, measured in the same run with the same signed ~2 KB
 # Shopify order (wrk, 50 connections, 10 s); then acceptance-to-delivery latency at a fixed
 # 1,000 orders/s to a local receiver. Prints the rates, the ratios and the goals, erphub's CPU
-# per accepted order, and the rate of its HTTP layer alone (GET /health) for scale.
+# per accepted order, the rate of its HTTP layer alone (GET /health), and the rate of the least
+# work any durable intake must do on that HTTP layer (intake_floor) as the ceiling for its own.
 #   bench/intake/run.sh [BUILD_DIR]     (default build/release; `make bench` builds it)
 # Environment: DURATION (seconds per wrk run, default 10), CONNECTIONS (default 50),
 # RATE and RATE_SECONDS for the latency run (default 1000 and 10).
@@ -52,6 +53,11 @@ run_wrk() {
     exit 1
   fi
   awk '/^Requests\/sec:/ { print $2 }' "$out"
+}
+
+cpu_per_request() {  # NAME: microseconds of CPU per request in its measured wrk run
+  awk -v cpu="$(cat "$work/cpu-$1.txt")" -v n="$(awk '/ requests in / { print $1 }' "$work/wrk-$1.txt")" \
+    'BEGIN { printf "%.0f", 1e6 * cpu / n }'
 }
 
 latency_of() {  # NAME: wrk's 50% and 99% latency
@@ -119,6 +125,29 @@ transactions=$(metric 'erphub_store_transactions')
 stop "$hub_pid"
 stop "$receiver_pid"
 
+# The least a durable intake can do, on erphub's HTTP server: append the body to one file and
+# answer 202 after an fdatasync shared by the requests waiting for it (no store, no delivery);
+# then the same with the Shopify signature check and JSON parse. Ceilings for erphub's own rate.
+start_floor() {  # ARGS...: starts intake_floor; sets floor_port, floor_pid
+  rm -f "$work/floor.port"
+  "$build/bench/intake_floor" --log "$work/floor.log" --port-file "$work/floor.port" "$@" \
+    2>>"$work/floor.err" &
+  floor_pid=$!
+  pids+=("$floor_pid")
+  wait_until 10 "intake_floor" test -s "$work/floor.port"
+  floor_port=$(cat "$work/floor.port")
+}
+start_floor
+floor_rate=$(run_wrk floor "http://127.0.0.1:$floor_port/webhooks/shop/orders" "$floor_pid")
+stop "$floor_pid"
+start_floor --secret "$secret"
+answers_202 "http://127.0.0.1:$floor_port/webhooks/shop/orders" || {
+  echo "bench/intake: intake_floor does not answer 202" >&2
+  exit 1
+}
+floor_signed_rate=$(run_wrk floor-signed "http://127.0.0.1:$floor_port/webhooks/shop/orders" "$floor_pid")
+stop "$floor_pid"
+
 # nginx: a fixed 202, nothing stored.
 nginx_port=$(free_port)
 mkdir -p "$work/nginx"
@@ -165,15 +194,19 @@ stop "$node_pid"
 
 awk -v e="$erphub_rate" -v n="$nginx_rate" -v r="$node_rate" -v el="$(latency_of erphub)" \
   -v nl="$(latency_of nginx)" -v rl="$(latency_of node-red)" -v a="$accepted" -v t="$transactions" \
-  -v h="$health_rate" -v cpu="$(cat "$work/cpu-erphub.txt")" -v measured="$(awk '/ requests in / { print $1 }' "$work/wrk-erphub.txt")" 'BEGIN {
+  -v h="$health_rate" -v ec="$(cpu_per_request erphub)" -v f="$floor_rate" -v fs="$floor_signed_rate" \
+  -v fc="$(cpu_per_request floor)" -v fsc="$(cpu_per_request floor-signed)" 'BEGIN {
   printf "%-44s %9.0f req/s   (%s)\n", "erphub (signature, journal, fsync: full)", e, el
   printf "%-44s %9.0f req/s   (%s)\n", "nginx (fixed 202, nothing stored)", n, nl
   printf "%-44s %9.0f req/s   (%s)\n", "Node-RED 4 (http in -> function -> response)", r, rl
   printf "erphub / nginx    %6.0f%%   (goal >= 40%%)\n", 100 * e / n
   printf "erphub / Node-RED %6.1fx   (goal >= 10x)\n", e / r
   if (t > 0) printf "erphub accepted %d orders with %d store write transactions in all (intake, steps and deliveries share commits)\n", a, t
-  if (measured > 0) printf "erphub CPU per accepted order: %.0f us (the whole process, deliveries running alongside)\n", 1e6 * cpu / measured
+  printf "erphub CPU per accepted order: %.0f us (the whole process, deliveries running alongside)\n", ec
   printf "erphub GET /health (its HTTP layer, no work): %.0f req/s, %.0f%% of nginx\n", h, 100 * h / n
+  printf "least durable intake on the same HTTP server (append + shared fdatasync, nothing else):\n"
+  printf "  %-42s %9.0f req/s   %3.0f%% of nginx, %4.1fx Node-RED, %3.0f us CPU per request\n", "body only", f, 100 * f / n, f / r, fc
+  printf "  %-42s %9.0f req/s   %3.0f%% of nginx, %4.1fx Node-RED, %3.0f us CPU per request\n", "with signature check and JSON parse", fs, 100 * fs / n, fs / r, fsc
 }'
 
 echo
