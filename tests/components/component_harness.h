@@ -181,13 +181,7 @@ class FakeIntake : public Intake {
 
   void AcceptAsync(std::vector<IntakeItem> items,
                    std::function<void(Result<std::vector<IntakeResult>>)> done) override {
-    std::lock_guard lock(mu_);
-    if (hold_) {
-      held_.emplace_back(std::move(items), std::move(done));
-      held_cv_.notify_all();
-      return;
-    }
-    threads_.emplace_back([this, items = std::move(items), done = std::move(done)]() mutable {
+    AnswerLater([this, items = std::move(items), done = std::move(done)]() mutable {
       done(Accept(std::move(items)));
     });
   }
@@ -218,13 +212,7 @@ class FakeIntake : public Intake {
   }
 
   void QuarantineAsync(QuarantineItem item, std::function<void(Result<int64_t>)> done) override {
-    std::lock_guard lock(mu_);
-    if (hold_) {
-      held_quarantines_.emplace_back(std::move(item), std::move(done));
-      held_cv_.notify_all();
-      return;
-    }
-    threads_.emplace_back([this, item = std::move(item), done = std::move(done)]() mutable {
+    AnswerLater([this, item = std::move(item), done = std::move(done)]() mutable {
       done(Quarantine(std::move(item)));
     });
   }
@@ -261,24 +249,18 @@ class FakeIntake : public Intake {
   // Waits until `count` calls are held.
   bool WaitHeld(size_t count) {
     std::unique_lock lock(mu_);
-    return held_cv_.wait_for(lock, std::chrono::seconds(10),
-                             [&] { return held_.size() + held_quarantines_.size() >= count; });
+    return held_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return held_.size() >= count; });
   }
   // Commits the held calls and answers them, and stops holding.
   void Release() {
-    std::vector<std::pair<std::vector<IntakeItem>, Done>> held;
-    std::vector<std::pair<QuarantineItem, QuarantineDone>> quarantines;
+    std::vector<std::function<void()>> held;
     {
       std::lock_guard lock(mu_);
       hold_ = false;
       held.swap(held_);
-      quarantines.swap(held_quarantines_);
     }
-    for (auto& [items, done] : held) {
-      done(Accept(std::move(items)));
-    }
-    for (auto& [item, done] : quarantines) {
-      done(Quarantine(std::move(item)));
+    for (std::function<void()>& answer : held) {
+      answer();
     }
   }
 
@@ -296,8 +278,17 @@ class FakeIntake : public Intake {
   }
 
  private:
-  using Done = std::function<void(Result<std::vector<IntakeResult>>)>;
-  using QuarantineDone = std::function<void(Result<int64_t>)>;
+  // Runs `answer` (which commits and answers an async call) on a thread of its own, or keeps it
+  // for Release() while held.
+  void AnswerLater(std::function<void()> answer) {
+    std::lock_guard lock(mu_);
+    if (hold_) {
+      held_.push_back(std::move(answer));
+      held_cv_.notify_all();
+      return;
+    }
+    threads_.emplace_back(std::move(answer));
+  }
 
   FakeClock clock_;
   SeededRandom random_;
@@ -309,8 +300,7 @@ class FakeIntake : public Intake {
   Status accept_error_;
   Status quarantine_error_;
   bool hold_ = false;
-  std::vector<std::pair<std::vector<IntakeItem>, Done>> held_;
-  std::vector<std::pair<QuarantineItem, QuarantineDone>> held_quarantines_;
+  std::vector<std::function<void()>> held_;
   std::vector<std::thread> threads_;
   std::map<std::string, MessageId> by_event_;
   std::vector<IntakeItem> accepted_;
