@@ -52,7 +52,7 @@ EngineMetrics::EngineMetrics(ops::MetricsRegistry& registry)
           "How long the store's commits that waited for the disk took (its fsync).",
           {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10})) {}
 
-std::function<void(std::chrono::microseconds)> EngineMetrics::StoreCommitObserver() {
+store::CommitObserver EngineMetrics::StoreCommitObserver() {
   ops::Histogram& commits = store_commit_.With({});
   return [&commits](std::chrono::microseconds took) {
     commits.Observe(std::chrono::duration<double>(took).count());

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <chrono>
-#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -64,7 +62,7 @@ class EngineMetrics {
   void SetStoreStats(const store::StoreStats& stats);
   // Observes the store's durable commits into erphub_store_commit_seconds (for
   // StoreOptions::on_durable_commit; valid as long as the registry).
-  std::function<void(std::chrono::microseconds)> StoreCommitObserver();
+  store::CommitObserver StoreCommitObserver();
 
   ops::MetricsRegistry& registry() { return registry_; }
 

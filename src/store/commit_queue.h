@@ -11,11 +11,9 @@
 
 #include "core/result.h"
 #include "core/thread_name.h"
+#include "store/store.h"
 
 namespace erphub::store {
-
-// Told how long each commit that waited for the disk took (StoreOptions::on_durable_commit).
-using CommitObserver = std::function<void(std::chrono::microseconds)>;
 
 // Runs `commit` (the COMMIT statement) and, when it succeeds and `observe` is set, tells
 // `observe` how long it took.

@@ -341,6 +341,9 @@ struct FlowBacklog {
   int64_t bytes = 0;
 };
 
+// Told how long a commit that waited for the disk took (StoreOptions::on_durable_commit).
+using CommitObserver = std::function<void(std::chrono::microseconds)>;
+
 struct StoreOptions {
   // Borrowed; must outlive the store. nullptr: the system clock.
   const Clock* clock = nullptr;
@@ -359,7 +362,7 @@ struct StoreOptions {
   // PostgreSQL the intake's, which wait for the server's) with how long its COMMIT took: the
   // disk's latency as the store sees it, the least an acceptance waits. Runs on the committer
   // thread.
-  std::function<void(std::chrono::microseconds)> on_durable_commit;
+  CommitObserver on_durable_commit;
 };
 
 struct StoreStats {

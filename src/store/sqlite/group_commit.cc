@@ -96,8 +96,9 @@ void GroupCommitter::RunTransaction(std::deque<Pending*>& batch) {
   if (transaction_lost) {
     return;
   }
-  Status commit = TimedCommit([this] { return db_.Exec("COMMIT"); },
-                              synced ? on_synced_commit_ : CommitObserver());
+  static const CommitObserver kUnobserved;
+  Status commit =
+      TimedCommit([this] { return db_.Exec("COMMIT"); }, synced ? on_synced_commit_ : kUnobserved);
   if (!commit.ok()) {
     if (db_.InTransaction()) {
       db_.Exec("ROLLBACK").ok();
